@@ -1,0 +1,57 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One target per layer; dependencies point inward (see docs/ARCHITECTURE.md).
+let package = Package(
+    name: "Fixloop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fixloop", targets: ["fixloop"]),
+        .library(name: "FixloopTesting", targets: ["FixloopTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // libgit2 from Debian's libgit2-dev: modulemap and shim only.
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Plain Sendable value types and the role protocols every layer shares.
+        .target(name: "FixloopCore"),
+        // fixloop.toml and the state directory.
+        .target(
+            name: "FixloopConfig",
+            dependencies: ["FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // All git work, through libgit2.
+        .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // The commands; the only place that builds concrete adapters and wires them together.
+        .target(
+            name: "FixloopCLI",
+            dependencies: [
+                "FixloopCore", "FixloopConfig", "FixloopGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "fixloop", dependencies: ["FixloopCLI"]),
+        // Doubles for tests: temporary repositories, loopback protocol servers.
+        .target(
+            name: "FixloopTesting",
+            dependencies: [
+                "FixloopCore", "FixloopGit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,66 @@
+import ArgumentParser
+
+// Commands the design names whose issues come later. Each says so and exits 2 until it is built.
+
+struct FixCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix", abstract: "Fix one bug ticket: reproduce, patch, verify in the sandbox, open a draft PR.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("fix", issue: 5) }
+}
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Verify a patch in the sandbox: tests before and after, SWE-bench verdict.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("verify", issue: 3) }
+}
+
+struct ScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("score", issue: 6) }
+}
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "Group the period's failures into patterns; file tickets and flags.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("plan", issue: 7) }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the GitHub PR bot: webhooks in, a durable job queue, workers.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("serve", issue: 8) }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run the whole loop offline on the bundled example product.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("demo", issue: 9) }
+}
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write the week's review as one self-contained HTML page and Markdown.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("report", issue: 9) }
+}
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("show", issue: 5) }
+}
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox", abstract: "Run one command in the sandbox and print the result.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+    func run() async throws { throw CommandError.notBuilt("sandbox", issue: 3) }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import FixloopConfig
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The configuration file (default: $FIXLOOP_CONFIG, then ./fixloop.toml).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("The state directory (default: $FIXLOOP_HOME, then ~/.fixloop).", valueName: "path"))
+    var stateDir: String?
+
+    /// Reads the configuration and the state directory; the environment is read here, at the edge.
+    func context() throws -> CommandContext {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try FixloopConfiguration.load(
+            explicitPath: config, environment: environment,
+            currentDirectory: FileManager.default.currentDirectoryPath)
+        let state = stateDir.map { StateDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) }
+            ?? StateDirectory(environment: environment)
+        return CommandContext(configuration: configuration, state: state, environment: environment)
+    }
+}
+
+/// What a command needs from its surroundings, gathered once at the edge.
+struct CommandContext: Sendable {
+    let configuration: FixloopConfiguration
+    let state: StateDirectory
+    let environment: [String: String]
+}

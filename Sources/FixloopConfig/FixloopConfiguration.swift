@@ -1,0 +1,80 @@
+import FixloopCore
+import Foundation
+import TOMLKit
+
+/// Everything `fixloop.toml` can say, one typed table per component, each with its defaults.
+///
+/// Secrets are never read from the file: tokens and keys come only from the environment, at the edge.
+public struct FixloopConfiguration: Sendable, Equatable {
+    /// The `[git]` table.
+    public var git = GitSettings()
+    /// The file this configuration came from; nil when defaults were used.
+    public var sourceFile: String?
+
+    public init() {}
+
+    /// Parses configuration text.
+    /// - Parameters:
+    ///   - text: the TOML document.
+    ///   - file: the path named in errors.
+    /// - Throws: ``ConfigurationError`` for malformed TOML, unknown keys, wrong types and out-of-range values.
+    public init(toml text: String, file: String) throws {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                kind: .malformed, file: file, key: nil,
+                detail: "line \(error.source.begin.line), column \(error.source.begin.column)")
+        }
+        var root = ConfigSection(file: file, prefix: "", values: ConfigValue.dictionary(table))
+        var gitTable = try root.section("git")
+        git = try GitSettings(reading: &gitTable)
+        try gitTable.finish()
+        try root.finish()
+        sourceFile = file
+    }
+
+    /// Finds and reads the configuration the way every command does.
+    ///
+    /// Order: the explicit path (`--config`), then `FIXLOOP_CONFIG`, then `fixloop.toml` in the current directory;
+    /// with none of them, the defaults.
+    /// - Parameters:
+    ///   - explicitPath: the `--config` value, if any.
+    ///   - environment: the process environment (read by the caller, at the edge).
+    ///   - currentDirectory: where to look for `fixloop.toml`.
+    /// - Throws: ``ConfigurationError`` when a named file is missing or the file is invalid.
+    public static func load(
+        explicitPath: String?, environment: [String: String], currentDirectory: String
+    ) throws -> FixloopConfiguration {
+        let named = explicitPath ?? environment["FIXLOOP_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let path: String
+        if let named {
+            path = named.hasPrefix("/") ? named : (currentDirectory as NSString).appendingPathComponent(named)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ConfigurationError(kind: .missingFile, file: path, key: nil, detail: "does not exist")
+            }
+        } else {
+            path = (currentDirectory as NSString).appendingPathComponent("fixloop.toml")
+            guard FileManager.default.fileExists(atPath: path) else { return FixloopConfiguration() }
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(kind: .unreadable, file: path, key: nil, detail: "cannot be read as UTF-8 text")
+        }
+        return try FixloopConfiguration(toml: text, file: path)
+    }
+}
+
+extension GitSettings {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.string("author_name") { authorName = value }
+        if let value = try table.string("author_email") { authorEmail = value }
+        if let value = try table.int("workspace_pool_size", range: 0...64) { workspacePoolSize = value }
+        if let value = try table.strings("enterprise_hosts") { enterpriseHosts = value.map { $0.lowercased() } }
+        if let value = try table.int("credential_attempts", range: 1...10) { credentialAttempts = value }
+    }
+}

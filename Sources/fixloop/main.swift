@@ -1,0 +1,4 @@
+import FixloopCLI
+import Foundation
+
+exit(await Fixloop.run(arguments: Array(CommandLine.arguments.dropFirst())))

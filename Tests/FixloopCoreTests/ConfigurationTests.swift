@@ -1,0 +1,71 @@
+import FixloopConfig
+import FixloopCore
+import Foundation
+import Testing
+
+struct ConfigurationTests {
+    @Test func readsTheGitTable() throws {
+        let configuration = try FixloopConfiguration(toml: """
+            [git]
+            author_name = "Bot"
+            workspace_pool_size = 4
+            enterprise_hosts = ["GHE.example.com"]
+            """, file: "fixloop.toml")
+        #expect(configuration.git.authorName == "Bot")
+        #expect(configuration.git.workspacePoolSize == 4)
+        #expect(configuration.git.enterpriseHosts == ["ghe.example.com"])
+        #expect(configuration.git.authorEmail == GitSettings().authorEmail)
+    }
+
+    @Test(arguments: [
+        ("colour = 1", "colour"),
+        ("[git]\nauthor_nmae = \"x\"", "git.author_nmae"),
+        ("[gti]\nx = 1", "gti"),
+    ])
+    func refusesUnknownKeysNamingKeyAndFile(text: String, key: String) {
+        #expect {
+            try FixloopConfiguration(toml: text, file: "/etc/fixloop.toml")
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.kind == .unknownKey && error.key == key && error.message.contains("/etc/fixloop.toml")
+        }
+    }
+
+    @Test func refusesWrongTypesAndRanges() {
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration(toml: "[git]\nworkspace_pool_size = \"two\"", file: "f")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration(toml: "[git]\nworkspace_pool_size = 1000", file: "f")
+        }
+    }
+
+    @Test func reportsTheLineOfMalformedTOML() {
+        #expect {
+            try FixloopConfiguration(toml: "[git]\nauthor_name = \"unterminated\n", file: "f")
+        } throws: { error in
+            (error as? ConfigurationError)?.kind == .malformed && ((error as? ConfigurationError)?.detail.contains("line 2") ?? false)
+        }
+    }
+
+    @Test func findsTheFileByFlagThenEnvironmentThenCurrentDirectory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "[git]\nauthor_name = \"cwd\"".write(to: directory.appendingPathComponent("fixloop.toml"), atomically: true, encoding: .utf8)
+        try "[git]\nauthor_name = \"env\"".write(to: directory.appendingPathComponent("env.toml"), atomically: true, encoding: .utf8)
+        try "[git]\nauthor_name = \"flag\"".write(to: directory.appendingPathComponent("flag.toml"), atomically: true, encoding: .utf8)
+        let env = ["FIXLOOP_CONFIG": directory.appendingPathComponent("env.toml").path]
+        #expect(try FixloopConfiguration.load(explicitPath: "flag.toml", environment: env, currentDirectory: directory.path).git.authorName == "flag")
+        #expect(try FixloopConfiguration.load(explicitPath: nil, environment: env, currentDirectory: directory.path).git.authorName == "env")
+        #expect(try FixloopConfiguration.load(explicitPath: nil, environment: [:], currentDirectory: directory.path).git.authorName == "cwd")
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration.load(explicitPath: "missing.toml", environment: [:], currentDirectory: directory.path)
+        }
+    }
+
+    @Test func stateDirectoryComesFromFixloopHomeThenHome() {
+        #expect(StateDirectory(environment: ["FIXLOOP_HOME": "/srv/fl"]).root.path == "/srv/fl")
+        #expect(StateDirectory(environment: ["HOME": "/home/u"]).root.path == "/home/u/.fixloop")
+    }
+}
