@@ -32,11 +32,18 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
+        .target(
+            name: "FixloopSandbox",
+            dependencies: ["CFixloopSandbox", "FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // glibc's GNU spawn and pipe extensions, which Swift's Glibc module does not export.
+        .target(name: "CFixloopSandbox"),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +59,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

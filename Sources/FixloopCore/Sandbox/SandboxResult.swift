@@ -1,0 +1,63 @@
+/// How a sandboxed command ended: always a value, never a thrown error.
+public struct SandboxResult: Sendable, Equatable, Codable {
+    /// The exit status or the signal.
+    public var termination: SandboxTermination
+    /// The limit that stopped the command, when one did.
+    public var limit: SandboxLimit?
+    /// Wall-clock seconds from start until every process was gone.
+    public var durationSeconds: Double
+    /// Standard output, head and tail within the policy's byte cap.
+    public var standardOutput: CapturedOutput
+    /// Standard error, head and tail within the policy's byte cap.
+    public var standardError: CapturedOutput
+
+    /// Creates a result.
+    public init(
+        termination: SandboxTermination, limit: SandboxLimit?, durationSeconds: Double,
+        standardOutput: CapturedOutput, standardError: CapturedOutput
+    ) {
+        self.termination = termination
+        self.limit = limit
+        self.durationSeconds = durationSeconds
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    /// True when the command exited with status 0 and no limit fired.
+    public var succeeded: Bool { termination == .exited(0) && limit == nil }
+}
+
+/// The end of a process: an exit status or a signal.
+public enum SandboxTermination: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The process exited with this status (bubblewrap reports a signalled command as 128 + signal).
+    case exited(Int32)
+    /// The process was killed by this signal.
+    case signaled(Int32)
+
+    public var description: String {
+        switch self {
+        case .exited(let status): return "exit \(status)"
+        case .signaled(let signal): return "signal \(signal)"
+        }
+    }
+}
+
+/// A resource limit of ``SandboxLimits`` that stopped a command.
+public enum SandboxLimit: String, Sendable, Equatable, Codable, CaseIterable {
+    /// The wall clock ran out; the runner killed the sandbox.
+    case wallClock = "wall_clock"
+    /// The output passed the kill threshold; the runner killed the sandbox.
+    case output
+    /// `RLIMIT_CPU` (SIGXCPU).
+    case cpuTime = "cpu_time"
+    /// `RLIMIT_FSIZE` (SIGXFSZ).
+    case fileSize = "file_size"
+    /// `RLIMIT_AS`: an allocation failed.
+    case memory
+    /// `RLIMIT_NPROC`: a fork failed.
+    case processes
+    /// `RLIMIT_NOFILE`: too many open files.
+    case openFiles = "open_files"
+    /// A private tmpfs (`/tmp`, `$HOME`) is full.
+    case diskSpace = "disk_space"
+}

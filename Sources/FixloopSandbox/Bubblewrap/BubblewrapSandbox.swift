@@ -1,0 +1,103 @@
+import FixloopCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real sandbox: bubblewrap, run as an unprivileged host user, with rlimits, a wall clock and an output cap.
+///
+/// Build it with ``detect(configuration:)``, which checks once that bubblewrap exists and can create its
+/// namespaces, so a missing tool fails with advice instead of a confusing result.
+public struct BubblewrapSandbox: Sandbox {
+    /// Where the tools are and what the host environment holds (read by the CLI, at the edge).
+    public struct Configuration: Sendable {
+        /// The bubblewrap executable.
+        public var bubblewrapPath: String
+        /// `setpriv`, used to drop to the policy's user when Fixloop runs as root.
+        public var setprivPath: String
+        /// The host environment; only names on a policy's allow-list are copied inside.
+        public var hostEnvironment: [String: String]
+
+        /// Creates a configuration with the Debian paths.
+        public init(
+            bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
+            hostEnvironment: [String: String] = [:]
+        ) {
+            self.bubblewrapPath = bubblewrapPath
+            self.setprivPath = setprivPath
+            self.hostEnvironment = hostEnvironment
+        }
+    }
+
+    /// The configuration in use.
+    public let configuration: Configuration
+    public var kind: String { "bubblewrap" }
+
+    private init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Checks that bubblewrap is installed and can create its namespaces here, then returns the sandbox.
+    /// - Throws: ``SandboxError`` `bubblewrapMissing` or `namespacesUnavailable`, each saying how to fix it.
+    public static func detect(configuration: Configuration = Configuration()) async throws -> BubblewrapSandbox {
+        guard access(configuration.bubblewrapPath, X_OK) == 0 else {
+            throw SandboxError.bubblewrapMissing(path: configuration.bubblewrapPath)
+        }
+        let sandbox = BubblewrapSandbox(configuration: configuration)
+        let probe = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fixloop-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        var policy = SandboxPolicy(name: "probe", readOnlyPaths: ["/usr"])
+        policy.limits.wallClockSeconds = 20
+        let result: SandboxResult
+        do {
+            result = try await sandbox.run(SandboxRequest(arguments: ["/usr/bin/true"], workspace: probe, policy: policy))
+        } catch let error as SandboxError where error.kind == .launchFailed {
+            throw SandboxError.namespacesUnavailable(detail: error.message)
+        }
+        guard result.succeeded else {
+            let firstLine = result.standardError.text.split(separator: "\n").first.map(String.init) ?? "\(result.termination)"
+            throw SandboxError.namespacesUnavailable(detail: firstLine)
+        }
+        return sandbox
+    }
+
+    /// Runs one command under bubblewrap; see ``Sandbox/run(_:)``.
+    public func run(_ request: SandboxRequest) async throws -> SandboxResult {
+        let workspace = request.workspace.standardizedFileURL.path
+        let dropPrivileges = geteuid() == 0
+        let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
+        defer { handles.close() }
+        let ownership = dropPrivileges
+            ? try WorkspaceOwnership.hand(workspace, to: request.policy.userID, group: request.policy.groupID) : nil
+        defer { ownership?.restore() }
+        let builder = BubblewrapArguments(
+            hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
+            hostEnvironment: configuration.hostEnvironment)
+        let bwrapArguments = builder.make(
+            policy: request.policy, command: request.arguments, descriptors: handles.childDescriptors)
+        var argv = [configuration.bubblewrapPath] + bwrapArguments
+        var executable = configuration.bubblewrapPath
+        if dropPrivileges {
+            executable = configuration.setprivPath
+            argv = [
+                configuration.setprivPath, "--reuid=\(request.policy.userID)", "--regid=\(request.policy.groupID)",
+                "--clear-groups", "--inh-caps=-all",
+            ] + argv
+        }
+        let limits = request.policy.limits
+        let outcome = try await ChildProcess.run(ProcessLaunch(
+            executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
+            workingDirectory: "/", standardInput: request.standardInput,
+            inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
+            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
+        if outcome.killedFor == nil, outcome.termination == .exited(1),
+           outcome.standardError.head.hasPrefix("bwrap: ") {
+            let line = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? "bwrap failed"
+            throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
+        }
+        return LimitDiagnosis.result(of: outcome)
+    }
+}
