@@ -37,13 +37,15 @@ let package = Package(
             name: "FixloopSandbox",
             dependencies: ["CFixloopSandbox", "FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // Patch verification with SWE-bench semantics, and test-output parsing.
+        .target(name: "FixloopVerify", dependencies: ["FixloopCore", "FixloopSandbox"]),
         // glibc's GNU spawn and pipe extensions, which Swift's Glibc module does not export.
         .target(name: "CFixloopSandbox"),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopSandbox",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopSandbox", "FixloopVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,7 +61,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
-        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox"]),
+        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify"]),
     ],
     swiftLanguageModes: [.v6]
 )
