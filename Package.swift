@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fixloop", targets: ["fixloop"]),
+        .executable(name: "fixloop-sandbox-exec", targets: ["fixloop-sandbox-exec"]),
         .library(name: "FixloopTesting", targets: ["FixloopTesting"]),
     ],
     dependencies: [
@@ -39,6 +40,8 @@ let package = Package(
         ),
         // Patch verification with SWE-bench semantics, and test-output parsing.
         .target(name: "FixloopVerify", dependencies: ["FixloopCore", "FixloopSandbox"]),
+        // The tiny helper that applies rlimits and drops to the sandbox user before exec'ing bubblewrap.
+        .executableTarget(name: "fixloop-sandbox-exec"),
         // glibc's GNU spawn and pipe extensions, which Swift's Glibc module does not export.
         .target(name: "CFixloopSandbox"),
         // The commands; the only place that builds concrete adapters and wires them together.
@@ -50,7 +53,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "fixloop", dependencies: ["FixloopCLI"]),
+        .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
             name: "FixloopTesting",
@@ -61,7 +64,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
-        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify"]),
+        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "fixloop-sandbox-exec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,10 +57,3 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
     func run() async throws { throw CommandError.notBuilt("show", issue: 5) }
 }
-
-struct SandboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run one command in the sandbox and print the result.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("sandbox", issue: 3) }
-}

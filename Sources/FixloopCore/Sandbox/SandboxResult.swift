@@ -40,6 +40,29 @@ public enum SandboxTermination: Sendable, Equatable, Codable, CustomStringConver
         case .signaled(let signal): return "signal \(signal)"
         }
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case exitStatus = "exit_status"
+        case signal
+    }
+
+    /// Encodes as `{"exit_status": N}` or `{"signal": N}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .exited(let status): try container.encode(status, forKey: .exitStatus)
+        case .signaled(let signal): try container.encode(signal, forKey: .signal)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let signal = try container.decodeIfPresent(Int32.self, forKey: .signal) {
+            self = .signaled(signal)
+        } else {
+            self = .exited(try container.decode(Int32.self, forKey: .exitStatus))
+        }
+    }
 }
 
 /// A resource limit of ``SandboxLimits`` that stopped a command.

@@ -21,7 +21,8 @@ struct BubblewrapArguments {
     var hostEnvironment: [String: String]
 
     /// The arguments after `bwrap`.
-    func make(policy: SandboxPolicy, command: [String], descriptors: Descriptors) -> [String] {
+    /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
+    func make(policy: SandboxPolicy, command: [String], descriptors: Descriptors, limitsInside: Bool) -> [String] {
         var args = ["--unshare-all"]
         if policy.network { args.append("--share-net") }
         args += ["--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -48,7 +49,7 @@ struct BubblewrapArguments {
             args += ["--ro-bind-fd", String(git), policy.workspacePath + "/.git"]
         }
         args += ["--remount-ro", "/", "--chdir", policy.workspacePath, "--"]
-        return args + limitPrefix(policy.limits) + command
+        return args + (limitsInside ? limitPrefix(policy.limits) : []) + command
     }
 
     /// The environment inside: the policy's `set` values, overridden by allow-listed host values.

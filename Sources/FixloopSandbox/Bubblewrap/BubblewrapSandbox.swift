@@ -18,15 +18,19 @@ public struct BubblewrapSandbox: Sandbox {
         public var setprivPath: String
         /// The host environment; only names on a policy's allow-list are copied inside.
         public var hostEnvironment: [String: String]
+        /// `fixloop-sandbox-exec`, which sets the rlimits and drops to the sandbox user in one exec; when nil,
+        /// `setpriv` and `prlimit` do the same in two.
+        public var helperPath: String?
 
         /// Creates a configuration with the Debian paths.
         public init(
             bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
-            hostEnvironment: [String: String] = [:]
+            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath()
         ) {
             self.bubblewrapPath = bubblewrapPath
             self.setprivPath = setprivPath
             self.hostEnvironment = hostEnvironment
+            self.helperPath = helperPath
         }
     }
 
@@ -76,17 +80,8 @@ public struct BubblewrapSandbox: Sandbox {
         let builder = BubblewrapArguments(
             hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
             hostEnvironment: configuration.hostEnvironment)
-        let bwrapArguments = builder.make(
-            policy: request.policy, command: request.arguments, descriptors: handles.childDescriptors)
-        var argv = [configuration.bubblewrapPath] + bwrapArguments
-        var executable = configuration.bubblewrapPath
-        if dropPrivileges {
-            executable = configuration.setprivPath
-            argv = [
-                configuration.setprivPath, "--reuid=\(request.policy.userID)", "--regid=\(request.policy.groupID)",
-                "--clear-groups", "--inh-caps=-all",
-            ] + argv
-        }
+        let (executable, argv) = commandLine(
+            request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
         let limits = request.policy.limits
         let outcome = try await ChildProcess.run(ProcessLaunch(
             executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
@@ -99,5 +94,28 @@ public struct BubblewrapSandbox: Sandbox {
             throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
         }
         return LimitDiagnosis.result(of: outcome)
+    }
+
+    /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.
+    private func commandLine(
+        request: SandboxRequest, builder: BubblewrapArguments, descriptors: BubblewrapArguments.Descriptors,
+        dropPrivileges: Bool
+    ) -> (String, [String]) {
+        let policy = request.policy
+        let bwrap = [configuration.bubblewrapPath] + builder.make(
+            policy: policy, command: request.arguments, descriptors: descriptors,
+            limitsInside: configuration.helperPath == nil)
+        if let helper = configuration.helperPath {
+            let limits = policy.limits
+            let user = dropPrivileges ? ["\(policy.userID)", "\(policy.groupID)"] : ["-1", "-1"]
+            let numbers = [limits.cpuSeconds, limits.memoryBytes, limits.processes, limits.openFiles, limits.fileSizeBytes]
+            return (helper, [helper] + user + numbers.map(String.init) + ["--"] + bwrap)
+        }
+        guard dropPrivileges else { return (configuration.bubblewrapPath, bwrap) }
+        let setpriv = [
+            configuration.setprivPath, "--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups",
+            "--inh-caps=-all",
+        ]
+        return (configuration.setprivPath, setpriv + bwrap)
     }
 }
