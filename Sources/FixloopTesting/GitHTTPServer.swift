@@ -69,7 +69,7 @@ public struct GitHTTPServer: Sendable {
         var status = HTTPResponse.Status.ok
         var headers = HTTPFields()
         let headerText = String(decoding: output[..<headerEnd], as: UTF8.self)
-        for line in headerText.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in headerText.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -87,9 +87,12 @@ struct WorkspacePoolTests {
                 let fresh = root.appendingPathComponent("fresh")
                 try await GitCommandLine.run(["clone", "-q", scene.remoteDirectory.path, fresh.path])
                 try await GitCommandLine.run(["checkout", "-q", second], in: fresh)
-                #expect(try snapshot(workspace.directory) == snapshot(fresh))
-                #expect(try await workspace.git.status(includeIgnored: true).isEmpty)
-                #expect(try await workspace.git.currentBranch() == nil)
+                let check1 = try snapshot(workspace.directory) == snapshot(fresh)
+                #expect(check1)
+                let check2 = try await workspace.git.status(includeIgnored: true).isEmpty
+                #expect(check2)
+                let check3 = try await workspace.git.currentBranch() == nil
+                #expect(check3)
                 let branches = try await GitCommandLine.run(["branch", "--list"], in: workspace.directory).output
                 #expect(branches.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("*"))
                 #expect(!branches.contains("leftover"))
