@@ -40,6 +40,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI"]),
@@ -56,6 +57,10 @@ let package = Package(
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
+            resources: [.copy("Golden")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,7 +26,7 @@ public enum GitCommandLine {
             output: .string(limit: 16 << 20), error: .string(limit: 1 << 20))
         let status: Int32
         if case .exited(let code) = result.terminationStatus { status = code } else { status = -1 }
-        let outcome = Result(status: status, output: result.standardOutput ?? "", error: result.standardError ?? "")
+        let outcome = Result(status: status, output: result.standardOutput, error: result.standardError)
         if check && status != 0 {
             throw GitCommandLineError(arguments: arguments, status: status, error: outcome.error)
         }
