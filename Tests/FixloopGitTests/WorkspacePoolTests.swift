@@ -117,3 +117,30 @@ struct WorkspacePoolTests {
         }
     }
 }
+
+struct WorkspacePoolConcurrencyTests {
+    @Test func concurrentRunsGetSeparateCheckoutsAndThePoolKeepsItsSize() async throws {
+        try await withTemporaryDirectory { root in
+            let scene = try await GitScene.make(in: root, poolSize: 2)
+            let directories = try await withThrowingTaskGroup(of: URL.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        try await scene.pool.withWorkspace(remote: scene.remote, refresh: .ifMissing) { workspace in
+                            try GitFixture.write(["mine-\(index).txt": "\(index)"], in: workspace.directory)
+                            try await Task.sleep(for: .milliseconds(50))
+                            let untracked = try await workspace.git.status().filter { $0.change == .untracked }.map(\.path)
+                            #expect(untracked == ["mine-\(index).txt"])
+                            return workspace.directory
+                        }
+                    }
+                }
+                return try await group.reduce(into: [URL]()) { $0.append($1) }
+            }
+            #expect(Set(directories).count == 6)
+            let idle = scene.pool.root.appendingPathComponent("idle").appendingPathComponent(scene.remote.cacheKey)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: idle.path).count <= 2)
+            let active = try FileManager.default.contentsOfDirectory(atPath: scene.pool.root.appendingPathComponent("active").path)
+            #expect(active.isEmpty)
+        }
+    }
+}

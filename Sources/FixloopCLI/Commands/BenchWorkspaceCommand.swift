@@ -32,7 +32,9 @@ struct BenchWorkspaceCommand: AsyncParsableCommand {
             remote = try RepositoryReference(parsing: try await WorkspaceBenchmark.generateRepository(files: files, in: scratch).path)
         }
         let benchmark = WorkspaceBenchmark(remote: remote, scratch: scratch, runs: runs)
-        let report = try await benchmark.measure(progress: progress)
+        let line = json ? nil : ProgressLine("fetching")
+        let report = try await benchmark.measure(progress: progress, transfer: line?.gitHandler)
+        line?.finish()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -73,10 +73,10 @@ struct WorkspaceBenchmark {
         return directory
     }
 
-    func measure(progress: (String) -> Void) async throws -> Report {
+    func measure(progress: (String) -> Void, transfer: GitProgressHandler? = nil) async throws -> Report {
         let mirrors = MirrorCache(root: scratch.appendingPathComponent("mirrors"))
-        progress("warming the mirror")
-        let mirror = try await mirrors.update(remote).directory
+        progress("warming the mirror of \(remote)")
+        let mirror = try await mirrors.update(remote, progress: transfer).directory
         let pooled = WorkspacePool(mirrors: mirrors, root: scratch.appendingPathComponent("pooled"), poolSize: 1)
         let unpooled = WorkspacePool(mirrors: mirrors, root: scratch.appendingPathComponent("unpooled"), poolSize: 0)
         let checkout = scratch.appendingPathComponent("checkout")
