@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -51,6 +52,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopSandbox", "FixloopVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
@@ -61,9 +63,16 @@ let package = Package(
                 "FixloopCore", "FixloopGit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
+            resources: [.copy("Golden")]
+        ),
         .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "fixloop-sandbox-exec"]),
     ],
     swiftLanguageModes: [.v6]
