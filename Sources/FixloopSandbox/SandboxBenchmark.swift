@@ -14,6 +14,13 @@ public struct SandboxBenchmark: Sendable, Codable, Equatable {
     /// `sandboxMedian / bareMedian`.
     public var ratio: Double
 
+    enum CodingKeys: String, CodingKey {
+        case runs, ratio
+        case bareMedianMilliseconds = "bare_median_ms"
+        case sandboxMedianMilliseconds = "sandbox_median_ms"
+        case overheadMedianMilliseconds = "overhead_median_ms"
+    }
+
     /// Measures `runs` interleaved pairs after a few warm-ups.
     /// - Parameters:
     ///   - runs: pairs to time.

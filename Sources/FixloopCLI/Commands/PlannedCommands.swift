@@ -9,13 +9,6 @@ struct FixCommand: AsyncParsableCommand {
     func run() async throws { throw CommandError.notBuilt("fix", issue: 5) }
 }
 
-struct VerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Verify a patch in the sandbox: tests before and after, SWE-bench verdict.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("verify", issue: 3) }
-}
-
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")

@@ -36,7 +36,6 @@ enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(value)
         Swift.print(String(decoding: data, as: UTF8.self))
     }

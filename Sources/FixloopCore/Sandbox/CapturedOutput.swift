@@ -17,6 +17,12 @@ public struct CapturedOutput: Sendable, Equatable, Codable {
         self.elidedBytes = elidedBytes
     }
 
+    enum CodingKeys: String, CodingKey {
+        case head, tail
+        case totalBytes = "total_bytes"
+        case elidedBytes = "elided_bytes"
+    }
+
     /// Head and tail joined by a one-line note of how much was elided.
     public var text: String {
         elidedBytes == 0 ? head + tail : head + "\n[… \(elidedBytes) bytes elided …]\n" + tail

@@ -23,6 +23,13 @@ public struct SandboxResult: Sendable, Equatable, Codable {
         self.standardError = standardError
     }
 
+    enum CodingKeys: String, CodingKey {
+        case termination, limit
+        case durationSeconds = "duration_seconds"
+        case standardOutput = "stdout"
+        case standardError = "stderr"
+    }
+
     /// True when the command exited with status 0 and no limit fired.
     public var succeeded: Bool { termination == .exited(0) && limit == nil }
 }

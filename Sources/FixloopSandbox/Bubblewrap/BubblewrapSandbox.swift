@@ -72,6 +72,11 @@ public struct BubblewrapSandbox: Sandbox {
     public func run(_ request: SandboxRequest) async throws -> SandboxResult {
         let workspace = request.workspace.standardizedFileURL.path
         let dropPrivileges = geteuid() == 0
+        if dropPrivileges {
+            for path in [workspace] + request.extraReadOnlyPaths {
+                try Self.checkTraversable(path, user: request.policy.userID, group: request.policy.groupID)
+            }
+        }
         let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
         defer { handles.close() }
         let ownership = dropPrivileges
@@ -117,5 +122,27 @@ public struct BubblewrapSandbox: Sandbox {
             "--inh-caps=-all",
         ]
         return (configuration.setprivPath, setpriv + bwrap)
+    }
+
+    /// bubblewrap runs as the sandbox user and resolves bind sources itself, so every folder above a bound path
+    /// must be searchable by that user (`/root` and a 0700 state directory are not).
+    static func checkTraversable(_ path: String, user: UInt32, group: UInt32) throws {
+        var ancestor = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        while true {
+            var info = stat()
+            if stat(ancestor.path, &info) == 0 {
+                let mode = info.st_mode
+                let searchable = info.st_uid == user ? mode & S_IXUSR != 0
+                    : info.st_gid == group ? mode & S_IXGRP != 0 : mode & S_IXOTH != 0
+                if !searchable {
+                    throw SandboxError.workspaceInvalid(
+                        path: path,
+                        reason: "the sandbox user (uid \(user)) cannot pass through \(ancestor.path); put it under a "
+                            + "searchable folder such as /tmp, or `chmod o+x \(ancestor.path)`")
+                }
+            }
+            if ancestor.path == "/" { return }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
     }
 }
