@@ -34,3 +34,24 @@ enum SandboxSupport {
                                             extraReadOnlyPaths: readOnly))
     }
 }
+
+/// Looks at the host's processes, for asserting that nothing outlived a sandbox.
+enum HostProcesses {
+    /// Pids whose command line contains `marker`.
+    static func matching(_ marker: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let text = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            return text.contains(marker)
+        }
+    }
+
+    /// True while `pid` exists and is not a zombie.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        guard let close = status.lastIndex(of: ")") else { return false }
+        let state = status[status.index(close, offsetBy: 2)]
+        return state != "Z" && state != "X"
+    }
+}
