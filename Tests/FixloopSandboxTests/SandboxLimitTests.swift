@@ -148,13 +148,14 @@ import Testing
             // A host process of the sandbox's own uid: without a PID namespace `kill -1` would reach it.
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            let policy = try SandboxSupport.testPolicy()
+            var policy = try SandboxSupport.testPolicy()
+            policy.userCount = 1
             canary.arguments = geteuid() == 0
                 ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "30"]
                 : ["/usr/bin/sleep", "30"]
             try canary.run()
             defer { canary.terminate() }
-            let result = try await SandboxSupport.shell("kill -9 -1; echo survived", in: workspace)
+            let result = try await SandboxSupport.shell("kill -9 -1; echo survived", in: workspace, policy: policy)
             #expect(result.termination != .exited(0) || !result.standardOutput.text.isEmpty)
             #expect(HostProcesses.isAlive(canary.processIdentifier))
         }

@@ -75,6 +75,7 @@ import Testing
             [user]
             uid = 1234
             gid = 1235
+            count = 7
             """, name: "custom", file: "custom.toml")
         #expect(policy.network && policy.workspacePath == "/testbed" && policy.homePath == "/home/u")
         #expect(policy.tmpSizeBytes == 8 << 20 && policy.homeSizeBytes == 4 << 20)
@@ -82,7 +83,7 @@ import Testing
         #expect(policy.limits == SandboxLimits(
             cpuSeconds: 5, memoryBytes: 100 << 20, processes: 10, openFiles: 64, fileSizeBytes: 2 << 20,
             wallClockSeconds: 1.5, outputBytes: 2048, outputKillBytes: 3 << 20))
-        #expect(policy.userID == 1234 && policy.groupID == 1235)
+        #expect(policy.userID == 1234 && policy.groupID == 1235 && policy.userCount == 7)
     }
 
     @Test func missingPolicyIsAnError() {

@@ -27,13 +27,15 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var userID: UInt32
     /// The group of ``userID``.
     public var groupID: UInt32
+    /// How many consecutive uids (and gids) from ``userID`` concurrent runs may take, one each.
+    public var userCount: Int
 
     /// Creates a policy; every value has a conservative default.
     public init(
         name: String, network: Bool = false, readOnlyPaths: [String] = [], workspacePath: String = "/workspace",
         homePath: String = "/home/sandbox", tmpSizeBytes: Int = 512 << 20, homeSizeBytes: Int = 256 << 20,
         setEnvironment: [String: String] = [:], passEnvironment: [String] = [], limits: SandboxLimits = SandboxLimits(),
-        userID: UInt32 = 65534, groupID: UInt32 = 65534
+        userID: UInt32 = 65534, groupID: UInt32 = 65534, userCount: Int = 1
     ) {
         self.name = name
         self.network = network
@@ -47,6 +49,7 @@ public struct SandboxPolicy: Sendable, Equatable {
         self.limits = limits
         self.userID = userID
         self.groupID = groupID
+        self.userCount = userCount
     }
 }
 

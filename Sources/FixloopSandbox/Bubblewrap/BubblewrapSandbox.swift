@@ -72,15 +72,24 @@ public struct BubblewrapSandbox: Sandbox {
     public func run(_ request: SandboxRequest) async throws -> SandboxResult {
         let workspace = request.workspace.standardizedFileURL.path
         let dropPrivileges = geteuid() == 0
-        if dropPrivileges {
+        var policy = request.policy
+        let lease = dropPrivileges
+            ? try await SandboxUserLease.acquire(
+                baseUser: policy.userID, baseGroup: policy.groupID, count: policy.userCount) : nil
+        defer { lease?.release() }
+        if let lease {
+            policy.userID = lease.userID
+            policy.groupID = lease.groupID
             for path in [workspace] + request.extraReadOnlyPaths {
-                try Self.checkTraversable(path, user: request.policy.userID, group: request.policy.groupID)
+                try Self.checkTraversable(path, user: lease.userID, group: lease.groupID)
             }
         }
+        var request = request
+        request.policy = policy
         let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
         defer { handles.close() }
         let ownership = dropPrivileges
-            ? try WorkspaceOwnership.hand(workspace, to: request.policy.userID, group: request.policy.groupID) : nil
+            ? try WorkspaceOwnership.hand(workspace, to: policy.userID, group: policy.groupID) : nil
         defer { ownership?.restore() }
         let builder = BubblewrapArguments(
             hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),

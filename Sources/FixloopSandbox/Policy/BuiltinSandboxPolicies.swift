@@ -38,6 +38,8 @@ PATH = "/opt/swift/usr/bin:/usr/local/bin:/usr/bin:/bin"
 HOME = "/home/sandbox"
 LANG = "C.UTF-8"
 TMPDIR = "/tmp"
+USER = "sandbox"
+LOGNAME = "sandbox"
 
 [limits]
 cpu_seconds = 600
@@ -50,10 +52,13 @@ output_bytes = 1048576
 output_kill_mb = 256
 
 [user]
-# The unprivileged host user the command runs as when Fixloop runs as root
-# (the kernel does not enforce the process limit for root).
-uid = 65534
-gid = 65534
+# When Fixloop runs as root, each run takes its own unprivileged host uid (and gid) from
+# uid .. uid+count-1: the kernel does not enforce the process limit for root, and it counts
+# processes per uid across the host, so concurrent runs must not share one. These ids need no
+# /etc/passwd entry.
+uid = 1500000
+gid = 1500000
+count = 64
 
 """#
 
@@ -90,6 +95,8 @@ PATH = "/opt/swift/usr/bin:/usr/local/bin:/usr/bin:/bin"
 HOME = "/home/sandbox"
 LANG = "C.UTF-8"
 TMPDIR = "/tmp"
+USER = "sandbox"
+LOGNAME = "sandbox"
 
 [limits]
 cpu_seconds = 1800
@@ -102,10 +109,13 @@ output_bytes = 1048576
 output_kill_mb = 256
 
 [user]
-# The unprivileged host user the command runs as when Fixloop runs as root
-# (the kernel does not enforce the process limit for root).
-uid = 65534
-gid = 65534
+# When Fixloop runs as root, each run takes its own unprivileged host uid (and gid) from
+# uid .. uid+count-1: the kernel does not enforce the process limit for root, and it counts
+# processes per uid across the host, so concurrent runs must not share one. These ids need no
+# /etc/passwd entry.
+uid = 1500000
+gid = 1500000
+count = 64
 
 """#
 }

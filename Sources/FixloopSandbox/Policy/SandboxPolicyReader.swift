@@ -34,6 +34,7 @@ public enum SandboxPolicyReader {
         var user = try root.section("user")
         if let uid = try user.int("uid", range: 1...Int(UInt32.max - 1)) { policy.userID = UInt32(uid) }
         if let gid = try user.int("gid", range: 1...Int(UInt32.max - 1)) { policy.groupID = UInt32(gid) }
+        if let count = try user.int("count", range: 1...4096) { policy.userCount = count }
         try user.finish()
         try root.finish()
         return policy
