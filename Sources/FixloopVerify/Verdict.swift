@@ -15,10 +15,15 @@ public enum Verdict {
 
     /// The judgement.
     public struct Judgement: Sendable, Equatable {
+        /// Fail-to-pass id → outcome after the patch (`missing` when it did not apply).
         public var failToPass: [String: TestOutcome]
+        /// Pass-to-pass id → outcome after the patch.
         public var passToPass: [String: TestOutcome]
+        /// The verdict.
         public var resolved: Bool
+        /// True when the lists were derived from the pictures.
         public var derived: Bool
+        /// One clause: why.
         public var reason: String
     }
 

@@ -85,11 +85,19 @@ public struct StepRecord: Sendable, Codable, Equatable {
 
 /// Seconds per phase.
 public struct Durations: Sendable, Codable, Equatable {
+    /// The setup command.
     public var setupSeconds: Double = 0
+    /// Each test run before the patch.
     public var beforeSeconds: [Double] = []
+    /// Applying the patch.
     public var patchSeconds: Double = 0
+    /// Each test run after the patch.
     public var afterSeconds: [Double] = []
+    /// The whole verification, including the test patch and reading results.
     public var totalSeconds: Double = 0
+
+    /// Zero durations.
+    public init() {}
 
     enum CodingKeys: String, CodingKey {
         case setupSeconds = "setup_seconds"
