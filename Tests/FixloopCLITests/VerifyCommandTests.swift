@@ -62,6 +62,13 @@ struct VerifyCommandTests {
         #expect(await Fixloop.run(arguments: base + ["--json", "--timeout", "0.5", "--", "sleep", "5"]) == 1)
         #expect(await Fixloop.run(arguments: base + ["--policy", "no-such-policy", "--", "true"]) == 2)
         #expect(await Fixloop.run(arguments: base) != 0, "a command is required")
+        let state = workspace.appendingPathComponent("state")
+        #expect(await Fixloop.run(arguments: [
+            "sandbox", "run", "--state-dir", state.path, "--workspace", workspace.path, "--", "true",
+        ]) == 2, "the workspace contains the state directory")
+        #expect(await Fixloop.run(arguments: [
+            "sandbox", "run", "--state-dir", state.path, "--workspace", workspace.path, "--ro", state.path, "--", "true",
+        ]) == 2)
     }
 
     @Test func benchSandboxRuns() async {

@@ -53,6 +53,7 @@ struct SandboxRunCommand: AsyncParsableCommand {
         var chosen = try SandboxChoice.catalog().policy(policy)
         if let timeout { chosen.limits.wallClockSeconds = timeout }
         let directory = URL(fileURLWithPath: workspace ?? FileManager.default.currentDirectoryPath)
+        try SandboxChoice.refuseStateDirectory([directory.path] + readOnly, state: context.state)
         let runner = try await sandbox.make(context: context)
         let result = try await runner.run(SandboxRequest(
             arguments: command, workspace: directory, policy: chosen, extraReadOnlyPaths: readOnly))

@@ -70,6 +70,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
+        try SandboxChoice.refuseStateDirectory(readOnly, state: context.state)
         let patchText = try Self.readInput(patch, what: "patch")
         let testPatchText = try testPatch.map { try Self.readInput($0, what: "test patch") }
         let catalog = SandboxChoice.catalog()

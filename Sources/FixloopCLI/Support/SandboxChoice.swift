@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopConfig
 import FixloopCore
 import FixloopSandbox
 import Foundation
@@ -20,6 +21,24 @@ enum SandboxChoice: String, ExpressibleByArgument, CaseIterable {
 
                 """)
             return UnisolatedSandbox(hostEnvironment: context.environment)
+        }
+    }
+
+    /// Refuses binding the state directory (database, mirrors, tokens) or a folder that contains it.
+    /// - Throws: ``CommandError`` naming the path.
+    static func refuseStateDirectory(_ paths: [String], state: StateDirectory) throws {
+        let root = state.root.standardizedFileURL.path
+        let workspaces = state.workspaces.standardizedFileURL.path
+        for raw in paths {
+            let path = URL(fileURLWithPath: raw).standardizedFileURL.path
+            let containsState = path == "/" || root == path || root.hasPrefix(path + "/")
+            let insideState = path.hasPrefix(root + "/") && !(path == workspaces || path.hasPrefix(workspaces + "/"))
+            if containsState || insideState {
+                throw CommandError(
+                    code: "cli.state_directory_exposed",
+                    message: "The path \(path) would show Fixloop's state directory \(root) inside the sandbox; "
+                        + "give a path outside it.")
+            }
         }
     }
 
