@@ -65,3 +65,26 @@ import Testing
         }
     }
 }
+
+@Suite struct ChildProcessTests {
+    @Test func aChildThatIgnoresItsInputDoesNotKillTheRunner() async throws {
+        let outcome = try await ChildProcess.run(ProcessLaunch(
+            executable: "/usr/bin/true", arguments: ["true"], environment: [:], workingDirectory: nil,
+            standardInput: Array(repeating: 0x41, count: 4 << 20), wallClockSeconds: 10, outputBytes: 1024,
+            outputKillBytes: 1 << 20))
+        #expect(outcome.termination == .exited(0))
+        #expect(outcome.killedFor == nil)
+    }
+
+    @Test func signalsAndExitStatusesAreReported() async throws {
+        let launch = { (script: String) in
+            ProcessLaunch(
+                executable: "/bin/sh", arguments: ["sh", "-c", script], environment: [:], workingDirectory: "/",
+                wallClockSeconds: 10, outputBytes: 1024, outputKillBytes: 1 << 20)
+        }
+        #expect(try await ChildProcess.run(launch("exit 7")).termination == .exited(7))
+        #expect(try await ChildProcess.run(launch("kill -TERM $$")).termination == .signaled(15))
+        let pwd = try await ChildProcess.run(launch("pwd; echo $HOME"))
+        #expect(pwd.standardOutput.text == "/\n\n", "working directory set, environment empty")
+    }
+}

@@ -96,7 +96,10 @@ struct CaptureLoop {
         let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
         guard ready > 0 else { return ready < 0 ? 0 : ready }
         for entry in fds where entry.revents != 0 {
-            if entry.fd == pipes.inputWrite { writeInput() }
+            if entry.fd == pipes.inputWrite {
+                // The reader is gone: drop the rest of the input rather than write into a broken pipe.
+                if entry.revents & Int16(POLLERR | POLLHUP) != 0 { closeInput() } else { writeInput() }
+            }
             else if entry.fd == pipes.outputRead { outputOpen = drain(entry.fd, into: &stdout) }
             else { errorOpen = drain(entry.fd, into: &stderr) }
         }

@@ -62,6 +62,9 @@ enum ChildProcess {
     }
 
     private static func runBlocking(_ launch: ProcessLaunch, cancelled: CancellationFlag) throws -> ProcessOutcome {
+        // A child that exits without reading its input must give EPIPE, not kill Fixloop with SIGPIPE.
+        // Children get every signal's default back through POSIX_SPAWN_SETSIGDEF.
+        signal(SIGPIPE, SIG_IGN)
         let clock = ContinuousClock()
         let start = clock.now
         let pipes = try PipeSet()
