@@ -13,6 +13,7 @@ struct BubblewrapArguments {
         var workspace: Int32
         var gitDirectory: Int32?
         var extraReadOnly: [(descriptor: Int32, path: String)]
+        var seccomp: Int32?
     }
 
     /// Host paths that are symlinks to be recreated inside (merged-usr) rather than bound.
@@ -48,6 +49,7 @@ struct BubblewrapArguments {
         if let git = descriptors.gitDirectory {
             args += ["--ro-bind-fd", String(git), policy.workspacePath + "/.git"]
         }
+        if let seccomp = descriptors.seccomp { args += ["--seccomp", String(seccomp)] }
         args += ["--remount-ro", "/", "--chdir", policy.workspacePath, "--"]
         return args + (limitsInside ? limitPrefix(policy.limits) : []) + command
     }

@@ -21,12 +21,16 @@ public struct BubblewrapSandbox: Sandbox {
         /// `fixloop-sandbox-exec`, which sets the rlimits and drops to the sandbox user in one exec; when nil,
         /// `setpriv` and `prlimit` do the same in two.
         public var helperPath: String?
+        /// Whether to load the seccomp deny-list (x86_64 only).
+        public var seccomp: Bool
 
         /// Creates a configuration with the Debian paths.
         public init(
             bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
-            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath()
+            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath(),
+            seccomp: Bool = true
         ) {
+            self.seccomp = seccomp
             self.bubblewrapPath = bubblewrapPath
             self.setprivPath = setprivPath
             self.hostEnvironment = hostEnvironment
@@ -86,7 +90,9 @@ public struct BubblewrapSandbox: Sandbox {
         }
         var request = request
         request.policy = policy
-        let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
+        let handles = try BubblewrapHandles(
+            workspace: workspace, extraReadOnly: request.extraReadOnlyPaths,
+            seccomp: configuration.seccomp ? SeccompFilter.program : nil)
         defer { handles.close() }
         let ownership = dropPrivileges
             ? try WorkspaceOwnership.hand(workspace, to: policy.userID, group: policy.groupID) : nil
