@@ -20,6 +20,8 @@ struct BubblewrapArguments {
     var hostSymlinks: [String: String]
     /// The host environment, read by the CLI; only the policy's allow-listed names are copied.
     var hostEnvironment: [String: String]
+    /// Whether a host path exists; missing ones are left out rather than tried by bubblewrap on every run.
+    var hostPathExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
 
     /// The arguments after `bwrap`.
     /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
@@ -31,13 +33,9 @@ struct BubblewrapArguments {
         for (name, value) in environment(policy: policy).sorted(by: { $0.key < $1.key }) {
             args += ["--setenv", name, value]
         }
-        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
+        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] + policy.readOnlyPaths {
             if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
-            else { args += ["--ro-bind-try", path, path] }
-        }
-        for path in policy.readOnlyPaths {
-            if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
-            else { args += ["--ro-bind-try", path, path] }
+            else if hostPathExists(path) { args += ["--ro-bind-try", path, path] }
         }
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", String(policy.tmpSizeBytes), "--tmpfs", "/tmp"]
