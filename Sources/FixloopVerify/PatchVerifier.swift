@@ -119,9 +119,14 @@ public struct PatchVerifier: Sendable {
         for index in 0..<request.runs {
             try Task.checkCancellation()
             progress("tests \(phase) \(index + 1)/\(request.runs)")
-            for path in request.junitXMLPaths { WorkspaceFileReader.remove(path, in: request.workspace) }
+            let (paths, workspace) = (request.junitXMLPaths, request.workspace)
+            if !paths.isEmpty {
+                try await BlockingWork.run { for path in paths { WorkspaceFileReader.remove(path, in: workspace) } }
+            }
             let result = try await run(request.testCommand, policy: testPolicy, request: request)
-            let xml = request.junitXMLPaths.compactMap { WorkspaceFileReader.read($0, in: request.workspace) }
+            let xml = paths.isEmpty ? [] : try await BlockingWork.run {
+                paths.compactMap { WorkspaceFileReader.read($0, in: workspace) }
+            }
             let output = result.standardOutput.text + "\n" + result.standardError.text
             results.append(TestOutputReader.read(output: output, junitXML: xml, commandSucceeded: result.succeeded))
             times.append(result.durationSeconds)

@@ -94,26 +94,39 @@ public struct BubblewrapSandbox: Sandbox {
             workspace: workspace, extraReadOnly: request.extraReadOnlyPaths,
             seccomp: configuration.seccomp ? SeccompFilter.program : nil)
         defer { handles.close() }
+        let (user, group) = (policy.userID, policy.groupID)
         let ownership = dropPrivileges
-            ? try WorkspaceOwnership.hand(workspace, to: policy.userID, group: policy.groupID) : nil
-        defer { ownership?.restore() }
-        let builder = BubblewrapArguments(
-            hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
-            hostEnvironment: configuration.hostEnvironment)
-        let (executable, argv) = commandLine(
-            request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
-        let limits = request.policy.limits
-        let outcome = try await ChildProcess.run(ProcessLaunch(
-            executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
-            workingDirectory: "/", standardInput: request.standardInput,
-            inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
-            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
+            ? try await BlockingWork.run { try WorkspaceOwnership.hand(workspace, to: user, group: group) } : nil
+        let outcome: ProcessOutcome
+        do {
+            outcome = try await launch(request, handles: handles, dropPrivileges: dropPrivileges)
+        } catch {
+            if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
+            throw error
+        }
+        if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
         if outcome.killedFor == nil, outcome.termination == .exited(1),
            outcome.standardError.head.hasPrefix("bwrap: ") {
             let line = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? "bwrap failed"
             throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
         }
         return LimitDiagnosis.result(of: outcome)
+    }
+
+    private func launch(
+        _ request: SandboxRequest, handles: BubblewrapHandles, dropPrivileges: Bool
+    ) async throws -> ProcessOutcome {
+        let builder = BubblewrapArguments(
+            hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
+            hostEnvironment: configuration.hostEnvironment)
+        let (executable, argv) = commandLine(
+            request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
+        let limits = request.policy.limits
+        return try await ChildProcess.run(ProcessLaunch(
+            executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
+            workingDirectory: "/", standardInput: request.standardInput,
+            inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
+            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
     }
 
     /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.
