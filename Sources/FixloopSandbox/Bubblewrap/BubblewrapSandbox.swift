@@ -105,10 +105,15 @@ public struct BubblewrapSandbox: Sandbox {
             throw error
         }
         if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
-        if outcome.killedFor == nil, outcome.termination == .exited(1),
-           outcome.standardError.head.hasPrefix("bwrap: ") {
-            let line = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? "bwrap failed"
-            throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
+        // bubblewrap's and the helper's own failures (exit 1 "bwrap: …", exit 125/127 "fixloop-sandbox-exec: …")
+        // mean the command never ran: an error, not a result.
+        let firstLine = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? ""
+        if outcome.killedFor == nil, outcome.termination == .exited(1), firstLine.hasPrefix("bwrap: ") {
+            throw SandboxError.launchFailed(program: "bubblewrap", reason: firstLine)
+        }
+        if outcome.killedFor == nil, [.exited(125), .exited(127)].contains(outcome.termination),
+           firstLine.hasPrefix(SandboxHelper.name + ": ") {
+            throw SandboxError.launchFailed(program: SandboxHelper.name, reason: firstLine)
         }
         return LimitDiagnosis.result(of: outcome)
     }
