@@ -97,7 +97,8 @@ import Testing
             let script = "setsid sh -c 'sleep \(marker) &'; (sleep \(marker) &); nohup sleep \(marker) >/dev/null 2>&1 & echo started"
             let result = try await SandboxSupport.shell(script, in: workspace)
             #expect(result.standardOutput.text.contains("started"))
-            #expect(HostProcesses.matching("sleep \(marker)").isEmpty)
+            let survivors = HostProcesses.matching("sleep \(marker)")
+            #expect(survivors.isEmpty, "\(survivors.map(HostProcesses.describe))")
         }
     }
 
@@ -148,13 +149,16 @@ import Testing
             // A host process of the sandbox's own uid: without a PID namespace `kill -1` would reach it.
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            // A uid of its own, outside the policy's range, so no concurrent run shares it with the canary.
             var policy = try SandboxSupport.testPolicy()
+            policy.userID = 1_498_000
+            policy.groupID = 1_498_000
             policy.userCount = 1
             canary.arguments = geteuid() == 0
-                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "30"]
-                : ["/usr/bin/sleep", "30"]
+                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "600"]
+                : ["/usr/bin/sleep", "600"]
             try canary.run()
-            defer { canary.terminate() }
+            defer { kill(canary.processIdentifier, SIGKILL) }  // the spawning thread may block SIGTERM
             let result = try await SandboxSupport.shell("kill -9 -1; echo survived", in: workspace, policy: policy)
             #expect(result.termination != .exited(0) || !result.standardOutput.text.isEmpty)
             #expect(HostProcesses.isAlive(canary.processIdentifier))
@@ -184,3 +188,4 @@ import Testing
         }
     }
 }
+

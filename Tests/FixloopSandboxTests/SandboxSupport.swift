@@ -47,6 +47,17 @@ enum HostProcesses {
         }
     }
 
+    /// The command line and status of `pid`, for a failure message.
+    static func describe(_ pid: Int32) -> String {
+        let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+            .map { String(decoding: $0.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self) } ?? "?"
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let fields = status.split(separator: "\n").filter {
+            $0.hasPrefix("State") || $0.hasPrefix("PPid") || $0.hasPrefix("NSpid") || $0.hasPrefix("Uid")
+        }
+        return "\(pid): \(cmdline) | \(fields.joined(separator: " | "))"
+    }
+
     /// True while `pid` exists and is not a zombie.
     static func isAlive(_ pid: Int32) -> Bool {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
