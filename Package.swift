@@ -33,6 +33,8 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // The engineer: a bug ticket in, a verified pull request out.
+        .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit"]),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
@@ -57,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopTesting"]),
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
             resources: [.copy("Golden")]
