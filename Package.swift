@@ -33,6 +33,8 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // GitHub's REST API: issues, comments, pull requests.
+        .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
         .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit"]),
         // The commands; the only place that builds concrete adapters and wires them together.
@@ -59,6 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
         .testTarget(name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopTesting"]),
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
