@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -33,6 +34,15 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // Prompt templates from the top-level prompts/ folder (bundled through a symlink), rendered with Mustache.
+        .target(
+            name: "FixloopPromptFiles", path: "prompts", sources: ["PromptFiles.swift"],
+            resources: [.copy("engineer"), .copy("scorer"), .copy("planner")]
+        ),
+        .target(
+            name: "FixloopPrompts",
+            dependencies: ["FixloopCore", "FixloopPromptFiles", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // GitHub's REST API: issues, comments, pull requests.
         .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
@@ -61,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
         .testTarget(name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopTesting"]),
         .testTarget(
