@@ -46,7 +46,7 @@ let package = Package(
         // GitHub's REST API: issues, comments, pull requests.
         .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
-        .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit"]),
+        .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts"]),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
@@ -73,7 +73,10 @@ let package = Package(
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
-        .testTarget(name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
+            resources: [.copy("Golden")]
+        ),
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
             resources: [.copy("Golden")]
