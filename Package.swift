@@ -45,6 +45,8 @@ let package = Package(
         ),
         // GitHub's REST API: issues, comments, pull requests.
         .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
+        // Linear's GraphQL API: issues, comments, attachments.
+        .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
         .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts"]),
         // The commands; the only place that builds concrete adapters and wires them together.
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
+        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
         .testTarget(
             name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
             resources: [.copy("Golden")]

@@ -2,17 +2,7 @@ import FixloopCore
 import FixloopGitHub
 import FixloopTesting
 import Foundation
-import Synchronization
 import Testing
-
-/// Waits recorded instead of slept.
-final class RecordingSleeper: Sendable {
-    private let recorded = Mutex<[Duration]>([])
-    var waits: [Duration] { recorded.withLock { $0 } }
-    var sleep: @Sendable (Duration) async throws -> Void {
-        { [self] duration in recorded.withLock { $0.append(duration) } }
-    }
-}
 
 struct GitHubClientTests {
     func client(_ server: LoopbackServer, token: String = "test-token", sleeper: RecordingSleeper = RecordingSleeper()) -> GitHubClient {
