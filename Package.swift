@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -32,11 +33,18 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
+        .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
+        // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
+        .target(
+            name: "FixloopStore",
+            dependencies: ["FixloopCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +60,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(
+            name: "FixloopModelsTests",
+            dependencies: [
+                "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
