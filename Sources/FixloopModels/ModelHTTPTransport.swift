@@ -21,7 +21,8 @@ struct ModelHTTPTransport: Sendable {
         var request = URLRequest(url: endpoint.url(appending: path))
         request.httpMethod = "POST"
         request.httpBody = body.serialized()
-        request.timeoutInterval = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        // Only a backstop: the deadline is enforced by `data(for:deadline:)`.
+        request.timeoutInterval = Double(timeout.components.seconds) + 5
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         var attempt = 0
@@ -55,9 +56,10 @@ struct ModelHTTPTransport: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await session.data(for: request, deadline: timeout)
+        } catch ExchangeInterruption.timedOut {
+            throw Failure(error: makeError(.timeout, status: nil, detail: "no answer within \(Self.describe(timeout))"))
         } catch let error as URLError {
-            if error.code == .cancelled, Task.isCancelled { throw CancellationError() }
             throw Failure(error: transportError(error))
         }
         guard let http = response as? HTTPURLResponse else {
@@ -110,7 +112,7 @@ struct ModelHTTPTransport: Sendable {
     private func transportError(_ error: URLError) -> ModelError {
         switch error.code {
         case .timedOut:
-            return makeError(.timeout, status: nil, detail: "no answer within \(timeout.components.seconds) seconds")
+            return makeError(.timeout, status: nil, detail: "no answer within \(Self.describe(timeout))")
         case .badServerResponse, .cannotParseResponse:
             return makeError(.connection, status: nil, detail: "the response was cut off or unreadable (\(error.code.rawValue))")
         default:
@@ -134,6 +136,11 @@ struct ModelHTTPTransport: Sendable {
     private func excerpt(_ data: Data) -> String { Self.cut(String(decoding: data.prefix(400), as: UTF8.self)) }
 
     private func redact(_ text: String) -> String { endpoint.apiKey?.redact(text) ?? text }
+
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) seconds" : "\(milliseconds) ms"
+    }
 
     static func cut(_ text: String, limit: Int = 200) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
