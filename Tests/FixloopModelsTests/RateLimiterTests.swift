@@ -1,0 +1,86 @@
+import FixloopCore
+import FixloopModels
+import FixloopTesting
+import Foundation
+import Testing
+
+/// The shared limiter under concurrent callers.
+@Suite struct RateLimiterTests {
+    @Test func eightConcurrentCallersQueueWithinTheRequestLimit() async throws {
+        let window = Duration.milliseconds(500)
+        let limiter = RateLimiter(
+            limits: RateLimitTable(["openai": RateLimit(requestsPerMinute: 2)]), window: window)
+        try await withLoopbackModelServer(.openAI) { server in
+            await server.enqueue(contentsOf: Array(repeating: .text("ok"), count: 8))
+            let shared = client(for: server, retry: instantRetry(SleepLog()), limiter: limiter)
+            let started = ContinuousClock.now
+            let replies = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await shared.send(ModelRequest(messages: [.user("caller \(index)")], maxOutputTokens: 8))
+                            .requireReply().message.content
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(replies.count == 8)
+            #expect(replies.allSatisfy { $0 == "ok" })
+            let arrivals = await server.received().map(\.receivedAt).sorted()
+            #expect(arrivals.count == 8)
+            // Two per window: the third request can only start once the first has left the window. Arrivals
+            // trail the grants by the request's transit time (the first connection is slower), hence the slack;
+            // without the limiter all eight arrive within a few milliseconds.
+            for index in 2..<arrivals.count {
+                #expect(arrivals[index] - arrivals[index - 2] >= window - .milliseconds(150))
+            }
+            #expect(ContinuousClock.now - started >= window * 3 - .milliseconds(30))
+        }
+    }
+
+    @Test func tokenLimitHoldsBackTheNextCallUntilTheWindowMoves() async throws {
+        let window = Duration.milliseconds(300)
+        let limiter = RateLimiter(limits: RateLimitTable(["openai:m": RateLimit(tokensPerMinute: 100)]), window: window)
+        let spec = ModelSpec(provider: .openai, name: "m")
+        let started = ContinuousClock.now
+        try await limiter.acquire(spec, estimatedTokens: 60)
+        try await limiter.acquire(spec, estimatedTokens: 30)
+        #expect(ContinuousClock.now - started < window)
+        try await limiter.acquire(spec, estimatedTokens: 30)
+        #expect(ContinuousClock.now - started >= window - .milliseconds(20))
+    }
+
+    @Test func learnsLimitsFromOpenAIHeadersAndPausesWhenNoneRemain() async throws {
+        let limiter = RateLimiter(window: .milliseconds(300))
+        try await withLoopbackModelServer(.openAI) { server in
+            await server.enqueue(
+                .textWithHeaders("first", headers: [
+                    "x-ratelimit-limit-requests": "500", "x-ratelimit-limit-tokens": "30000",
+                    "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "250ms",
+                ]),
+                .text("second"))
+            let shared = client(for: server, retry: instantRetry(SleepLog()), limiter: limiter)
+            _ = try await shared.send(ModelRequest(messages: [.user("a")])).requireReply()
+            let learned = await limiter.limit(for: shared.spec)
+            #expect(learned == RateLimit(requestsPerMinute: 500, tokensPerMinute: 30000))
+            let started = ContinuousClock.now
+            _ = try await shared.send(ModelRequest(messages: [.user("b")])).requireReply()
+            #expect(ContinuousClock.now - started >= .milliseconds(230))
+        }
+    }
+
+    @Test func learnsFromAnthropicHeaders() async throws {
+        let limiter = RateLimiter()
+        let spec = ModelSpec(provider: .anthropic, name: "claude")
+        await limiter.learn(spec, headers: [
+            "anthropic-ratelimit-requests-limit": "50", "anthropic-ratelimit-tokens-limit": "40000",
+        ])
+        #expect(await limiter.limit(for: spec) == RateLimit(requestsPerMinute: 50, tokensPerMinute: 40000))
+    }
+
+    @Test func configuredLimitsWinOverLearnedOnes() async throws {
+        let spec = ModelSpec(provider: .openai, name: "m")
+        let limiter = RateLimiter(limits: RateLimitTable(["openai:m": RateLimit(requestsPerMinute: 3)]))
+        await limiter.learn(spec, headers: ["x-ratelimit-limit-requests": "500", "x-ratelimit-limit-tokens": "9"])
+        #expect(await limiter.limit(for: spec) == RateLimit(requestsPerMinute: 3, tokensPerMinute: 9))
+    }
+}
