@@ -25,9 +25,9 @@ public actor SpendKeeper {
 
     private let ledger: any LedgerStore
     /// The prices used to charge calls.
-    public let prices: PriceTable
+    public nonisolated let prices: PriceTable
     /// The caps.
-    public let budgets: BudgetSettings
+    public nonisolated let budgets: BudgetSettings
     private let now: @Sendable () -> Date
     private var reservations: [UUID: Reservation] = [:]
     private var busy = false
@@ -47,7 +47,7 @@ public actor SpendKeeper {
     }
 
     /// The price of `spec`: configured, or free for replayed transcripts; nil when unknown.
-    public func price(for spec: ModelSpec) -> ModelPrice? {
+    public nonisolated func price(for spec: ModelSpec) -> ModelPrice? {
         spec.provider == .replay ? .free : prices.price(for: spec)
     }
 
