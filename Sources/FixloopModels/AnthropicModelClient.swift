@@ -37,9 +37,9 @@ public struct AnthropicModelClient: ModelClient {
         if let key = transport.endpoint.apiKey { headers["x-api-key"] = key.reveal() }
         let estimate = request.estimatedInputTokens + request.maxOutputTokens
         let json = try await transport.post(
-            path: "/v1/messages", headers: headers, body: body(for: request), estimatedTokens: estimate)
+            path: "/v1/messages", headers: headers, body: body(for: request), estimatedTokens: estimate,
+            usedTokens: { ($0["usage"]?["input_tokens"]?.intValue ?? 0) + ($0["usage"]?["output_tokens"]?.intValue ?? 0) })
         let reply = try parseReply(json)
-        await transport.limiter?.settle(spec, estimatedTokens: estimate, actualTokens: reply.usage.totalTokens)
         return .reply(reply)
     }
 

@@ -16,8 +16,12 @@ struct ModelHTTPTransport: Sendable {
     let limiter: RateLimiter?
 
     /// Posts `body` to `path` and returns the parsed JSON reply.
+    /// - Parameter usedTokens: reads the tokens really used from the reply, to settle the rate limiter.
     /// - Throws: ``ModelError`` once the attempts are spent or the failure is not retryable; `CancellationError`.
-    func post(path: String, headers: [String: String], body: JSONValue, estimatedTokens: Int) async throws -> JSONValue {
+    func post(
+        path: String, headers: [String: String], body: JSONValue, estimatedTokens: Int,
+        usedTokens: (JSONValue) -> Int
+    ) async throws -> JSONValue {
         var request = URLRequest(url: endpoint.url(appending: path))
         request.httpMethod = "POST"
         request.httpBody = body.serialized()
@@ -29,10 +33,12 @@ struct ModelHTTPTransport: Sendable {
         while true {
             attempt += 1
             try Task.checkCancellation()
-            if let limiter { try await limiter.acquire(spec, estimatedTokens: estimatedTokens) }
+            let ticket = try await limiter?.acquire(spec, estimatedTokens: estimatedTokens)
             let failure: Failure
             do {
-                return try await once(request)
+                let json = try await once(request)
+                if let ticket { await limiter?.settle(ticket, actualTokens: usedTokens(json)) }
+                return json
             } catch let caught as Failure {
                 failure = caught
             }

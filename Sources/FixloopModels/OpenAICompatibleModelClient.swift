@@ -35,9 +35,9 @@ public struct OpenAICompatibleModelClient: ModelClient {
         if let key = transport.endpoint.apiKey { headers["Authorization"] = "Bearer \(key.reveal())" }
         let estimate = request.estimatedInputTokens + request.maxOutputTokens
         let json = try await transport.post(
-            path: "/chat/completions", headers: headers, body: body(for: request), estimatedTokens: estimate)
+            path: "/chat/completions", headers: headers, body: body(for: request), estimatedTokens: estimate,
+            usedTokens: { $0["usage"]?["total_tokens"]?.intValue ?? estimate })
         let reply = try parseReply(json)
-        await transport.limiter?.settle(spec, estimatedTokens: estimate, actualTokens: reply.usage.totalTokens)
         return .reply(reply)
     }
 

@@ -9,7 +9,14 @@ import Foundation
 /// `remaining: 0` or a 429's `Retry-After` pauses the key for every caller. Build one at the edge and hand it
 /// to every client; it is not a global.
 public actor RateLimiter {
+    /// A granted request, to be settled with the tokens it really used.
+    public struct Ticket: Sendable, Hashable {
+        let id: UUID
+        let key: String
+    }
+
     private struct Grant {
+        let id: UUID
         let at: ContinuousClock.Instant
         var tokens: Int
     }
@@ -43,8 +50,10 @@ public actor RateLimiter {
     }
 
     /// Waits until one more request of about `estimatedTokens` fits the limits for `spec`, then counts it.
+    /// - Returns: the ticket to settle once the real usage is known.
     /// - Throws: `CancellationError` when the task is cancelled while waiting.
-    public func acquire(_ spec: ModelSpec, estimatedTokens: Int) async throws {
+    @discardableResult
+    public func acquire(_ spec: ModelSpec, estimatedTokens: Int) async throws -> Ticket {
         let key = spec.description
         while true {
             try Task.checkCancellation()
@@ -53,9 +62,10 @@ public actor RateLimiter {
             state.grants.removeAll { now - $0.at >= window }
             let wait = waitUntil(state: state, limit: limit(for: spec), tokens: estimatedTokens, now: now)
             guard let wait else {
-                state.grants.append(Grant(at: now, tokens: estimatedTokens))
+                let ticket = Ticket(id: UUID(), key: key)
+                state.grants.append(Grant(id: ticket.id, at: now, tokens: estimatedTokens))
                 states[key] = state
-                return
+                return ticket
             }
             states[key] = state
             try await Task.sleep(until: wait, clock: .continuous)
@@ -80,13 +90,11 @@ public actor RateLimiter {
         return nil
     }
 
-    /// Replaces the estimate of the latest request for `spec` with the tokens it really used.
-    public func settle(_ spec: ModelSpec, estimatedTokens: Int, actualTokens: Int) {
-        let key = spec.description
-        guard var state = states[key],
-              let index = state.grants.lastIndex(where: { $0.tokens == estimatedTokens }) else { return }
+    /// Replaces a request's estimate with the tokens it really used (nothing when it has left the window).
+    public func settle(_ ticket: Ticket, actualTokens: Int) {
+        guard var state = states[ticket.key], let index = state.grants.firstIndex(where: { $0.id == ticket.id }) else { return }
         state.grants[index].tokens = actualTokens
-        states[key] = state
+        states[ticket.key] = state
     }
 
     /// Holds every caller of `spec` back for `duration` (a 429's `Retry-After`).

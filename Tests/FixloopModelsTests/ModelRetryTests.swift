@@ -139,6 +139,20 @@ import Testing
         #expect(error?.attempts == 2)
     }
 
+    @Test func cancellingACallInFlightEndsItPromptly() async throws {
+        try await withLoopbackModelServer(.openAI) { server in
+            await server.enqueue(.hang(.seconds(5)))
+            let hanging = client(for: server, retry: instantRetry(SleepLog()), timeout: .seconds(30))
+            let task = Task { try await hanging.send(ModelRequest(messages: [.user("hi")])) }
+            try await Task.sleep(for: .milliseconds(200))
+            let started = ContinuousClock.now
+            task.cancel()
+            let result = await task.result
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(throws: CancellationError.self) { try result.get() }
+        }
+    }
+
     @Test func delaysGrowWithJitterAndStayUnderTheCap() {
         let policy = RetryPolicy(maxAttempts: 10, initialDelay: .seconds(1), maxDelay: .seconds(8), sleep: { _ in }, random: { 0 })
         #expect(policy.delay(afterAttempt: 1, retryAfter: nil) == .milliseconds(500))

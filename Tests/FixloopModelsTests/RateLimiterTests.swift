@@ -87,6 +87,29 @@ import Testing
         }
     }
 
+    @Test func aRetryAfterPausesEveryCallerOfTheModel() async throws {
+        let limiter = RateLimiter()
+        try await withLoopbackModelServer(.anthropic) { server in
+            await server.enqueue(.status(429, retryAfter: "1"), .text("first"), .text("second"))
+            // The first caller really waits too, so the pause it sets is what holds the second one back.
+            let waiting = RetryPolicy(maxAttempts: 3, initialDelay: .milliseconds(10), sleep: { try await Task.sleep(for: $0) })
+            let first = client(for: server, retry: waiting, limiter: limiter)
+            let second = client(for: server, retry: waiting, limiter: limiter)
+            let started = ContinuousClock.now
+            async let a = first.send(ModelRequest(messages: [.user("a")])).requireReply()
+            try await Task.sleep(for: .milliseconds(300))
+            let b = try await second.send(ModelRequest(messages: [.user("b")])).requireReply()
+            _ = try await a
+            #expect(ContinuousClock.now - started >= .milliseconds(950))
+            let arrivals = await server.received().map(\.receivedAt)
+            #expect(arrivals.count == 3)
+            // The second caller's request did not reach the server during the pause.
+            #expect(arrivals[1] - arrivals[0] >= .milliseconds(950))
+            #expect(arrivals[2] - arrivals[0] >= .milliseconds(950))
+            #expect(["first", "second"].contains(b.message.content))
+        }
+    }
+
     @Test func learnsFromAnthropicHeaders() async throws {
         let limiter = RateLimiter()
         let spec = ModelSpec(provider: .anthropic, name: "claude")
