@@ -70,7 +70,9 @@ public struct ModelError: FixloopError, Equatable {
         case .serverError: return "try again later or check the status of \(base)"
         case .connection: return "check that \(base) is reachable (OPENAI_BASE_URL or ANTHROPIC_BASE_URL)"
         case .timeout: return "raise models.timeout_seconds or check that \(base) is answering"
-        case .unauthorized: return "check the API key in OPENAI_API_KEY or ANTHROPIC_API_KEY and its access to \(model)"
+        case .unauthorized:
+            let variable = model.hasPrefix("anthropic:") ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"
+            return "check the key in \(variable) and its access to '\(model)' at \(base)"
         case .notFound: return "check the model name '\(model)' and the base URL \(base)"
         case .badRequest: return "check the model name '\(model)', its context length and the base URL \(base)"
         case .malformedReply: return "check that \(base) speaks the protocol of '\(model)'"

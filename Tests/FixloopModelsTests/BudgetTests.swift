@@ -138,6 +138,29 @@ import Testing
         #expect(try await ledger.totals(for: .run("r")).costUSD <= 5)
     }
 
+    @Test func checksAndSettlementsDoNotInterleaveOnASlowLedger() async throws {
+        // A slow ledger widens the window between reading the totals and recording a call; the keeper must not
+        // let a check read the total before a settlement's record and then miss its dropped reservation.
+        let (_, ledger) = try keeper(budgets: BudgetSettings())
+        let keeper = SpendKeeper(
+            ledger: SlowLedger(inner: ledger), prices: PriceTable(["test-model": Self.dearPrice]),
+            budgets: BudgetSettings(perRunUSD: 5))
+        let inner = ScriptedModelClient(replies: 16)
+        let budgeted = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r"))
+        let request = self.request
+        let granted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(index * 7))
+                    return try await budgeted.send(request).reply != nil ? 1 : 0
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(granted == 3)
+        #expect(try await ledger.totals(for: .run("r")).costUSD <= 5)
+    }
+
     @Test func theDatabaseIsInWALMode() throws {
         let database = try FixloopDatabase(url: try makeTemporaryDirectory().appendingPathComponent("f.sqlite"))
         #expect(try database.journalMode() == "wal")
@@ -163,6 +186,23 @@ actor ScriptedModelClient: ModelClient {
         if delay > .zero { try await Task.sleep(for: delay) }
         return .reply(ModelReply(message: .assistant("ok"), stopReason: .endTurn,
                                  usage: TokenUsage(inputTokens: 12, outputTokens: 4), model: spec.name))
+    }
+}
+
+/// A ledger whose every operation takes a while.
+struct SlowLedger: LedgerStore {
+    let inner: any LedgerStore
+    func record(_ entry: LedgerEntry) async throws {
+        try await Task.sleep(for: .milliseconds(15))
+        try await inner.record(entry)
+    }
+    func totals(for scope: LedgerScope) async throws -> (costUSD: Double, tokens: Int) {
+        let totals = try await inner.totals(for: scope)
+        try await Task.sleep(for: .milliseconds(15))
+        return totals
+    }
+    func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
+        try await inner.summary(since: date, by: grouping)
     }
 }
 
