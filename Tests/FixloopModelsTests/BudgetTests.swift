@@ -52,7 +52,7 @@ import Testing
 
     @Test func ticketBudgetCountsEveryRunOfTheTicket() async throws {
         let (keeper, _) = try keeper(budgets: BudgetSettings(perTicketUSD: 2))
-        let inner = ScriptedModelClient(replies: 4)
+        let inner = ScriptedModelClient(steps: okSteps(4))
         let first = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r1", ticketID: "T-9"))
         let second = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r2", ticketID: "T-9"))
         let other = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r3", ticketID: "T-10"))
@@ -70,7 +70,7 @@ import Testing
     @Test func dayBudgetCountsOnlyTodayInUTC() async throws {
         let clock = MutableDate(Date(timeIntervalSince1970: 1_700_000_000))
         let (keeper, ledger) = try keeper(budgets: BudgetSettings(perDayUSD: 2), now: { clock.value })
-        let inner = ScriptedModelClient(replies: 4)
+        let inner = ScriptedModelClient(steps: okSteps(4))
         let budgeted = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r"))
         #expect(try await budgeted.send(request).reply != nil)
         #expect(try await budgeted.send(request).reply == nil)
@@ -82,7 +82,7 @@ import Testing
 
     @Test func tokenBudgetPerRun() async throws {
         let (keeper, _) = try keeper(budgets: BudgetSettings(perRunTokens: 40))
-        let budgeted = BudgetedModelClient(wrapping: ScriptedModelClient(replies: 4), keeper: keeper, attribution: CallAttribution(runID: "r"))
+        let budgeted = BudgetedModelClient(wrapping: ScriptedModelClient(steps: okSteps(4)), keeper: keeper, attribution: CallAttribution(runID: "r"))
         #expect(try await budgeted.send(request).reply != nil)
         #expect(try await budgeted.send(request).reply != nil)
         guard case .refused(let refusal) = try await budgeted.send(request) else {
@@ -94,7 +94,7 @@ import Testing
 
     @Test func unknownPriceIsRefusedWhenAMoneyBudgetIsSet() async throws {
         let (keeper, _) = try keeper(budgets: BudgetSettings(perDayUSD: 100), prices: [:])
-        let inner = ScriptedModelClient(replies: 1)
+        let inner = ScriptedModelClient(steps: okSteps(1))
         let outcome = try await BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r"))
             .send(request)
         guard case .refused(let refusal) = outcome else {
@@ -108,7 +108,7 @@ import Testing
 
     @Test func aModelMarkedFreePassesMoneyBudgets() async throws {
         let (keeper, ledger) = try keeper(budgets: BudgetSettings(perRunUSD: 0.01), prices: ["openai:test-model": .free])
-        let budgeted = BudgetedModelClient(wrapping: ScriptedModelClient(replies: 3), keeper: keeper, attribution: CallAttribution(runID: "r"))
+        let budgeted = BudgetedModelClient(wrapping: ScriptedModelClient(steps: okSteps(3)), keeper: keeper, attribution: CallAttribution(runID: "r"))
         for _ in 0..<3 { #expect(try await budgeted.send(request).reply != nil) }
         #expect(try await ledger.totals(for: .run("r")).costUSD == 0)
     }
@@ -116,7 +116,7 @@ import Testing
     @Test func withoutMoneyBudgetsUnpricedCallsAreRecordedWithoutCost() async throws {
         let (keeper, ledger) = try keeper(budgets: BudgetSettings(), prices: [:])
         let budgeted = BudgetedModelClient(
-            wrapping: ScriptedModelClient(replies: 1), keeper: keeper,
+            wrapping: ScriptedModelClient(steps: okSteps(1)), keeper: keeper,
             attribution: CallAttribution(runID: "r", ticketID: "T", repository: "acme/shop"))
         #expect(try await budgeted.send(request).reply != nil)
         let rows = try await ledger.summary(since: .distantPast, by: .repo)
@@ -126,7 +126,7 @@ import Testing
 
     @Test func concurrentCallsCannotTogetherSlipPastTheBudget() async throws {
         let (keeper, ledger) = try keeper(budgets: BudgetSettings(perRunUSD: 5))
-        let inner = ScriptedModelClient(replies: 8, delay: .milliseconds(50))
+        let inner = ScriptedModelClient(steps: okSteps(8), delay: .milliseconds(50))
         let budgeted = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r"))
         let request = self.request
         let granted = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -145,7 +145,7 @@ import Testing
         let keeper = SpendKeeper(
             ledger: SlowLedger(inner: ledger), prices: PriceTable(["test-model": Self.dearPrice]),
             budgets: BudgetSettings(perRunUSD: 5))
-        let inner = ScriptedModelClient(replies: 16)
+        let inner = ScriptedModelClient(steps: okSteps(16))
         let budgeted = BudgetedModelClient(wrapping: inner, keeper: keeper, attribution: CallAttribution(runID: "r"))
         let request = self.request
         let granted = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -167,26 +167,9 @@ import Testing
     }
 }
 
-/// A client that answers `ok` with 12 input and 4 output tokens, counting calls; for ledger tests without HTTP.
-actor ScriptedModelClient: ModelClient {
-    nonisolated let spec = ModelSpec(provider: .openai, name: "test-model")
-    private var remaining: Int
-    private let delay: Duration
-    private(set) var calls = 0
-
-    init(replies: Int, delay: Duration = .zero) {
-        remaining = replies
-        self.delay = delay
-    }
-
-    func send(_ request: ModelRequest) async throws -> ModelOutcome {
-        calls += 1
-        guard remaining > 0 else { throw ModelError(kind: .serverError, model: spec.description, detail: "the script is empty") }
-        remaining -= 1
-        if delay > .zero { try await Task.sleep(for: delay) }
-        return .reply(ModelReply(message: .assistant("ok"), stopReason: .endTurn,
-                                 usage: TokenUsage(inputTokens: 12, outputTokens: 4), model: spec.name))
-    }
+/// `count` replies of `ok` with 12 input and 4 output tokens.
+func okSteps(_ count: Int) -> [ScriptedModelClient.Step] {
+    Array(repeating: .text("ok"), count: count)
 }
 
 /// A ledger whose every operation takes a while.
