@@ -48,15 +48,22 @@ public actor ModelTranscriptRecorder {
     /// The file written.
     public nonisolated let url: URL
 
-    /// Creates (or empties) the file.
+    /// Creates (or empties) the file, or opens it to append.
     /// - Parameters:
-    ///   - url: the `--record` path.
+    ///   - url: the `--record` path, or a run's trajectory log.
     ///   - secrets: keys to redact from every line (the endpoints' API keys).
+    ///   - appending: keep what the file holds and number on from it (a resumed run's log).
     /// - Throws: ``ModelError`` of kind `configuration` when the file cannot be created.
-    public init(url: URL, secrets: [Secret]) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
+    public init(url: URL, secrets: [Secret], appending: Bool = false) throws {
+        let existing = appending ? FileManager.default.contents(atPath: url.path) : nil
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard existing != nil || FileManager.default.createFile(atPath: url.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: url) else {
             throw ModelError(kind: .configuration, model: "record", detail: "the recording \(url.path) cannot be created")
+        }
+        if let existing {
+            _ = try? handle.seekToEnd()
+            nextIndex = existing.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         }
         self.handle = handle
         self.secrets = secrets

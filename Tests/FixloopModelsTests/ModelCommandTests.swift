@@ -110,11 +110,19 @@ import Testing
         }
         let text = try String(contentsOfFile: recording, encoding: .utf8)
         #expect(!text.contains(testKey.reveal()))
+        #expect(text.contains("Reply with the single word"))
+        // The run's own log gets the same call, redacted, and grows across runs.
+        let log = home.appendingPathComponent("runs/models-check/model-calls.jsonl").path
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
         let replay = await fixloop(["models", "check", "--model", "replay:\(recording)", "--json", "--state-dir", home.path], environment: [:])
         #expect(replay.status == 0, "\(replay.errors)")
         let report = try JSONValue(parsing: replay.output)
         #expect(report["reply"] == "ok")
         #expect(report["costUSD"] == 0)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[1].contains("\"index\":1"))
+        #expect(!lines.joined().contains(testKey.reveal()))
     }
 
     @Test func spendRefusesAPeriodItDoesNotUnderstand() async throws {

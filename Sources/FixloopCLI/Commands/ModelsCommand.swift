@@ -33,12 +33,8 @@ struct ModelsCheckCommand: AsyncParsableCommand {
         let context = try global.context()
         let spec = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel)
         let wiring = try ModelWiring(context: context)
-        var client = try wiring.factory.client(for: spec)
-        if let record {
-            let recorder = try ModelTranscriptRecorder(url: URL(fileURLWithPath: record), secrets: wiring.factory.endpoints.secrets)
-            client = RecordingModelClient(wrapping: client, recorder: recorder)
-        }
-        client = try wiring.budgeted(client, attribution: CallAttribution(runID: "models-check"))
+        let client = try wiring.client(
+            for: spec, attribution: CallAttribution(runID: "models-check"), record: record.map { URL(fileURLWithPath: $0) })
         let request = ModelRequest(messages: [.user("Reply with the single word: ok")], maxOutputTokens: 16)
         let started = ContinuousClock.now
         let outcome = try await client.send(request)

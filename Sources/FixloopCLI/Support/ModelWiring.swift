@@ -9,6 +9,7 @@ import Foundation
 struct ModelWiring {
     let factory: ModelClientFactory
     let keeper: SpendKeeper
+    let state: StateDirectory
 
     /// Builds the wiring.
     /// - Throws: ``ModelError`` for a bad base URL; ``StoreError`` when the ledger cannot be opened.
@@ -18,14 +19,33 @@ struct ModelWiring {
             endpoints: try ModelEndpoints(environment: context.environment),
             settings: configuration.models,
             limiter: RateLimiter(limits: configuration.rateLimits))
+        state = context.state
         try context.state.prepare()
         let ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
         keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
 
-    /// `client` under the budgets, charged to `attribution`.
-    func budgeted(_ client: any ModelClient, attribution: CallAttribution) throws -> any ModelClient {
-        BudgetedModelClient(wrapping: client, keeper: keeper, attribution: attribution)
+    /// The client a run uses: `spec`'s client, recorded to `record` when given, logged (redacted) to the run's
+    /// `runs/<run>/model-calls.jsonl` unless `models.log_requests` is off, and under the budgets.
+    /// - Throws: ``ModelError`` when the spec cannot be served or a file cannot be created.
+    func client(for spec: ModelSpec, attribution: CallAttribution, record: URL?) throws -> any ModelClient {
+        var client = try factory.client(for: spec)
+        let secrets = factory.endpoints.secrets
+        if let record {
+            client = RecordingModelClient(wrapping: client, recorder: try ModelTranscriptRecorder(url: record, secrets: secrets))
+        }
+        if factory.settings.logRequests {
+            let log = state.runs.appendingPathComponent(Self.safeName(attribution.runID), isDirectory: true)
+                .appendingPathComponent("model-calls.jsonl")
+            client = RecordingModelClient(
+                wrapping: client, recorder: try ModelTranscriptRecorder(url: log, secrets: secrets, appending: true))
+        }
+        return BudgetedModelClient(wrapping: client, keeper: keeper, attribution: attribution)
+    }
+
+    private static func safeName(_ text: String) -> String {
+        let safe = String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return safe.isEmpty ? "run" : safe
     }
 
     /// The base URL a spec's client uses, for reports.
