@@ -67,6 +67,11 @@ struct ModelHTTPTransport: Sendable {
             throw Failure(error: makeError(.timeout, status: nil, detail: "no answer within \(Self.describe(timeout))"))
         } catch let error as URLError {
             throw Failure(error: transportError(error))
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            // FoundationNetworking reports some failures as plain NSErrors; they are transport failures all the same.
+            throw Failure(error: makeError(.connection, status: nil, detail: "the connection failed (\(type(of: error)))"))
         }
         guard let http = response as? HTTPURLResponse else {
             throw Failure(error: makeError(.malformedReply, status: nil, detail: "the response was not HTTP"))
