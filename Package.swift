@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -49,11 +52,18 @@ let package = Package(
         .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
         .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts"]),
+        // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
+        .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
+        // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
+        .target(
+            name: "FixloopStore",
+            dependencies: ["FixloopCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -66,9 +76,11 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopGit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
@@ -83,6 +95,12 @@ let package = Package(
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
             resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "FixloopModelsTests",
+            dependencies: [
+                "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,14 @@ import TOMLKit
 public struct FixloopConfiguration: Sendable, Equatable {
     /// The `[git]` table.
     public var git = GitSettings()
+    /// The `[models]` table.
+    public var models = ModelSettings()
+    /// The `[prices]` table: dollars per million tokens, by model.
+    public var prices = PriceTable()
+    /// The `[budgets]` table.
+    public var budgets = BudgetSettings()
+    /// The `[rate_limits]` table, by spec or provider.
+    public var rateLimits = RateLimitTable()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -31,6 +39,7 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var gitTable = try root.section("git")
         git = try GitSettings(reading: &gitTable)
         try gitTable.finish()
+        try readModelTables(&root)
         try root.finish()
         sourceFile = file
     }
