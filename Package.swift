@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fixloop", targets: ["fixloop"]),
+        .executable(name: "fixloop-sandbox-exec", targets: ["fixloop-sandbox-exec"]),
         .library(name: "FixloopTesting", targets: ["FixloopTesting"]),
     ],
     dependencies: [
@@ -59,17 +60,28 @@ let package = Package(
             name: "FixloopStore",
             dependencies: ["FixloopCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
+        .target(
+            name: "FixloopSandbox",
+            dependencies: ["CFixloopSandbox", "FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // Patch verification with SWE-bench semantics, and test-output parsing.
+        .target(name: "FixloopVerify", dependencies: ["FixloopCore", "FixloopSandbox"]),
+        // The tiny helper that applies rlimits and drops to the sandbox user before exec'ing bubblewrap.
+        .executableTarget(name: "fixloop-sandbox-exec"),
+        // glibc's GNU spawn and pipe extensions, which Swift's Glibc module does not export.
+        .target(name: "CFixloopSandbox"),
         // The commands; the only place that builds concrete adapters and wires them together.
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
-        .executableTarget(name: "fixloop", dependencies: ["FixloopCLI"]),
+        .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
             name: "FixloopTesting",
@@ -102,6 +114,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
             ]
         ),
+        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "fixloop-sandbox-exec"]),
     ],
     swiftLanguageModes: [.v6]
 )

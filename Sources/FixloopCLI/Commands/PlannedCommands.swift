@@ -9,13 +9,6 @@ struct FixCommand: AsyncParsableCommand {
     func run() async throws { throw CommandError.notBuilt("fix", issue: 5) }
 }
 
-struct VerifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Verify a patch in the sandbox: tests before and after, SWE-bench verdict.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("verify", issue: 3) }
-}
-
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")
@@ -56,11 +49,4 @@ struct ShowCommand: AsyncParsableCommand {
         commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
     func run() async throws { throw CommandError.notBuilt("show", issue: 5) }
-}
-
-struct SandboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run one command in the sandbox and print the result.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("sandbox", issue: 3) }
 }

@@ -1,0 +1,51 @@
+import FixloopCore
+import FixloopVerify
+import Foundation
+
+/// The human form of a verification report: a verdict line and a short table.
+struct VerifyReportTable {
+    let report: VerificationReport
+
+    var text: String {
+        var lines: [String] = []
+        let verdict = report.status == "resolved" ? "RESOLVED" : report.status == "unresolved" ? "NOT RESOLVED" : "ERROR"
+        lines.append("verify: \(verdict): \(report.reason)")
+        if let method = report.patch.method {
+            lines.append("  patch        applied with \(method) (\(report.patch.files.count) file(s))")
+        } else if let failure = report.patch.failure {
+            lines.append("  patch        did not apply: \(failure)")
+        }
+        if let setup = report.setup { lines.append("  setup        \(setup.ending)") }
+        lines.append("  before       \(Self.summary(report.before))")
+        lines.append("  after        \(report.patchApplied ? Self.summary(report.after) : "not run")")
+        lines.append("  flaky        \(report.flakyTests.isEmpty ? "none" : report.flakyTests.joined(separator: ", "))")
+        lines.append(String(format: "  time         %.1f s in all", report.durations.totalSeconds))
+        let rows = report.failToPass.map { ($0.key, "fail-to-pass", $0.value) }
+            + report.passToPass.map { ($0.key, "pass-to-pass", $0.value) }
+        if !rows.isEmpty {
+            let width = min(max(rows.map(\.0.count).max() ?? 0, 7), 70)
+            lines.append("")
+            lines.append("  " + "test".padding(toLength: width, withPad: " ", startingAt: 0) + "  list          before   after")
+            for row in rows.sorted(by: { ($0.1, $0.0) < ($1.1, $1.0) }) {
+                let before = report.before.outcomes[row.0]?.rawValue ?? "missing"
+                let name = row.0.count > width ? String(row.0.prefix(width - 1)) + "…" : row.0
+                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + row.1.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + before.padding(toLength: 9, withPad: " ", startingAt: 0) + row.2.rawValue)
+            }
+        }
+        if report.status == "error", let setup = report.setup, !setup.succeeded, !setup.outputTail.isEmpty {
+            lines.append("")
+            lines.append("setup output (tail):")
+            lines.append(setup.outputTail)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func summary(_ picture: TestPicture) -> String {
+        let order = ["passed", "failed", "error", "skipped"]
+        let parts = order.compactMap { key in picture.summary[key].map { "\($0) \(key)" } }
+        let source = picture.sources.isEmpty ? "" : " (from \(picture.sources.joined(separator: ", ")))"
+        return (parts.isEmpty ? "no tests" : parts.joined(separator: ", ")) + source
+    }
+}

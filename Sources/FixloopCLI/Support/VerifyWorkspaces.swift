@@ -1,0 +1,63 @@
+import FixloopConfig
+import FixloopCore
+import FixloopGit
+import Foundation
+
+/// Where `fixloop verify` gets its workspace: a pooled libgit2 checkout, or a copy of a given directory.
+struct VerifyWorkspaces {
+    let context: CommandContext
+
+    /// Runs `body` with a workspace directory and cleans up afterwards.
+    ///
+    /// The checkout is copied into a scratch folder under the system's temporary directory: the sandbox user
+    /// must be able to reach it (the state directory is private), and the pooled checkout or the given
+    /// directory stays as it was.
+    func withWorkspace<T: Sendable>(
+        repo: String?, commit: String?, copying directory: String?, _ body: (URL) async throws -> T
+    ) async throws -> T {
+        if let repo {
+            let remote = try RepositoryReference(parsing: repo)
+            let state = context.state
+            try state.prepare()
+            let pool = WorkspacePool(
+                mirrors: MirrorCache(root: state.mirrors), root: state.workspaces,
+                poolSize: context.configuration.git.workspacePoolSize)
+            let progress = ProgressLine("fetching \(remote)")
+            return try await pool.withWorkspace(
+                remote: remote, at: commit, credentials: credentials(for: remote), progress: progress.gitHandler
+            ) { workspace in
+                progress.finish()
+                return try await withScratchCopy(of: workspace.directory, body)
+            }
+        }
+        let source = URL(fileURLWithPath: directory ?? ".").standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError(
+                code: "cli.workspace_missing", message: "The workspace \(source.path) is not a directory; give a checkout.")
+        }
+        return try await withScratchCopy(of: source, body)
+    }
+
+    private func withScratchCopy<T: Sendable>(of source: URL, _ body: (URL) async throws -> T) async throws -> T {
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fixloop-verify-\(UUID().uuidString.lowercased())", isDirectory: true)
+        // Searchable but not listable by others: the sandbox user passes through to its workspace.
+        try FileManager.default.createDirectory(
+            at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let copy = scratch.appendingPathComponent("workspace", isDirectory: true)
+        try FileManager.default.copyItem(at: source, to: copy)
+        return try await body(copy)
+    }
+
+    /// A token from the environment for GitHub remotes; the SSH agent for SSH remotes; else nothing.
+    private func credentials(for remote: RepositoryReference) -> GitCredentials {
+        let enterprise = Set(context.configuration.git.enterpriseHosts)
+        if remote.isGitHub(enterpriseHosts: enterprise),
+           let token = context.environment["GITHUB_TOKEN"] ?? context.environment["GH_TOKEN"], !token.isEmpty {
+            return .token(Secret(token), host: remote.host)
+        }
+        return GitCredentials(useSSHAgent: remote.transport == .ssh, maxAttempts: context.configuration.git.credentialAttempts)
+    }
+}

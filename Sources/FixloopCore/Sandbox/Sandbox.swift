@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs untrusted commands (a repository's tests, a model's patch) isolated from the host.
+///
+/// Implementations return a ``SandboxResult`` for every command that ran, whatever its exit status or the limit
+/// that stopped it; they throw only when the command could not be run at all (sandbox unavailable, bad workspace).
+/// When `run` returns, every process the command started is gone.
+public protocol Sandbox: Sendable {
+    /// A short label for reports: `bubblewrap`, or `none` for the unsandboxed opt-in.
+    var kind: String { get }
+
+    /// Runs one command in a workspace under a policy.
+    /// - Parameter request: the command, the workspace, the policy and extra read-only paths.
+    /// - Returns: how the command ended, which limit fired, its duration and its captured output.
+    /// - Throws: the implementation's error when the sandbox cannot be set up.
+    func run(_ request: SandboxRequest) async throws -> SandboxResult
+}
+
+/// One command to run in a sandbox.
+public struct SandboxRequest: Sendable {
+    /// The program and its arguments; a program without `/` is looked up on the policy's `PATH` inside.
+    public var arguments: [String]
+    /// The host directory bound read-write at the policy's workspace path (its `.git` stays read-only).
+    public var workspace: URL
+    /// What the command may see and use.
+    public var policy: SandboxPolicy
+    /// More host paths bound read-only at the same place (from `--ro PATH` or configuration).
+    public var extraReadOnlyPaths: [String]
+    /// Bytes written to the command's standard input (then closed).
+    public var standardInput: [UInt8]
+
+    /// Creates a request.
+    public init(
+        arguments: [String], workspace: URL, policy: SandboxPolicy, extraReadOnlyPaths: [String] = [],
+        standardInput: [UInt8] = []
+    ) {
+        self.arguments = arguments
+        self.workspace = workspace
+        self.policy = policy
+        self.extraReadOnlyPaths = extraReadOnlyPaths
+        self.standardInput = standardInput
+    }
+
+    /// A request that runs `command` with `/bin/sh -c`.
+    public static func shell(
+        _ command: String, workspace: URL, policy: SandboxPolicy, extraReadOnlyPaths: [String] = []
+    ) -> SandboxRequest {
+        SandboxRequest(
+            arguments: ["/bin/sh", "-c", command], workspace: workspace, policy: policy,
+            extraReadOnlyPaths: extraReadOnlyPaths)
+    }
+}

@@ -1,0 +1,83 @@
+import FixloopCore
+import Foundation
+
+/// Turns a policy and a request into the bubblewrap command line (pure; the caller opens the descriptors).
+///
+/// The shape follows the measured profile in the reference: every namespace unshared (the network only for
+/// policies without network), no user namespaces inside, a new session against TIOCSTI, all capabilities
+/// dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`), private `/tmp` and
+/// `$HOME`, the workspace read-write with its `.git` read-only, and rlimits applied by `prlimit` inside.
+struct BubblewrapArguments {
+    /// Where the workspace, its `.git` and extra read-only paths are handed in: child descriptor numbers.
+    struct Descriptors {
+        var workspace: Int32
+        var gitDirectory: Int32?
+        var extraReadOnly: [(descriptor: Int32, path: String)]
+    }
+
+    /// Host paths that are symlinks to be recreated inside (merged-usr) rather than bound.
+    var hostSymlinks: [String: String]
+    /// The host environment, read by the CLI; only the policy's allow-listed names are copied.
+    var hostEnvironment: [String: String]
+
+    /// The arguments after `bwrap`.
+    /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
+    func make(policy: SandboxPolicy, command: [String], descriptors: Descriptors, limitsInside: Bool) -> [String] {
+        var args = ["--unshare-all"]
+        if policy.network { args.append("--share-net") }
+        args += ["--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        args += ["--hostname", "fixloop-sandbox", "--clearenv"]
+        for (name, value) in environment(policy: policy).sorted(by: { $0.key < $1.key }) {
+            args += ["--setenv", name, value]
+        }
+        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
+            if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
+            else { args += ["--ro-bind-try", path, path] }
+        }
+        for path in policy.readOnlyPaths {
+            if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
+            else { args += ["--ro-bind-try", path, path] }
+        }
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--size", String(policy.tmpSizeBytes), "--tmpfs", "/tmp"]
+        args += ["--size", String(policy.homeSizeBytes), "--tmpfs", policy.homePath]
+        for extra in descriptors.extraReadOnly {
+            args += ["--ro-bind-fd", String(extra.descriptor), extra.path]
+        }
+        args += ["--bind-fd", String(descriptors.workspace), policy.workspacePath]
+        if let git = descriptors.gitDirectory {
+            args += ["--ro-bind-fd", String(git), policy.workspacePath + "/.git"]
+        }
+        args += ["--remount-ro", "/", "--chdir", policy.workspacePath, "--"]
+        return args + (limitsInside ? limitPrefix(policy.limits) : []) + command
+    }
+
+    /// The environment inside: the policy's `set` values, overridden by allow-listed host values.
+    func environment(policy: SandboxPolicy) -> [String: String] {
+        var result = policy.setEnvironment
+        for name in policy.passEnvironment {
+            if let value = hostEnvironment[name] { result[name] = value }
+        }
+        return result
+    }
+
+    /// `prlimit` in front of the command: rlimits for every process of the sandbox.
+    func limitPrefix(_ limits: SandboxLimits) -> [String] {
+        [
+            "/usr/bin/prlimit", "--cpu=\(limits.cpuSeconds)", "--as=\(limits.memoryBytes)",
+            "--nproc=\(limits.processes)", "--nofile=\(limits.openFiles)", "--fsize=\(limits.fileSizeBytes)",
+            "--core=0", "--",
+        ]
+    }
+
+    /// The merged-usr symlinks of the host among the system folders and the given paths.
+    static func hostSymlinks(among paths: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] + paths {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                result[path] = target
+            }
+        }
+        return result
+    }
+}

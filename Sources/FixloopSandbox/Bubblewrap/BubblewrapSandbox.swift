@@ -1,0 +1,157 @@
+import FixloopCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real sandbox: bubblewrap, run as an unprivileged host user, with rlimits, a wall clock and an output cap.
+///
+/// Build it with ``detect(configuration:)``, which checks once that bubblewrap exists and can create its
+/// namespaces, so a missing tool fails with advice instead of a confusing result.
+public struct BubblewrapSandbox: Sandbox {
+    /// Where the tools are and what the host environment holds (read by the CLI, at the edge).
+    public struct Configuration: Sendable {
+        /// The bubblewrap executable.
+        public var bubblewrapPath: String
+        /// `setpriv`, used to drop to the policy's user when Fixloop runs as root.
+        public var setprivPath: String
+        /// The host environment; only names on a policy's allow-list are copied inside.
+        public var hostEnvironment: [String: String]
+        /// `fixloop-sandbox-exec`, which sets the rlimits and drops to the sandbox user in one exec; when nil,
+        /// `setpriv` and `prlimit` do the same in two.
+        public var helperPath: String?
+
+        /// Creates a configuration with the Debian paths.
+        public init(
+            bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
+            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath()
+        ) {
+            self.bubblewrapPath = bubblewrapPath
+            self.setprivPath = setprivPath
+            self.hostEnvironment = hostEnvironment
+            self.helperPath = helperPath
+        }
+    }
+
+    /// The configuration in use.
+    public let configuration: Configuration
+    public var kind: String { "bubblewrap" }
+
+    private init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Checks that bubblewrap is installed and can create its namespaces here, then returns the sandbox.
+    /// - Throws: ``SandboxError`` `bubblewrapMissing` or `namespacesUnavailable`, each saying how to fix it.
+    public static func detect(configuration: Configuration = Configuration()) async throws -> BubblewrapSandbox {
+        guard access(configuration.bubblewrapPath, X_OK) == 0 else {
+            throw SandboxError.bubblewrapMissing(path: configuration.bubblewrapPath)
+        }
+        let sandbox = BubblewrapSandbox(configuration: configuration)
+        let probe = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fixloop-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        var policy = SandboxPolicy(name: "probe", readOnlyPaths: ["/usr"])
+        policy.limits.wallClockSeconds = 20
+        let result: SandboxResult
+        do {
+            result = try await sandbox.run(SandboxRequest(arguments: ["/usr/bin/true"], workspace: probe, policy: policy))
+        } catch let error as SandboxError where error.kind == .launchFailed {
+            throw SandboxError.namespacesUnavailable(detail: error.message)
+        }
+        guard result.succeeded else {
+            let firstLine = result.standardError.text.split(separator: "\n").first.map(String.init) ?? "\(result.termination)"
+            throw SandboxError.namespacesUnavailable(detail: firstLine)
+        }
+        return sandbox
+    }
+
+    /// Runs one command under bubblewrap; see ``Sandbox/run(_:)``.
+    public func run(_ request: SandboxRequest) async throws -> SandboxResult {
+        let workspace = request.workspace.standardizedFileURL.path
+        let dropPrivileges = geteuid() == 0
+        var policy = request.policy
+        let lease = dropPrivileges
+            ? try await SandboxUserLease.acquire(
+                baseUser: policy.userID, baseGroup: policy.groupID, count: policy.userCount) : nil
+        defer { lease?.release() }
+        if let lease {
+            policy.userID = lease.userID
+            policy.groupID = lease.groupID
+            for path in [workspace] + request.extraReadOnlyPaths {
+                try Self.checkTraversable(path, user: lease.userID, group: lease.groupID)
+            }
+        }
+        var request = request
+        request.policy = policy
+        let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
+        defer { handles.close() }
+        let ownership = dropPrivileges
+            ? try WorkspaceOwnership.hand(workspace, to: policy.userID, group: policy.groupID) : nil
+        defer { ownership?.restore() }
+        let builder = BubblewrapArguments(
+            hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
+            hostEnvironment: configuration.hostEnvironment)
+        let (executable, argv) = commandLine(
+            request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
+        let limits = request.policy.limits
+        let outcome = try await ChildProcess.run(ProcessLaunch(
+            executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
+            workingDirectory: "/", standardInput: request.standardInput,
+            inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
+            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
+        if outcome.killedFor == nil, outcome.termination == .exited(1),
+           outcome.standardError.head.hasPrefix("bwrap: ") {
+            let line = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? "bwrap failed"
+            throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
+        }
+        return LimitDiagnosis.result(of: outcome)
+    }
+
+    /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.
+    private func commandLine(
+        request: SandboxRequest, builder: BubblewrapArguments, descriptors: BubblewrapArguments.Descriptors,
+        dropPrivileges: Bool
+    ) -> (String, [String]) {
+        let policy = request.policy
+        let bwrap = [configuration.bubblewrapPath] + builder.make(
+            policy: policy, command: request.arguments, descriptors: descriptors,
+            limitsInside: configuration.helperPath == nil)
+        if let helper = configuration.helperPath {
+            let limits = policy.limits
+            let user = dropPrivileges ? ["\(policy.userID)", "\(policy.groupID)"] : ["-1", "-1"]
+            let numbers = [limits.cpuSeconds, limits.memoryBytes, limits.processes, limits.openFiles, limits.fileSizeBytes]
+            return (helper, [helper] + user + numbers.map(String.init) + ["--"] + bwrap)
+        }
+        guard dropPrivileges else { return (configuration.bubblewrapPath, bwrap) }
+        let setpriv = [
+            configuration.setprivPath, "--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups",
+            "--inh-caps=-all",
+        ]
+        return (configuration.setprivPath, setpriv + bwrap)
+    }
+
+    /// bubblewrap runs as the sandbox user and resolves bind sources itself, so every folder above a bound path
+    /// must be searchable by that user (`/root` and a 0700 state directory are not).
+    static func checkTraversable(_ path: String, user: UInt32, group: UInt32) throws {
+        var ancestor = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        while true {
+            var info = stat()
+            if stat(ancestor.path, &info) == 0 {
+                let mode = info.st_mode
+                let searchable = info.st_uid == user ? mode & S_IXUSR != 0
+                    : info.st_gid == group ? mode & S_IXGRP != 0 : mode & S_IXOTH != 0
+                if !searchable {
+                    throw SandboxError.workspaceInvalid(
+                        path: path,
+                        reason: "the sandbox user (uid \(user)) cannot pass through \(ancestor.path); put it under a "
+                            + "searchable folder such as /tmp, or `chmod o+x \(ancestor.path)`")
+                }
+            }
+            if ancestor.path == "/" { return }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+    }
+}

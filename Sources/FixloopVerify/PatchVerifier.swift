@@ -1,0 +1,143 @@
+import FixloopCore
+import FixloopSandbox
+import Foundation
+
+/// Verifies a patch the way the SWE-bench harness judges one: setup, test patch, tests before, patch, tests
+/// after, verdict. Every command runs in the sandbox; the host only reads results.
+public struct PatchVerifier: Sendable {
+    private let sandbox: any Sandbox
+    private let testPolicy: SandboxPolicy
+    private let setupPolicy: SandboxPolicy
+
+    /// Creates a verifier.
+    /// - Parameters:
+    ///   - sandbox: where every command runs.
+    ///   - testPolicy: the policy of the test runs and patch application (no network).
+    ///   - setupPolicy: the policy of the setup command (network allowed).
+    public init(sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy) {
+        self.sandbox = sandbox
+        self.testPolicy = testPolicy
+        self.setupPolicy = setupPolicy
+    }
+
+    /// Runs the verification.
+    /// - Returns: the report; a patch that does not apply or does not resolve is a report, not an error.
+    /// - Throws: ``VerifyError`` for an invalid request, ``SandboxError`` when the sandbox cannot run.
+    public func verify(_ request: VerificationRequest) async throws -> VerificationReport {
+        guard request.runs >= 1 && request.runs <= 100 else {
+            throw VerifyError.invalidRequest("--runs must be between 1 and 100, not \(request.runs)")
+        }
+        guard !request.testCommand.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw VerifyError.invalidRequest("the test command is empty")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var durations = Durations()
+        var report = VerificationReport(
+            status: "error", resolved: false, patchApplied: false, failToPass: [:], passToPass: [:],
+            listsDerived: request.failToPass.isEmpty && request.passToPass.isEmpty, reason: "",
+            flakyTests: [], before: .empty, after: .empty,
+            patch: PatchApplication(applied: false, files: [], method: nil, failure: nil), testPatch: nil,
+            setup: nil, durations: durations, sandbox: sandbox.kind)
+        let applier = PatchApplier(sandbox: sandbox, policy: testPolicy, extraReadOnlyPaths: request.extraReadOnlyPaths)
+
+        if let setup = request.setupCommand {
+            let result = try await run(setup, policy: setupPolicy, request: request)
+            durations.setupSeconds = result.durationSeconds
+            report.setup = StepRecord(succeeded: result.succeeded, ending: Self.ending(result), outputTail: Self.tail(result))
+            if !result.succeeded {
+                return finish(report, reason: "the setup command failed (\(Self.ending(result)))", durations, start)
+            }
+        }
+        if let testPatch = request.testPatch {
+            let applied = try await applier.apply(testPatch, to: request.workspace)
+            report.testPatch = applied
+            if !applied.applied {
+                let why = applied.failure.map(String.init(describing:)) ?? "unknown"
+                return finish(report, reason: "the test patch did not apply (\(why))", durations, start)
+            }
+        }
+        let (beforeRuns, beforeTimes, beforePicture) = try await testRuns(request)
+        durations.beforeSeconds = beforeTimes
+        report.before = beforePicture
+
+        let patchStart = clock.now
+        report.patch = try await applier.apply(request.patch, to: request.workspace)
+        report.patchApplied = report.patch.applied
+        durations.patchSeconds = Self.seconds(patchStart.duration(to: clock.now))
+
+        var afterRuns: [TestResults] = []
+        if report.patchApplied {
+            let (runs, times, picture) = try await testRuns(request)
+            afterRuns = runs
+            durations.afterSeconds = times
+            report.after = picture
+        }
+        let before = Verdict.combine(beforeRuns)
+        let after = Verdict.combine(afterRuns)
+        let judgement = Verdict.judge(
+            before: before, after: after, failToPass: request.failToPass, passToPass: request.passToPass,
+            patchApplied: report.patchApplied)
+        report.failToPass = judgement.failToPass
+        report.passToPass = judgement.passToPass
+        report.resolved = judgement.resolved
+        report.flakyTests = before.flaky.union(after.flaky).sorted()
+        report.status = judgement.resolved ? "resolved" : "unresolved"
+        return finish(report, reason: judgement.reason, durations, start, keepStatus: true)
+    }
+
+    private func finish(
+        _ report: VerificationReport, reason: String, _ durations: Durations, _ start: ContinuousClock.Instant,
+        keepStatus: Bool = false
+    ) -> VerificationReport {
+        var report = report
+        var durations = durations
+        durations.totalSeconds = Self.seconds(start.duration(to: ContinuousClock.now))
+        report.durations = durations
+        report.reason = reason
+        if !keepStatus { report.status = "error" }
+        return report
+    }
+
+    /// Runs the tests `request.runs` times and reads each run's outcomes.
+    private func testRuns(_ request: VerificationRequest) async throws -> ([TestResults], [Double], TestPicture) {
+        var results: [TestResults] = []
+        var times: [Double] = []
+        var endings: [String] = []
+        var lastTail = ""
+        for _ in 0..<request.runs {
+            for path in request.junitXMLPaths { WorkspaceFileReader.remove(path, in: request.workspace) }
+            let result = try await run(request.testCommand, policy: testPolicy, request: request)
+            let xml = request.junitXMLPaths.compactMap { WorkspaceFileReader.read($0, in: request.workspace) }
+            let output = result.standardOutput.text + "\n" + result.standardError.text
+            results.append(TestOutputReader.read(output: output, junitXML: xml, commandSucceeded: result.succeeded))
+            times.append(result.durationSeconds)
+            endings.append(Self.ending(result))
+            lastTail = Self.tail(result)
+        }
+        let combined = Verdict.combine(results)
+        let summary = combined.outcomes.values.reduce(into: [String: Int]()) { $0[$1.rawValue, default: 0] += 1 }
+        let picture = TestPicture(
+            outcomes: combined.outcomes, summary: summary, sources: combined.sources, runs: endings,
+            outputTail: lastTail)
+        return (results, times, picture)
+    }
+
+    private func run(_ command: String, policy: SandboxPolicy, request: VerificationRequest) async throws -> SandboxResult {
+        try await sandbox.run(.shell(
+            command, workspace: request.workspace, policy: policy, extraReadOnlyPaths: request.extraReadOnlyPaths))
+    }
+
+    static func ending(_ result: SandboxResult) -> String {
+        result.termination.description + (result.limit.map { ", limit \($0.rawValue)" } ?? "")
+    }
+
+    static func tail(_ result: SandboxResult, characters: Int = 2000) -> String {
+        let text = result.standardOutput.text + (result.standardError.totalBytes > 0 ? "\n" + result.standardError.text : "")
+        return String(text.suffix(characters))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,1 @@
+"""A tiny calculator: the fixture project for `fixloop verify`."""
