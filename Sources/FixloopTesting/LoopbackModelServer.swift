@@ -96,9 +96,6 @@ public final class LoopbackModelServer: Sendable {
     }
 }
 
-/// The loopback server could not start.
-struct LoopbackServerError: Error {}
-
 /// Runs `body` with a started server and stops it on every path.
 /// - Parameters:
 ///   - wireProtocol: OpenAI Chat Completions or Anthropic Messages.
