@@ -69,6 +69,7 @@ public struct StoreError: FixloopError, Equatable {
     /// SQLite's result code, when SQLite failed.
     public let resultCode: Int32?
 
+    /// Makes an error.
     public init(operation: String, path: String, resultCode: Int32?) {
         self.operation = operation
         self.path = path

@@ -10,6 +10,7 @@ public struct ScriptedToolCall: Sendable, Hashable {
     /// The arguments as JSON.
     public var arguments: JSONValue
 
+    /// Makes a scripted call.
     public init(id: String, name: String, arguments: JSONValue) {
         self.id = id
         self.name = name

@@ -74,6 +74,7 @@ public struct BudgetSettings: Sendable, Equatable {
     /// Tokens one run may use.
     public var perRunTokens: Int?
 
+    /// Makes budgets; nil leaves a cap off.
     public init(perRunUSD: Double? = nil, perTicketUSD: Double? = nil, perDayUSD: Double? = nil, perRunTokens: Int? = nil) {
         self.perRunUSD = perRunUSD
         self.perTicketUSD = perTicketUSD
@@ -92,6 +93,7 @@ public struct RateLimit: Sendable, Equatable {
     /// Tokens (input + output) allowed per minute, or nil for no configured limit.
     public var tokensPerMinute: Int?
 
+    /// Makes a limit; nil leaves that dimension unlimited.
     public init(requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil) {
         self.requestsPerMinute = requestsPerMinute
         self.tokensPerMinute = tokensPerMinute
@@ -103,6 +105,7 @@ public struct RateLimitTable: Sendable, Equatable {
     /// The entries as configured.
     public var entries: [String: RateLimit]
 
+    /// Makes a table.
     public init(_ entries: [String: RateLimit] = [:]) { self.entries = entries }
 
     /// The limit for `spec`: the whole spec first, then the provider.

@@ -2,9 +2,13 @@
 public struct BudgetRefusal: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Which cap refused the call.
     public enum Budget: String, Sendable, Hashable, Codable {
+        /// Dollars per run.
         case perRunUSD = "budgets.per_run_usd"
+        /// Dollars per ticket, over all its runs.
         case perTicketUSD = "budgets.per_ticket_usd"
+        /// Dollars per UTC day, over the whole process's ledger.
         case perDayUSD = "budgets.per_day_usd"
+        /// Tokens per run.
         case perRunTokens = "budgets.per_run_tokens"
         /// A money budget is set and the model has no price in `[prices]` and is not marked free.
         case unknownPrice = "prices"
@@ -21,6 +25,7 @@ public struct BudgetRefusal: Sendable, Hashable, Codable, CustomStringConvertibl
     /// The most this call could add (input estimate plus the output limit).
     public var estimate: Double
 
+    /// Makes a refusal.
     public init(budget: Budget, model: String, limit: Double, spent: Double, estimate: Double) {
         self.budget = budget
         self.model = model

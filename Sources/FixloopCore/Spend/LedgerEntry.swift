@@ -9,6 +9,7 @@ public struct CallAttribution: Sendable, Hashable, Codable {
     /// The repository (`owner/name` or its URL), when there is one.
     public var repository: String?
 
+    /// Makes an attribution.
     public init(runID: String, ticketID: String? = nil, repository: String? = nil) {
         self.runID = runID
         self.ticketID = ticketID
@@ -31,6 +32,7 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// Wall time of the call including retries, in milliseconds.
     public var latencyMilliseconds: Int
 
+    /// Makes an entry.
     public init(date: Date, attribution: CallAttribution, model: String, usage: TokenUsage, costUSD: Double?, latencyMilliseconds: Int) {
         self.date = date
         self.attribution = attribution
@@ -77,6 +79,7 @@ public struct LedgerSummary: Sendable, Hashable, Codable {
     /// Calls whose model had no price (their cost is not in `costUSD`).
     public var unpricedCalls: Int
 
+    /// Makes a summary line.
     public init(key: String, calls: Int, usage: TokenUsage, costUSD: Double, unpricedCalls: Int) {
         self.key = key
         self.calls = calls
