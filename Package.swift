@@ -52,7 +52,10 @@ let package = Package(
         // Linear's GraphQL API: issues, comments, attachments.
         .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
         // The engineer: a bug ticket in, a verified pull request out.
-        .target(name: "FixloopEngineer", dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts"]),
+        .target(
+            name: "FixloopEngineer",
+            dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts", "FixloopModels", "FixloopSandbox", "FixloopVerify"]
+        ),
         // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
         .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
         // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
