@@ -79,6 +79,7 @@ let package = Package(
             name: "FixloopCLI",
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
+                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

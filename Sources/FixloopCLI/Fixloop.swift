@@ -72,7 +72,7 @@ public struct Fixloop: AsyncParsableCommand {
             let message = fullMessage(for: error)
             if !message.isEmpty {
                 let code = exitCode(for: error)
-                if code == .success { print(message) } else { StandardError.write(message + "\n") }
+                if code == .success { CommandIO.current.write(message + "\n") } else { CommandIO.current.writeError(message + "\n") }
             }
             return exitCode(for: error).rawValue
         }

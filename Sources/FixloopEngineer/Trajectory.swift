@@ -12,7 +12,7 @@ public actor Trajectory {
         public var detail: String
     }
 
-    public let file: URL?
+    public nonisolated let file: URL?
     private let secrets: [Secret]
     public private(set) var events: [Event] = []
     private var handle: FileHandle?

@@ -10,6 +10,8 @@ struct ModelWiring {
     let factory: ModelClientFactory
     let keeper: SpendKeeper
     let state: StateDirectory
+    /// The spend ledger, for the cost of a run.
+    let ledger: SQLiteLedgerStore
 
     /// Builds the wiring.
     /// - Throws: ``ModelError`` for a bad base URL; ``StoreError`` when the ledger cannot be opened.
@@ -21,7 +23,7 @@ struct ModelWiring {
             limiter: RateLimiter(limits: configuration.rateLimits))
         state = context.state
         try context.state.prepare()
-        let ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
+        ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
         keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
 
