@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -23,6 +24,12 @@ let package = Package(
             name: "CLibgit2",
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
+        ),
+        // zlib from Debian's zlib1g-dev: streaming inflate for gzip files and zip entries.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
@@ -43,6 +50,14 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // The support layer: analytics import, sessions, timelines, rubric, implied NPS, grade contract.
+        .target(
+            name: "FixloopScorer",
+            dependencies: [
+                "FixloopCore", "CZlib",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
@@ -56,6 +71,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(
+            name: "FixloopScorerTests", dependencies: ["FixloopScorer"],
+            resources: [.copy("Fixtures"), .copy("Golden")]
+        ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],

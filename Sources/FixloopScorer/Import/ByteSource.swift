@@ -1,0 +1,81 @@
+import Foundation
+
+/// A pull-based stream of bytes read in chunks: a file, a gzip stream, a zip entry.
+///
+/// Readers built on it keep memory flat: they never hold more than a chunk and the record being read.
+public protocol ByteSource {
+    /// The next chunk of bytes, or `nil` at the end. A chunk is never empty.
+    mutating func nextChunk() throws -> [UInt8]?
+}
+
+/// Bytes already in memory, handed out in chunks (tests, small inputs).
+public struct MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+    private let chunkSize: Int
+
+    /// Creates a source over `bytes`, handed out `chunkSize` at a time.
+    public init(_ bytes: [UInt8], chunkSize: Int = 64 * 1024) {
+        self.bytes = bytes
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    /// The next chunk, or `nil` at the end.
+    public mutating func nextChunk() throws -> [UInt8]? {
+        guard offset < bytes.count else { return nil }
+        let end = min(bytes.count, offset + chunkSize)
+        defer { offset = end }
+        return Array(bytes[offset..<end])
+    }
+}
+
+/// A file read in chunks from its current position.
+public struct FileByteSource: ByteSource {
+    private let handle: FileHandle
+    private let chunkSize: Int
+    private var remaining: UInt64?
+    private let path: String
+
+    /// Opens `url` for reading.
+    /// - Throws: ``ScorerError`` `scorer.unreadable_file` when the file cannot be opened.
+    public init(url: URL, chunkSize: Int = 256 * 1024) throws {
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw ScorerError(
+                .unreadableFile, "Could not open \(url.path) for reading; check that it exists and is readable.",
+                underlying: error as? any Error & Sendable)
+        }
+        self.chunkSize = chunkSize
+        self.path = url.path
+    }
+
+    /// A source over `length` bytes of `handle` starting at `offset` (a zip entry's data).
+    init(handle: FileHandle, path: String, offset: UInt64, length: UInt64, chunkSize: Int = 256 * 1024) throws {
+        try handle.seek(toOffset: offset)
+        self.handle = handle
+        self.path = path
+        self.chunkSize = chunkSize
+        self.remaining = length
+    }
+
+    /// The next chunk, or `nil` at the end.
+    public mutating func nextChunk() throws -> [UInt8]? {
+        var want = chunkSize
+        if let remaining {
+            guard remaining > 0 else { return nil }
+            want = Int(min(UInt64(chunkSize), remaining))
+        }
+        let data: Data?
+        do {
+            data = try handle.read(upToCount: want)
+        } catch {
+            throw ScorerError(
+                .unreadableFile, "Reading \(path) failed; check the disk and the file.",
+                underlying: error as? any Error & Sendable)
+        }
+        guard let data, !data.isEmpty else { return nil }
+        if let remaining { self.remaining = remaining - UInt64(data.count) }
+        return [UInt8](data)
+    }
+}
