@@ -113,3 +113,42 @@ seg = [
     {"type": "track", "messageId": "g-05", "event": "Nobody", "timestamp": "2025-06-07T12:02:00Z"},
 ]
 open("segment-events.jsonl", "w").write("\n".join(json.dumps(r) for r in seg) + "\n")
+
+# One rich web session in the shapes of the reference examples: dwell from $pageleave and
+# $prev_pageview_duration, autocapture clicks with an elements chain, dead and rage clicks, a $exception_list
+# with frames, a flat legacy exception, poor web vitals, repeated product events, and a goal milestone.
+SR = "0190a1b0-0000-7abc-9def-999999999999"
+def rich(n, event, ts, **props):
+    props = {"$session_id": SR, "$lib": "web", "$browser": "Chrome", **props}
+    return ev("r-%02d" % n, event, "user_9", "2025-06-03T14:%s.000Z" % ts, **props)
+CHECKOUT = "https://app.example.com/checkout?step=payment"
+rich_events = [
+    rich(1, "$pageview", "02:00", **{"$current_url": "https://app.example.com/cart/8f14e45fceea167a5a36dedd4bea2543", "$pageview_id": "p1"}),
+    rich(2, "$pageview", "02:41", **{"$current_url": CHECKOUT, "$pathname": "/checkout", "$pageview_id": "p2",
+                                    "$prev_pageview_duration": 38.2}),
+    rich(3, "$web_vitals", "02:46", **{"$current_url": CHECKOUT, "$web_vitals_LCP_value": 3912.4,
+                                      "$web_vitals_LCP_event": {"name": "LCP", "value": 3912.4, "rating": "poor"},
+                                      "$web_vitals_CLS_value": 0.02}),
+    rich(4, "$dead_click", "03:39", **{"$current_url": CHECKOUT, "$event_type": "click", "$el_text": "Apply coupon"}),
+    rich(5, "$autocapture", "03:40", **{"$current_url": CHECKOUT, "$event_type": "click",
+                                       "elements_chain": 'button.btn:attr__aria-label="Pay"text="Pay now";form.payment-form'}),
+    rich(6, "$autocapture", "03:41", **{"$current_url": CHECKOUT, "$event_type": "click",
+                                       "elements_chain": 'button.btn:attr__aria-label="Pay"text="Pay now";form.payment-form'}),
+    rich(7, "$exception", "03:41", **{"$current_url": CHECKOUT, "$exception_list": [{
+        "type": "TypeError", "value": "Cannot read properties of undefined (reading 'total') for jane.doe@example.com",
+        "mechanism": {"type": "onunhandledrejection", "handled": False},
+        "stacktrace": {"type": "raw", "frames": [
+            {"filename": "https://app.example.com/assets/vendor-91c2.js", "function": "Array.forEach", "lineno": 2, "in_app": False},
+            {"filename": "https://app.example.com/assets/checkout-3f9a.js", "function": "confirmOrder", "lineno": 1, "in_app": True},
+            {"filename": "https://app.example.com/assets/vendor-91c2.js", "function": "r", "lineno": 2, "in_app": False}]}}]}),
+    rich(8, "$rageclick", "03:43", **{"$current_url": CHECKOUT, "$el_text": "Pay now"}),
+    rich(9, "$exception", "03:50", **{"$pathname": "/checkout", "$exception_type": "NetworkError",
+                                     "$exception_message": "POST /api/orders failed with 500"}),
+    rich(10, "$pageleave", "04:02", **{"$current_url": CHECKOUT, "$prev_pageview_duration": 81.0}),
+    rich(11, "$pageview", "05:00", **{"$pathname": "/orders/123", "$pageview_id": "p3"}),
+    rich(12, "order_viewed", "05:10"),
+    rich(13, "order_viewed", "05:20"),
+    rich(14, "checkout_completed", "05:30"),
+    rich(15, "$feature_flag_called", "05:31"),
+]
+open("posthog-rich-session.jsonl", "w").write("\n".join(json.dumps(e) for e in rich_events) + "\n")
