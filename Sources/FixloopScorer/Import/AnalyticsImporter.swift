@@ -14,16 +14,21 @@ public struct AnalyticsImporter: Sendable {
     public var batchSize: Int
     /// The idle gap that ends a session for events without a session id.
     public var idleGap: TimeInterval
+    /// How many event-id hashes the importer keeps to drop duplicates (16 to 20 bytes each). Past it the set
+    /// starts afresh and the sink's own dedupe (the store's primary key) catches the rest: later duplicates are
+    /// then counted as ``ImportReport/alreadyStored`` rather than ``ImportReport/duplicates``.
+    public var maximumRememberedIDs: Int
 
     /// Creates an importer.
     public init(
         format: ExportFormat = .auto, maximumReportedProblems: Int = 5, batchSize: Int = 1000,
-        idleGap: TimeInterval = Sessionizer.defaultIdleGap
+        idleGap: TimeInterval = Sessionizer.defaultIdleGap, maximumRememberedIDs: Int = 2_000_000
     ) {
         self.format = format
         self.maximumReportedProblems = maximumReportedProblems
         self.batchSize = batchSize
         self.idleGap = idleGap
+        self.maximumRememberedIDs = maximumRememberedIDs
     }
 
     /// Imports the files in order into `sink`, deduplicating across them.
@@ -175,6 +180,7 @@ struct ImportRun {
     }
 
     private mutating func accept(_ event: AnalyticsEvent, into sink: inout some AnalyticsEventSink) throws {
+        if seen.count >= importer.maximumRememberedIDs { seen.removeAll(keepingCapacity: true) }
         guard seen.insert(StableHash.fnv1a(event.id)).inserted else {
             report.duplicates += 1
             return
