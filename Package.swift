@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(
-            name: "FixloopScorerTests", dependencies: ["FixloopScorer"],
+            name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
             resources: [.copy("Fixtures"), .copy("Golden")]
         ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
