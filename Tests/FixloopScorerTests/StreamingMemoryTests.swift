@@ -4,7 +4,7 @@ import Testing
 @testable import FixloopScorer
 
 /// Opt-in (`FIXLOOP_SCORER_MEMORY_TEST=1`, best run alone): importing a file ten times larger must not raise the
-/// process's peak memory by more than the id-dedupe set grows. Too slow in a debug build for every run.
+/// process's peak memory by more than the id-dedupe set grows. About 20 s in a debug build: too slow for every run.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["FIXLOOP_SCORER_MEMORY_TEST"] == "1"))
 struct StreamingMemoryTests {
     static func peakResidentKiB() -> Int {
