@@ -26,6 +26,10 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    @Test func aRepeatedMemberNameKeepsTheLastValue() throws {
+        #expect(try JSONParser.parse(Array(#"{"a":1,"b":2,"a":3}"#.utf8)) == .object(["a": 3, "b": 2]))
+    }
+
     @Test func agreesWithFoundationOnGeneratedEvents() throws {
         var options = PostHogExportGenerator.Options()
         options.sessions = 5

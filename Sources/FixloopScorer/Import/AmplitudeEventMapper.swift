@@ -20,7 +20,7 @@ enum AmplitudeEventMapper {
         "[Amplitude] End Session": "$session_end",
     ]
 
-    static func map(_ object: [String: JSONValue], rawHash: UInt64) -> MappedRecord {
+    static func map(_ object: [String: JSONValue], rawHash: () -> UInt64) -> MappedRecord {
         guard let type = object.text("event_type") else { return .malformed("missing `event_type`") }
         guard let actor = object.text("user_id") ?? object.text("device_id") else {
             return .malformed("missing both `user_id` and `device_id`")
@@ -55,7 +55,7 @@ enum AmplitudeEventMapper {
         if let start = object["session_id"]?.numberValue, start > 0 {
             sessionID = "amplitude-\(Int64(start))-\(StableHash.hex(StableHash.fnv1a(actor)))"
         }
-        let id = object.text("uuid") ?? object.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash)
+        let id = object.text("uuid") ?? object.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
         return .event(
             AnalyticsEvent(
                 id: id, name: name, distinctID: actor, sessionID: sessionID, timestamp: timestamp,

@@ -149,17 +149,18 @@ struct ImportRun {
 
     private mutating func map(_ record: RawRecord, header: [String]) -> MappedRecord {
         let object: [String: JSONValue]
-        let hash: UInt64
+        // Only records without an id need the hash of their bytes, so it is computed on demand.
+        let hash: () -> UInt64
         switch record.payload {
         case .unreadable(let reason): return .malformed(reason)
         case .fields(let fields):
             object = PostHogEventMapper.object(header: header, fields: fields)
-            hash = StableHash.fnv1a(fields.joined(separator: "\u{1F}"))
+            hash = { StableHash.fnv1a(fields.joined(separator: "\u{1F}")) }
         case .json(let bytes):
             guard let value = try? JSONLine.decode(bytes) else { return .malformed("not valid JSON") }
             guard let members = value.objectValue else { return .malformed("not a JSON object") }
             object = members
-            hash = StableHash.fnv1a(bytes)
+            hash = { StableHash.fnv1a(bytes) }
         }
         if format == .auto {
             if AmplitudeEventMapper.recognizes(object) {

@@ -66,11 +66,12 @@ struct JSONParser {
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
         position += 1
-        var members: [String: JSONValue] = [:]
+        // Pairs first, then one dictionary of the right size (a growing dictionary rehashes on every resize).
+        var members: [(String, JSONValue)] = []
         skipWhitespace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             skipWhitespace()
@@ -82,14 +83,14 @@ struct JSONParser {
             guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            members.append((key, try value(depth: depth)))
             skipWhitespace()
             guard position < buffer.count else { throw failure("unexpected end") }
             if buffer[position] == UInt8(ascii: ",") {
                 position += 1
             } else if buffer[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(members)
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
             } else {
                 throw failure("expected ',' or '}'")
             }

@@ -5,7 +5,7 @@ enum PostHogEventMapper {
         object["event"] != nil && (object["distinct_id"] != nil || object["uuid"] != nil)
     }
 
-    static func map(_ object: [String: JSONValue], rawHash: UInt64) -> MappedRecord {
+    static func map(_ object: [String: JSONValue], rawHash: () -> UInt64) -> MappedRecord {
         guard let name = object.text("event") else { return .malformed("missing `event`") }
         guard let distinctID = object.text("distinct_id") ?? object.text("person_id") else {
             return .malformed("missing `distinct_id`")
@@ -26,7 +26,7 @@ enum PostHogEventMapper {
         }
         var chain = object.text("elements_chain")
         if let inner = properties.removeValue(forKey: "$elements_chain")?.stringValue, chain == nil { chain = inner }
-        let id = object.text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash)
+        let id = object.text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
         let sessionID = properties.text("$session_id") ?? object.text("$session_id") ?? object.text("session_id")
         return .event(
             AnalyticsEvent(

@@ -8,7 +8,7 @@ enum SegmentEventMapper {
         object["type"] != nil && (object["messageId"] != nil || object["anonymousId"] != nil || object["userId"] != nil)
     }
 
-    static func map(_ object: [String: JSONValue], rawHash: UInt64) -> MappedRecord {
+    static func map(_ object: [String: JSONValue], rawHash: () -> UInt64) -> MappedRecord {
         guard let type = object.text("type") else { return .malformed("missing `type`") }
         guard let actor = object.text("userId") ?? object.text("anonymousId") else {
             return .malformed("missing both `userId` and `anonymousId`")
@@ -44,7 +44,7 @@ enum SegmentEventMapper {
         let forwarded = context.text("sessionId")
             ?? object["integrations"]?["Amplitude"]?["session_id"]?.scalarText
             ?? object["integrations"]?["Actions Amplitude"]?["session_id"]?.scalarText
-        let id = object.text("messageId") ?? "hash:" + StableHash.hex(rawHash)
+        let id = object.text("messageId") ?? "hash:" + StableHash.hex(rawHash())
         return .event(
             AnalyticsEvent(
                 id: id, name: name, distinctID: actor,
