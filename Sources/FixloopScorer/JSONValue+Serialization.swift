@@ -41,6 +41,12 @@ extension JSONValue {
 
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
+        // Most strings need no escaping: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
