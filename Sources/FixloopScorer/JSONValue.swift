@@ -4,11 +4,17 @@ import Foundation
 ///
 /// Numbers are `Double`, as in JSON itself. Objects keep their keys; key order is not kept.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object([String: JSONValue])
 
     /// The string, if this is a string.

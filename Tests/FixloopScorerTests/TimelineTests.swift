@@ -93,3 +93,31 @@ import Testing
         #expect(ElementsChain(#"svg.icon:nth-child="1";button:attr__id="menu""#).label == "svg.icon")
     }
 }
+
+@Suite struct LongTimelineTests {
+    @Test func aLongSessionKeepsEveryErrorAndTheEndsOfTheRest() {
+        var entries: [TimelineEntry] = []
+        for index in 0..<1000 {
+            let kind: TimelineEntry.Kind =
+                index % 100 == 50
+                ? .exception(ExceptionSummary(type: "E\(index)", message: "m", route: "/r"))
+                : .page(route: "/p\(index)", dwell: 1)
+            entries.append(TimelineEntry(offset: Double(index), kind: kind))
+        }
+        let timeline = SessionTimeline(
+            sessionID: "s", source: .posthog, start: Date(timeIntervalSince1970: 0), duration: 999,
+            eventCount: 1000, entries: entries)
+        let lines = timeline.render(maximumEntries: 30).split(separator: "\n")
+        let errors = lines.filter { $0.contains(" ERROR ") }
+        #expect(errors.count == 10)
+        #expect(lines.filter { $0.contains(" page ") }.count == 20)
+        #expect(lines.contains("+0:00 page /p0 1s"))
+        #expect(lines.contains("+16:39 page /p999 1s"))
+        let omitted = lines.filter { $0.hasPrefix("… ") }
+        #expect(omitted.count == 11)  // before the first error, between each two, after the last
+        #expect(omitted.compactMap { Int($0.split(separator: " ")[1]) }.reduce(0, +) == 970)
+        let byDefault = timeline.render().split(separator: "\n").filter { $0.hasPrefix("+") }
+        #expect(byDefault.count == 300)
+        #expect(timeline.render(maximumEntries: 2000).split(separator: "\n").count == 1002)
+    }
+}

@@ -1,8 +1,12 @@
 /// Which product's export to read; `auto` decides from the first record that decodes.
 public enum ExportFormat: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Decide from the first record that decodes.
     case auto
+    /// PostHog records only.
     case posthog
+    /// Amplitude records only.
     case amplitude
+    /// Segment calls only.
     case segment
 }
 

@@ -11,17 +11,56 @@ extension SessionTimeline {
     /// +1:00 milestone signed_up (goal)
     /// end +1:00 on /signup · pages 2 · clicks 2 · rage 0 · dead 0 · errors 1 · goal reached
     /// ```
-    public func render() -> String {
+    ///
+    /// A session with more than `maximumEntries` entries keeps every error, milestone, frustration signal and
+    /// poor vital, plus the first and last of the other entries, with a line saying how many were left out.
+    public func render(maximumEntries: Int = 300) -> String {
         var lines = [
             "session \(sessionID) · \(source.rawValue) · \(Self.isoSecond(start)) · "
                 + "\(Self.duration(duration)) · \(eventCount) event\(eventCount == 1 ? "" : "s")"
         ]
-        for entry in entries { lines.append("\(Self.offset(entry.offset)) \(Self.describe(entry.kind))") }
+        var omitted = 0
+        let keep = keptEntries(limit: maximumEntries)
+        for (index, entry) in entries.enumerated() {
+            guard keep[index] else {
+                omitted += 1
+                continue
+            }
+            if omitted > 0 {
+                lines.append("… \(omitted) entries left out")
+                omitted = 0
+            }
+            lines.append("\(Self.offset(entry.offset)) \(Self.describe(entry.kind))")
+        }
+        if omitted > 0 { lines.append("… \(omitted) entries left out") }
         let goal = milestonesReached.contains { $0.isGoal } ? "goal reached" : "goal not reached"
         lines.append(
             "end \(Self.offset(duration)) on \(exitRoute ?? "-") · pages \(pageCount) · clicks \(clickCount) · "
                 + "rage \(rageClickCount) · dead \(deadClickCount) · errors \(exceptions.count) · \(goal)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which entries are rendered when at most `limit` may be: every essential one, then the first and last
+    /// of the others.
+    private func keptEntries(limit: Int) -> [Bool] {
+        guard entries.count > limit else { return Array(repeating: true, count: entries.count) }
+        let essential = entries.map { Self.isEssential($0.kind) }
+        let ordinaryTotal = essential.filter { !$0 }.count
+        let budget = max(0, limit - (entries.count - ordinaryTotal))
+        var ordinary = 0
+        return essential.map { isEssential in
+            if isEssential { return true }
+            defer { ordinary += 1 }
+            return ordinary < (budget + 1) / 2 || ordinary >= ordinaryTotal - budget / 2
+        }
+    }
+
+    /// Errors, milestones, frustration signals and poor vitals are never left out.
+    static func isEssential(_ kind: TimelineEntry.Kind) -> Bool {
+        switch kind {
+        case .exception, .milestone, .rageClick, .deadClick, .webVital: return true
+        case .page, .screen, .click, .event: return false
+        }
     }
 
     static func describe(_ kind: TimelineEntry.Kind) -> String {
