@@ -168,3 +168,16 @@ import Testing
         #expect(AnalyticsTimestamp.parse(text) == nil)
     }
 }
+
+@Suite struct MixedImportTests {
+    @Test func eachFileIsDetectedOnItsOwn() throws {
+        var sink = CollectingEventSink()
+        let report = try AnalyticsImporter().importFiles(
+            ["segment-events.jsonl", "posthog-events.json", "amplitude-export.zip"].map(FixtureFiles.url), into: &sink)
+        #expect(report.format == .amplitude)
+        #expect(report.read == 5 + 5 + 6)
+        #expect(report.malformed == 1 + 1 + 1)
+        #expect(Set(sink.events.map(\.source)) == [.segment, .posthog, .amplitude])
+        #expect(report.stored == 3 + 3 + 4)
+    }
+}

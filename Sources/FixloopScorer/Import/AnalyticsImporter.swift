@@ -6,7 +6,7 @@ import Foundation
 /// or arrays; any of them gzipped. Memory stays flat: records are read one at a time from chunks, and only
 /// 64-bit hashes of event ids are kept to drop duplicates within the import.
 public struct AnalyticsImporter: Sendable {
-    /// The format to read; `.auto` decides from the first record that decodes.
+    /// The format to read; `.auto` decides per file (per zip entry) from its first record that decodes.
     public var format: ExportFormat
     /// How many malformed records the report lists (all are counted).
     public var maximumReportedProblems: Int
@@ -103,6 +103,7 @@ struct ImportRun {
         insideZip: Bool
     ) throws {
         var source = source
+        format = importer.format
         let head = try source.peek(minimum: 64)
         guard let first = head.first(where: { !$0.isJSONWhitespace && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF })
         else { return }
@@ -145,6 +146,7 @@ struct ImportRun {
             case .malformed(let reason): reject(name: name, line: record.line, reason: reason)
             }
         }
+        if format != .auto { report.format = format }
     }
 
     private mutating func map(_ record: RawRecord, header: [String]) -> MappedRecord {
@@ -209,7 +211,6 @@ struct ImportRun {
     mutating func finish(into sink: inout some AnalyticsEventSink) throws -> ImportReport {
         try flush(into: &sink)
         report.sessions = sessions.count
-        report.format = format
         return report
     }
 

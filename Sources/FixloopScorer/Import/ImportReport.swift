@@ -26,7 +26,7 @@ public struct ImportReport: Sendable, Hashable, Codable {
     public var sessions = 0
     /// The first malformed records (at most ``AnalyticsImporter/maximumReportedProblems``).
     public var problems: [Problem] = []
-    /// The format the records were read as.
+    /// The format the records of the last file were read as (`.auto` if none decoded).
     public var format: ExportFormat = .auto
     /// The container of the last file read.
     public var container: ExportContainer?
