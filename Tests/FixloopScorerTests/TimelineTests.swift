@@ -121,3 +121,15 @@ import Testing
         #expect(timeline.render(maximumEntries: 2000).split(separator: "\n").count == 1002)
     }
 }
+
+@Suite struct TextMaskTests {
+    @Test(arguments: [
+        ("Invite sent to jane.doe@example.com!", 200, "Invite sent to <email>"),
+        ("a\n  b\tc", 200, "a b c"),
+        ("@mention and a@b", 200, "@mention and a@b"),
+        ("abcdefghij", 5, "abcd…"),
+    ])
+    func masksEmailsAndCutsLength(text: String, limit: Int, expected: String) {
+        #expect(TextMask.masked(text, limit: limit) == expected)
+    }
+}

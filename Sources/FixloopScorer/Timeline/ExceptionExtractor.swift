@@ -26,7 +26,7 @@ enum ExceptionExtractor {
             frame = "\(fileName(source))\(line)"
         }
         return ExceptionSummary(
-            type: type ?? "Error", message: scrub(message ?? ""), frame: frame, route: route, handled: handled)
+            type: type ?? "Error", message: TextMask.masked(message ?? "", limit: 200), frame: frame, route: route, handled: handled)
     }
 
     /// The innermost in-app frame (frames are listed outermost first, as Sentry and PostHog send them);
@@ -46,20 +46,5 @@ enum ExceptionExtractor {
     static func fileName(_ file: String) -> String {
         guard file.contains("://") else { return file }
         return PathTemplate.stripOrigin(file)
-    }
-
-    /// Masks email addresses and cuts the message to 200 characters.
-    static func scrub(_ message: String) -> String {
-        var words: [String] = []
-        for word in message.split(separator: " ", omittingEmptySubsequences: false) {
-            if let at = word.firstIndex(of: "@"), word[..<at].contains(where: \.isLetter),
-                word[word.index(after: at)...].contains(".") {
-                words.append("<email>")
-            } else {
-                words.append(String(word))
-            }
-        }
-        let joined = words.joined(separator: " ").replacingOccurrences(of: "\n", with: " ")
-        return joined.count > 200 ? String(joined.prefix(199)) + "…" : joined
     }
 }

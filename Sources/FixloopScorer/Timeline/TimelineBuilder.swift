@@ -146,12 +146,8 @@ private struct BuildState {
         return "an element"
     }
 
-    /// One line, at most 60 characters.
-    static func clean(_ text: String) -> String {
-        let single = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        return single.count > 60 ? String(single.prefix(59)) + "…" : single
-    }
+    /// One line, email addresses masked, at most 60 characters.
+    static func clean(_ text: String) -> String { TextMask.masked(text, limit: 60) }
 }
 
 /// Google's web-vitals thresholds, used when an event carries no rating of its own.
