@@ -38,6 +38,23 @@ public enum ImpliedNPS {
         public var count: Int { promoters + passives + detractors }
         /// % promoters − % detractors.
         public var nps: Double { ImpliedNPS.nps(promoters: promoters, passives: passives, detractors: detractors) }
+
+        /// An empty bucket.
+        public init(label: String) {
+            self.label = label
+            promoters = 0
+            passives = 0
+            detractors = 0
+        }
+
+        /// Counts one score (clamped to 0–10) in its class.
+        public mutating func add(_ score: Int) {
+            switch min(10, max(0, score)) {
+            case 9...10: promoters += 1
+            case 7...8: passives += 1
+            default: detractors += 1
+            }
+        }
     }
 
     /// % promoters − % detractors; 0 when there is nothing to count.
@@ -52,13 +69,7 @@ public enum ImpliedNPS {
         var buckets: [String: Bucket] = [:]
         for sample in samples {
             let label = self.label(of: sample.date, period: period)
-            var bucket = buckets[label] ?? Bucket(label: label, promoters: 0, passives: 0, detractors: 0)
-            switch min(10, max(0, sample.score)) {
-            case 9...10: bucket.promoters += 1
-            case 7...8: bucket.passives += 1
-            default: bucket.detractors += 1
-            }
-            buckets[label] = bucket
+            buckets[label, default: Bucket(label: label)].add(sample.score)
         }
         return buckets.values.sorted { $0.label < $1.label }
     }
