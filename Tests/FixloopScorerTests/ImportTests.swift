@@ -125,6 +125,18 @@ import Testing
         #expect(report.malformed == 5)
     }
 
+    @Test func concatenatedGzipMembersAreReadOneAfterAnother() throws {
+        let bytes = Array(try Data(contentsOf: FixtureFiles.url("posthog-events.jsonl.gz")))
+        var sink = CollectingEventSink()
+        let report = try AnalyticsImporter().importStream(
+            MemoryByteSource(bytes + bytes, chunkSize: 100), name: "twice.gz", into: &sink)
+        #expect(report.read == 22)
+        #expect(report.malformed == 6)
+        #expect(report.duplicates == 1 + 8)  // the second copy: 7 events and its own repeat
+        #expect(report.problems.map(\.line) == [4, 11, 12, 16, 23])
+        #expect(sink.events.count == 7)
+    }
+
     @Test func aTruncatedGzipIsACorruptArchiveError() throws {
         let bytes = Array(try Data(contentsOf: FixtureFiles.url("posthog-events.jsonl.gz")))
         var sink = CollectingEventSink()

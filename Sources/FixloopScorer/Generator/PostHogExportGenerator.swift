@@ -46,7 +46,7 @@ public struct PostHogExportGenerator: Sendable {
         // Session starts in time order, so the export reads like a real batch export.
         var starts = (0..<options.sessions).map { _ in random.unit() * span }
         starts.sort()
-        for (index, offset) in starts.enumerated() {
+        for offset in starts {
             if let limit = options.maximumEvents, written >= limit { break }
             let archetype = Self.drawArchetype(&random)
             var script = SessionScript(archetype: archetype, random: &random)
@@ -70,7 +70,6 @@ public struct PostHogExportGenerator: Sendable {
             manifest.append(
                 GeneratedSession(
                     sessionID: sessionID, archetype: archetype, eventCount: count, withoutSessionID: sessionless))
-            _ = index
         }
         return manifest
     }
