@@ -83,6 +83,14 @@ import Testing
         #expect(events[3].sessionID == nil)
     }
 
+    @Test func aStoredZipWithAFolderReadsLikeTheDeflatedOne() throws {
+        let (deflated, deflatedEvents) = try run(["amplitude-export.zip"])
+        let (stored, storedEvents) = try run(["amplitude-export-stored.zip"])
+        #expect(storedEvents == deflatedEvents)
+        #expect(stored.read == deflated.read)
+        #expect(stored.problems.first?.file == "amplitude-export-stored.zip:export/123456_2025-06-06_9#0.json.gz")
+    }
+
     @Test func segmentCallsAreMappedAndIdentifyIsSkipped() throws {
         let (report, events) = try run(["segment-events.jsonl"])
         #expect(report.format == .segment)

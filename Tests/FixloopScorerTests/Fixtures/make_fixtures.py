@@ -99,6 +99,13 @@ with zipfile.ZipFile("amplitude-export.zip", "w", compression=zipfile.ZIP_DEFLAT
         info = zipfile.ZipInfo(name, date_time=(2025, 6, 6, 10, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(info, data)
+# The same entries stored without compression, with a folder entry, as some tools write them.
+with zipfile.ZipFile("amplitude-export.zip") as source, \
+        zipfile.ZipFile("amplitude-export-stored.zip", "w", compression=zipfile.ZIP_STORED) as z:
+    z.writestr(zipfile.ZipInfo("export/", date_time=(2025, 6, 6, 10, 0, 0)), b"")
+    for info in source.infolist():
+        stored = zipfile.ZipInfo("export/" + info.filename, date_time=info.date_time)
+        z.writestr(stored, source.read(info.filename))
 
 # Segment: track / page / screen / identify, anonymous then identified, one line without a user.
 seg = [
