@@ -145,6 +145,17 @@ import Testing
         #expect(sink.events.count == 7)
     }
 
+    @Test func aFileThatIsNeitherJSONNorAnEventCSVIsAnUnknownFormat() {
+        var sink = CollectingEventSink()
+        #expect {
+            try AnalyticsImporter().importStream(
+                MemoryByteSource(Array("name,email\nJane,jane@example.com\n".utf8)), name: "people.csv", into: &sink)
+        } throws: { error in
+            guard let error = error as? ScorerError else { return false }
+            return error.code == "scorer.unknown_format" && !error.message.contains("jane")
+        }
+    }
+
     @Test func aTruncatedGzipIsACorruptArchiveError() throws {
         let bytes = Array(try Data(contentsOf: FixtureFiles.url("posthog-events.jsonl.gz")))
         var sink = CollectingEventSink()
