@@ -19,17 +19,3 @@ public protocol SessionGradingModel: Sendable {
     /// Sends `prompt` (and, on a retry, the validator's problems with the previous reply) and returns the reply.
     func complete(prompt: String, feedback: [String]) async throws -> GradingReply
 }
-
-/// A model's reply to a grading prompt.
-public struct GradingReply: Sendable, Hashable {
-    /// The reply text, checked with ``ModelGradeValidator``.
-    public var text: String
-    /// What the call cost, in US dollars.
-    public var costUSD: Double
-
-    /// Creates a reply.
-    public init(text: String, costUSD: Double) {
-        self.text = text
-        self.costUSD = costUSD
-    }
-}

@@ -141,38 +141,3 @@ public struct ZipArchive {
             .corruptArchive, "\(url.lastPathComponent) is not a readable zip archive: \(reason); re-download it.")
     }
 }
-
-/// The bytes of one zip entry, inflated if the entry is deflated.
-public struct ZipEntryByteSource: ByteSource {
-    enum Kind {
-        case stored(FileByteSource)
-        case deflated(InflatingByteSource<FileByteSource>)
-    }
-    var kind: Kind
-
-    /// The next chunk, or `nil` at the end.
-    public mutating func nextChunk() throws -> [UInt8]? {
-        switch kind {
-        case .stored(var source):
-            defer { kind = .stored(source) }
-            return try source.nextChunk()
-        case .deflated(var source):
-            defer { kind = .deflated(source) }
-            return try source.nextChunk()
-        }
-    }
-}
-
-extension Array where Element == UInt8 {
-    func uint16(at offset: Int) -> UInt16 {
-        UInt16(self[offset]) | UInt16(self[offset + 1]) << 8
-    }
-
-    func uint32(at offset: Int) -> UInt32 {
-        UInt32(uint16(at: offset)) | UInt32(uint16(at: offset + 2)) << 16
-    }
-
-    func uint64(at offset: Int) -> UInt64 {
-        UInt64(uint32(at: offset)) | UInt64(uint32(at: offset + 4)) << 32
-    }
-}
