@@ -29,6 +29,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // zlib from Debian's zlib1g-dev: streaming inflate for gzip files and zip entries.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
         // fixloop.toml and the state directory.
@@ -85,6 +91,14 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // The support layer: analytics import, sessions, timelines, rubric, implied NPS, grade contract.
+        .target(
+            name: "FixloopScorer",
+            dependencies: [
+                "FixloopCore", "CZlib",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
@@ -100,6 +114,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(
+            name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
+            resources: [.copy("Fixtures"), .copy("Golden")]
+        ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
