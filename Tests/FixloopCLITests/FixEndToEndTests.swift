@@ -108,6 +108,10 @@ struct FixEndToEndTests {
                     #expect(pushed != nil)
                     let cart = try await GitCommandLine.run(["show", "\(branch):shop/cart.py"], in: scene.remote).output
                     #expect(cart.contains("result += price"))
+                    let (shown, trajectory) = await run(["show", "latest"], model: model, github: server, scene: scene)
+                    #expect(shown == 0)
+                    #expect(trajectory.contains(": fixed") && trajectory.contains("candidate-1 · tool_replace") && trajectory.contains("deliver · pr_opened"))
+                    #expect(!trajectory.contains("test-token") && !trajectory.contains("sk-test-key"))
                 }
             }
             let pulls = await github.state.pullRequests["acme/shop"] ?? [:]

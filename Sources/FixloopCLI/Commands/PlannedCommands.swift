@@ -37,9 +37,3 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws { throw CommandError.notBuilt("report", issue: 9) }
 }
 
-struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("show", issue: 5) }
-}
