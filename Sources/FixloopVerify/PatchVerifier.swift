@@ -8,16 +8,22 @@ public struct PatchVerifier: Sendable {
     private let sandbox: any Sandbox
     private let testPolicy: SandboxPolicy
     private let setupPolicy: SandboxPolicy
+    private let progress: @Sendable (String) -> Void
 
     /// Creates a verifier.
     /// - Parameters:
     ///   - sandbox: where every command runs.
     ///   - testPolicy: the policy of the test runs and patch application (no network).
     ///   - setupPolicy: the policy of the setup command (network allowed).
-    public init(sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy) {
+    ///   - progress: told the phase as it starts (`setup`, `tests before 1/2`, …), for a progress line.
+    public init(
+        sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.sandbox = sandbox
         self.testPolicy = testPolicy
         self.setupPolicy = setupPolicy
+        self.progress = progress
     }
 
     /// Runs the verification.
@@ -42,6 +48,7 @@ public struct PatchVerifier: Sendable {
         let applier = PatchApplier(sandbox: sandbox, policy: testPolicy, extraReadOnlyPaths: request.extraReadOnlyPaths)
 
         if let setup = request.setupCommand {
+            progress("setup")
             let result = try await run(setup, policy: setupPolicy, request: request)
             durations.setupSeconds = result.durationSeconds
             report.setup = StepRecord(succeeded: result.succeeded, ending: Self.ending(result), outputTail: Self.tail(result))
@@ -50,6 +57,7 @@ public struct PatchVerifier: Sendable {
             }
         }
         if let testPatch = request.testPatch {
+            progress("applying the test patch")
             let applied = try await applier.apply(testPatch, to: request.workspace)
             report.testPatch = applied
             if !applied.applied {
@@ -57,18 +65,19 @@ public struct PatchVerifier: Sendable {
                 return finish(report, reason: "the test patch did not apply (\(why))", durations, start)
             }
         }
-        let (beforeRuns, beforeTimes, beforePicture) = try await testRuns(request)
+        let (beforeRuns, beforeTimes, beforePicture) = try await testRuns(request, phase: "before")
         durations.beforeSeconds = beforeTimes
         report.before = beforePicture
 
         let patchStart = clock.now
+        progress("applying the patch")
         report.patch = try await applier.apply(request.patch, to: request.workspace)
         report.patchApplied = report.patch.applied
         durations.patchSeconds = Self.seconds(patchStart.duration(to: clock.now))
 
         var afterRuns: [TestResults] = []
         if report.patchApplied {
-            let (runs, times, picture) = try await testRuns(request)
+            let (runs, times, picture) = try await testRuns(request, phase: "after")
             afterRuns = runs
             durations.afterSeconds = times
             report.after = picture
@@ -100,15 +109,24 @@ public struct PatchVerifier: Sendable {
     }
 
     /// Runs the tests `request.runs` times and reads each run's outcomes.
-    private func testRuns(_ request: VerificationRequest) async throws -> ([TestResults], [Double], TestPicture) {
+    private func testRuns(
+        _ request: VerificationRequest, phase: String
+    ) async throws -> ([TestResults], [Double], TestPicture) {
         var results: [TestResults] = []
         var times: [Double] = []
         var endings: [String] = []
         var lastTail = ""
-        for _ in 0..<request.runs {
-            for path in request.junitXMLPaths { WorkspaceFileReader.remove(path, in: request.workspace) }
+        for index in 0..<request.runs {
+            try Task.checkCancellation()
+            progress("tests \(phase) \(index + 1)/\(request.runs)")
+            let (paths, workspace) = (request.junitXMLPaths, request.workspace)
+            if !paths.isEmpty {
+                try await BlockingWork.run { for path in paths { WorkspaceFileReader.remove(path, in: workspace) } }
+            }
             let result = try await run(request.testCommand, policy: testPolicy, request: request)
-            let xml = request.junitXMLPaths.compactMap { WorkspaceFileReader.read($0, in: request.workspace) }
+            let xml = paths.isEmpty ? [] : try await BlockingWork.run {
+                paths.compactMap { WorkspaceFileReader.read($0, in: workspace) }
+            }
             let output = result.standardOutput.text + "\n" + result.standardError.text
             results.append(TestOutputReader.read(output: output, junitXML: xml, commandSucceeded: result.succeeded))
             times.append(result.durationSeconds)

@@ -88,3 +88,24 @@ import Testing
         #expect(pwd.standardOutput.text == "/\n\n", "working directory set, environment empty")
     }
 }
+
+@Suite struct SandboxAvailabilityTests {
+    @Test func namespacesUnavailableIsAClearErrorWithAFix() async throws {
+        let folder = try SandboxSupport.temporaryDirectory("fake-bwrap")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fake = folder.appendingPathComponent("bwrap")
+        try """
+            #!/bin/sh
+            echo "bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2
+            exit 1
+            """.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        await #expect {
+            _ = try await BubblewrapSandbox.detect(configuration: .init(bubblewrapPath: fake.path))
+        } throws: { error in
+            guard let error = error as? SandboxError else { return false }
+            return error.kind == .namespacesUnavailable && error.message.contains("user namespaces")
+                && error.message.contains("sysctl")
+        }
+    }
+}

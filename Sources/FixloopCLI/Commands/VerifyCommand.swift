@@ -74,15 +74,17 @@ struct VerifyCommand: AsyncParsableCommand {
         let patchText = try Self.readInput(patch, what: "patch")
         let testPatchText = try testPatch.map { try Self.readInput($0, what: "test patch") }
         let catalog = SandboxChoice.catalog()
+        let line = ProgressLine("verify")
         let verifier = PatchVerifier(
             sandbox: try await sandbox.make(context: context), testPolicy: try catalog.policy("test"),
-            setupPolicy: try catalog.policy("setup"))
+            setupPolicy: try catalog.policy("setup"), progress: { line.update($0) })
         let report = try await VerifyWorkspaces(context: context).withWorkspace(repo: repo, commit: commit, copying: workspace) { directory in
             try await verifier.verify(VerificationRequest(
                 workspace: directory, setupCommand: setup, testPatch: testPatchText, testCommand: test,
                 patch: patchText, failToPass: failToPass, passToPass: passToPass, runs: runs,
                 extraReadOnlyPaths: readOnly, junitXMLPaths: junit))
         }
+        line.finish("done")
         if json { try JSONOutput.print(report) } else { print(VerifyReportTable(report: report).text) }
         switch report.status {
         case "resolved": return

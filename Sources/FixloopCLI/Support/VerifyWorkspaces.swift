@@ -1,6 +1,7 @@
 import FixloopConfig
 import FixloopCore
 import FixloopGit
+import FixloopSandbox
 import Foundation
 
 /// Where `fixloop verify` gets its workspace: a pooled libgit2 checkout, or a copy of a given directory.
@@ -47,7 +48,7 @@ struct VerifyWorkspaces {
             at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         defer { try? FileManager.default.removeItem(at: scratch) }
         let copy = scratch.appendingPathComponent("workspace", isDirectory: true)
-        try FileManager.default.copyItem(at: source, to: copy)
+        try await BlockingWork.run { try FileManager.default.copyItem(at: source, to: copy) }
         return try await body(copy)
     }
 

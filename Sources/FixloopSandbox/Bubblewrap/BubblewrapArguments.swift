@@ -13,12 +13,15 @@ struct BubblewrapArguments {
         var workspace: Int32
         var gitDirectory: Int32?
         var extraReadOnly: [(descriptor: Int32, path: String)]
+        var seccomp: Int32?
     }
 
     /// Host paths that are symlinks to be recreated inside (merged-usr) rather than bound.
     var hostSymlinks: [String: String]
     /// The host environment, read by the CLI; only the policy's allow-listed names are copied.
     var hostEnvironment: [String: String]
+    /// Whether a host path exists; missing ones are left out rather than tried by bubblewrap on every run.
+    var hostPathExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
 
     /// The arguments after `bwrap`.
     /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
@@ -30,13 +33,9 @@ struct BubblewrapArguments {
         for (name, value) in environment(policy: policy).sorted(by: { $0.key < $1.key }) {
             args += ["--setenv", name, value]
         }
-        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
+        for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] + policy.readOnlyPaths {
             if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
-            else { args += ["--ro-bind-try", path, path] }
-        }
-        for path in policy.readOnlyPaths {
-            if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
-            else { args += ["--ro-bind-try", path, path] }
+            else if hostPathExists(path) { args += ["--ro-bind-try", path, path] }
         }
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", String(policy.tmpSizeBytes), "--tmpfs", "/tmp"]
@@ -48,6 +47,7 @@ struct BubblewrapArguments {
         if let git = descriptors.gitDirectory {
             args += ["--ro-bind-fd", String(git), policy.workspacePath + "/.git"]
         }
+        if let seccomp = descriptors.seccomp { args += ["--seccomp", String(seccomp)] }
         args += ["--remount-ro", "/", "--chdir", policy.workspacePath, "--"]
         return args + (limitsInside ? limitPrefix(policy.limits) : []) + command
     }

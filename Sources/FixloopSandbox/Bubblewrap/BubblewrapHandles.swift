@@ -14,8 +14,11 @@ final class BubblewrapHandles {
     /// The numbers bubblewrap is told about.
     private(set) var childDescriptors: BubblewrapArguments.Descriptors
 
-    init(workspace: String, extraReadOnly: [String]) throws {
-        childDescriptors = BubblewrapArguments.Descriptors(workspace: 3, gitDirectory: nil, extraReadOnly: [])
+    /// - Parameter seccomp: a BPF program handed over in a fresh pipe (read once by bubblewrap, so there is no
+    ///   file offset to rewind between runs).
+    init(workspace: String, extraReadOnly: [String], seccomp: [UInt8]?) throws {
+        childDescriptors = BubblewrapArguments.Descriptors(
+            workspace: 3, gitDirectory: nil, extraReadOnly: [], seccomp: nil)
         var info = stat()
         guard lstat(workspace, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw SandboxError.workspaceInvalid(path: workspace, reason: "it is not a directory (or is a symbolic link)")
@@ -31,7 +34,10 @@ final class BubblewrapHandles {
             try adopt(open(git, openPathOnly | O_NOFOLLOW | O_CLOEXEC), child: 4, path: git)
             childDescriptors.gitDirectory = 4
         }
-        var next: Int32 = 5
+        if let seccomp {
+            try passSeccomp(seccomp)
+        }
+        var next: Int32 = 6
         for path in extraReadOnly {
             let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
             guard access(resolved, F_OK) == 0 else {
@@ -42,6 +48,24 @@ final class BubblewrapHandles {
             childDescriptors.extraReadOnly.append((next, resolved))
             next += 1
         }
+    }
+
+    private func passSeccomp(_ program: [UInt8]) throws {
+        var fds: [Int32] = [0, 0]
+        guard fixloop_pipe_cloexec(&fds) == 0 else {
+            close()
+            throw SandboxError.launchFailed(program: "pipe", reason: String(cString: strerror(errno)))
+        }
+        let written = program.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+        _ = Glibc.close(fds[1])
+        guard written == program.count else {
+            _ = Glibc.close(fds[0])
+            close()
+            throw SandboxError.launchFailed(program: "the seccomp pipe", reason: "a short write")
+        }
+        hostDescriptors.append(fds[0])
+        inheritance[5] = fds[0]
+        childDescriptors.seccomp = 5
     }
 
     private func adopt(_ descriptor: Int32, child: Int32, path: String) throws {

@@ -21,12 +21,16 @@ public struct BubblewrapSandbox: Sandbox {
         /// `fixloop-sandbox-exec`, which sets the rlimits and drops to the sandbox user in one exec; when nil,
         /// `setpriv` and `prlimit` do the same in two.
         public var helperPath: String?
+        /// Whether to load the seccomp deny-list (x86_64 only).
+        public var seccomp: Bool
 
         /// Creates a configuration with the Debian paths.
         public init(
             bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
-            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath()
+            hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath(),
+            seccomp: Bool = true
         ) {
+            self.seccomp = seccomp
             self.bubblewrapPath = bubblewrapPath
             self.setprivPath = setprivPath
             self.hostEnvironment = hostEnvironment
@@ -86,28 +90,48 @@ public struct BubblewrapSandbox: Sandbox {
         }
         var request = request
         request.policy = policy
-        let handles = try BubblewrapHandles(workspace: workspace, extraReadOnly: request.extraReadOnlyPaths)
+        let handles = try BubblewrapHandles(
+            workspace: workspace, extraReadOnly: request.extraReadOnlyPaths,
+            seccomp: configuration.seccomp ? SeccompFilter.program : nil)
         defer { handles.close() }
+        let (user, group) = (policy.userID, policy.groupID)
         let ownership = dropPrivileges
-            ? try WorkspaceOwnership.hand(workspace, to: policy.userID, group: policy.groupID) : nil
-        defer { ownership?.restore() }
+            ? try await BlockingWork.run { try WorkspaceOwnership.hand(workspace, to: user, group: group) } : nil
+        let outcome: ProcessOutcome
+        do {
+            outcome = try await launch(request, handles: handles, dropPrivileges: dropPrivileges)
+        } catch {
+            if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
+            throw error
+        }
+        if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
+        // bubblewrap's and the helper's own failures (exit 1 "bwrap: …", exit 125/127 "fixloop-sandbox-exec: …")
+        // mean the command never ran: an error, not a result.
+        let firstLine = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? ""
+        if outcome.killedFor == nil, outcome.termination == .exited(1), firstLine.hasPrefix("bwrap: ") {
+            throw SandboxError.launchFailed(program: "bubblewrap", reason: firstLine)
+        }
+        if outcome.killedFor == nil, [.exited(125), .exited(127)].contains(outcome.termination),
+           firstLine.hasPrefix(SandboxHelper.name + ": ") {
+            throw SandboxError.launchFailed(program: SandboxHelper.name, reason: firstLine)
+        }
+        return LimitDiagnosis.result(of: outcome)
+    }
+
+    private func launch(
+        _ request: SandboxRequest, handles: BubblewrapHandles, dropPrivileges: Bool
+    ) async throws -> ProcessOutcome {
         let builder = BubblewrapArguments(
             hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
             hostEnvironment: configuration.hostEnvironment)
         let (executable, argv) = commandLine(
             request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
         let limits = request.policy.limits
-        let outcome = try await ChildProcess.run(ProcessLaunch(
+        return try await ChildProcess.run(ProcessLaunch(
             executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
             workingDirectory: "/", standardInput: request.standardInput,
             inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
             outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
-        if outcome.killedFor == nil, outcome.termination == .exited(1),
-           outcome.standardError.head.hasPrefix("bwrap: ") {
-            let line = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? "bwrap failed"
-            throw SandboxError.launchFailed(program: "bubblewrap", reason: line)
-        }
-        return LimitDiagnosis.result(of: outcome)
     }
 
     /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.
