@@ -54,7 +54,7 @@ public struct ExactEdit: Sendable, Equatable {
         }
         guard let text = current else {
             guard search.isEmpty else { return .noMatch(path: path, hint: " The file does not exist; use an empty search to create it.") }
-            return write(replacement, in: files, created: true)
+            return write(replacement.hasSuffix("\n") || replacement.isEmpty ? replacement : replacement + "\n", in: files, created: true)
         }
         if search.isEmpty {
             guard text.isEmpty else { return .ambiguous(path: path, count: 0) }

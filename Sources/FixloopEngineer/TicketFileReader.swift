@@ -21,7 +21,8 @@ public enum TicketFileReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineerError(.ticketUnreadable, "The ticket file \(path) cannot be read; check the path.")
         }
-        return try parse(String(decoding: data, as: UTF8.self), reference: path)
+        // The file's name, not its path: the reference reaches prompts and commit trailers, where a home folder is noise.
+        return try parse(String(decoding: data, as: UTF8.self), reference: (path as NSString).lastPathComponent)
     }
 
     private struct JSONTicket: Decodable {
