@@ -48,11 +48,11 @@ public struct EditLoop: Sendable {
             if let reason = limitReached(state) { return finish(state, .gaveUp(reason: reason)) }
             let request = ModelRequest(messages: state.messages, tools: usesTools ? EngineerTools.definitions : [])
             let outcome = try await model.send(request)
-            state.turns += 1
             guard case .reply(let reply) = outcome else {
                 if case .refused(let refusal) = outcome { return finish(state, .gaveUp(reason: "budget: \(refusal)")) }
                 return finish(state, .gaveUp(reason: "the model call was refused"))
             }
+            state.turns += 1  // a call the budget refused is not a turn
             state.tokens += reply.usage.totalTokens
             await trajectory.record(step, "model_reply", describe(reply.message))
             state.messages.append(reply.message)

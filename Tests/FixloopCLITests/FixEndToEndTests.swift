@@ -208,3 +208,50 @@ struct FixEndToEndTests {
         }
     }
 }
+
+@Suite(.serialized)
+struct FixCandidatesAndBudgetTests {
+    let e2e = FixEndToEndTests()
+
+    @Test func ofTwoVerifiedCandidatesTheSmallerChangeIsDelivered() async throws {
+        try await withTemporaryDirectory("fixloop-e2e") { root in
+            let scene = try await e2e.makeScene(root)
+            try await withLoopbackModelServer(.openAI) { model in
+                let larger = ScriptedToolCall(id: "big", name: "replace", arguments: .object([
+                    "path": .string("shop/cart.py"),
+                    "search": .string("    result = 0\n    for price in prices:\n        result -= price\n    return result"),
+                    "replace": .string("    result = 0\n    for price in prices:\n        result = result + price\n    result = int(result)\n    return result"),
+                ]))
+                await model.enqueue(FixEndToEndTests.triageBug,
+                                    .toolCalls([larger, FixEndToEndTests.submitCall]),
+                                    .toolCalls([FixEndToEndTests.fixCall(), FixEndToEndTests.submitCall]))
+                let (status, text) = await e2e.run(e2e.fixArguments(scene, ["--no-pr", "--candidates", "2"]), model: model, github: nil, scene: scene)
+                #expect(status == 0, "\(text)")
+                let report = try e2e.json(text)
+                let candidates = try #require(report["candidates"] as? [[String: Any]])
+                #expect(candidates.count == 2 && candidates.allSatisfy { $0["fixed"] as? Bool == true })
+                #expect((report["diff"] as? String)?.contains("+        result += price") == true)
+                #expect((report["diff"] as? String)?.contains("int(result)") == false)
+            }
+        }
+    }
+
+    @Test func aMoneyBudgetStopsTheRunAsNotFixedAndNamesTheBudget() async throws {
+        try await withTemporaryDirectory("fixloop-e2e") { root in
+            let scene = try await e2e.makeScene(root)
+            let config = root.appendingPathComponent("fixloop.toml")
+            try "[prices.\"openai:test-model\"]\ninput = 1.0\noutput = 1.0\n".write(to: config, atomically: true, encoding: .utf8)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(FixEndToEndTests.triageBug, .toolCalls([FixEndToEndTests.fixCall(replace: "        result += 2 * price"), FixEndToEndTests.submitCall]))
+                let (status, text) = await e2e.run(
+                    e2e.fixArguments(scene, ["--no-pr", "--max-cost", "0.003", "--config", config.path]), model: model, github: nil, scene: scene)
+                #expect(status == 1, "\(text)")
+                let report = try e2e.json(text)
+                #expect(report["outcome"] as? String == "not_fixed")
+                #expect((report["reason"] as? String)?.contains("budgets.per_run_usd") == true, "\(report["reason"] ?? "")")
+                #expect((report["cost"] as? Double ?? 1) <= 0.003)
+                #expect(report["turns"] as? Int == 0, "the triage call fits the budget, the first edit call does not")
+            }
+        }
+    }
+}
