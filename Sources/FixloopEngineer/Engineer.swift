@@ -65,7 +65,7 @@ public struct Engineer: Sendable {
             }
         }
         let baseline = try await Baseline.measure(tests: tests, workspace: workspace, runs: settings.baselineRuns)
-        await trajectory.record("baseline", "tests", "\(baseline.run.summary); flaky: \(baseline.flaky.sorted().joined(separator: ", "))")
+        await trajectory.record("baseline", "tests", "\(baseline.run.summary)\nfailing: \(baseline.run.failing.joined(separator: ", "))\nflaky: \(baseline.flaky.sorted().joined(separator: ", "))")
         let reproduction = try await Reproduction(model: model, prompts: prompts, tests: tests, trajectory: trajectory)
             .find(ticket: ticket, baseline: baseline, workspace: workspace)
         guard !reproduction.tests.isEmpty else {

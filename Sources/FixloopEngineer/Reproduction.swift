@@ -57,8 +57,10 @@ struct Reproduction {
     /// True when the text names the test: its full id or its function name.
     static func mentions(_ text: String, _ id: String) -> Bool {
         if text.contains(id) { return true }
-        let name = id.split(whereSeparator: { "/:.".contains($0) }).last.map(String.init) ?? id
-        let bare = name.split(separator: "[").first.map(String.init) ?? name
+        let withoutArguments = id.split(separator: "(").first.map(String.init) ?? id
+        let name = withoutArguments.split(whereSeparator: { "/:.".contains($0) }).last.map(String.init) ?? id
+        // `test_total[case]`, `divides()`, `testDivides(_:)`: the name without parameters or arguments.
+        let bare = name.split(whereSeparator: { $0 == "[" || $0 == "(" }).first.map(String.init) ?? name
         return bare.count >= 6 && text.contains(bare)
     }
 

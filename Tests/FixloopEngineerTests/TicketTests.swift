@@ -56,3 +56,17 @@ struct TicketTests {
         #expect(throws: EngineerError.self) { try TicketFileReader.parse(text, reference: "t") }
     }
 }
+
+struct ReproductionMatchingTests {
+    @Test(arguments: [
+        ("the test `divides` fails", "divides()", true),
+        ("test_total_of_two fails", "tests/test_cart.py::test_total_of_two", true),
+        ("see test_total[two items]", "tests/test_cart.py::test_total[two items]", true),
+        ("testDivides fails on Linux", "CalcTests.testDivides(_:)", true),
+        ("nothing about it", "tests/test_cart.py::test_empty", false),
+        ("the add test", "adds()", false),
+    ])
+    func aTicketNamesATestByItsIdOrName(text: String, id: String, expected: Bool) {
+        #expect(Reproduction.mentions(text, id) == expected)
+    }
+}

@@ -149,6 +149,10 @@ import Testing
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             var policy = try SandboxSupport.testPolicy()
+            // A uid of its own: other tests' sandboxes lease uids from the shared range and kill what is left
+            // under their uid when they end, which would take a canary of a shared uid with them.
+            policy.userID = 1_700_000
+            policy.groupID = 1_700_000
             policy.userCount = 1
             canary.arguments = geteuid() == 0
                 ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "30"]
