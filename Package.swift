@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -24,6 +28,12 @@ let package = Package(
             name: "CLibgit2",
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
+        ),
+        // zlib from Debian's zlib1g-dev: streaming inflate for gzip files and zip entries.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
@@ -34,6 +44,31 @@ let package = Package(
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
+        // Prompt templates from the top-level prompts/ folder (bundled through a symlink), rendered with Mustache.
+        .target(
+            name: "FixloopPromptFiles", path: "prompts", sources: ["PromptFiles.swift"],
+            resources: [.copy("engineer"), .copy("scorer"), .copy("planner")]
+        ),
+        .target(
+            name: "FixloopPrompts",
+            dependencies: ["FixloopCore", "FixloopPromptFiles", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // GitHub's REST API: issues, comments, pull requests.
+        .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
+        // Linear's GraphQL API: issues, comments, attachments.
+        .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
+        // The engineer: a bug ticket in, a verified pull request out.
+        .target(
+            name: "FixloopEngineer",
+            dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts", "FixloopModels", "FixloopSandbox", "FixloopVerify"]
+        ),
+        // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
+        .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
+        // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
+        .target(
+            name: "FixloopStore",
+            dependencies: ["FixloopCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
         .target(
             name: "FixloopSandbox",
@@ -49,10 +84,19 @@ let package = Package(
         .target(
             name: "FixloopCLI",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopSandbox", "FixloopVerify",
+                "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
+                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // The support layer: analytics import, sessions, timelines, rubric, implied NPS, grade contract.
+        .target(
+            name: "FixloopScorer",
+            dependencies: [
+                "FixloopCore", "CZlib",
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
@@ -62,16 +106,35 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopGit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(
+            name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
+            resources: [.copy("Fixtures"), .copy("Golden")]
+        ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
+        .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
+        .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
+        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
+            resources: [.copy("Golden")]
+        ),
         .testTarget(
             name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
             resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "FixloopModelsTests",
+            dependencies: [
+                "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
+            ]
         ),
         .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "fixloop-sandbox-exec"]),
     ],

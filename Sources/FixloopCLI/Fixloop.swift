@@ -17,7 +17,8 @@ public struct Fixloop: AsyncParsableCommand {
         version: version,
         subcommands: [
             FixCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
-            DemoCommand.self, ReportCommand.self, ShowCommand.self, SandboxCommand.self, BenchCommand.self,
+            DemoCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
+            ModelsCommand.self, SpendCommand.self,
         ]
     )
 
@@ -30,6 +31,30 @@ public struct Fixloop: AsyncParsableCommand {
     /// - Parameter arguments: the command line without the program name.
     /// - Returns: the process exit status.
     public static func run(arguments: [String]) async -> Int32 {
+        await runInCurrentIO(arguments: arguments)
+    }
+
+    /// Runs a command line with an environment and an output of the caller's choosing, as tests do.
+    ///
+    /// The environment replaces the process's for this run only (nothing is written to the process
+    /// environment); reports go to `output` instead of standard output. Errors still go to standard error.
+    /// - Parameters:
+    ///   - arguments: the command line without the program name.
+    ///   - environment: the variables the command sees (`OPENAI_BASE_URL`, `FIXLOOP_HOME`, …).
+    ///   - output: receives the report text.
+    ///   - errors: receives error messages (standard error when nil).
+    /// - Returns: the process exit status.
+    public static func run(
+        arguments: [String], environment: [String: String], output: @escaping @Sendable (String) -> Void,
+        errors: (@Sendable (String) -> Void)? = nil
+    ) async -> Int32 {
+        let io = CommandIO(environment: environment, write: output, writeError: errors ?? { StandardError.write($0) })
+        return await CommandIO.$current.withValue(io) {
+            await runInCurrentIO(arguments: arguments)
+        }
+    }
+
+    private static func runInCurrentIO(arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -39,7 +64,7 @@ public struct Fixloop: AsyncParsableCommand {
             }
             return ExitStatus.success.rawValue
         } catch let error as FixloopError {
-            StandardError.write("error: \(error.message) [\(error.code)]\n")
+            CommandIO.current.writeError("error: \(error.message) [\(error.code)]\n")
             return ExitStatus.error.rawValue
         } catch let exit as ExitCode {
             return exit.rawValue
@@ -47,7 +72,7 @@ public struct Fixloop: AsyncParsableCommand {
             let message = fullMessage(for: error)
             if !message.isEmpty {
                 let code = exitCode(for: error)
-                if code == .success { print(message) } else { StandardError.write(message + "\n") }
+                if code == .success { CommandIO.current.write(message + "\n") } else { CommandIO.current.writeError(message + "\n") }
             }
             return exitCode(for: error).rawValue
         }

@@ -1,3 +1,4 @@
+import TOMLKit
 import FixloopCore
 
 /// One table of a parsed configuration file that remembers which keys were read,
@@ -88,5 +89,21 @@ public struct ConfigSection {
         if let unknown = values.keys.sorted().first(where: { !used.contains($0) }) {
             throw ConfigurationError(kind: .unknownKey, file: file, key: dotted(unknown), detail: "is not a known key")
         }
+    }
+}
+
+extension ConfigSection {
+    /// Parses a TOML document into its root table, for files other than fixloop.toml (a repository's
+    /// `.fixloop.toml`). Read keys with the accessors, then call ``finish()`` to refuse unknown ones.
+    /// - Throws: ``ConfigurationError`` of kind `malformed` with the line and column.
+    public static func parse(toml text: String, file: String) throws -> ConfigSection {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(kind: .malformed, file: file, key: nil,
+                                     detail: "line \(error.source.begin.line), column \(error.source.begin.column)")
+        }
+        return ConfigSection(file: file, prefix: "", values: ConfigValue.dictionary(table))
     }
 }

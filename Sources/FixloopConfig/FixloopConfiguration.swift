@@ -8,6 +8,16 @@ import TOMLKit
 public struct FixloopConfiguration: Sendable, Equatable {
     /// The `[git]` table.
     public var git = GitSettings()
+    /// The `[models]` table.
+    public var models = ModelSettings()
+    /// The `[prices]` table: dollars per million tokens, by model.
+    public var prices = PriceTable()
+    /// The `[budgets]` table.
+    public var budgets = BudgetSettings()
+    /// The `[rate_limits]` table, by spec or provider.
+    public var rateLimits = RateLimitTable()
+    /// The `[scorer]` table.
+    public var scorer = ScorerSettings()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -31,6 +41,10 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var gitTable = try root.section("git")
         git = try GitSettings(reading: &gitTable)
         try gitTable.finish()
+        try readModelTables(&root)
+        var scorerTable = try root.section("scorer")
+        scorer = try ScorerSettings(reading: &scorerTable)
+        try scorerTable.finish()
         try root.finish()
         sourceFile = file
     }
@@ -76,5 +90,22 @@ extension GitSettings {
         if let value = try table.int("workspace_pool_size", range: 0...64) { workspacePoolSize = value }
         if let value = try table.strings("enterprise_hosts") { enterpriseHosts = value.map { $0.lowercased() } }
         if let value = try table.int("credential_attempts", range: 1...10) { credentialAttempts = value }
+    }
+}
+
+extension ScorerSettings {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.string("product_context") { productContext = value }
+        if let value = try table.int("idle_gap_minutes", range: 1...1440) { idleGapMinutes = value }
+        if let value = try table.string("grading") {
+            guard let mode = GradingMode(rawValue: value) else {
+                throw ConfigurationError(
+                    kind: .invalidValue, file: table.file, key: "scorer.grading",
+                    detail: "is \"\(value)\" but must be rubric, unsure or all")
+            }
+            grading = mode
+        }
+        if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
     }
 }

@@ -60,7 +60,10 @@ public struct GitWorkingCopy: Sendable, Equatable {
 
     /// Makes the working tree exactly `revision` with a detached HEAD, removing untracked and ignored files.
     public func checkoutDetached(_ revision: String) async throws {
-        try await withRepository { try $0.forceCheckoutDetached(try $0.resolveCommit(revision)) }
+        try await withRepository { repository in
+            try repository.forceCheckoutDetached(try repository.resolveCommit(revision))
+            try repository.removeUntrackedAndIgnored()
+        }
     }
 
     /// Pushes local branch `branch` to the same name on `remote` (default: the `origin` remote).

@@ -48,7 +48,7 @@ enum WorkspaceReset {
                                  prune: false, callbacks: callbacks)
         }
         try repository.forceCheckoutDetached(target)
-        try removeUntrackedAndIgnored(repository, in: directory)
+        try repository.removeUntrackedAndIgnored()
         try repository.deleteLocalBranches()
         guard let head = try repository.headCommit(), hex(head) == hex(target) else {
             throw GitError(.workspace, "The pooled checkout \(directory.path) did not move to \(commit).")
@@ -56,16 +56,6 @@ enum WorkspaceReset {
         let leftovers = try repository.status(includeIgnored: true)
         guard leftovers.isEmpty else {
             throw GitError(.workspace, "The pooled checkout \(directory.path) kept \(leftovers.count) changed paths after reset: \(leftovers.prefix(5).map { "\($0.change) \($0.path)" }.joined(separator: ", ")).")
-        }
-    }
-
-    /// Removes what checkout left: untracked and ignored files and whole folders of them, whatever their modes.
-    private static func removeUntrackedAndIgnored(_ repository: GitRepository, in directory: URL) throws {
-        for entry in try repository.status(includeIgnored: true, recurse: false)
-        where entry.change == .untracked || entry.change == .ignored {
-            let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
-            guard !path.isEmpty, !path.split(separator: "/").contains("..") else { continue }
-            try FileTree.forceRemove(directory.appendingPathComponent(path))
         }
     }
 
@@ -88,6 +78,17 @@ enum WorkspaceReset {
 }
 
 extension GitRepository {
+    /// Removes what checkout left: untracked and ignored files and whole folders of them, whatever their modes.
+    func removeUntrackedAndIgnored() throws {
+        let directory = URL(fileURLWithPath: path)
+        for entry in try status(includeIgnored: true, recurse: false)
+        where entry.change == .untracked || entry.change == .ignored {
+            let path = entry.path.hasSuffix("/") ? String(entry.path.dropLast()) : entry.path
+            guard !path.isEmpty, !path.split(separator: "/").contains("..") else { continue }
+            try FileTree.forceRemove(directory.appendingPathComponent(path))
+        }
+    }
+
     /// True when the object database has `oid` (loose, packed, or through alternates).
     func hasObject(_ oid: git_oid) -> Bool {
         var odb: OpaquePointer?

@@ -31,6 +31,28 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func readsTheScorerTableWithDefaults() throws {
+        #expect(FixloopConfiguration().scorer == ScorerSettings())
+        #expect(ScorerSettings().grading == .rubricOnly)
+        let configuration = try FixloopConfiguration(toml: """
+            [scorer]
+            product_context = "docs/product.md"
+            idle_gap_minutes = 45
+            grading = "unsure"
+            """, file: "fixloop.toml")
+        #expect(configuration.scorer.productContext == "docs/product.md")
+        #expect(configuration.scorer.idleGapMinutes == 45)
+        #expect(configuration.scorer.grading == .modelWhenUnsure)
+        #expect(configuration.scorer.reportedProblems == 5)
+    }
+
+    @Test(arguments: ["grading = \"sometimes\"", "idle_gap_minutes = 0", "idle_gap = 30"])
+    func refusesBadScorerValues(line: String) {
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration(toml: "[scorer]\n\(line)", file: "f")
+        }
+    }
+
     @Test func refusesWrongTypesAndRanges() {
         #expect(throws: ConfigurationError.self) {
             try FixloopConfiguration(toml: "[git]\nworkspace_pool_size = \"two\"", file: "f")

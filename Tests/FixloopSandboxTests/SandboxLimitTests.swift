@@ -149,10 +149,10 @@ import Testing
             // A host process of the sandbox's own uid: without a PID namespace `kill -1` would reach it.
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            // A uid of its own, outside the policy's range, so no concurrent run shares it with the canary.
             var policy = try SandboxSupport.testPolicy()
-            policy.userID = 1_498_000
-            policy.groupID = 1_498_000
+            // A uid of its own, outside the policy's range, so no concurrent run shares it with the canary.
+            policy.userID = 1_700_000
+            policy.groupID = 1_700_000
             policy.userCount = 1
             canary.arguments = geteuid() == 0
                 ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "600"]

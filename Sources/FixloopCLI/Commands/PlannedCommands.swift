@@ -2,13 +2,6 @@ import ArgumentParser
 
 // Commands the design names whose issues come later. Each says so and exits 2 until it is built.
 
-struct FixCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fix", abstract: "Fix one bug ticket: reproduce, patch, verify in the sandbox, open a draft PR.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("fix", issue: 5) }
-}
-
 struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")
@@ -44,9 +37,3 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws { throw CommandError.notBuilt("report", issue: 9) }
 }
 
-struct ShowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("show", issue: 5) }
-}

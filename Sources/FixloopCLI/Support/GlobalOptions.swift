@@ -12,13 +12,14 @@ struct GlobalOptions: ParsableArguments {
 
     /// Reads the configuration and the state directory; the environment is read here, at the edge.
     func context() throws -> CommandContext {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment ?? ProcessInfo.processInfo.environment
         let configuration = try FixloopConfiguration.load(
             explicitPath: config, environment: environment,
             currentDirectory: FileManager.default.currentDirectoryPath)
         let state = stateDir.map { StateDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) }
             ?? StateDirectory(environment: environment)
-        return CommandContext(configuration: configuration, state: state, environment: environment)
+        return CommandContext(
+            configuration: configuration, state: state, environment: environment, output: CommandIO.current.write)
     }
 }
 
@@ -27,4 +28,9 @@ struct CommandContext: Sendable {
     let configuration: FixloopConfiguration
     let state: StateDirectory
     let environment: [String: String]
+    /// Writes report text: standard output, or what a test collects.
+    var output: @Sendable (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+
+    /// Writes one line of report text.
+    func print(_ line: String) { output(line + "\n") }
 }

@@ -40,6 +40,8 @@ LANG = "C.UTF-8"
 TMPDIR = "/tmp"
 USER = "sandbox"
 LOGNAME = "sandbox"
+# Stale bytecode would hide a same-size edit made within the same second; and caches are noise in diffs.
+PYTHONDONTWRITEBYTECODE = "1"
 
 [limits]
 cpu_seconds = 600
@@ -97,6 +99,8 @@ LANG = "C.UTF-8"
 TMPDIR = "/tmp"
 USER = "sandbox"
 LOGNAME = "sandbox"
+# Stale bytecode would hide a same-size edit made within the same second; and caches are noise in diffs.
+PYTHONDONTWRITEBYTECODE = "1"
 
 [limits]
 cpu_seconds = 1800

@@ -1,0 +1,67 @@
+import ArgumentParser
+import FixloopCore
+import Foundation
+
+/// `fixloop fix`: one bug ticket → reproduce, patch, verify in the sandbox → a draft pull request.
+struct FixCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix", abstract: "Fix one bug ticket: reproduce, patch, verify in the sandbox, open a draft PR.",
+        discussion: """
+            REF is a Markdown or JSON file, - for standard input, gh:OWNER/NAME#N, linear:KEY-N or local:N. The \
+            repository comes from --repo, else from the ticket. Exit status: 0 fixed, 1 not fixed or not a bug, \
+            2 when the run could not be done.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The ticket.", valueName: "ref")) var ticket: String
+    @Option(help: ArgumentHelp("The repository: an HTTPS or SSH URL, or a local path.", valueName: "url|path")) var repo: String?
+    @Option(help: ArgumentHelp("A branch, tag or commit (default: the ticket's, else the default branch head).", valueName: "rev")) var commit: String?
+    @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE.", valueName: "spec")) var model: String?
+    @Option(help: ArgumentHelp("The test command (default: .fixloop.toml, then detection).", valueName: "cmd")) var test: String?
+    @Option(help: ArgumentHelp("The setup command, run with the network.", valueName: "cmd")) var setup: String?
+    @Option(help: "Independent attempts; the best verified one is delivered.") var candidates = 1
+    @Option(help: "Model turns per attempt.") var maxTurns = 30
+    @Option(help: ArgumentHelp("Most model spend for this run, in US dollars.", valueName: "usd")) var maxCost: Double?
+    @Option(help: ArgumentHelp("Wall-clock limit: 90s, 20m, 1h.", valueName: "duration")) var timeout = "30m"
+    @Option(help: "Baseline test runs, to find flaky tests.") var runs = 1
+    @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path")) var readOnly: [String] = []
+    @Flag(help: "Write the patch and report locally instead of pushing and opening a pull request.") var noPR = false
+    @Option(help: ArgumentHelp("Where to open the pull request (default: the repository's owner/name).", valueName: "owner/name")) var prRepo: String?
+    @Flag(help: "Go on even when triage says the ticket is not a bug.") var force = false
+    @Flag(help: "Offer no tools: the model edits with SEARCH/REPLACE blocks only.") var noTools = false
+    @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file")) var record: String?
+    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.") var sandbox: SandboxChoice = .bubblewrap
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard (1...8).contains(candidates) else { throw ValidationError("--candidates must be between 1 and 8.") }
+        guard (1...500).contains(maxTurns) else { throw ValidationError("--max-turns must be between 1 and 500.") }
+        guard (1...20).contains(runs) else { throw ValidationError("--runs must be between 1 and 20.") }
+        guard Self.duration(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 90s, 20m or 1h.") }
+        if let prRepo, prRepo.split(separator: "/").count != 2 { throw ValidationError("--pr-repo is OWNER/NAME.") }
+    }
+
+    func run() async throws {
+        let context = try global.context()
+        try SandboxChoice.refuseStateDirectory(readOnly, state: context.state)
+        let report = try await FixRunner(command: self, context: context).run()
+        if json {
+            context.print(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self))
+        } else {
+            context.print(report.humanSummary)
+        }
+        switch report.engineer.outcome {
+        case .fixed: return
+        case .notFixed, .notABug: throw ExitCode(ExitStatus.negative.rawValue)
+        case .error: throw ExitCode(ExitStatus.error.rawValue)
+        }
+    }
+
+    /// `90s`, `20m`, `1h`, or plain seconds.
+    static func duration(_ text: String) -> Duration? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = text.last, let factor = units[unit], let value = Int64(text.dropLast()), value > 0 { return .seconds(value * factor) }
+        if let value = Int64(text), value > 0 { return .seconds(value) }
+        return nil
+    }
+}

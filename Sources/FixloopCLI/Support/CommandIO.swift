@@ -1,0 +1,19 @@
+import Foundation
+
+/// The surroundings one `Fixloop.run` works in: the environment it reads and where its reports go.
+///
+/// The process's own environment and standard output by default; tests replace both through
+/// ``Fixloop/run(arguments:environment:output:)`` instead of mutating the process environment.
+struct CommandIO: Sendable {
+    /// The environment to read, or nil for the process's own.
+    var environment: [String: String]?
+    /// Writes report text (standard output by default).
+    var write: @Sendable (String) -> Void
+    /// Writes error text (standard error by default).
+    var writeError: @Sendable (String) -> Void = { StandardError.write($0) }
+
+    /// The surroundings of the command running in this task.
+    @TaskLocal static var current = CommandIO(environment: nil, write: { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    })
+}

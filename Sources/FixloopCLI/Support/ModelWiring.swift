@@ -1,0 +1,61 @@
+import FixloopConfig
+import FixloopCore
+import FixloopModels
+import FixloopStore
+import Foundation
+
+/// The model adapters of one command, built from its context: endpoints from the environment, the shared
+/// limiter, the ledger in the state directory and the spend keeper. The only place they are wired together.
+struct ModelWiring {
+    let factory: ModelClientFactory
+    let keeper: SpendKeeper
+    let state: StateDirectory
+    /// The spend ledger, for the cost of a run.
+    let ledger: SQLiteLedgerStore
+
+    /// Builds the wiring.
+    /// - Throws: ``ModelError`` for a bad base URL; ``StoreError`` when the ledger cannot be opened.
+    init(context: CommandContext) throws {
+        let configuration = context.configuration
+        factory = ModelClientFactory(
+            endpoints: try ModelEndpoints(environment: context.environment),
+            settings: configuration.models,
+            limiter: RateLimiter(limits: configuration.rateLimits))
+        state = context.state
+        try context.state.prepare()
+        ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
+        keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
+    }
+
+    /// The client a run uses: `spec`'s client, recorded to `record` when given, logged (redacted) to the run's
+    /// `runs/<run>/model-calls.jsonl` unless `models.log_requests` is off, and under the budgets.
+    /// - Throws: ``ModelError`` when the spec cannot be served or a file cannot be created.
+    func client(for spec: ModelSpec, attribution: CallAttribution, record: URL?) throws -> any ModelClient {
+        var client = try factory.client(for: spec)
+        let secrets = factory.endpoints.secrets
+        if let record {
+            client = RecordingModelClient(wrapping: client, recorder: try ModelTranscriptRecorder(url: record, secrets: secrets))
+        }
+        if factory.settings.logRequests {
+            let log = state.runs.appendingPathComponent(Self.safeName(attribution.runID), isDirectory: true)
+                .appendingPathComponent("model-calls.jsonl")
+            client = RecordingModelClient(
+                wrapping: client, recorder: try ModelTranscriptRecorder(url: log, secrets: secrets, appending: true))
+        }
+        return BudgetedModelClient(wrapping: client, keeper: keeper, attribution: attribution)
+    }
+
+    private static func safeName(_ text: String) -> String {
+        let safe = String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return safe.isEmpty ? "run" : safe
+    }
+
+    /// The base URL a spec's client uses, for reports.
+    func baseURL(for spec: ModelSpec) -> String? {
+        switch spec.provider {
+        case .openai: return factory.endpoints.openAI.baseURLText
+        case .anthropic: return factory.endpoints.anthropic.baseURLText
+        case .replay: return nil
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import FixloopCore
+import FixloopEngineer
+import FixloopGit
+import FixloopGitHub
+import FixloopLinear
+import Foundation
+
+/// Reads a ticket from wherever its reference points; the environment supplies API URLs and tokens.
+struct TicketLoader {
+    let context: CommandContext
+
+    func load(_ reference: TicketReference) async throws -> Ticket {
+        switch reference {
+        case .file(let path):
+            return try TicketFileReader.read(path: path)
+        case .standardInput:
+            return try TicketFileReader.parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), reference: "-")
+        case .github(let owner, let name, let number):
+            return try await GitHubTicketSource(client: GitHubWiring.client(context)).ticket(owner: owner, name: name, number: number)
+        case .linear(let identifier):
+            guard let key = context.environment["LINEAR_API_KEY"], !key.isEmpty else {
+                throw CommandError(code: "fix.no_linear_key", message: "Reading \(reference) needs LINEAR_API_KEY; set it in the environment.")
+            }
+            let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!
+            return try await LinearTicketSource(client: LinearClient(endpoint: endpoint, apiKey: Secret(key))).ticket(identifier: identifier)
+        case .local(let id):
+            throw CommandError(code: "cli.not_built", message: "Stored tickets (local:\(id)) arrive with the planner (issue 7); pass a file or a gh:/linear: reference for now.")
+        }
+    }
+}
+
+/// GitHub's API client from the environment: `GITHUB_API_URL` (GitHub Enterprise, tests) and `GITHUB_TOKEN`.
+enum GitHubWiring {
+    static func client(_ context: CommandContext) -> GitHubClient {
+        let base = context.environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
+        let token = (context.environment["GITHUB_TOKEN"] ?? context.environment["GH_TOKEN"]).flatMap { $0.isEmpty ? nil : Secret($0) }
+        return GitHubClient(baseURL: base, token: token)
+    }
+}
+
+/// Git credentials from the environment: the GitHub token for GitHub hosts only, else the SSH agent.
+enum GitCredentialChoice {
+    static func credentials(for remote: RepositoryReference, context: CommandContext) -> GitCredentials {
+        let enterprise = Set(context.configuration.git.enterpriseHosts)
+        if remote.isGitHub(enterpriseHosts: enterprise),
+           let token = context.environment["GITHUB_TOKEN"] ?? context.environment["GH_TOKEN"], !token.isEmpty {
+            return GitCredentials(token: Secret(token), tokenHost: remote.host, maxAttempts: context.configuration.git.credentialAttempts)
+        }
+        return GitCredentials(useSSHAgent: remote.transport == .ssh, maxAttempts: context.configuration.git.credentialAttempts)
+    }
+}
+
+/// `runs/<id>/state.json`: lets `fixloop show` tell a finished run from one whose process died.
+struct RunState {
+    let directory: URL
+
+    struct Record: Codable {
+        var runID: String
+        var ticket: String
+        var repository: String
+        var status: String
+        var pid: Int32
+    }
+
+    func write(_ record: Record) throws {
+        try JSONEncoder.pretty.encode(record).write(to: directory.appendingPathComponent("state.json"), options: .atomic)
+    }
+
+    func read() -> Record? {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("state.json").path) else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: data)
+    }
+
+    /// `running` only while the recorded process lives; otherwise `interrupted`.
+    func status() -> String? {
+        guard let record = read() else { return nil }
+        if record.status == "running" && kill(record.pid, 0) != 0 { return "interrupted" }
+        return record.status
+    }
+}

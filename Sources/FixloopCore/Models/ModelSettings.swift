@@ -1,0 +1,115 @@
+/// How Fixloop talks to models; the `[models]` table of `fixloop.toml`.
+public struct ModelSettings: Sendable, Equatable {
+    /// The model used when a command is not given `--model`.
+    public var defaultModel: String = "anthropic:claude-sonnet-4-5"
+    /// How long one HTTP attempt may take before it counts as a timeout.
+    public var timeoutSeconds: Int = 120
+    /// Attempts per call, the first included, before a retryable failure is given up.
+    public var maxAttempts: Int = 5
+    /// The first retry's delay; each later one doubles, with jitter.
+    public var initialBackoffMilliseconds: Int = 500
+    /// The longest delay between attempts, `Retry-After` included.
+    public var maxBackoffSeconds: Int = 60
+    /// The answer's token limit when a caller does not set one.
+    public var maxOutputTokens: Int = 4096
+    /// Whether requests and replies go to the run's trajectory (always redacted).
+    public var logRequests: Bool = true
+
+    public init() {}
+}
+
+/// The price of one model in US dollars per million tokens; one entry of the `[prices]` table.
+public struct ModelPrice: Sendable, Equatable, Codable {
+    /// Dollars per million input tokens.
+    public var inputPerMillion: Double
+    /// Dollars per million output tokens.
+    public var outputPerMillion: Double
+    /// Dollars per million cached input tokens (defaults to the input price).
+    public var cachedPerMillion: Double
+    /// True for models that cost nothing (local ones); they pass money budgets without a price.
+    public var free: Bool
+
+    /// Makes a price.
+    public init(inputPerMillion: Double, outputPerMillion: Double, cachedPerMillion: Double? = nil, free: Bool = false) {
+        self.inputPerMillion = inputPerMillion
+        self.outputPerMillion = outputPerMillion
+        self.cachedPerMillion = cachedPerMillion ?? inputPerMillion
+        self.free = free
+    }
+
+    /// A model that costs nothing.
+    public static let free = ModelPrice(inputPerMillion: 0, outputPerMillion: 0, cachedPerMillion: 0, free: true)
+
+    /// The cost of `usage` in US dollars.
+    public func cost(of usage: TokenUsage) -> Double {
+        if free { return 0 }
+        return (Double(usage.inputTokens) * inputPerMillion + Double(usage.outputTokens) * outputPerMillion
+            + Double(usage.cachedInputTokens) * cachedPerMillion) / 1_000_000
+    }
+}
+
+/// Prices by model; the `[prices]` table, keyed by spec (`"openai:gpt-4o-mini"`) or bare model name.
+public struct PriceTable: Sendable, Equatable {
+    /// The entries as configured.
+    public var entries: [String: ModelPrice]
+
+    /// Makes a table.
+    public init(_ entries: [String: ModelPrice] = [:]) { self.entries = entries }
+
+    /// The price for `spec`: the entry for the whole spec first, then for the bare model name.
+    /// - Returns: nil when the model has no known price.
+    public func price(for spec: ModelSpec) -> ModelPrice? {
+        entries[spec.description] ?? entries[spec.name]
+    }
+}
+
+/// Spending caps in US dollars and tokens; the `[budgets]` table. A nil cap is no cap.
+public struct BudgetSettings: Sendable, Equatable {
+    /// Dollars one run may spend.
+    public var perRunUSD: Double?
+    /// Dollars all runs for one ticket may spend.
+    public var perTicketUSD: Double?
+    /// Dollars the whole process may spend in one UTC day (every run, every ticket).
+    public var perDayUSD: Double?
+    /// Tokens one run may use.
+    public var perRunTokens: Int?
+
+    /// Makes budgets; nil leaves a cap off.
+    public init(perRunUSD: Double? = nil, perTicketUSD: Double? = nil, perDayUSD: Double? = nil, perRunTokens: Int? = nil) {
+        self.perRunUSD = perRunUSD
+        self.perTicketUSD = perTicketUSD
+        self.perDayUSD = perDayUSD
+        self.perRunTokens = perRunTokens
+    }
+
+    /// True when any dollar cap is set, so models with no price are refused.
+    public var hasMoneyBudget: Bool { perRunUSD != nil || perTicketUSD != nil || perDayUSD != nil }
+}
+
+/// Requests and tokens per minute for one provider or model; an entry of the `[rate_limits]` table.
+public struct RateLimit: Sendable, Equatable {
+    /// Requests allowed per minute, or nil for no configured limit.
+    public var requestsPerMinute: Int?
+    /// Tokens (input + output) allowed per minute, or nil for no configured limit.
+    public var tokensPerMinute: Int?
+
+    /// Makes a limit; nil leaves that dimension unlimited.
+    public init(requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil) {
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+    }
+}
+
+/// Rate limits keyed by spec (`"openai:gpt-4o"`) or provider (`"openai"`).
+public struct RateLimitTable: Sendable, Equatable {
+    /// The entries as configured.
+    public var entries: [String: RateLimit]
+
+    /// Makes a table.
+    public init(_ entries: [String: RateLimit] = [:]) { self.entries = entries }
+
+    /// The limit for `spec`: the whole spec first, then the provider.
+    public func limit(for spec: ModelSpec) -> RateLimit? {
+        entries[spec.description] ?? entries[spec.provider.rawValue]
+    }
+}

@@ -1,0 +1,23 @@
+/// Which sessions the scorer sends to a model (`--model none` is ``rubricOnly``).
+public enum GradingMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The rubric alone; no model is called.
+    case rubricOnly = "rubric"
+    /// The model grades only the sessions the rubric is unsure of (cost control).
+    case modelWhenUnsure = "unsure"
+    /// The model grades every session.
+    case model = "all"
+}
+
+/// How the scorer imports, sessionizes and grades; the `[scorer]` table of `fixloop.toml`.
+public struct ScorerSettings: Sendable, Equatable {
+    /// The product context Markdown file (the user's own); `nil` grades without milestones, every score unsure.
+    public var productContext: String?
+    /// Minutes without an event that end a session when the export has no session id.
+    public var idleGapMinutes: Int = 30
+    /// Which sessions go to the model.
+    public var grading: GradingMode = .rubricOnly
+    /// How many malformed records an import report lists (all are counted).
+    public var reportedProblems: Int = 5
+
+    public init() {}
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Who a model call is charged to: the run, its ticket and its repository.
+public struct CallAttribution: Sendable, Hashable, Codable {
+    /// The run id.
+    public var runID: String
+    /// The ticket id, when the run works on one.
+    public var ticketID: String?
+    /// The repository (`owner/name` or its URL), when there is one.
+    public var repository: String?
+
+    /// Makes an attribution.
+    public init(runID: String, ticketID: String? = nil, repository: String? = nil) {
+        self.runID = runID
+        self.ticketID = ticketID
+        self.repository = repository
+    }
+}
+
+/// One model call as the spend ledger keeps it.
+public struct LedgerEntry: Sendable, Hashable, Codable {
+    /// When the call finished.
+    public var date: Date
+    /// Who it is charged to.
+    public var attribution: CallAttribution
+    /// The model spec (`openai:gpt-4o-mini`).
+    public var model: String
+    /// Tokens used.
+    public var usage: TokenUsage
+    /// Dollars, or nil when the model has no known price.
+    public var costUSD: Double?
+    /// Wall time of the call including retries, in milliseconds.
+    public var latencyMilliseconds: Int
+
+    /// Makes an entry.
+    public init(date: Date, attribution: CallAttribution, model: String, usage: TokenUsage, costUSD: Double?, latencyMilliseconds: Int) {
+        self.date = date
+        self.attribution = attribution
+        self.model = model
+        self.usage = usage
+        self.costUSD = costUSD
+        self.latencyMilliseconds = latencyMilliseconds
+    }
+
+    /// The UTC day, `yyyy-MM-dd`, that per-day budgets and reports group by.
+    public var day: String { Self.utcDay(of: date) }
+
+    /// The UTC day of `date` as `yyyy-MM-dd`.
+    public static func utcDay(of date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
+
+/// What the ledger sums for a budget check.
+public enum LedgerScope: Sendable, Hashable {
+    case run(String)
+    case ticket(String)
+    case day(String)
+}
+
+/// How `fixloop spend` groups the ledger.
+public enum LedgerGrouping: String, Sendable, Hashable, CaseIterable, Codable {
+    case run, ticket, repo, day, model
+}
+
+/// One line of a spend report.
+public struct LedgerSummary: Sendable, Hashable, Codable {
+    /// The group's key (run id, ticket, repository, day or model); `-` when the calls had none.
+    public var key: String
+    /// Calls in the group.
+    public var calls: Int
+    /// Tokens used.
+    public var usage: TokenUsage
+    /// Dollars spent on priced calls.
+    public var costUSD: Double
+    /// Calls whose model had no price (their cost is not in `costUSD`).
+    public var unpricedCalls: Int
+
+    /// Makes a summary line.
+    public init(key: String, calls: Int, usage: TokenUsage, costUSD: Double, unpricedCalls: Int) {
+        self.key = key
+        self.calls = calls
+        self.usage = usage
+        self.costUSD = costUSD
+        self.unpricedCalls = unpricedCalls
+    }
+}
+
+/// Where model calls are recorded and summed; SQLite today, PostgreSQL later.
+public protocol LedgerStore: Sendable {
+    /// Records one finished call.
+    func record(_ entry: LedgerEntry) async throws
+    /// Dollars and tokens recorded for `scope`.
+    func totals(for scope: LedgerScope) async throws -> (costUSD: Double, tokens: Int)
+    /// The calls since `date`, grouped, largest spend first.
+    func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary]
+}

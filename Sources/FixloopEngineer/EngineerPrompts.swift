@@ -1,0 +1,121 @@
+import FixloopCore
+import FixloopPrompts
+
+/// `prompts/engineer/system.mustache`: the engineer's standing instructions.
+public struct EngineerSystemPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/system"
+    public var usesTools: Bool
+    public var maxTurns: Int
+    public var hasBudget: Bool
+    public var budget: String
+
+    public init(usesTools: Bool, maxTurns: Int, budget: String?) {
+        self.usesTools = usesTools
+        self.maxTurns = maxTurns
+        hasBudget = budget != nil
+        self.budget = budget ?? ""
+    }
+}
+
+/// `prompts/engineer/task.mustache`: the ticket, the baseline, the reproduction and the ranked files.
+public struct EngineerTaskPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/task"
+
+    public struct Candidate: Codable, Sendable, Equatable {
+        public var path: String
+        public var reasons: String
+        public var hasSymbols: Bool
+        public var symbols: String
+    }
+
+    public var ticketReference: String
+    public var ticketTitle: String
+    public var ticketBody: String
+    public var hasEvidence: Bool
+    public var evidence: [String]
+    public var testCommand: String
+    public var baselineSummary: String
+    public var hasReproduction: Bool
+    public var reproductionTest: String
+    public var candidates: [Candidate]
+    public var files: String
+
+    public init(
+        ticket: Ticket, testCommand: String, baselineSummary: String, reproductionTest: String?,
+        localization: Localization, files: [String]
+    ) {
+        ticketReference = ticket.reference
+        ticketTitle = ticket.title
+        ticketBody = ticket.body
+        evidence = ticket.evidence.filter { !ticket.body.contains($0) }
+        hasEvidence = !evidence.isEmpty
+        self.testCommand = testCommand
+        self.baselineSummary = baselineSummary
+        hasReproduction = reproductionTest != nil
+        self.reproductionTest = reproductionTest ?? ""
+        candidates = localization.candidates.prefix(6).map { candidate in
+            let symbols = localization.repositoryMap[candidate.path] ?? []
+            return Candidate(path: candidate.path, reasons: candidate.reasons.prefix(3).joined(separator: "; "),
+                             hasSymbols: !symbols.isEmpty, symbols: symbols.prefix(8).joined(separator: ", "))
+        }
+        self.files = files.prefix(200).joined(separator: "\n")
+    }
+}
+
+/// `prompts/engineer/triage.mustache`.
+public struct TriagePrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/triage"
+    public var ticketReference: String
+    public var ticketTitle: String
+    public var ticketBody: String
+    public var labels: String
+
+    public init(ticket: Ticket) {
+        ticketReference = ticket.reference
+        ticketTitle = ticket.title
+        ticketBody = ticket.body
+        labels = ticket.labels.isEmpty ? "none" : ticket.labels.joined(separator: ", ")
+    }
+}
+
+/// `prompts/engineer/reproduce.mustache`.
+public struct ReproducePrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/reproduce"
+    public var ticketTitle: String
+    public var ticketBody: String
+    public var testCommand: String
+    public var testFiles: String
+    public var hasSuggestedPath: Bool
+    public var suggestedPath: String
+
+    public init(ticket: Ticket, testCommand: String, testFiles: [String], suggestedPath: String?) {
+        ticketTitle = ticket.title
+        ticketBody = ticket.body
+        self.testCommand = testCommand
+        self.testFiles = testFiles.isEmpty ? "none" : testFiles.prefix(20).map { "`\($0)`" }.joined(separator: ", ")
+        hasSuggestedPath = suggestedPath != nil
+        self.suggestedPath = suggestedPath ?? ""
+    }
+}
+
+/// `prompts/engineer/feedback-tests.mustache`: a test run, trimmed to what matters, for the model.
+public struct TestFeedbackPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/feedback-tests"
+    public var summary: String
+    public var hasFailures: Bool
+    public var failures: [String]
+    public var hasOutput: Bool
+    public var output: String
+    public var elided: Int
+    public var passed: Bool
+
+    public init(summary: String, failures: [String], output: String, elided: Int, passed: Bool) {
+        self.summary = summary
+        self.failures = Array(failures.prefix(20))
+        hasFailures = !failures.isEmpty
+        self.output = output
+        hasOutput = !output.isEmpty
+        self.elided = elided
+        self.passed = passed
+    }
+}

@@ -1,0 +1,67 @@
+import FixloopCore
+import FixloopVerify
+import Foundation
+
+/// One run of the repository's tests in the sandbox (test policy: no network), read into per-test outcomes.
+public struct TestRun: Sendable, Equatable {
+    public var results: TestResults
+    public var sandbox: SandboxResult
+    /// Failures first: the output as the model should see it.
+    public var output: String
+
+    public var failing: [String] { results.outcomes.filter { $0.value == .failed || $0.value == .error }.map(\.key).sorted() }
+    public var passing: Set<String> { Set(results.outcomes.filter { $0.value == .passed }.map(\.key)) }
+
+    /// `12 passed, 1 failed` and, when a limit fired, which.
+    public var summary: String {
+        let counts = results.summary
+        var parts = [TestOutcome.passed, .failed, .error, .skipped].compactMap { outcome -> String? in
+            guard let count = counts[outcome], count > 0 else { return nil }
+            return "\(count) \(outcome.rawValue)"
+        }
+        if parts.isEmpty { parts = ["no tests found"] }
+        if let limit = sandbox.limit { parts.append("stopped by the \(limit) limit") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Runs the test command and the model's commands in the sandbox.
+public struct SandboxedTests: Sendable {
+    public let sandbox: any Sandbox
+    public let testPolicy: SandboxPolicy
+    public let setupPolicy: SandboxPolicy
+    public let testCommand: String
+    public let readOnlyPaths: [String]
+
+    public init(sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy, testCommand: String, readOnlyPaths: [String]) {
+        self.sandbox = sandbox
+        self.testPolicy = testPolicy
+        self.setupPolicy = setupPolicy
+        self.testCommand = testCommand
+        self.readOnlyPaths = readOnlyPaths
+    }
+
+    public func runTests(in workspace: URL) async throws -> TestRun {
+        let result = try await sandbox.run(.shell(testCommand, workspace: workspace, policy: testPolicy, extraReadOnlyPaths: readOnlyPaths))
+        let text = result.standardOutput.text + "\n" + result.standardError.text
+        let results = TestOutputReader.read(output: text, commandSucceeded: result.succeeded)
+        return TestRun(results: results, sandbox: result, output: Self.trim(text))
+    }
+
+    /// Runs `command` with the test policy (or the setup policy, which has the network).
+    public func run(_ command: String, in workspace: URL, setup: Bool = false) async throws -> SandboxResult {
+        try await sandbox.run(.shell(command, workspace: workspace, policy: setup ? setupPolicy : testPolicy, extraReadOnlyPaths: readOnlyPaths))
+    }
+
+    /// Lines that mention failures or errors first, then the tail; at most `limit` characters.
+    static func trim(_ text: String, limit: Int = 6_000) -> String {
+        guard text.count > limit else { return text }
+        let lines = text.components(separatedBy: "\n")
+        let important = lines.filter { line in
+            ["FAIL", "Error", "error:", "assert", "Traceback", "Expected", "panic", "✘"].contains { line.contains($0) }
+        }
+        let head = important.prefix(60).joined(separator: "\n")
+        let tail = String(text.suffix(max(0, limit - head.count - 40)))
+        return head + "\n… [output trimmed] …\n" + tail
+    }
+}

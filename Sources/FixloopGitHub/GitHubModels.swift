@@ -1,0 +1,49 @@
+/// The parts of GitHub's REST objects Fixloop reads; decoded with snake_case keys.
+public struct GitHubIssue: Sendable, Equatable, Codable {
+    public var number: Int
+    public var title: String
+    public var body: String?
+    public var state: String
+    public var htmlUrl: String
+    public var labels: [Label]
+    /// Present when the "issue" is a pull request.
+    public var pullRequest: PullRequestLink?
+
+    public struct Label: Sendable, Equatable, Codable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    public struct PullRequestLink: Sendable, Equatable, Codable {
+        public var url: String?
+    }
+}
+
+public struct GitHubComment: Sendable, Equatable, Codable {
+    public var id: Int
+    public var body: String
+    public var htmlUrl: String
+}
+
+public struct GitHubPullRequest: Sendable, Equatable, Codable {
+    public var number: Int
+    public var title: String
+    public var body: String?
+    public var state: String
+    public var draft: Bool?
+    public var htmlUrl: String
+    public var head: Ref
+    public var base: Ref
+
+    public struct Ref: Sendable, Equatable, Codable {
+        public var ref: String
+        public var sha: String?
+    }
+}
+
+public struct GitHubRepository: Sendable, Equatable, Codable {
+    public var fullName: String
+    public var defaultBranch: String
+    public var cloneUrl: String
+    public var htmlUrl: String
+}

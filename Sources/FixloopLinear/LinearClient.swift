@@ -1,0 +1,119 @@
+import FixloopCore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Linear's GraphQL API: read an issue, create issues, comments and attachments, find an issue by attachment URL.
+///
+/// Every operation is sent with its `operationName`. Rate limits (HTTP 429 or `extensions.code: RATELIMITED`)
+/// are waited out within ``maxWait``; GraphQL `errors` become a ``LinearError`` that quotes Linear's message.
+public struct LinearClient: Sendable {
+    /// `LINEAR_API_URL`, by default `https://api.linear.app/graphql`.
+    public let endpoint: URL
+    let apiKey: Secret
+    let session: URLSession
+    public var maxWait: Duration = .seconds(120)
+    public var maxAttempts = 4
+    public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+
+    /// - Parameters:
+    ///   - endpoint: the GraphQL endpoint.
+    ///   - apiKey: `LINEAR_API_KEY`; personal keys go bare in `Authorization`, OAuth tokens (`lin_oauth_…`) as Bearer.
+    public init(endpoint: URL = URL(string: "https://api.linear.app/graphql")!, apiKey: Secret, session: URLSession = .shared) {
+        self.endpoint = endpoint
+        self.apiKey = apiKey
+        self.session = session
+    }
+
+    /// An issue by identifier (`ENG-42`) or id.
+    public func issue(_ identifier: String) async throws -> LinearIssue {
+        struct Data: Decodable { var issue: LinearIssue? }
+        let data: Data = try await perform("Issue", """
+            query Issue($id: String!) { issue(id: $id) { id identifier title description url labels { nodes { name } } team { id key } } }
+            """, variables: ["id": .string(identifier)])
+        guard let issue = data.issue else {
+            throw LinearError(kind: .notFound, "Linear has no issue \(identifier); check the key and that LINEAR_API_KEY can see its team.")
+        }
+        return issue
+    }
+
+    public func teams() async throws -> [LinearTeam] {
+        struct Data: Decodable { var teams: Nodes<LinearTeam> }
+        let data: Data = try await perform("Teams", "query Teams { teams { nodes { id key name } } }", variables: [:])
+        return data.teams.nodes
+    }
+
+    /// Creates an issue. - Parameter id: a client-chosen UUID, so a retried create cannot make a second issue.
+    public func createIssue(
+        teamID: String, title: String, description: String, priority: Int, labelIDs: [String], id: String? = nil
+    ) async throws -> LinearIssue {
+        struct Data: Decodable { var issueCreate: Payload }
+        struct Payload: Decodable { var success: Bool; var issue: LinearIssue? }
+        var input: [String: GraphQLValue] = [
+            "teamId": .string(teamID), "title": .string(title), "description": .string(description),
+            "priority": .int(priority), "labelIds": .array(labelIDs.map { .string($0) }),
+        ]
+        if let id { input["id"] = .string(id) }
+        let data: Data = try await perform("CreateIssue", """
+            mutation CreateIssue($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { id identifier title description url labels { nodes { name } } team { id key } } } }
+            """, variables: ["input": .object(input)])
+        guard data.issueCreate.success, let issue = data.issueCreate.issue else {
+            throw LinearError(kind: .rejected, "Linear did not create the issue '\(title)'; check the team and labels.")
+        }
+        return issue
+    }
+
+    public func createComment(issueID: String, body: String) async throws {
+        struct Data: Decodable { var commentCreate: Success }
+        let data: Data = try await perform("CreateComment", """
+            mutation CreateComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }
+            """, variables: ["input": .object(["issueId": .string(issueID), "body": .string(body)])])
+        guard data.commentCreate.success else { throw LinearError(kind: .rejected, "Linear did not add the comment to \(issueID).") }
+    }
+
+    /// Attaches `url` to an issue; Linear treats the URL as unique, so attaching it again updates the attachment.
+    public func attach(issueID: String, title: String, url: String) async throws {
+        struct Data: Decodable { var attachmentCreate: Success }
+        let data: Data = try await perform("CreateAttachment", """
+            mutation CreateAttachment($input: AttachmentCreateInput!) { attachmentCreate(input: $input) { success } }
+            """, variables: ["input": .object(["issueId": .string(issueID), "title": .string(title), "url": .string(url)])])
+        guard data.attachmentCreate.success else { throw LinearError(kind: .rejected, "Linear did not attach \(url) to \(issueID).") }
+    }
+
+    /// Issues that carry an attachment with `url` (how Fixloop finds the ticket it already filed for a pattern).
+    public func issues(attachedTo url: String) async throws -> [LinearIssue] {
+        struct Data: Decodable { var attachmentsForURL: Nodes<Attachment> }
+        struct Attachment: Decodable, Sendable, Equatable { var issue: LinearIssue }
+        let data: Data = try await perform("AttachmentsForURL", """
+            query AttachmentsForURL($url: String!) { attachmentsForURL(url: $url) { nodes { issue { id identifier title description url labels { nodes { name } } team { id key } } } } }
+            """, variables: ["url": .string(url)])
+        return data.attachmentsForURL.nodes.map(\.issue)
+    }
+}
+
+/// A Linear issue as Fixloop reads it.
+public struct LinearIssue: Sendable, Equatable, Decodable {
+    public var id: String
+    public var identifier: String
+    public var title: String
+    public var description: String?
+    public var url: String
+    public var labels: Nodes<Label>?
+    public var team: LinearTeam?
+
+    public struct Label: Sendable, Equatable, Decodable { public var name: String }
+}
+
+public struct LinearTeam: Sendable, Equatable, Decodable {
+    public var id: String
+    public var key: String
+    public var name: String?
+}
+
+/// GraphQL's connection shape.
+public struct Nodes<Node: Decodable & Sendable & Equatable>: Sendable, Equatable, Decodable {
+    public var nodes: [Node]
+}
+
+struct Success: Decodable { var success: Bool }

@@ -1,0 +1,36 @@
+/// Everything `prompts/scorer/grade.mustache` reads; a test renders the template with it and fails on a key it
+/// does not have.
+public struct GradePromptContext: Sendable, Hashable {
+    /// A milestone as the prompt lists it.
+    public struct MilestoneLine: Sendable, Hashable {
+        /// The event name or route.
+        public var name: String
+        /// What reaching it means; empty when the context gives none.
+        public var description: String
+        /// Whether it is a goal.
+        public var isGoal: Bool
+    }
+
+    /// The product's name from the context's first heading ("the product" when it has none).
+    public var productName: String
+    /// The product context's Markdown.
+    public var productContext: String
+    /// The milestones.
+    public var milestones: [MilestoneLine]
+    /// The rendered timeline (no user id in it).
+    public var timeline: String
+    /// The rubric's score.
+    public var rubricScore: Int
+    /// The rubric's reasons.
+    public var rubricReasons: [String]
+
+    /// The context for one session.
+    public init(product: ProductContext, timeline: SessionTimeline, rubric: RubricScore) {
+        productName = product.name.isEmpty ? "the product" : product.name
+        productContext = product.markdown
+        milestones = product.milestones.map { .init(name: $0.name, description: $0.description, isGoal: $0.isGoal) }
+        self.timeline = timeline.render().trimmingCharacters(in: .newlines)
+        rubricScore = rubric.score
+        rubricReasons = rubric.reasons
+    }
+}

@@ -1,0 +1,56 @@
+import FixloopCore
+
+/// One session assessed without a model: its timeline, the rubric's grade, the score to store, and — when the
+/// grading mode asks the model — the rendered prompt to send.
+public struct SessionAssessment: Sendable {
+    /// The session's timeline.
+    public var timeline: SessionTimeline
+    /// The score as the rubric alone gives it; a model grade is added to it later.
+    public var score: SessionScore
+    /// The grading prompt, when the mode sends this session to the model.
+    public var prompt: String?
+}
+
+/// Turns sessions into assessments: timeline, rubric, and the prompt for the sessions the model should see.
+///
+/// Pure: it calls no model and stores nothing. The caller (the CLI) sends ``SessionAssessment/prompt`` through a
+/// ``SessionGradingModel``, validates the reply with ``ModelGradeValidator`` and saves to a ``SessionScoreStore``.
+public struct SessionAssessor: Sendable {
+    /// The product context.
+    public var context: ProductContext
+    /// Which sessions get a prompt.
+    public var mode: GradingMode
+    /// The grading prompt; required unless `mode` is ``GradingMode/rubricOnly``.
+    public var template: PromptTemplate?
+
+    /// Creates an assessor.
+    /// - Throws: ``ScorerError`` `scorer.invalid_template` when the mode needs a template and none is given.
+    public init(context: ProductContext, mode: GradingMode, template: PromptTemplate?) throws {
+        if mode != .rubricOnly, template == nil {
+            throw ScorerError(
+                .invalidTemplate,
+                "Grading mode \(mode.rawValue) needs the prompt template prompts/scorer/grade.mustache; "
+                    + "restore it or grade with the rubric alone.")
+        }
+        self.context = context
+        self.mode = mode
+        self.template = template
+    }
+
+    /// Assesses one session.
+    /// - Throws: ``ScorerError`` when the prompt template needs a key its context lacks.
+    public func assess(_ session: AnalyticsSession) throws -> SessionAssessment {
+        let timeline = TimelineBuilder(milestones: context.milestones).timeline(for: session)
+        let rubric = RubricScorer().score(timeline, context: context)
+        var prompt: String?
+        var promptHash: String?
+        if mode.asksModel(for: rubric), let template {
+            prompt = try template.render(GradePromptContext(product: context, timeline: timeline, rubric: rubric))
+            promptHash = template.hash
+        }
+        let score = SessionScore(
+            sessionID: session.id, start: session.start, rubric: rubric, promptHash: promptHash,
+            timelineHash: timeline.contentHash)
+        return SessionAssessment(timeline: timeline, score: score, prompt: prompt)
+    }
+}

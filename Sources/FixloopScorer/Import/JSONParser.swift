@@ -1,0 +1,235 @@
+/// A JSON parser from bytes straight to ``JSONValue``: no intermediate objects, no `Decoder` machinery.
+///
+/// RFC 8259, strict: one value, whitespace around it, nesting up to 512 levels. Invalid UTF-8 inside strings is
+/// replaced, as `String(decoding:as:)` does.
+struct JSONParser {
+    /// Why a text is not JSON, with the byte offset.
+    struct Failure: Error, Equatable {
+        var offset: Int
+        var reason: String
+    }
+
+    static let maximumDepth = 512
+
+    /// Parses `bytes` as exactly one JSON value.
+    static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        let result = array.withUnsafeBufferPointer { buffer -> Result<JSONValue, Failure> in
+            var parser = JSONParser(buffer: buffer)
+            do throws(Failure) {
+                parser.skipWhitespace()
+                let value = try parser.value(depth: 0)
+                parser.skipWhitespace()
+                guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var position = 0
+
+    private init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+    private func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+
+    private mutating func skipWhitespace() {
+        while position < buffer.count, buffer[position].isJSONWhitespace { position += 1 }
+    }
+
+    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+        guard position < buffer.count else { throw failure("unexpected end") }
+        switch buffer[position] {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Failure) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= buffer.count else { throw failure("unexpected end") }
+        for index in 0..<count where buffer[position + index] != word.utf8Start[index] {
+            throw failure("unexpected character")
+        }
+        position += count
+    }
+
+    private mutating func object(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
+        position += 1
+        // Pairs first, then one dictionary of the right size (a growing dictionary rehashes on every resize).
+        var members: [(String, JSONValue)] = []
+        skipWhitespace()
+        if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
+            position += 1
+            return .object([:])
+        }
+        while true {
+            skipWhitespace()
+            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
+            let key = try string()
+            skipWhitespace()
+            guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+            position += 1
+            skipWhitespace()
+            members.append((key, try value(depth: depth)))
+            skipWhitespace()
+            guard position < buffer.count else { throw failure("unexpected end") }
+            if buffer[position] == UInt8(ascii: ",") {
+                position += 1
+            } else if buffer[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
+            } else {
+                throw failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
+        position += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if position < buffer.count, buffer[position] == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try value(depth: depth))
+            skipWhitespace()
+            guard position < buffer.count else { throw failure("unexpected end") }
+            if buffer[position] == UInt8(ascii: ",") {
+                position += 1
+            } else if buffer[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            } else {
+                throw failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func string() throws(Failure) -> String {
+        position += 1
+        let start = position
+        // Fast path: no escapes.
+        while position < buffer.count {
+            let byte = buffer[position]
+            if byte == UInt8(ascii: "\"") {
+                defer { position += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw failure("control character in a string") }
+            position += 1
+        }
+        var bytes = Array(buffer[start..<position])
+        while position < buffer.count {
+            let byte = buffer[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(decoding: bytes, as: UTF8.self)
+            case UInt8(ascii: "\\"): try escape(into: &bytes)
+            case 0..<0x20: throw failure("control character in a string")
+            default: bytes.append(byte)
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    private mutating func escape(into bytes: inout [UInt8]) throws(Failure) {
+        guard position < buffer.count else { throw failure("unterminated string") }
+        let byte = buffer[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
+        case UInt8(ascii: "b"): bytes.append(0x08)
+        case UInt8(ascii: "f"): bytes.append(0x0C)
+        case UInt8(ascii: "n"): bytes.append(0x0A)
+        case UInt8(ascii: "r"): bytes.append(0x0D)
+        case UInt8(ascii: "t"): bytes.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800..<0xDC00).contains(scalar), position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
+                buffer[position + 1] == UInt8(ascii: "u") {
+                position += 2
+                let low = try hex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+            bytes.append(contentsOf: String(character).utf8)
+        default: throw failure("invalid escape")
+        }
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard position + 4 <= buffer.count else { throw failure("unterminated string") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = buffer[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw failure("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func number() throws(Failure) -> Double {
+        let start = position
+        if buffer[position] == UInt8(ascii: "-") { position += 1 }
+        var integer: Int64 = 0
+        var digits = 0
+        var simple = true
+        while position < buffer.count, buffer[position] >= 0x30, buffer[position] <= 0x39 {
+            if digits < 18 { integer = integer * 10 + Int64(buffer[position] - 0x30) } else { simple = false }
+            digits += 1
+            position += 1
+        }
+        guard digits > 0 else { throw failure("invalid number") }
+        if digits > 1, buffer[start + (buffer[start] == UInt8(ascii: "-") ? 1 : 0)] == 0x30 {
+            throw failure("leading zero in a number")
+        }
+        if position < buffer.count, buffer[position] == UInt8(ascii: ".") || buffer[position] | 0x20 == UInt8(ascii: "e") {
+            simple = false
+            if buffer[position] == UInt8(ascii: ".") {
+                position += 1
+                let fractionStart = position
+                while position < buffer.count, buffer[position] >= 0x30, buffer[position] <= 0x39 { position += 1 }
+                guard position > fractionStart else { throw failure("invalid number") }
+            }
+            if position < buffer.count, buffer[position] | 0x20 == UInt8(ascii: "e") {
+                position += 1
+                if position < buffer.count, buffer[position] == UInt8(ascii: "+") || buffer[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                let exponentStart = position
+                while position < buffer.count, buffer[position] >= 0x30, buffer[position] <= 0x39 { position += 1 }
+                guard position > exponentStart else { throw failure("invalid number") }
+            }
+        }
+        if simple { return Double(buffer[start] == UInt8(ascii: "-") ? -integer : integer) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+        guard let value = Double(text) else { throw failure("invalid number") }
+        return value
+    }
+}

@@ -1,0 +1,17 @@
+/// What a format mapper made of one decoded record.
+enum MappedRecord {
+    /// An event.
+    case event(AnalyticsEvent)
+    /// A record that is not an event (Segment `identify`): counted, not stored.
+    case skipped
+    /// A record missing what an event needs; the reason names the field, never its value.
+    case malformed(String)
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// A member as text: a string, or a number written without a fraction.
+    func text(_ key: String) -> String? {
+        guard let value = self[key]?.scalarText, !value.isEmpty else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+extension SessionTimeline {
+    /// The timeline as compact text for the model, one line per entry, with a header and a summary line.
+    ///
+    /// ```
+    /// session 0190a1b0-… · posthog · 2025-06-03T14:00:00Z · 1m00s · 5 events
+    /// +0:00 page /pricing 10s
+    /// +0:20 click "Start trial" ×2
+    /// +0:31 ERROR TypeError: x is undefined at save (src/a.ts:3) on /projects/:id [unhandled]
+    /// +1:00 milestone signed_up (goal)
+    /// end +1:00 on /signup · pages 2 · clicks 2 · rage 0 · dead 0 · errors 1 · goal reached
+    /// ```
+    ///
+    /// A session with more than `maximumEntries` entries keeps every error, milestone, frustration signal and
+    /// poor vital, plus the first and last of the other entries, with a line saying how many were left out.
+    public func render(maximumEntries: Int = 300) -> String {
+        var lines = [
+            "session \(sessionID) · \(source.rawValue) · \(Self.isoSecond(start)) · "
+                + "\(Self.duration(duration)) · \(eventCount) event\(eventCount == 1 ? "" : "s")"
+        ]
+        var omitted = 0
+        let keep = keptEntries(limit: maximumEntries)
+        for (index, entry) in entries.enumerated() {
+            guard keep[index] else {
+                omitted += 1
+                continue
+            }
+            if omitted > 0 {
+                lines.append("… \(omitted) entries left out")
+                omitted = 0
+            }
+            lines.append("\(Self.offset(entry.offset)) \(Self.describe(entry.kind))")
+        }
+        if omitted > 0 { lines.append("… \(omitted) entries left out") }
+        let goal = milestonesReached.contains { $0.isGoal } ? "goal reached" : "goal not reached"
+        lines.append(
+            "end \(Self.offset(duration)) on \(exitRoute ?? "-") · pages \(pageCount) · clicks \(clickCount) · "
+                + "rage \(rageClickCount) · dead \(deadClickCount) · errors \(exceptions.count) · \(goal)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which entries are rendered when at most `limit` may be: every essential one, then the first and last
+    /// of the others.
+    private func keptEntries(limit: Int) -> [Bool] {
+        guard entries.count > limit else { return Array(repeating: true, count: entries.count) }
+        let essential = entries.map { Self.isEssential($0.kind) }
+        let ordinaryTotal = essential.filter { !$0 }.count
+        let budget = max(0, limit - (entries.count - ordinaryTotal))
+        var ordinary = 0
+        return essential.map { isEssential in
+            if isEssential { return true }
+            defer { ordinary += 1 }
+            return ordinary < (budget + 1) / 2 || ordinary >= ordinaryTotal - budget / 2
+        }
+    }
+
+    /// Errors, milestones, frustration signals and poor vitals are never left out.
+    static func isEssential(_ kind: TimelineEntry.Kind) -> Bool {
+        switch kind {
+        case .exception, .milestone, .rageClick, .deadClick, .webVital: return true
+        case .page, .screen, .click, .event: return false
+        }
+    }
+
+    static func describe(_ kind: TimelineEntry.Kind) -> String {
+        switch kind {
+        case .page(let route, let dwell):
+            return "page \(route)" + (dwell.map { " \(duration($0))" } ?? "")
+        case .screen(let name): return "screen \(name)"
+        case .click(let label, let action, let count):
+            return "\(action) \"\(label)\"" + (count > 1 ? " ×\(count)" : "")
+        case .rageClick(let label, let route): return "RAGE-CLICK \"\(label)\" on \(route)"
+        case .deadClick(let label, let route): return "dead-click \"\(label)\" on \(route)"
+        case .exception(let summary):
+            var text = "ERROR \(summary.type)"
+            if !summary.message.isEmpty { text += ": \(summary.message)" }
+            if let frame = summary.frame { text += " at \(frame)" }
+            text += " on \(summary.route)"
+            if let handled = summary.handled { text += handled ? " [handled]" : " [unhandled]" }
+            return text
+        case .webVital(let name, let value, let rating, let route):
+            let shown = name == "CLS" ? String(format: "%.2f", value) : duration(value / 1000, precise: true)
+            return "slow \(name) \(shown) \(rating) on \(route)"
+        case .milestone(let name, let isGoal): return "milestone \(name)" + (isGoal ? " (goal)" : "")
+        case .event(let name, let count): return "event \(name)" + (count > 1 ? " ×\(count)" : "")
+        }
+    }
+
+    /// `+m:ss`, or `+h:mm:ss` past an hour.
+    static func offset(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded(.down))
+        let (hours, minutes, secs) = (total / 3600, (total % 3600) / 60, total % 60)
+        return hours > 0
+            ? String(format: "+%d:%02d:%02d", hours, minutes, secs) : String(format: "+%d:%02d", minutes, secs)
+    }
+
+    /// `45s`, `3m05s`, `1h02m`; with `precise`, tenths of a second under ten seconds (`3.9s`).
+    static func duration(_ seconds: TimeInterval, precise: Bool = false) -> String {
+        if precise, seconds < 10 { return String(format: "%.1fs", seconds) }
+        let total = Int(seconds.rounded())
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+        return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
+    }
+
+    static func isoSecond(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, day) = civil(fromDays: days)
+        let rest = seconds - days * 86_400
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, rest / 3600, (rest % 3600) / 60, rest % 60)
+    }
+
+    /// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

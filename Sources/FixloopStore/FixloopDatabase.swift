@@ -1,0 +1,84 @@
+import FixloopCore
+import Foundation
+import GRDB
+
+/// The SQLite store: one file in WAL mode, opened with every migration applied.
+///
+/// Each adapter registers its own migrations in ``migrator``; identifiers are prefixed by area (`ledger.v1`).
+public final class FixloopDatabase: Sendable {
+    /// The GRDB pool (readers in parallel, one writer), for the stores built on it.
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `url` and migrates it.
+    /// - Parameter url: the file, usually `StateDirectory.database`.
+    /// - Throws: ``StoreError`` when the file cannot be opened or migrated.
+    public init(url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(operation: "open", path: url.path, resultCode: error.resultCode.rawValue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(operation: "open", path: url.path, resultCode: nil)
+        }
+    }
+
+    /// Every migration of the store, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("ledger.v1") { db in
+            try db.create(table: "model_call") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("finished_at", .double).notNull()
+                table.column("day", .text).notNull()
+                table.column("run_id", .text).notNull()
+                table.column("ticket_id", .text)
+                table.column("repository", .text)
+                table.column("model", .text).notNull()
+                table.column("input_tokens", .integer).notNull()
+                table.column("output_tokens", .integer).notNull()
+                table.column("cached_tokens", .integer).notNull()
+                table.column("cost_usd", .double)
+                table.column("latency_ms", .integer).notNull()
+            }
+            try db.create(index: "model_call_run", on: "model_call", columns: ["run_id"])
+            try db.create(index: "model_call_ticket", on: "model_call", columns: ["ticket_id"])
+            try db.create(index: "model_call_day", on: "model_call", columns: ["day"])
+        }
+        return migrator
+    }
+
+    /// The journal mode in force (`wal` once opened).
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}
+
+/// A store operation that failed; it keeps SQLite's result code and never the data.
+public struct StoreError: FixloopError, Equatable {
+    /// What was being done (`open`, `record`, `read`).
+    public let operation: String
+    /// The database file.
+    public let path: String
+    /// SQLite's result code, when SQLite failed.
+    public let resultCode: Int32?
+
+    /// Makes an error.
+    public init(operation: String, path: String, resultCode: Int32?) {
+        self.operation = operation
+        self.path = path
+        self.resultCode = resultCode
+    }
+
+    public var code: String { "store.\(operation)_failed" }
+    public var message: String {
+        let cause = resultCode.map { "SQLite result code \($0)" } ?? "an I/O error"
+        return "The store at \(path) could not \(operation) (\(cause)); check that the state directory is writable and not full."
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A GitHub REST server on loopback for tests: issues, comments, pull requests, repositories and permissions,
+/// kept in memory, with every request recorded and failures (rate limits, 5xx) scriptable.
+public struct GitHubTestServer: Sendable {
+    public let state: GitHubTestState
+
+    public init(token: String? = "test-token", defaultBranch: String = "main") {
+        state = GitHubTestState(token: token, defaultBranch: defaultBranch)
+    }
+
+    /// Runs the server for the duration of `body`; `server.baseURL` is the API root (`GITHUB_API_URL`).
+    public func run<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (LoopbackServer) async throws -> T
+    ) async throws -> T {
+        let router = Router()
+        let state = self.state
+        for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {
+            router.on("**", method: method) { request, _ in
+                var request = request
+                let data = try await request.collectBody(upTo: 16 << 20)
+                let answer = await state.handle(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.queryParameters.reduce(into: [:]) { $0[String($1.key)] = String($1.value) },
+                    authorization: request.headers[.authorization], body: Data(data.readableBytesView))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json"
+                for (name, value) in answer.headers { headers[HTTPField.Name(name)!] = value }
+                return Response(status: .init(code: answer.status), headers: headers,
+                                body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            }
+        }
+        return try await LoopbackServer.with(router, body)
+    }
+}
+
+/// The server's memory. Tests read it to assert what Fixloop did, and script failures into it.
+public actor GitHubTestState {
+    public struct Issue: Sendable, Equatable {
+        public var number: Int, title: String, body: String, state: String, labels: [String]
+    }
+    public struct Comment: Sendable, Equatable {
+        public var id: Int, issue: Int, body: String
+    }
+    public struct PullRequest: Sendable, Equatable {
+        public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
+    }
+    public struct RecordedRequest: Sendable, Equatable {
+        public var method: String, path: String, body: String
+    }
+    struct Failure { var method: String, pathPrefix: String, remaining: Int, status: Int, headers: [String: String], message: String }
+
+    let token: String?
+    let defaultBranch: String
+    public private(set) var issues: [String: [Int: Issue]] = [:]
+    public private(set) var comments: [Comment] = []
+    public private(set) var pullRequests: [String: [Int: PullRequest]] = [:]
+    public private(set) var requests: [RecordedRequest] = []
+    private var permissions: [String: String] = [:]
+    private var failures: [Failure] = []
+    private var nextNumber: [String: Int] = [:]
+    private var nextCommentID = 1000
+
+    init(token: String?, defaultBranch: String) {
+        self.token = token
+        self.defaultBranch = defaultBranch
+    }
+
+    /// Adds an issue to `owner/name`. - Returns: its number.
+    @discardableResult
+    public func addIssue(_ repository: String, title: String, body: String, labels: [String] = []) -> Int {
+        let number = allocate(repository)
+        issues[repository, default: [:]][number] = Issue(number: number, title: title, body: body, state: "open", labels: labels)
+        return number
+    }
+
+    /// Sets a user's permission on a repository (`write`, `read`, …).
+    public func setPermission(_ repository: String, user: String, _ permission: String) {
+        permissions["\(repository)/\(user)"] = permission
+    }
+
+    /// The next `count` requests matching `method` and the path prefix answer `status` with `headers`.
+    public func fail(_ method: String, pathPrefix: String, count: Int = 1, status: Int, headers: [String: String] = [:], message: String = "scripted failure") {
+        failures.append(Failure(method: method, pathPrefix: pathPrefix, remaining: count, status: status, headers: headers, message: message))
+    }
+
+    func handle(method: String, path: String, query: [String: String], authorization: String?, body: Data) -> (status: Int, headers: [String: String], body: [UInt8]) {
+        requests.append(RecordedRequest(method: method, path: path, body: String(decoding: body, as: UTF8.self)))
+        if let token, authorization != "Bearer \(token)" { return json(401, ["message": "Bad credentials"]) }
+        if let index = failures.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) && $0.remaining > 0 }) {
+            failures[index].remaining -= 1
+            return json(failures[index].status, ["message": failures[index].message], headers: failures[index].headers)
+        }
+        let input = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 3, parts[0] == "repos" else { return json(404, ["message": "Not Found"]) }
+        let repository = "\(parts[1])/\(parts[2])"
+        return route(method, repository, Array(parts.dropFirst(3)), query, input)
+    }
+
+    private func route(_ method: String, _ repository: String, _ rest: [String], _ query: [String: String], _ input: [String: Any]) -> (Int, [String: String], [UInt8]) {
+        switch (method, rest.count, rest.first) {
+        case ("GET", 0, _):
+            return json(200, ["full_name": repository, "default_branch": defaultBranch,
+                              "clone_url": "https://github.com/\(repository).git", "html_url": "https://github.com/\(repository)"])
+        case ("GET", 1, "issues"):
+            let wanted = query["labels"].map { Set($0.split(separator: ",").map(String.init)) } ?? []
+            let list = (issues[repository] ?? [:]).values.sorted { $0.number < $1.number }
+                .filter { wanted.isSubset(of: Set($0.labels)) }.map { issueJSON(repository, $0) }
+            return json(200, list)
+        case ("POST", 1, "issues"):
+            let number = addIssue(repository, title: input["title"] as? String ?? "", body: input["body"] as? String ?? "", labels: input["labels"] as? [String] ?? [])
+            return json(201, issueJSON(repository, issues[repository]![number]!))
+        case ("GET", 2, "issues"):
+            guard let number = Int(rest[1]), let issue = issues[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            return json(200, issueJSON(repository, issue))
+        case ("GET", 3, "issues") where rest[2] == "comments":
+            let number = Int(rest[1]) ?? 0
+            return json(200, comments.filter { $0.issue == number }.map { commentJSON(repository, $0) })
+        case ("POST", 3, "issues") where rest[2] == "comments":
+            guard let number = Int(rest[1]), issues[repository]?[number] != nil || pullRequests[repository]?[number] != nil else {
+                return json(404, ["message": "Not Found"])
+            }
+            nextCommentID += 1
+            let comment = Comment(id: nextCommentID, issue: number, body: input["body"] as? String ?? "")
+            comments.append(comment)
+            return json(201, commentJSON(repository, comment))
+        case ("PATCH", 3, "issues") where rest[1] == "comments":
+            guard let id = Int(rest[2]), let index = comments.firstIndex(where: { $0.id == id }) else { return json(404, ["message": "Not Found"]) }
+            comments[index].body = input["body"] as? String ?? comments[index].body
+            return json(200, commentJSON(repository, comments[index]))
+        case ("GET", 1, "pulls"):
+            let head = query["head"].map { String($0.split(separator: ":").last ?? "") }
+            let list = (pullRequests[repository] ?? [:]).values.sorted { $0.number < $1.number }
+                .filter { head == nil || $0.head == head } .filter { query["state"] == "all" || $0.state == "open" }
+            return json(200, list.map { pullJSON(repository, $0) })
+        case ("POST", 1, "pulls"):
+            let head = String((input["head"] as? String ?? "").split(separator: ":").last ?? "")
+            if (pullRequests[repository] ?? [:]).values.contains(where: { $0.head == head && $0.state == "open" }) {
+                return json(422, ["message": "Validation Failed: A pull request already exists for \(head)."])
+            }
+            let number = allocate(repository)
+            let pull = PullRequest(number: number, title: input["title"] as? String ?? "", body: input["body"] as? String ?? "",
+                                   head: head, base: input["base"] as? String ?? defaultBranch, draft: input["draft"] as? Bool ?? false, state: "open")
+            pullRequests[repository, default: [:]][number] = pull
+            return json(201, pullJSON(repository, pull))
+        case ("PATCH", 2, "pulls"):
+            guard let number = Int(rest[1]), var pull = pullRequests[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            pull.title = input["title"] as? String ?? pull.title
+            pull.body = input["body"] as? String ?? pull.body
+            pullRequests[repository]![number] = pull
+            return json(200, pullJSON(repository, pull))
+        case ("GET", 3, "collaborators") where rest[2] == "permission":
+            return json(200, ["permission": permissions["\(repository)/\(rest[1])"] ?? "none"])
+        default:
+            return json(404, ["message": "Not Found"])
+        }
+    }
+
+    private func allocate(_ repository: String) -> Int {
+        let number = (nextNumber[repository] ?? 0) + 1
+        nextNumber[repository] = number
+        return number
+    }
+
+    private func issueJSON(_ repository: String, _ issue: Issue) -> [String: Any] {
+        ["number": issue.number, "title": issue.title, "body": issue.body, "state": issue.state,
+         "html_url": "https://github.com/\(repository)/issues/\(issue.number)", "labels": issue.labels.map { ["name": $0] }]
+    }
+
+    private func commentJSON(_ repository: String, _ comment: Comment) -> [String: Any] {
+        ["id": comment.id, "body": comment.body, "html_url": "https://github.com/\(repository)/issues/\(comment.issue)#issuecomment-\(comment.id)"]
+    }
+
+    private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {
+        ["number": pull.number, "title": pull.title, "body": pull.body, "state": pull.state, "draft": pull.draft,
+         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base]]
+    }
+
+    private func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> (Int, [String: String], [UInt8]) {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
+        return (status, headers, Array(data))
+    }
+}

@@ -1,0 +1,54 @@
+import FixloopCore
+import Foundation
+import Testing
+
+@testable import FixloopScorer
+
+@Suite struct SessionAssessorTests {
+    static func sessions() throws -> [AnalyticsSession] {
+        var options = PostHogExportGenerator.Options()
+        options.sessions = 40
+        options.seed = 11
+        let (lines, _) = GeneratorTests.generate(options)
+        return Sessionizer().sessions(from: try GeneratorTests.importLines(lines).1)
+    }
+
+    @Test func onlyUnsureSessionsGetAPromptInTheCostControlMode() throws {
+        let template = try PromptTemplate(contentsOf: PromptTemplateTests.templateURL)
+        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .modelWhenUnsure, template: template)
+        let assessments = try Self.sessions().map(assessor.assess)
+        let prompted = assessments.filter { $0.prompt != nil }
+        #expect(!prompted.isEmpty)
+        #expect(prompted.count < assessments.count)
+        for assessment in assessments {
+            #expect((assessment.prompt != nil) == assessment.score.rubric.isUnsure)
+            #expect((assessment.score.promptHash != nil) == assessment.score.rubric.isUnsure)
+            #expect(assessment.score.timelineHash == assessment.timeline.contentHash)
+        }
+        #expect(prompted.allSatisfy { $0.prompt!.contains($0.timeline.render().prefix(60)) })
+    }
+
+    @Test func theRubricModeNeedsNoTemplateAndAModelModeDoes() throws {
+        let rubricOnly = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, template: nil)
+        #expect(try Self.sessions().map(rubricOnly.assess).allSatisfy { $0.prompt == nil })
+        #expect(throws: ScorerError.self) {
+            try SessionAssessor(context: TimelineTests.context, mode: .model, template: nil)
+        }
+    }
+
+    @Test func theSummaryCountsEverySessionAndListsTheWorstFirst() throws {
+        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, template: nil)
+        let scores = try Self.sessions().map { try assessor.assess($0).score }
+        let summary = ScoreSummary(scores: scores, worst: 3)
+        #expect(summary.overall.count == scores.count)
+        #expect(summary.days.reduce(0) { $0 + $1.count } == scores.count)
+        #expect(summary.weeks.reduce(0) { $0 + $1.count } == scores.count)
+        #expect(summary.worst.count == 3)
+        #expect(summary.worst.map(\.score) == scores.map(\.score).sorted().prefix(3).map { $0 })
+        #expect(summary.worst.allSatisfy { !$0.blurb.isEmpty })
+        #expect(summary.unsure == scores.filter(\.rubric.isUnsure).count)
+        let promoters = scores.filter { $0.score >= 9 }.count
+        let detractors = scores.filter { $0.score <= 6 }.count
+        #expect(summary.overall.nps == 100 * Double(promoters - detractors) / Double(scores.count))
+    }
+}

@@ -1,0 +1,1 @@
+"""A tiny shop backend: carts, prices and discounts. Fixloop's bundled example product."""
