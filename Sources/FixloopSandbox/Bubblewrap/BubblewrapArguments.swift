@@ -1,6 +1,10 @@
 import FixloopCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns a policy and a request into the bubblewrap command line (pure; the caller opens the descriptors).
 ///
 /// The shape follows the measured profile in the reference: every namespace unshared (the network only for
@@ -21,7 +25,7 @@ struct BubblewrapArguments {
     /// The host environment, read by the CLI; only the policy's allow-listed names are copied.
     var hostEnvironment: [String: String]
     /// Whether a host path exists; missing ones are left out rather than tried by bubblewrap on every run.
-    var hostPathExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    var hostPathExists: (String) -> Bool = { access($0, F_OK) == 0 }
 
     /// The arguments after `bwrap`.
     /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
@@ -73,9 +77,12 @@ struct BubblewrapArguments {
     /// The merged-usr symlinks of the host among the system folders and the given paths.
     static func hostSymlinks(among paths: [String]) -> [String: String] {
         var result: [String: String] = [:]
+        // readlink(2) directly: this runs for every command, and Foundation builds an NSError per non-link.
+        var buffer = [CChar](repeating: 0, count: 4096)
         for path in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] + paths {
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
-                result[path] = target
+            let count = readlink(path, &buffer, buffer.count - 1)
+            if count > 0 {
+                result[path] = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
         }
         return result
