@@ -127,7 +127,7 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(
-            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopStore", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

@@ -51,6 +51,22 @@ public final class FixloopDatabase: Sendable {
             try db.create(index: "model_call_ticket", on: "model_call", columns: ["ticket_id"])
             try db.create(index: "model_call_day", on: "model_call", columns: ["day"])
         }
+        migrator.registerMigration("runs.v1") { db in
+            try db.create(table: "fix_run") { table in
+                table.primaryKey("id", .text)
+                table.column("ticket", .text).notNull()
+                table.column("repository", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("host", .text).notNull()
+                table.column("pid", .integer).notNull()
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("branch", .text)
+                table.column("pr_url", .text)
+                table.column("reason", .text)
+            }
+            try db.create(index: "fix_run_ticket", on: "fix_run", columns: ["ticket", "started_at"])
+        }
         return migrator
     }
 
