@@ -146,6 +146,7 @@ import Testing
     @Test func killMinusOneReachesOnlyTheSandbox() async throws {
         try await inWorkspace("kill") { workspace in
             // A host process of the sandbox's own uid: without a PID namespace `kill -1` would reach it.
+            // It must outlive the run however slow a loaded machine is; the test stops it itself.
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             var policy = try SandboxSupport.testPolicy()
@@ -155,8 +156,8 @@ import Testing
             policy.groupID = 1_700_000
             policy.userCount = 1
             canary.arguments = geteuid() == 0
-                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "30"]
-                : ["/usr/bin/sleep", "30"]
+                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "900"]
+                : ["/usr/bin/sleep", "900"]
             try canary.run()
             defer { canary.terminate() }
             let result = try await SandboxSupport.shell("kill -9 -1; echo survived", in: workspace, policy: policy)
