@@ -109,7 +109,10 @@ import Testing
             let task = Task {
                 try await sandbox.run(.shell("sleep \(marker) & sleep \(marker)", workspace: workspace, policy: policy))
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Wait until the sleeps run (a loaded machine may take seconds to start the sandbox), at most 60 s.
+            for _ in 0..<600 where HostProcesses.matching("sleep \(marker)").isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(!HostProcesses.matching("sleep \(marker)").isEmpty, "control: the sleeps were running")
             task.cancel()
             let result = try await task.value
