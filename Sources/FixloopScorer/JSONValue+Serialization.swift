@@ -66,3 +66,15 @@ extension JSONValue {
         output += "\""
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text (as ``serialized()`` writes it), for adapters that store values as text.
+    /// - Throws: ``ScorerError`` `scorer.unknown_format` when the text is not valid JSON.
+    public init(parsing text: String) throws {
+        do {
+            self = try JSONLine.decode(Array(text.utf8))
+        } catch {
+            throw ScorerError(.unknownFormat, "A stored JSON value could not be parsed; the store may be damaged.")
+        }
+    }
+}

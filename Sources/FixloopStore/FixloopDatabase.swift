@@ -4,7 +4,8 @@ import GRDB
 
 /// The SQLite store: one file in WAL mode, opened with every migration applied.
 ///
-/// Each adapter registers its own migrations in ``migrator``; identifiers are prefixed by area (`ledger.v1`).
+/// Each adapter registers its own migrations in ``migrator``; identifiers are prefixed by area (`ledger.v1`,
+/// `scorer.v1`).
 public final class FixloopDatabase: Sendable {
     /// The GRDB pool (readers in parallel, one writer), for the stores built on it.
     public let pool: DatabasePool
@@ -51,6 +52,7 @@ public final class FixloopDatabase: Sendable {
             try db.create(index: "model_call_ticket", on: "model_call", columns: ["ticket_id"])
             try db.create(index: "model_call_day", on: "model_call", columns: ["day"])
         }
+        ScorerSchema.register(in: &migrator)
         return migrator
     }
 
