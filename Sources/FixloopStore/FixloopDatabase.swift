@@ -19,6 +19,9 @@ public final class FixloopDatabase: Sendable {
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a commit survives a killed process (the WAL is written before the
+            // commit returns); only a power loss may drop the last commits. It spares an fsync per transaction.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {

@@ -1,4 +1,5 @@
 @testable import FixloopCLI
+import FixloopCore
 import FixloopScorer
 import FixloopTesting
 import Foundation
@@ -101,5 +102,18 @@ struct ScoreCommandTests {
                 #expect(list.contains(" 3  ") && list.contains("model") && list.contains("the checkout failed"), "\(list)")
             }
         }
+    }
+
+    @Test(arguments: [
+        (["--model", "none"], GradingMode.model, GradingMode.rubricOnly),
+        (["--model", "none", "--grading", "all"], GradingMode.model, GradingMode.rubricOnly),
+        (["--model", "openai:m"], GradingMode.rubricOnly, GradingMode.modelWhenUnsure),
+        (["--model", "openai:m"], GradingMode.model, GradingMode.model),
+        ([], GradingMode.modelWhenUnsure, GradingMode.modelWhenUnsure),
+        (["--grading", "all"], GradingMode.rubricOnly, GradingMode.model),
+    ])
+    func theGradingModeFollowsTheFlagsThenTheConfiguration(arguments: [String], configured: GradingMode, expected: GradingMode) throws {
+        let command = try ScoreCommand.parse(arguments)
+        #expect(command.gradingMode(configured: configured) == expected)
     }
 }

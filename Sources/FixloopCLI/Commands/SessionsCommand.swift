@@ -37,11 +37,11 @@ struct SessionsListCommand: AsyncParsableCommand {
         for score in scores {
             let blurb = (score.modelGrade?.wentWrong ?? score.rubric.reasons).first ?? ""
             let grader = score.modelGrade == nil ? "rubric" : "model"
-            context.print("\(String(format: "%2d", score.score))  \(Self.day(score.start))  \(grader)  \(score.sessionID)  \(blurb)")
+            context.print("\(String(format: "%2d", score.score))  \(Self.timestamp(score.start))  \(grader)  \(score.sessionID)  \(blurb)")
         }
     }
 
-    static func day(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
