@@ -28,7 +28,7 @@ public struct SQLiteScoreStore: SessionScoreStore {
         encoder.outputFormatting = [.sortedKeys]
         let rubric = String(decoding: try encoder.encode(score.rubric), as: UTF8.self)
         let grade = try score.modelGrade.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        let blurb = String(decoding: try encoder.encode(score.modelGrade?.wentWrong ?? score.rubric.reasons), as: UTF8.self)
+        let blurb = String(decoding: try encoder.encode(score.blurb), as: UTF8.self)
         try await wrap("save") {
             try await database.pool.write { db in
                 try db.execute(

@@ -35,7 +35,7 @@ struct SessionsListCommand: AsyncParsableCommand {
         }
         if scores.isEmpty { context.print("no scored sessions; run fixloop score --import FILE first") }
         for score in scores {
-            let blurb = (score.modelGrade?.wentWrong ?? score.rubric.reasons).first ?? ""
+            let blurb = score.blurb.first ?? ""
             let grader = score.modelGrade == nil ? "rubric" : "model"
             context.print("\(String(format: "%2d", score.score))  \(Self.timestamp(score.start))  \(grader)  \(score.sessionID)  \(blurb)")
         }
@@ -76,7 +76,7 @@ struct SessionsShowCommand: AsyncParsableCommand {
                     + (failure.evidence.error.map { " (\($0))" } ?? ""))
             }
         } else {
-            for reason in score.rubric.reasons { context.print("  · \(reason)") }
+            for reason in score.blurb { context.print("  · \(reason)") }
         }
     }
 }
