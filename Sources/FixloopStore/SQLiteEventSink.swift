@@ -27,7 +27,7 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                 for event in events {
                     try statement.execute(arguments: [
                         event.id, event.name, event.distinctID, event.sessionID, event.timestamp.timeIntervalSince1970,
-                        JSONValue.object(event.properties).serialized(), event.elementsChain, event.source.rawValue,
+                        String(decoding: JSONValue.object(event.properties).compactBytes(), as: UTF8.self), event.elementsChain, event.source.rawValue,
                     ])
                     stored += db.changesCount
                 }
