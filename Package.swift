@@ -67,7 +67,7 @@ let package = Package(
         // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
         .target(
             name: "FixloopStore",
-            dependencies: ["FixloopCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["FixloopCore", "FixloopScorer", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
         .target(
@@ -85,7 +85,7 @@ let package = Package(
             name: "FixloopCLI",
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
-                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts",
+                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -114,6 +114,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
+        .testTarget(name: "FixloopStoreTests", dependencies: ["FixloopStore", "FixloopScorer", "FixloopTesting"]),
         .testTarget(
             name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
             resources: [.copy("Fixtures"), .copy("Golden")]
@@ -127,7 +128,7 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(
-            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopTesting"],
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

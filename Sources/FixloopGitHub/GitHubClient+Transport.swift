@@ -4,25 +4,9 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A JSON request body, typed.
-public indirect enum GitHubJSON: Sendable, Encodable {
-    case string(String), int(Int), bool(Bool), array([GitHubJSON]), object([String: GitHubJSON])
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
 extension GitHubClient {
     func send<T: Decodable>(
-        _ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: GitHubJSON]? = nil
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: JSONValue]? = nil
     ) async throws -> T {
         let data = try await raw(method, path, query: query, body: body)
         let decoder = JSONDecoder()
@@ -35,7 +19,7 @@ extension GitHubClient {
     }
 
     /// Sends one request, waiting out rate limits and retrying server errors; returns the body of a 2xx answer.
-    func raw(_ method: String, _ path: String, query: [URLQueryItem], body: [String: GitHubJSON]?) async throws -> Data {
+    func raw(_ method: String, _ path: String, query: [URLQueryItem], body: [String: JSONValue]?) async throws -> Data {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!)

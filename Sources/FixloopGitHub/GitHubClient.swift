@@ -42,7 +42,7 @@ public struct GitHubClient: Sendable {
     }
 
     public func createIssue(_ owner: String, _ name: String, title: String, body: String, labels: [String]) async throws -> GitHubIssue {
-        try await send("POST", "/repos/\(owner)/\(name)/issues", body: ["title": .string(title), "body": .string(body), "labels": .array(labels.map { .string($0) })])
+        try await send("POST", "/repos/\(owner)/\(name)/issues", body: ["title": .string(title), "body": .string(body), "labels": .array(labels.map { JSONValue.string($0) })])
     }
 
     public func comments(_ owner: String, _ name: String, issue: Int) async throws -> [GitHubComment] {

@@ -4,23 +4,6 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A GraphQL variable value, typed.
-public indirect enum GraphQLValue: Sendable, Encodable, Equatable {
-    case string(String), int(Int), bool(Bool), array([GraphQLValue]), object([String: GraphQLValue]), null
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        case .null: try container.encodeNil()
-        }
-    }
-}
-
 /// A failed Linear call.
 public struct LinearError: FixloopError, Equatable {
     public enum Kind: String, Sendable { case unauthorized, notFound = "not_found", rejected, rateLimited = "rate_limited", server, transport, decoding }
@@ -48,10 +31,10 @@ extension LinearClient {
     private struct Body: Encodable {
         var operationName: String
         var query: String
-        var variables: [String: GraphQLValue]
+        var variables: [String: JSONValue]
     }
 
-    func perform<T: Decodable>(_ operation: String, _ query: String, variables: [String: GraphQLValue]) async throws -> T {
+    func perform<T: Decodable>(_ operation: String, _ query: String, variables: [String: JSONValue]) async throws -> T {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
         request.timeoutInterval = 60

@@ -50,9 +50,9 @@ public struct LinearClient: Sendable {
     ) async throws -> LinearIssue {
         struct Data: Decodable { var issueCreate: Payload }
         struct Payload: Decodable { var success: Bool; var issue: LinearIssue? }
-        var input: [String: GraphQLValue] = [
+        var input: [String: JSONValue] = [
             "teamId": .string(teamID), "title": .string(title), "description": .string(description),
-            "priority": .int(priority), "labelIds": .array(labelIDs.map { .string($0) }),
+            "priority": .integer(priority), "labelIds": .array(labelIDs.map { .string($0) }),
         ]
         if let id { input["id"] = .string(id) }
         let data: Data = try await perform("CreateIssue", """

@@ -15,6 +15,8 @@ public struct ScorerError: FixloopError {
         case corruptArchive = "scorer.corrupt_archive"
         /// A prompt template could not be parsed or needs a key its context does not have.
         case invalidTemplate = "scorer.invalid_template"
+        /// The grading model declined the call before making it (a budget would be crossed).
+        case modelRefused = "scorer.model_refused"
     }
 
     /// The kind, which gives the stable code.

@@ -4,7 +4,8 @@ import GRDB
 
 /// The SQLite store: one file in WAL mode, opened with every migration applied.
 ///
-/// Each adapter registers its own migrations in ``migrator``; identifiers are prefixed by area (`ledger.v1`).
+/// Each adapter registers its own migrations in ``migrator``; identifiers are prefixed by area (`ledger.v1`,
+/// `scorer.v1`).
 public final class FixloopDatabase: Sendable {
     /// The GRDB pool (readers in parallel, one writer), for the stores built on it.
     public let pool: DatabasePool
@@ -18,6 +19,9 @@ public final class FixloopDatabase: Sendable {
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a commit survives a killed process (the WAL is written before the
+            // commit returns); only a power loss may drop the last commits. It spares an fsync per transaction.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             pool = try DatabasePool(path: url.path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
@@ -51,6 +55,23 @@ public final class FixloopDatabase: Sendable {
             try db.create(index: "model_call_ticket", on: "model_call", columns: ["ticket_id"])
             try db.create(index: "model_call_day", on: "model_call", columns: ["day"])
         }
+        migrator.registerMigration("runs.v1") { db in
+            try db.create(table: "fix_run") { table in
+                table.primaryKey("id", .text)
+                table.column("ticket", .text).notNull()
+                table.column("repository", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("host", .text).notNull()
+                table.column("pid", .integer).notNull()
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("branch", .text)
+                table.column("pr_url", .text)
+                table.column("reason", .text)
+            }
+            try db.create(index: "fix_run_ticket", on: "fix_run", columns: ["ticket", "started_at"])
+        }
+        ScorerSchema.register(in: &migrator)
         return migrator
     }
 

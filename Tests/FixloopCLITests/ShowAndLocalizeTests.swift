@@ -1,4 +1,5 @@
 @testable import FixloopCLI
+import FixloopStore
 import FixloopTesting
 import Foundation
 import Synchronization
@@ -16,13 +17,15 @@ struct ShowAndLocalizeTests {
         try await withTemporaryDirectory { home in
             let directory = home.appendingPathComponent("runs/run-20261124-000000-abcd")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = SQLiteRunStore(database: try FixloopDatabase(url: home.appendingPathComponent("fixloop.sqlite")))
             // A pid far above pid_max is never alive.
-            try RunState(directory: directory).write(.init(runID: "run-20261124-000000-abcd", ticket: "t.md", repository: "/r", status: "running", pid: 99_999_999))
+            #expect(try store.start(RunRecord(id: "run-20261124-000000-abcd", ticket: "t.md", repository: "/r",
+                                              host: ProcessInfo.processInfo.hostName, pid: 99_999_999)) == nil)
             try #"{"time":"2026-11-24T10:00:00Z","step":"baseline","kind":"tests","detail":"2 passed, 1 failed"}"#
                 .write(to: directory.appendingPathComponent("trajectory.jsonl"), atomically: true, encoding: .utf8)
             let (status, text) = await run(["show", "latest"], home: home)
             #expect(status == 0)
-            #expect(text.contains("run-20261124-000000-abcd: interrupted"))
+            #expect(text.contains("run-20261124-000000-abcd: interrupted — its process ended without finishing"))
             #expect(text.contains("baseline · tests") && text.contains("2 passed, 1 failed"))
             let (missing, message) = await run(["show", "run-nope"], home: home)
             #expect(missing == 2 && message.contains("show.no_such_run"))
@@ -43,6 +46,26 @@ struct ShowAndLocalizeTests {
             let first = (object?["candidates"] as? [[String: Any]])?.first
             #expect(first?["path"] as? String == "shop/cart.py")
             #expect(first?["lines"] as? [Int] == [2])
+        }
+    }
+}
+
+struct RunStoreTests {
+    @Test func aTicketHeldByALiveRunIsRefusedAndADeadRunIsInterrupted() async throws {
+        try await withTemporaryDirectory { root in
+            var store = SQLiteRunStore(database: try FixloopDatabase(url: root.appendingPathComponent("fixloop.sqlite")))
+            let host = ProcessInfo.processInfo.hostName
+            #expect(try store.start(RunRecord(id: "run-1", ticket: "gh:o/r#1", repository: "/r", host: host, pid: getpid())) == nil)
+            let refused = try store.start(RunRecord(id: "run-2", ticket: "gh:o/r#1", repository: "/r", host: host, pid: getpid()))
+            #expect(refused?.id == "run-1")
+            #expect(try store.start(RunRecord(id: "run-3", ticket: "gh:o/r#2", repository: "/r", host: host, pid: getpid())) == nil)
+            store.isAlive = { _ in false }
+            #expect(try store.start(RunRecord(id: "run-4", ticket: "gh:o/r#1", repository: "/r", host: host, pid: 1)) == nil)
+            #expect(try store.run("run-1")?.status == "interrupted")
+            try store.finish("run-4", status: "fixed", branch: "fixloop/x", prURL: "https://example/pull/1", reason: "verified")
+            let runs = try store.runs(ticket: "gh:o/r#1")
+            #expect(runs.map(\.id) == ["run-4", "run-1"])
+            #expect(runs.first?.prURL == "https://example/pull/1" && runs.first?.finishedAt != nil)
         }
     }
 }

@@ -110,7 +110,10 @@ import Testing
             let task = Task {
                 try await sandbox.run(.shell("sleep \(marker) & sleep \(marker)", workspace: workspace, policy: policy))
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Wait until the sleeps run (a loaded machine may take seconds to start the sandbox), at most 60 s.
+            for _ in 0..<600 where HostProcesses.matching("sleep \(marker)").isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(!HostProcesses.matching("sleep \(marker)").isEmpty, "control: the sleeps were running")
             task.cancel()
             let result = try await task.value
@@ -147,6 +150,7 @@ import Testing
     @Test func killMinusOneReachesOnlyTheSandbox() async throws {
         try await inWorkspace("kill") { workspace in
             // A host process of the sandbox's own uid: without a PID namespace `kill -1` would reach it.
+            // It must outlive the run however slow a loaded machine is; the test stops it itself.
             let canary = Process()
             canary.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             var policy = try SandboxSupport.testPolicy()
@@ -155,8 +159,8 @@ import Testing
             policy.groupID = 1_700_000
             policy.userCount = 1
             canary.arguments = geteuid() == 0
-                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "600"]
-                : ["/usr/bin/sleep", "600"]
+                ? ["--reuid=\(policy.userID)", "--regid=\(policy.groupID)", "--clear-groups", "/usr/bin/sleep", "900"]
+                : ["/usr/bin/sleep", "900"]
             try canary.run()
             defer { kill(canary.processIdentifier, SIGKILL) }  // the spawning thread may block SIGTERM
             let result = try await SandboxSupport.shell("kill -9 -1; echo survived", in: workspace, policy: policy)

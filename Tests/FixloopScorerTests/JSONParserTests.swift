@@ -42,4 +42,12 @@ import Testing
             #expect(ours.serialized() == line)
         }
     }
+
+    @Test func compactBytesParseBackToTheSameValue() throws {
+        let value = JSONValue.object([
+            "path": "/checkout", "quote\"d": "line\nbreak\tand \\ slash", "n": .number(3), "x": .number(-0.25),
+            "big": .number(1e20), "flags": .array([true, false, .null]), "nested": .object(["é": "ünïcode ✓"]),
+        ])
+        #expect(try JSONValue(parsing: String(decoding: value.compactBytes(), as: UTF8.self)) == value)
+    }
 }

@@ -51,4 +51,14 @@ import Testing
         let detractors = scores.filter { $0.score <= 6 }.count
         #expect(summary.overall.nps == 100 * Double(promoters - detractors) / Double(scores.count))
     }
+
+    @Test func theRubricBlurbPutsTheLargestPenaltiesFirst() {
+        let rubric = RubricScore(
+            score: 2, confidence: 0.85, isUnsure: false,
+            reasons: ["+1 milestones product_added", "-1.5 1 unhandled error(s)", "-2.5 left 33s after an error", "-1 1 rage click(s)"])
+        let score = SessionScore(sessionID: "s", start: Date(timeIntervalSince1970: 0), rubric: rubric, timelineHash: "h")
+        #expect(score.blurb == [
+            "-2.5 left 33s after an error", "-1.5 1 unhandled error(s)", "-1 1 rage click(s)", "+1 milestones product_added",
+        ])
+    }
 }

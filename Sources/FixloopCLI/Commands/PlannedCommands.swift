@@ -2,13 +2,6 @@ import ArgumentParser
 
 // Commands the design names whose issues come later. Each says so and exits 2 until it is built.
 
-struct ScoreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("score", issue: 6) }
-}
-
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Group the period's failures into patterns; file tickets and flags.")

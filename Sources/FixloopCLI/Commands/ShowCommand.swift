@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixloopCore
 import FixloopEngineer
+import FixloopStore
 import Foundation
 
 /// `fixloop show RUN`: a run's trajectory for a reviewer, with its state (a run whose process died shows as
@@ -17,18 +18,20 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         let runs = context.state.runs
-        let id = run == "latest" ? try latest(in: runs) : run
-        guard !id.contains("/"), !id.contains(".."), FileManager.default.fileExists(atPath: runs.appendingPathComponent(id).path) else {
-            throw CommandError(code: "show.no_such_run", message: "There is no run '\(run)' in \(runs.path); list them with ls or use 'latest'.")
+        try context.state.prepare()
+        let store = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
+        guard let record = try store.run(run), !record.id.contains("/"), !record.id.contains("..") else {
+            throw CommandError(code: "show.no_such_run", message: "There is no run '\(run)' in \(context.state.root.path); use a run id from fixloop fix, or 'latest'.")
         }
+        let id = record.id
         let directory = runs.appendingPathComponent(id)
         let events = (try? Trajectory.read(directory.appendingPathComponent("trajectory.jsonl"))) ?? []
         if json {
             context.print(String(decoding: try JSONEncoder.pretty.encode(events), as: UTF8.self))
             return
         }
-        let status = RunState(directory: directory).status() ?? "unknown"
-        context.print("run \(id): \(status)")
+        context.print("run \(id): \(record.status)\(record.reason.map { " — \($0)" } ?? "")")
+        context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
         let formatter = ISO8601DateFormatter()
         for event in events {
             let lines = event.detail.components(separatedBy: "\n")
@@ -37,13 +40,5 @@ struct ShowCommand: AsyncParsableCommand {
             for line in shown { context.print("    " + line) }
             if shown.count < lines.count { context.print("    … \(lines.count - shown.count) more lines (--full)") }
         }
-    }
-
-    private func latest(in runs: URL) throws -> String {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []
-        guard let newest = names.filter({ $0.hasPrefix("run-") }).sorted().last else {
-            throw CommandError(code: "show.no_runs", message: "There are no runs in \(runs.path) yet; start one with fixloop fix.")
-        }
-        return newest
     }
 }

@@ -7,6 +7,7 @@ import FixloopLinear
 import FixloopModels
 import FixloopPrompts
 import FixloopSandbox
+import FixloopStore
 import FixloopVerify
 import Foundation
 
@@ -29,9 +30,26 @@ struct FixRunner {
         let secrets = ["GITHUB_TOKEN", "GH_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LINEAR_API_KEY"]
             .compactMap { context.environment[$0] }.filter { !$0.isEmpty }.map(Secret.init)
         let trajectory = Trajectory(file: runDirectory.appendingPathComponent("trajectory.jsonl"), secrets: secrets)
-        let state = RunState(directory: runDirectory)
-        try state.write(.init(runID: runID, ticket: reference.description, repository: remote.url, status: "running", pid: getpid()))
+        let runs = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
+        if let holder = try runs.start(RunRecord(id: runID, ticket: reference.description, repository: remote.url,
+                                                 host: ProcessInfo.processInfo.hostName, pid: getpid())) {
+            throw CommandError(code: "fix.ticket_busy", message: "The ticket \(reference) is being fixed by run \(holder.id) (process \(holder.pid)); wait for it to finish or stop that process.")
+        }
         await trajectory.record("run", "start", "ticket \(reference) on \(remote)")
+        do {
+            let report = try await fix(ticket: ticket, reference: reference, remote: remote, runID: runID, runDirectory: runDirectory, trajectory: trajectory)
+            try runs.finish(runID, status: report.engineer.outcome.rawValue, branch: report.branch, prURL: report.prURL, reason: report.engineer.reason)
+            return report
+        } catch {
+            try? runs.finish(runID, status: "error", branch: nil, prURL: nil, reason: "\(error)")
+            await trajectory.record("run", "error", "\(error)")
+            throw error
+        }
+    }
+
+    private func fix(
+        ticket: Ticket, reference: TicketReference, remote: RepositoryReference, runID: String, runDirectory: URL, trajectory: Trajectory
+    ) async throws -> FixReport {
 
         var configuration = context.configuration
         if let maxCost = command.maxCost { configuration.budgets.perRunUSD = maxCost }
@@ -86,8 +104,6 @@ struct FixRunner {
         }
         report.costUSD = (try? await wiring.ledger.totals(for: .run(runID)).costUSD) ?? report.costUSD
         try Data((try JSONEncoder.pretty.encode(report))).write(to: runDirectory.appendingPathComponent("report.json"))
-        try state.write(.init(runID: runID, ticket: reference.description, repository: remote.url,
-                              status: report.engineer.outcome.rawValue, pid: getpid()))
         await trajectory.record("run", "end", "\(report.engineer.outcome.rawValue): \(report.engineer.reason)")
         return report
     }

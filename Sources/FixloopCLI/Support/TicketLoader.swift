@@ -49,32 +49,3 @@ enum GitCredentialChoice {
         return GitCredentials(useSSHAgent: remote.transport == .ssh, maxAttempts: context.configuration.git.credentialAttempts)
     }
 }
-
-/// `runs/<id>/state.json`: lets `fixloop show` tell a finished run from one whose process died.
-struct RunState {
-    let directory: URL
-
-    struct Record: Codable {
-        var runID: String
-        var ticket: String
-        var repository: String
-        var status: String
-        var pid: Int32
-    }
-
-    func write(_ record: Record) throws {
-        try JSONEncoder.pretty.encode(record).write(to: directory.appendingPathComponent("state.json"), options: .atomic)
-    }
-
-    func read() -> Record? {
-        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("state.json").path) else { return nil }
-        return try? JSONDecoder().decode(Record.self, from: data)
-    }
-
-    /// `running` only while the recorded process lives; otherwise `interrupted`.
-    func status() -> String? {
-        guard let record = read() else { return nil }
-        if record.status == "running" && kill(record.pid, 0) != 0 { return "interrupted" }
-        return record.status
-    }
-}

@@ -6,7 +6,7 @@ public struct ScoreSummary: Sendable, Hashable, Codable {
         public var sessionID: String
         /// Its score.
         public var score: Int
-        /// The model's `went_wrong`, or the rubric's reasons when no model graded it.
+        /// ``SessionScore/blurb``: the model's `went_wrong`, or the rubric's penalties first.
         public var blurb: [String]
     }
 
@@ -29,7 +29,7 @@ public struct ScoreSummary: Sendable, Hashable, Codable {
         days = ImpliedNPS.aggregate(samples, by: .day)
         weeks = ImpliedNPS.aggregate(samples, by: .week)
         self.worst = scores.sorted { ($0.score, $0.sessionID) < ($1.score, $1.sessionID) }.prefix(max(0, worst)).map {
-            Worst(sessionID: $0.sessionID, score: $0.score, blurb: $0.modelGrade?.wentWrong ?? $0.rubric.reasons)
+            Worst(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb)
         }
         unsure = scores.filter { $0.modelGrade == nil && $0.rubric.isUnsure }.count
     }

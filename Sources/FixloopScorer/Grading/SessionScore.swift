@@ -38,6 +38,15 @@ public struct SessionScore: Sendable, Hashable, Codable {
     /// The score that counts: the model's when there is one, else the rubric's.
     public var score: Int { modelGrade?.score ?? rubric.score }
 
+    /// What went wrong, in a few lines: the model's `went_wrong`, else the rubric's reasons with the ones that
+    /// took points away first, largest first (what hurt matters more than what helped).
+    public var blurb: [String] {
+        if let grade = modelGrade { return grade.wentWrong }
+        let penalties = rubric.reasons.filter { $0.hasPrefix("-") }
+            .sorted { (Double($0.split(separator: " ")[0]) ?? 0) < (Double($1.split(separator: " ")[0]) ?? 0) }
+        return penalties + rubric.reasons.filter { !$0.hasPrefix("-") }
+    }
+
     /// The sample for ``ImpliedNPS``.
     public var npsSample: ImpliedNPS.Sample { ImpliedNPS.Sample(date: start, score: score) }
 }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import FixloopCore
+import FixloopModels
+import FixloopPromptFiles
+import FixloopScorer
+import FixloopStore
+import Foundation
+
+/// `fixloop score`: import analytics exports, grade every session, print the implied NPS and the worst sessions.
+struct ScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Import analytics sessions and grade each with an implied NPS and a blurb.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("import"), parsing: .upToNextOption,
+            help: ArgumentHelp("Export files to import first (PostHog, Amplitude, Segment; gzip and zip read directly).", valueName: "file"))
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("The export format: posthog, amplitude, segment or auto.", valueName: "format"))
+    var format: ExportFormat = .auto
+
+    @Option(help: ArgumentHelp("The product context Markdown file (default: [scorer] product_context).", valueName: "file"))
+    var product: String?
+
+    @Option(help: ArgumentHelp("Grade sessions since: 30m, 24h, 7d, 2w, or a date (2025-06-01). Default: all.", valueName: "period"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("The grading model (openai:MODEL, anthropic:MODEL, replay:FILE), or none for the rubric alone.", valueName: "spec"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Which sessions the model grades: rubric, unsure or all (default: [scorer] grading; unsure when --model names one).", valueName: "mode"))
+    var grading: GradingMode?
+
+    @Option(help: "How many of the worst sessions to list.") var worst = 5
+
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let context = try global.context()
+        let settings = context.configuration.scorer
+        let start = try since.map { try SpendCommand.startDate($0, now: Date()) }
+        let productContext = try (product ?? settings.productContext).map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
+        let mode = gradingMode(configured: settings.grading)
+        let template = mode == .rubricOnly ? nil : try Self.gradeTemplate()
+        try context.state.prepare()
+        let database = try FixloopDatabase(url: context.state.database)
+        let pipeline = ScorePipeline(
+            database: database,
+            assessor: try SessionAssessor(context: productContext, mode: mode, template: template),
+            model: mode == .rubricOnly ? nil : try gradingModel(context: context),
+            importer: AnalyticsImporter(
+                format: format, maximumReportedProblems: settings.reportedProblems,
+                idleGap: TimeInterval(settings.idleGapMinutes * 60)))
+        let report = files.isEmpty ? nil : try pipeline.importFiles(files.map { URL(fileURLWithPath: $0) })
+        let (scores, tally) = try await pipeline.grade(since: start)
+        let result = ScoreResult(import: report, grading: tally, summary: ScoreSummary(scores: scores, worst: worst))
+        context.print(json ? try result.jsonText() : result.text())
+    }
+
+    /// `--model none` is the rubric alone; a named model with the rubric configured grades the unsure sessions.
+    func gradingMode(configured: GradingMode) -> GradingMode {
+        if let grading { return model?.lowercased() == "none" ? .rubricOnly : grading }
+        if model?.lowercased() == "none" { return .rubricOnly }
+        if model != nil, configured == .rubricOnly { return .modelWhenUnsure }
+        return configured
+    }
+
+    private func gradingModel(context: CommandContext) throws -> any SessionGradingModel {
+        let spec = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel)
+        let wiring = try ModelWiring(context: context)
+        let runID = "score-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: nil)
+        return ModelClientGradingModel(
+            client: client, price: wiring.keeper.price(for: spec), maxOutputTokens: context.configuration.models.maxOutputTokens)
+    }
+
+    /// The bundled `prompts/scorer/grade.mustache`.
+    static func gradeTemplate() throws -> PromptTemplate {
+        guard let folder = PromptFiles.directory else {
+            throw ScorerError(.invalidTemplate, "The bundled prompts folder was not found; reinstall Fixloop or grade with --model none.")
+        }
+        return try PromptTemplate(contentsOf: folder.appendingPathComponent("scorer/grade.mustache"))
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
+extension GradingMode: ExpressibleByArgument {}

@@ -1,0 +1,102 @@
+import FixloopScorer
+import FixloopStore
+import Foundation
+import Subprocess
+
+/// `fixloop bench ingest`'s measurement: a generated PostHog export imported into a fresh store and sessionized
+/// by Fixloop, then by the plain Python loader in `Benchmarks/ingest_baseline.py`, in the same run.
+struct IngestBenchmark {
+    /// One loader's figures.
+    struct Figures: Sendable, Codable {
+        var read: Int
+        var stored: Int
+        var sessions: Int
+        var seconds: Double
+        var peakMiB: Double
+        var eventsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
+
+        enum CodingKeys: String, CodingKey { case read, stored, sessions, seconds, peakMiB = "peak_mib" }
+    }
+
+    /// Both loaders, and how much faster Fixloop was.
+    struct Result: Sendable, Codable {
+        var events: Int
+        var exportMiB: Double
+        var fixloop: Figures
+        var python: Figures
+        var ratio: Double { python.seconds > 0 && fixloop.seconds > 0 ? python.seconds / fixloop.seconds : 0 }
+
+        enum CodingKeys: String, CodingKey { case events, exportMiB = "export_mib", fixloop, python }
+    }
+
+    let events: Int
+    let baselineScript: URL
+    let folder: URL
+
+    /// Generates the export, then measures Fixloop and the baseline on it.
+    func measure() async throws -> Result {
+        let export = folder.appendingPathComponent("export.jsonl")
+        // Both loaders start from an empty database, also in a kept folder used before.
+        for name in ["fixloop", "python"] {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(name).sqlite\(suffix)"))
+            }
+        }
+        var options = PostHogExportGenerator.Options()
+        options.sessions = try Self.sessionsFor(events: events)
+        options.users = max(40, options.sessions / 4)
+        options.maximumEvents = events
+        options.sessionlessRate = 0.05
+        _ = try PostHogExportGenerator(options: options).write(to: export)
+        let size = (try FileManager.default.attributesOfItem(atPath: export.path)[.size] as? NSNumber)?.doubleValue ?? 0
+        let fixloop = try measureFixloop(export)
+        let python = try await measureBaseline(export)
+        return Result(events: events, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
+    }
+
+    /// Imports and sessionizes in this process; the peak is reset first, so generation does not count.
+    private func measureFixloop(_ export: URL) throws -> Figures {
+        ProcessMemory.resetPeak()
+        let start = ContinuousClock.now
+        let database = try FixloopDatabase(url: folder.appendingPathComponent("fixloop.sqlite"))
+        var sink = SQLiteEventSink(database: database)
+        let report = try AnalyticsImporter(format: .posthog).importFiles([export], into: &sink)
+        var sessions = 0
+        try SQLiteSessionReader(database: database).forEachSession { _ in sessions += 1 }
+        let elapsed = ContinuousClock.now - start
+        return Figures(
+            read: report.read, stored: report.stored, sessions: sessions, seconds: Self.seconds(elapsed),
+            peakMiB: ProcessMemory.peakMiB() ?? 0)
+    }
+
+    private func measureBaseline(_ export: URL) async throws -> Figures {
+        let result = try await Subprocess.run(
+            .name("python3"),
+            arguments: [baselineScript.path, export.path, folder.appendingPathComponent("python.sqlite").path],
+            output: .string(limit: 1 << 16), error: .string(limit: 8192))
+        guard case .exited(0) = result.terminationStatus,
+            let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+            let read = object["read"] as? Int, let stored = object["stored"] as? Int,
+            let sessions = object["sessions"] as? Int, let seconds = object["seconds"] as? Double,
+            let peak = object["peak_kib"] as? Int
+        else {
+            throw CommandError(
+                code: "bench.baseline_failed",
+                message: "The Python baseline \(baselineScript.path) failed (\(result.terminationStatus)): \(result.standardError)")
+        }
+        return Figures(read: read, stored: stored, sessions: sessions, seconds: seconds, peakMiB: Double(peak) / 1024)
+    }
+
+    /// How many sessions make about `events` events, from the generator's own mean on a sample.
+    static func sessionsFor(events: Int) throws -> Int {
+        var options = PostHogExportGenerator.Options()
+        options.sessions = 200
+        let sample = PostHogExportGenerator(options: options).generate { _ in }
+        let mean = Double(sample.reduce(0) { $0 + $1.eventCount }) / Double(max(1, sample.count))
+        return max(1, Int((Double(events) / max(1, mean) * 1.1).rounded(.up)))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// This process's resident memory, from Linux's `/proc/self`.
+enum ProcessMemory {
+    /// Resets the peak resident size (`VmHWM`) to the current one, so a later peak measures only what follows.
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// The peak resident size (`VmHWM`) in MiB, or nil where `/proc/self/status` is not readable.
+    static func peakMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+            return digits.map { $0 / 1024 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,59 @@
+import GRDB
+
+/// The scorer's tables (migration `scorer.v1`): events, sessions, timelines and scores.
+///
+/// Times are seconds since 1970 (`REAL`). Events are keyed by their source id, so a re-import adds nothing;
+/// sessions and scores are indexed by start time for the planner's weekly read.
+enum ScorerSchema {
+    /// Registers `scorer.v1` after the ledger's migrations.
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("scorer.v1") { db in
+            try db.create(table: "analytics_event") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("distinct_id", .text).notNull()
+                table.column("session_id", .text)
+                table.column("timestamp", .double).notNull()
+                table.column("properties", .text).notNull()
+                table.column("elements_chain", .text)
+                table.column("source", .text).notNull()
+            }
+            try db.create(index: "analytics_event_time", on: "analytics_event", columns: ["timestamp"])
+            // The session reader streams events grouped by session (or by user when there is none).
+            try db.create(index: "analytics_event_session", on: "analytics_event", columns: ["session_id"])
+            try db.create(
+                index: "analytics_event_sessionless", on: "analytics_event", columns: ["distinct_id"],
+                condition: Column("session_id") == nil)
+            try db.create(table: "analytics_session") { table in
+                table.primaryKey("id", .text)
+                table.column("start", .double).notNull()
+                table.column("end", .double).notNull()
+                table.column("event_count", .integer).notNull()
+                table.column("source", .text).notNull()
+                table.column("has_source_id", .boolean).notNull()
+            }
+            try db.create(index: "analytics_session_start", on: "analytics_session", columns: ["start"])
+            try db.create(table: "session_timeline") { table in
+                table.primaryKey("session_id", .text)
+                table.column("content_hash", .text).notNull()
+                table.column("text", .text).notNull()
+            }
+            try db.create(table: "session_score") { table in
+                table.primaryKey("session_id", .text)
+                table.column("start", .double).notNull()
+                table.column("score", .integer).notNull()
+                table.column("rubric_score", .integer).notNull()
+                table.column("rubric", .text).notNull()
+                table.column("model_grade", .text)
+                table.column("model", .text)
+                table.column("prompt_hash", .text)
+                table.column("timeline_hash", .text).notNull()
+                table.column("cost_usd", .double).notNull()
+                table.column("blurb", .text).notNull()
+                table.column("graded_at", .double).notNull()
+            }
+            try db.create(index: "session_score_start", on: "session_score", columns: ["start"])
+            try db.create(index: "session_score_score", on: "session_score", columns: ["score", "session_id"])
+        }
+    }
+}

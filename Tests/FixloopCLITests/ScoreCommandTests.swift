@@ -1,0 +1,119 @@
+@testable import FixloopCLI
+import FixloopCore
+import FixloopScorer
+import FixloopTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// `fixloop score` and `fixloop sessions` from the command line: a generated PostHog export, the real store, and
+/// a scripted model on a loopback OpenAI-compatible server reached through the real client.
+@Suite(.serialized)
+struct ScoreCommandTests {
+    static let validGrade = #"""
+        {"score": 3, "intent": "buy a plant", "right_product": true, "went_right": ["found the product"],
+         "went_wrong": ["the checkout failed"], "failures": [], "confidence": 0.8}
+        """#
+
+    func export(in root: URL, sessions: Int, malformed: Bool = false) throws -> (URL, Int) {
+        var options = PostHogExportGenerator.Options()
+        options.sessions = sessions
+        let url = root.appendingPathComponent("export.jsonl")
+        let manifest = try PostHogExportGenerator(options: options).write(to: url)
+        if malformed {
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("{\"event\": \"$pageview\", oops\n".utf8))
+            try handle.close()
+        }
+        return (url, manifest.reduce(0) { $0 + $1.eventCount })
+    }
+
+    func run(_ arguments: [String], root: URL, model: LoopbackModelServer? = nil) async -> (Int32, String) {
+        let output = Mutex("")
+        var environment = [
+            "FIXLOOP_HOME": root.appendingPathComponent("state").path, "HOME": root.path,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        if let model {
+            environment["OPENAI_BASE_URL"] = model.baseURL.absoluteString
+            environment["OPENAI_API_KEY"] = "sk-test-key"
+        }
+        let status = await Fixloop.run(
+            arguments: arguments, environment: environment, output: { text in output.withLock { $0 += text } },
+            errors: { text in output.withLock { $0 += text } })
+        return (status, output.withLock { $0 })
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func rubricOnlyScoringPrintsCountsNPSAndTheWorstSessionsAndAReimportAddsNothing() async throws {
+        try await withTemporaryDirectory("fixloop-score") { root in
+            let (url, events) = try export(in: root, sessions: 12, malformed: true)
+            let (status, text) = await run(["score", "--import", url.path, "--model", "none"], root: root)
+            #expect(status == 0, "\(text)")
+            #expect(text.contains("import: read \(events + 1) · stored \(events) · already stored 0 · duplicates 0 · malformed 1"))
+            #expect(text.contains("malformed export.jsonl:\(events + 1): not valid JSON"))
+            #expect(text.contains("graded 12 sessions: rubric 12 · model 0"))
+            #expect(text.contains("implied NPS") && text.contains("by week:") && text.contains("2025-W") && text.contains("worst sessions:"))
+            let (again, second) = await run(["score", "--import", url.path, "--model", "none", "--json"], root: root)
+            #expect(again == 0, "\(second)")
+            let report = try json(second)
+            let counts = try #require(report["import"] as? [String: Any])
+            #expect(counts["stored"] as? Int == 0 && counts["already_stored"] as? Int == events)
+            #expect((report["grading"] as? [String: Any])?["sessions"] as? Int == 12)
+
+            let (listed, list) = await run(["sessions", "list", "--worst", "3"], root: root)
+            let rows = list.split(separator: "\n")
+            #expect(listed == 0 && rows.count == 3, "\(list)")
+            let id = try #require(rows.first?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first)
+            let (shown, show) = await run(["sessions", "show", String(id)], root: root)
+            #expect(shown == 0 && show.contains("session \(id)") && show.contains("score "), "\(show)")
+            let (missing, error) = await run(["sessions", "show", "nope"], root: root)
+            #expect(missing != 0 && error.contains("cli.unknown_session"))
+        }
+    }
+
+    @Test func aSchemaViolatingReplyIsSentBackAndTheNextValidOneIsStoredAndReused() async throws {
+        try await withTemporaryDirectory("fixloop-score") { root in
+            let (url, _) = try export(in: root, sessions: 3)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(
+                    .text(#"{"score": 11, "intent": "buy"}"#), .text(Self.validGrade), .text(Self.validGrade),
+                    .text(Self.validGrade))
+                let arguments = ["score", "--import", url.path, "--model", "openai:test-model", "--grading", "all", "--json"]
+                let (status, text) = await run(arguments, root: root, model: model)
+                #expect(status == 0, "\(text)")
+                let grading = try #require(try json(text)["grading"] as? [String: Any])
+                #expect(grading["model"] as? Int == 3 && grading["rejected"] as? Int == 0)
+                let received = await model.received()
+                #expect(received.count == 4)
+                #expect(received[1].body.jsonText.contains("was not accepted"))
+                #expect(!received.contains { $0.body.jsonText.contains("user_") })
+
+                let (again, second) = await run(arguments, root: root, model: model)
+                #expect(again == 0, "\(second)")
+                #expect((try json(second)["grading"] as? [String: Any])?["reused"] as? Int == 3)
+                #expect(await model.received().count == 4)
+
+                let (_, list) = await run(["sessions", "list"], root: root)
+                #expect(list.contains(" 3  ") && list.contains("model") && list.contains("the checkout failed"), "\(list)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (["--model", "none"], GradingMode.model, GradingMode.rubricOnly),
+        (["--model", "none", "--grading", "all"], GradingMode.model, GradingMode.rubricOnly),
+        (["--model", "openai:m"], GradingMode.rubricOnly, GradingMode.modelWhenUnsure),
+        (["--model", "openai:m"], GradingMode.model, GradingMode.model),
+        ([], GradingMode.modelWhenUnsure, GradingMode.modelWhenUnsure),
+        (["--grading", "all"], GradingMode.rubricOnly, GradingMode.model),
+    ])
+    func theGradingModeFollowsTheFlagsThenTheConfiguration(arguments: [String], configured: GradingMode, expected: GradingMode) throws {
+        let command = try ScoreCommand.parse(arguments)
+        #expect(command.gradingMode(configured: configured) == expected)
+    }
+}
