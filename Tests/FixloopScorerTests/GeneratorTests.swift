@@ -42,13 +42,51 @@ import Testing
         #expect(report.duplicates == lines.count - unique)
         #expect(report.duplicates > 0)
         #expect(events.count == unique)
-        #expect(Set(SessionArchetype.allCases) == Set(manifest.map(\.archetype)))
+        #expect(Set(SessionArchetype.weights.map(\.0)) == Set(manifest.map(\.archetype)))
         let withIDs = manifest.filter { !$0.withoutSessionID }
         let sessions = Sessionizer().sessions(from: events)
         for generated in withIDs {
             let session = sessions.first { $0.id == generated.sessionID }
             #expect(session?.events.count == generated.eventCount)
         }
+    }
+
+    @Test func theDemoWeekHasItsFixedMixInOneWeekAndIsReproducible() throws {
+        let options = PostHogExportGenerator.Options.demoWeek
+        let first = Self.generate(options)
+        let second = Self.generate(options)
+        #expect(first.lines == second.lines)
+        var counts: [SessionArchetype: Int] = [:]
+        for session in first.manifest { counts[session.archetype, default: 0] += 1 }
+        #expect(counts == options.counts)
+        let (report, events) = try Self.importLines(first.lines)
+        #expect(report.malformed == 0)
+        let end = options.start.addingTimeInterval(7 * 86_400 + 3_600)
+        #expect(events.allSatisfy { $0.timestamp >= options.start && $0.timestamp < end })
+        // The planted bug's message differs by amount only; the edge case's is constant.
+        let messages = first.lines.filter { $0.contains("\"$exception\"") }.compactMap { line -> String? in
+            guard let range = line.range(of: #""value":"[^"]*""#, options: .regularExpression) else { return nil }
+            return String(line[range])
+        }
+        #expect(messages.filter { $0.contains("is above the cart total") }.count == 41)
+        #expect(Set(messages.filter { $0.contains("is above the cart total") }).count > 5)
+        #expect(messages.filter { $0.contains("cart is empty at checkout") }.count == 2)
+    }
+
+    /// `examples/analytics/demo-week.jsonl.gz` is what the generator writes for ``PostHogExportGenerator/Options/demoWeek``
+    /// (`FIXLOOP_UPDATE_GOLDEN=1` rewrites it).
+    @Test func theBundledDemoWeekIsTheGeneratorsOutput() throws {
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/analytics/demo-week.jsonl.gz")
+        let generator = PostHogExportGenerator(options: .demoWeek)
+        if ProcessInfo.processInfo.environment["FIXLOOP_UPDATE_GOLDEN"] != nil {
+            _ = try generator.writeGzip(to: bundled)
+        }
+        var source = try InflatingByteSource(try FileByteSource(url: bundled), framing: .gzip, name: bundled.lastPathComponent)
+        var bytes: [UInt8] = []
+        while let chunk = try source.nextChunk() { bytes += chunk }
+        let expected = Self.generate(.demoWeek).lines.joined(separator: "\n") + "\n"
+        #expect(bytes == Array(expected.utf8))
     }
 
     @Test func theEventLimitIsExact() {

@@ -26,7 +26,7 @@ import Testing
 
     @Test func sessionsWithKnownOutcomesLandInTheirNPSClass() throws {
         let graded = try Self.gradedArchetypes()
-        #expect(graded.count == SessionArchetype.allCases.count)
+        #expect(graded.count == SessionArchetype.weights.count)
         for score in graded[.purchase] ?? [] {
             #expect(score.score >= 9, "purchase: \(score.reasons)")
             #expect(!score.isUnsure)
@@ -44,6 +44,24 @@ import Testing
             #expect((6...7).contains(score.score), "browse or bounce: \(score.reasons)")
             #expect(score.isUnsure)
         }
+    }
+
+    @Test func theDemoWeeksBackendErrorsAreDropOffs() throws {
+        let (lines, manifest) = GeneratorTests.generate(.demoWeek)
+        let (_, events) = try GeneratorTests.importLines(lines)
+        let sessions = Dictionary(uniqueKeysWithValues: Sessionizer().sessions(from: events).map { ($0.id, $0) })
+        let builder = TimelineBuilder(milestones: Self.context.milestones)
+        var seen = 0
+        for generated in manifest where [.discountError, .emptyCartError].contains(generated.archetype) {
+            let timeline = builder.timeline(for: try #require(sessions[generated.sessionID]))
+            let rendered = timeline.render()
+            #expect(rendered.contains("ERROR CheckoutError"), "\(rendered)")
+            #expect(rendered.contains("charge (shop/checkout.py:"), "\(rendered)")
+            let score = RubricScorer().score(timeline, context: Self.context)
+            #expect(score.score <= 3, "\(generated.archetype): \(score.reasons)")
+            seen += 1
+        }
+        #expect(seen == 43)
     }
 
     @Test func theRichFixtureIsADetractorDespiteReachingTheGoal() throws {

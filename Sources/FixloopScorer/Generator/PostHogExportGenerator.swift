@@ -26,8 +26,27 @@ public struct PostHogExportGenerator: Sendable {
         /// Chance that a session's events carry no `$session_id` (a server SDK).
         public var sessionlessRate: Double = 0
 
+        /// Exactly this many sessions of each archetype, in a seeded order, instead of drawing `sessions` from the
+        /// weighted mix.
+        public var counts: [SessionArchetype: Int]?
+
         /// The defaults: 100 sessions, 40 users, 14 days, no duplicates.
         public init() {}
+
+        /// The bundled demo week (`examples/analytics/demo-week.jsonl.gz`): 320 sessions of 150 users over seven
+        /// days from Monday 2025-06-02; 41 hit the example shop's planted discount bug and leave, 2 its empty-cart
+        /// edge case, 18 are the wrong audience, the rest buy, browse or bounce.
+        public static var demoWeek: Options {
+            var options = Options()
+            options.seed = 2025
+            options.start = Date(timeIntervalSince1970: 1_748_822_400)  // 2025-06-02T00:00:00Z
+            options.days = 7
+            options.users = 150
+            options.counts = [.purchase: 130, .browse: 84, .bounce: 45, .discountError: 41, .emptyCartError: 2,
+                              .wrongAudience: 18]
+            options.sessions = options.counts!.values.reduce(0, +)
+            return options
+        }
     }
 
     /// The options in force.
@@ -44,11 +63,13 @@ public struct PostHogExportGenerator: Sendable {
         var written = 0
         let span = Double(max(1, options.days)) * 86_400
         // Session starts in time order, so the export reads like a real batch export.
-        var starts = (0..<options.sessions).map { _ in random.unit() * span }
+        var fixed = Self.fixedArchetypes(options.counts, random: &random)
+        let sessions = options.counts == nil ? options.sessions : fixed.count
+        var starts = (0..<sessions).map { _ in random.unit() * span }
         starts.sort()
         for offset in starts {
             if let limit = options.maximumEvents, written >= limit { break }
-            let archetype = Self.drawArchetype(&random)
+            let archetype = fixed.popLast() ?? Self.drawArchetype(&random)
             var script = SessionScript(archetype: archetype, random: &random)
             let sessionID = Self.uuid(&random, time: options.start.addingTimeInterval(offset))
             let sessionless = random.chance(options.sessionlessRate)
@@ -93,6 +114,15 @@ public struct PostHogExportGenerator: Sendable {
         }
         try handle.write(contentsOf: buffer)
         return manifest
+    }
+
+    /// The archetypes of `counts`, shuffled by the seeded generator (in `allCases` order first, so equal seeds
+    /// give equal orders); empty without counts.
+    static func fixedArchetypes(_ counts: [SessionArchetype: Int]?, random: inout SplitMix64) -> [SessionArchetype] {
+        guard let counts else { return [] }
+        var list = SessionArchetype.allCases.flatMap { Array(repeating: $0, count: max(0, counts[$0] ?? 0)) }
+        list.shuffle(using: &random)
+        return list
     }
 
     static func drawArchetype(_ random: inout SplitMix64) -> SessionArchetype {

@@ -10,8 +10,16 @@ public enum SessionArchetype: String, Sendable, Hashable, CaseIterable, Codable 
     case frustratedPurchase
     /// One page and gone.
     case bounce
+    /// Applies a discount code at checkout; the backend's guard throws `CheckoutError: charge of … is above the cart
+    /// total …` (the example shop's planted bug) and the user leaves. Demo week only.
+    case discountError
+    /// Reaches checkout with an emptied cart; the backend throws `CheckoutError: cart is empty at checkout` (the
+    /// example's rare edge case). Demo week only.
+    case emptyCartError
+    /// Looks for wholesale prices the shop does not offer and leaves: the wrong audience. Demo week only.
+    case wrongAudience
 
-    /// How often each archetype is drawn, out of 100.
+    /// How often each archetype is drawn, out of 100, when the options give no fixed counts.
     static let weights: [(SessionArchetype, Int)] = [
         (.purchase, 35), (.browse, 30), (.errorDropOff, 12), (.frustratedPurchase, 13), (.bounce, 10),
     ]

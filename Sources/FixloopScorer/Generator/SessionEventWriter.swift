@@ -60,6 +60,8 @@ struct SessionEventWriter {
                      chain: Self.chain(tag: "button", classes: ["btn", "btn-primary"], text: text), random: &random)
             case .exception(let type, let value, let function, let file, let handled):
                 emit("$exception", Self.exception(type, value, function, file, handled), random: &random)
+            case .serverException(let type, let value, let frames):
+                emit("$exception", Self.serverException(type, value, frames), random: &random)
             case .product(let name):
                 emit(name, [:], random: &random)
             case .vitals(let poor):
@@ -129,6 +131,27 @@ struct SessionEventWriter {
                 "mechanism": .object(["type": "generic", "handled": .bool(handled), "synthetic": false]),
                 "stacktrace": .object(["type": "raw", "frames": .array(frames)]),
             ])]),
+        ]
+    }
+
+    /// What posthog-python's `capture_exception` sends for a backend error.
+    static func serverException(_ type: String, _ value: String, _ frames: [ServerFrame]) -> [String: JSONValue] {
+        let frameObjects: [JSONValue] = frames.map { frame in
+            let root = frame.inApp ? "/srv/shop/" : "/usr/lib/python3.11/"
+            let module = frame.file.replacingOccurrences(of: ".py", with: "").replacingOccurrences(of: "/", with: ".")
+            return .object(["filename": .string(frame.file), "abs_path": .string(root + frame.file),
+                            "function": .string(frame.function), "module": .string(module),
+                            "lineno": .number(Double(frame.line)), "in_app": .bool(frame.inApp),
+                            "context_line": .string(frame.context), "platform": "python"])
+        }
+        return [
+            "$exception_level": "error",
+            "$exception_list": .array([.object([
+                "type": .string(type), "value": .string(value), "module": "shop.checkout",
+                "mechanism": .object(["type": "generic", "handled": false, "synthetic": false]),
+                "stacktrace": .object(["type": "raw", "frames": .array(frameObjects)]),
+            ])]),
+            "$lib": "posthog-python", "$lib_version": "3.7.0",
         ]
     }
 

@@ -5,10 +5,21 @@ enum ScriptStep {
     case deadClick(text: String)
     case rageClick(text: String)
     case exception(type: String, value: String, function: String, file: String, handled: Bool)
+    /// An exception the backend reported with posthog-python (frames outermost first).
+    case serverException(type: String, value: String, frames: [ServerFrame])
     case product(String)
     case vitals(poor: Bool)
     case flag
     case leave
+}
+
+/// One frame of a backend stack trace, as posthog-python sends it.
+struct ServerFrame {
+    let file: String
+    let function: String
+    let line: Int
+    let inApp: Bool
+    let context: String
 }
 
 /// The steps of one session of a given archetype, drawn from the random generator.
@@ -57,8 +68,53 @@ struct SessionScript {
                       .click(text: "Pay now", tag: "button", classes: ["btn", "btn-primary"]),
                       .product("checkout_completed")]
             steps += orderPage()
+        case .discountError:
+            steps += productPage() + addToCart() + checkout()
+            let (code, percent) = random.pick([("SAVE10", 10), ("SUMMER15", 15), ("WELCOME20", 20)])
+            let subtotal = random.pick([1200, 2450, 4999, 8900, 12900, 34900]) * random.int(1...2)
+            let charged = subtotal + subtotal * percent / 100
+            steps += [.click(text: "Discount code", tag: "input", classes: ["field"]),
+                      .click(text: "Apply \(code)", tag: "button", classes: ["btn"]),
+                      .click(text: "Pay now", tag: "button", classes: ["btn", "btn-primary"]),
+                      .serverException(type: "CheckoutError",
+                                       value: "charge of \(Self.money(charged)) is above the cart total \(Self.money(subtotal))",
+                                       frames: Self.checkoutFrames(guardLine: true))]
+            if random.chance(0.6) { steps.append(.rageClick(text: "Pay now")) }
+            steps.append(.leave)
+        case .emptyCartError:
+            steps += productPage() + addToCart()
+            steps += [.click(text: "Remove", tag: "button", classes: ["btn", "remove-item"])]
+            steps += checkout()
+            steps += [.click(text: "Pay now", tag: "button", classes: ["btn", "btn-primary"]),
+                      .serverException(type: "CheckoutError", value: "cart is empty at checkout",
+                                       frames: Self.checkoutFrames(guardLine: false)),
+                      .leave]
+        case .wrongAudience:
+            steps += [.page(path: "/search", title: "Search results for “\(random.pick(["wholesale tents", "bulk order boots", "trade account"]))” – Acme Shop"),
+                      .click(text: "Business customers", tag: "a", classes: ["footer-link"]),
+                      .page(path: "/pages/business", title: "Business customers – Acme Shop"),
+                      .leave]
         }
         return steps
+    }
+
+    /// `12.00` for 1200 cents.
+    static func money(_ cents: Int) -> String {
+        "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+    }
+
+    /// The example shop's checkout call as the backend's stack shows it: the web framework, the API handler, then
+    /// `charge`, raising at its guard (or at the empty-cart check).
+    static func checkoutFrames(guardLine: Bool) -> [ServerFrame] {
+        [ServerFrame(file: "wsgiref/handlers.py", function: "run", line: 137, inApp: false,
+                     context: "self.result = application(self.environ, self.start_response)"),
+         ServerFrame(file: "shop/api.py", function: "checkout", line: 40, inApp: true,
+                     context: "amount = charge(cart, discount_percent)"),
+         guardLine
+            ? ServerFrame(file: "shop/checkout.py", function: "charge", line: 21, inApp: true,
+                          context: "raise CheckoutError(")
+            : ServerFrame(file: "shop/checkout.py", function: "charge", line: 17, inApp: true,
+                          context: "raise CheckoutError(\"cart is empty at checkout\")")]
     }
 
     private mutating func landing() -> [ScriptStep] {
