@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
         // Linear's GraphQL API: issues, comments, attachments.
         .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
+        // The week's review page: HTML with inline SVG, and Markdown, from plain values.
+        .target(name: "FixloopReport"),
         // The engineer: a bug ticket in, a verified pull request out.
         .target(
             name: "FixloopEngineer",
@@ -86,6 +88,7 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
+                "FixloopReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -119,6 +122,7 @@ let package = Package(
             name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
             resources: [.copy("Fixtures"), .copy("Golden")]
         ),
+        .testTarget(name: "FixloopReportTests", dependencies: ["FixloopReport"]),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),

@@ -71,6 +71,17 @@ public struct SQLiteRunStore: Sendable {
         }
     }
 
+    /// The runs started in `start..<end`, newest first, with dead `running` runs shown as `interrupted`.
+    public func runs(from start: Date, to end: Date) throws -> [RunRecord] {
+        try write { db in
+            try markInterrupted(db, ticket: nil)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM fix_run WHERE started_at >= ? AND started_at < ? ORDER BY started_at DESC",
+                arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970]
+            ).map(Self.record)
+        }
+    }
+
     /// The runs of one ticket, newest first.
     public func runs(ticket: String) throws -> [RunRecord] {
         try database.pool.read { db in

@@ -82,6 +82,15 @@ public struct SQLiteScoreStore: SessionScoreStore {
         }
     }
 
+    /// When the newest graded session began, or nil when nothing is graded.
+    public func newestSessionStart() async throws -> Date? {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try Double.fetchOne(db, sql: "SELECT MAX(start) FROM session_score").map { Date(timeIntervalSince1970: $0) }
+            }
+        }
+    }
+
     /// The session `id` with its timeline and score, or nil when the store has no such session.
     public func session(id: String) async throws -> StoredSession? {
         try await wrap("read") {

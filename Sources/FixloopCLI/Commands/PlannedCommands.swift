@@ -22,11 +22,3 @@ struct DemoCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
     func run() async throws { throw CommandError.notBuilt("demo", issue: 9) }
 }
-
-struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Write the week's review as one self-contained HTML page and Markdown.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("report", issue: 9) }
-}
-

@@ -1,0 +1,101 @@
+import FixloopConfig
+import FixloopCore
+import FixloopReport
+import FixloopScorer
+import FixloopStore
+import Foundation
+
+/// Gathers the week's review from the store: scores, the planner's patterns and decisions, the engineer's runs (with
+/// their `runs/<id>/report.json`), and the ledger's spend by layer.
+struct ReviewBuilder {
+    let database: FixloopDatabase
+    let state: StateDirectory
+    var product = ""
+    /// How many of the lowest-scored sessions to list.
+    var worst = 5
+
+    /// The period to review: from `since` to now, or — without `since` — the seven days that end with the day of
+    /// the newest graded session (so a review of an older export shows its own week).
+    func period(since: Date?, now: Date) async throws -> (start: Date, end: Date) {
+        if let since { return (since, now) }
+        let scores = SQLiteScoreStore(database: database)
+        guard let newest = try await scores.newestSessionStart() else {
+            return (now.addingTimeInterval(-7 * 86_400), now)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let end = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: newest))!
+        return (end.addingTimeInterval(-7 * 86_400), end)
+    }
+
+    func build(start: Date, end: Date, now: Date = Date()) async throws -> WeeklyReview {
+        let scores = try await SQLiteScoreStore(database: database).scores(since: start).filter { $0.start < end }
+        let summary = ScoreSummary(scores: scores, worst: worst)
+        var distribution = Array(repeating: 0, count: 11)
+        for score in scores { distribution[max(0, min(10, score.score))] += 1 }
+        let point = { (bucket: ImpliedNPS.Bucket) in
+            WeeklyReview.NPSPoint(label: bucket.label, nps: bucket.nps, sessions: bucket.count, promoters: bucket.promoters,
+                                  passives: bucket.passives, detractors: bucket.detractors)
+        }
+        return WeeklyReview(
+            product: product.isEmpty ? "Your product" : product, periodStart: start, periodEnd: end, generatedAt: now,
+            overall: point(summary.overall), days: summary.days.map(point), distribution: distribution,
+            worstSessions: summary.worst.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) },
+            patterns: try await patterns(start: start, end: end, scores: scores),
+            fixes: try fixes(from: start, to: now),
+            spend: try await spend(since: start))
+    }
+
+    /// The planner's patterns of the period (none until the planner has run).
+    func patterns(start: Date, end: Date, scores: [SessionScore]) async throws -> [WeeklyReview.Pattern] {
+        []
+    }
+
+    /// The engineer's runs since the period began, with what their reports say.
+    func fixes(from start: Date, to end: Date) throws -> [WeeklyReview.Fix] {
+        try SQLiteRunStore(database: database).runs(from: start, to: end.addingTimeInterval(1)).map { run in
+            var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status, reason: run.reason ?? "",
+                                       branch: run.branch, pullRequest: run.prURL)
+            let reportURL = state.runs.appendingPathComponent(run.id).appendingPathComponent("report.json")
+            if let data = FileManager.default.contents(atPath: reportURL.path),
+               let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                fix.outcome = (report["outcome"] as? String).map { $0.replacingOccurrences(of: "_", with: " ") } ?? fix.outcome
+                fix.reason = report["reason"] as? String ?? fix.reason
+                fix.rootCause = report["root_cause"] as? String ?? ""
+                fix.diff = report["diff"] as? String ?? ""
+                fix.costUSD = report["cost"] as? Double ?? 0
+                fix.branch = fix.branch ?? report["branch"] as? String
+                fix.pullRequest = fix.pullRequest ?? report["pr_url"] as? String
+                if let verification = report["verification"] as? [String: Any] {
+                    fix.failToPass = ((verification["fail_to_pass"] as? [String: Any]) ?? [:]).keys.sorted()
+                    fix.passToPass = ((verification["pass_to_pass"] as? [String: Any]) ?? [:]).keys.sorted()
+                }
+            }
+            return fix
+        }
+    }
+
+    /// The ledger since `start`, by layer: `score-…` runs are the scorer's, `plan-…` the planner's, `run-…` the
+    /// engineer's (its runs carry tickets), anything else (`models check`) is "other".
+    func spend(since start: Date) async throws -> [WeeklyReview.Spend] {
+        let lines = try await SQLiteLedgerStore(database: database).summary(since: start, by: .run)
+        var layers: [String: WeeklyReview.Spend] = [:]
+        for line in lines {
+            let layer = Self.layer(ofRun: line.key)
+            var total = layers[layer] ?? WeeklyReview.Spend(layer: layer, calls: 0, tokens: 0, costUSD: 0)
+            total.calls += line.calls
+            total.tokens += line.usage.inputTokens + line.usage.outputTokens
+            total.costUSD += line.costUSD
+            layers[layer] = total
+        }
+        let order = ["scorer", "planner", "engineer", "other"]
+        return layers.values.sorted { (order.firstIndex(of: $0.layer) ?? 9) < (order.firstIndex(of: $1.layer) ?? 9) }
+    }
+
+    static func layer(ofRun run: String) -> String {
+        if run.hasPrefix("score-") { return "scorer" }
+        if run.hasPrefix("plan-") { return "planner" }
+        if run.hasPrefix("run-") || run.hasPrefix("job-") { return "engineer" }
+        return "other"
+    }
+}

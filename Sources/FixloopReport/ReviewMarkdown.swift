@@ -1,0 +1,94 @@
+import Foundation
+
+/// The week's review as Markdown, for pasting into an issue, a wiki or a chat.
+public enum ReviewMarkdown {
+    /// Renders the review.
+    public static func render(_ review: WeeklyReview) -> String {
+        var lines: [String] = []
+        lines.append("# \(review.product) — the week's review")
+        lines.append("")
+        lines.append("\(ReviewHTML.day(review.periodStart)) to \(ReviewHTML.day(review.periodEnd.addingTimeInterval(-1))) · \(review.overall.sessions) sessions · "
+            + "implied NPS **\(SVGChart.signed(review.overall.nps))** (\(review.overall.promoters) promoters, \(review.overall.passives) passives, "
+            + "\(review.overall.detractors) detractors)")
+        lines.append("")
+        lines.append("## Implied NPS per day")
+        lines.append("")
+        lines.append("| day | NPS | sessions |")
+        lines.append("|---|---:|---:|")
+        for day in review.days { lines.append("| \(day.label) | \(SVGChart.signed(day.nps)) | \(day.sessions) |") }
+        lines.append("")
+        lines.append("## Patterns")
+        lines.append("")
+        if review.patterns.isEmpty {
+            lines.append("No failure patterns this week.")
+        } else {
+            lines.append("| pattern | kind | sessions | users | mean score | decision |")
+            lines.append("|---|---|---:|---:|---:|---|")
+            for pattern in review.patterns {
+                lines.append("| \(cell(pattern.name)) | \(pattern.kind) | \(pattern.sessions) | \(pattern.users) | "
+                    + "\(String(format: "%.1f", pattern.meanScore)) (week \(String(format: "%.1f", pattern.baselineScore))) | \(pattern.decision)\(pattern.ticket.map { " \($0)" } ?? "") |")
+            }
+        }
+        let chosen = review.patterns.filter { $0.decision == "ticket" || $0.decision == "flag" }
+        if !chosen.isEmpty {
+            lines.append("")
+            lines.append("## Tickets and flags")
+            for pattern in chosen {
+                lines.append("")
+                lines.append("- **\(pattern.decision)**: \(pattern.name)\(pattern.ticket.map { " (\($0))" } ?? "") — \(pattern.reason)")
+                for example in pattern.examples.prefix(2) {
+                    lines.append("  - `\(example.sessionID.prefix(13))` score \(example.score): \(example.blurb.prefix(2).joined(separator: "; "))")
+                }
+                if !pattern.suspects.isEmpty {
+                    lines.append("  - suspected code: " + pattern.suspects.prefix(5).map { "`\($0)`" }.joined(separator: ", "))
+                }
+            }
+        }
+        lines.append("")
+        lines.append("## Fixes")
+        if review.fixes.isEmpty {
+            lines.append("")
+            lines.append("The engineer ran no tickets this week.")
+        }
+        for fix in review.fixes {
+            lines.append("")
+            lines.append("### \(fix.ticket) — \(fix.outcome)")
+            lines.append("")
+            lines.append(fix.reason)
+            if !fix.rootCause.isEmpty { lines.append(""); lines.append("Root cause: \(fix.rootCause)") }
+            var where_: [String] = []
+            if let pr = fix.pullRequest { where_.append("PR \(pr)") }
+            if let branch = fix.branch { where_.append("branch `\(branch)`") }
+            where_.append("run `\(fix.runID)`")
+            where_.append(String(format: "$%.4f", fix.costUSD))
+            lines.append("")
+            lines.append(where_.joined(separator: " · "))
+            if !fix.failToPass.isEmpty {
+                lines.append("")
+                lines.append("Failed before, pass after: " + fix.failToPass.map { "`\($0)`" }.joined(separator: ", "))
+                lines.append("Passed before and after: \(fix.passToPass.count) tests")
+            }
+            if !fix.diff.isEmpty {
+                lines.append("")
+                lines.append("```diff")
+                lines.append(fix.diff.hasSuffix("\n") ? String(fix.diff.dropLast()) : fix.diff)
+                lines.append("```")
+            }
+        }
+        lines.append("")
+        lines.append("## Model spend by layer")
+        lines.append("")
+        if review.spend.isEmpty {
+            lines.append("No model calls this week.")
+        } else {
+            lines.append("| layer | calls | tokens | cost |")
+            lines.append("|---|---:|---:|---:|")
+            for line in review.spend {
+                lines.append("| \(line.layer) | \(line.calls) | \(line.tokens) | \(String(format: "$%.4f", line.costUSD)) |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}
