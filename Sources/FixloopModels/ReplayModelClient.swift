@@ -1,15 +1,18 @@
 import FixloopCore
 import Foundation
 
-/// Answers from a `--record` transcript, in order, for offline demos and reproducible bug reports.
+/// Answers from a `--record` transcript, for offline demos and reproducible bug reports.
 ///
-/// Each request must carry the same messages and tools as the recorded one at that position; when it does not,
-/// or when the recording has no more replies, the call fails with ``ModelError/Kind/replayDiverged`` and a
-/// message that says where the conversations part.
+/// Each request must carry the same messages and tools as a recorded one not played yet: the next in recorded order
+/// when it matches, else any later one that does (concurrent callers, such as the scorer grading sessions in
+/// parallel, reach the model in no fixed order). When none matches, or the recording has no more replies, the call
+/// fails with ``ModelError/Kind/replayDiverged`` and a message that says where the conversation parts from the next
+/// recorded one.
 public actor ReplayModelClient: ModelClient {
     public nonisolated let spec: ModelSpec
     private let entries: [ModelTranscriptEntry]
     private var position = 0
+    private var used: [Bool]
 
     /// Loads a transcript.
     /// - Parameter url: the JSON-lines file written by `--record`.
@@ -28,21 +31,27 @@ public actor ReplayModelClient: ModelClient {
             if entry.reply != nil { loaded.append(entry) }
         }
         entries = loaded
+        used = Array(repeating: false, count: loaded.count)
     }
 
     /// How many recorded replies have been played.
-    public var played: Int { position }
+    public var played: Int { used.filter { $0 }.count }
 
     public func send(_ request: ModelRequest) async throws -> ModelOutcome {
+        while position < entries.count, used[position] { position += 1 }
+        let calls = played + 1
         guard position < entries.count else {
-            throw diverged("the recording has only \(entries.count) replies and call \(position + 1) was asked for")
+            throw diverged("the recording has only \(entries.count) replies and call \(calls) was asked for")
         }
-        let entry = entries[position]
-        if let difference = Self.difference(recorded: entry.request, actual: request) {
-            throw diverged("call \(position + 1) departs from the recording: \(difference)")
+        let match = Self.difference(recorded: entries[position].request, actual: request) == nil
+            ? position
+            : entries.indices.first { !used[$0] && $0 > position && Self.difference(recorded: entries[$0].request, actual: request) == nil }
+        guard let match else {
+            let difference = Self.difference(recorded: entries[position].request, actual: request) ?? ""
+            throw diverged("call \(calls) departs from the recording: \(difference)")
         }
-        position += 1
-        return .reply(entry.reply!)
+        used[match] = true
+        return .reply(entries[match].reply!)
     }
 
     private func diverged(_ detail: String) -> ModelError {

@@ -59,6 +59,27 @@ import Testing
         #expect(message.contains("The cart total is wrong."))
     }
 
+    @Test func requestsThatArriveOutOfOrderGetTheirOwnReplies() async throws {
+        let file = try makeTemporaryDirectory().appendingPathComponent("run.jsonl")
+        let questions = ["session a", "session b", "session c"]
+        try await withLoopbackModelServer(.openAI) { server in
+            await server.enqueue(.text("grade a"), .text("grade b"), .text("grade c"))
+            let recorder = try ModelTranscriptRecorder(url: file, secrets: [testKey])
+            let recording = RecordingModelClient(wrapping: client(for: server, retry: instantRetry(SleepLog())), recorder: recorder)
+            for question in questions { _ = try await recording.send(ModelRequest(messages: [.user(question)])) }
+            try await recorder.close()
+        }
+        let replay = try ReplayModelClient(url: file)
+        var answers: [String] = []
+        for question in questions.reversed() {
+            answers.append(try await replay.send(ModelRequest(messages: [.user(question)])).requireReply().message.content)
+        }
+        #expect(answers == ["grade c", "grade b", "grade a"])
+        #expect(await replay.played == 3)
+        let again = await #expect(throws: ModelError.self) { try await replay.send(ModelRequest(messages: [.user("session a")])) }
+        #expect(again?.message.contains("only 3 replies") == true)
+    }
+
     @Test func replayingPastTheEndFails() async throws {
         let file = try makeTemporaryDirectory().appendingPathComponent("run.jsonl")
         _ = try await recordConversation(.anthropic, to: file)
