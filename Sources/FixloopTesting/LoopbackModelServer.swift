@@ -70,6 +70,12 @@ public final class LoopbackModelServer: Sendable {
     /// Adds steps to the end of the script.
     public func enqueue(contentsOf steps: [ModelServerStep]) async { await script.enqueue(steps) }
 
+    /// Answers requests by content: each request goes to `responder` first, and only when it returns nil to the
+    /// queued steps. For conversations whose order is not fixed (a scorer grading many sessions).
+    public func respond(with responder: @escaping @Sendable (ReceivedModelRequest) -> ModelServerStep?) async {
+        await script.setResponder(responder)
+    }
+
     /// Every request received so far, oldest first.
     public func received() async -> [ReceivedModelRequest] { await script.received }
 
@@ -119,12 +125,17 @@ actor ModelServerScript {
     private var steps: [ModelServerStep] = []
     private(set) var received: [ReceivedModelRequest] = []
 
+    private var responder: (@Sendable (ReceivedModelRequest) -> ModelServerStep?)?
+
     func enqueue(_ more: [ModelServerStep]) { steps += more }
+
+    func setResponder(_ responder: @escaping @Sendable (ReceivedModelRequest) -> ModelServerStep?) { self.responder = responder }
 
     var remaining: Int { steps.count }
 
     func next(_ request: ReceivedModelRequest) -> ModelServerStep? {
         received.append(request)
+        if let step = responder?(request) { return step }
         return steps.isEmpty ? nil : steps.removeFirst()
     }
 }

@@ -26,6 +26,7 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: "Baseline test runs, to find flaky tests.") var runs = 1
     @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path")) var readOnly: [String] = []
     @Flag(help: "Write the patch and report locally instead of pushing and opening a pull request.") var noPR = false
+    @Flag(help: "Push the branch to the repository but open no pull request (a plain git remote).") var branchOnly = false
     @Option(help: ArgumentHelp("Where to open the pull request (default: the repository's owner/name).", valueName: "owner/name")) var prRepo: String?
     @Flag(help: "Go on even when triage says the ticket is not a bug.") var force = false
     @Flag(help: "Offer no tools: the model edits with SEARCH/REPLACE blocks only.") var noTools = false

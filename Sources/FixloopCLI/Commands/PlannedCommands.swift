@@ -15,10 +15,3 @@ struct ServeCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
     func run() async throws { throw CommandError.notBuilt("serve", issue: 8) }
 }
-
-struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run the whole loop offline on the bundled example product.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("demo", issue: 9) }
-}

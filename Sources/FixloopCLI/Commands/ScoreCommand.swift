@@ -34,6 +34,9 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @Option(help: "How many of the worst sessions to list.") var worst = 5
 
+    @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file"))
+    var record: String?
+
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
@@ -70,7 +73,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let spec = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel)
         let wiring = try ModelWiring(context: context)
         let runID = "score-" + String(UUID().uuidString.prefix(8)).lowercased()
-        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: nil)
+        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record.map { URL(fileURLWithPath: $0) })
         return ModelClientGradingModel(
             client: client, price: wiring.keeper.price(for: spec), maxOutputTokens: context.configuration.models.maxOutputTokens)
     }

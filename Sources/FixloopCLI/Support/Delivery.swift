@@ -32,6 +32,7 @@ struct Delivery {
         let commit = try await git.commitAll(message: message, author: author)
         try await git.push(branch: branch, credentials: credentials, force: true)
         await trajectory.record("deliver", "pushed", "\(branch) at \(commit) to \(remote)")
+        if command.branchOnly { return }
         guard let (owner, name) = pullRequestRepository(remote: remote, reference: reference) else {
             throw CommandError(code: "fix.no_pr_repository", message: "Cannot tell which GitHub repository gets the pull request for \(remote); pass --pr-repo OWNER/NAME or --no-pr.")
         }

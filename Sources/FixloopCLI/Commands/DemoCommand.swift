@@ -1,0 +1,191 @@
+import ArgumentParser
+import FixloopCore
+import FixloopGit
+import FixloopReport
+import FixloopScorer
+import FixloopStore
+import Foundation
+import Synchronization
+
+/// `fixloop demo`: the whole loop on the bundled example product — import → score → plan → fix → branch → review —
+/// in a fresh state directory with a local git remote, offline with the bundled scripted transcript.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run the whole loop offline on the bundled example product.",
+        discussion: """
+            Sets up a temporary state directory and a local git remote holding examples/shop, then runs the scorer on \
+            the week's PostHog export (examples/analytics/demo-week.jsonl.gz), the planner, the engineer on the \
+            ticket the planner filed, and writes the week's review. Without a key the model is a replay of \
+            examples/demo/demo-transcript.jsonl (a scripted transcript); with OPENAI_API_KEY or ANTHROPIC_API_KEY \
+            set, or --model, the same demo runs against a real model, and --record captures that run for replay.
+            """)
+
+    @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE (default: a key's provider, else the bundled transcript).", valueName: "spec"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Record the run's model calls to this file, for replay.", valueName: "file"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Work in this folder (state, remote, review) instead of a new temporary one.", valueName: "folder"))
+    var work: String?
+
+    @Option(help: ArgumentHelp("The bundled examples folder (default: ./examples, else the one beside the fixloop binary's checkout).", valueName: "folder"))
+    var examples: String?
+
+    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.")
+    var sandbox: SandboxChoice = .bubblewrap
+
+    func run() async throws {
+        let io = CommandIO.current
+        let environment = io.environment ?? ProcessInfo.processInfo.environment
+        let say: @Sendable (String) -> Void = { io.write($0 + "\n") }
+        let bundle = try DemoBundle.locate(examples, environment: environment)
+        let workFolder = try work.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DemoBundle.newWorkFolder()
+        let (spec, label) = try resolveModel(bundle: bundle, environment: environment)
+        let product = try ProductContext(contentsOf: bundle.productContext)
+        let stateFolder = workFolder.appendingPathComponent("state", isDirectory: true)
+        var stageEnvironment = environment
+        stageEnvironment["FIXLOOP_HOME"] = stateFolder.path
+        let started = ContinuousClock.now
+
+        say("""
+            Fixloop demo — scorer, planner and engineer on the bundled example product
+              product  \(product.name): \(bundle.shop.path) (a Python shop backend with a planted checkout bug)
+              data     \(bundle.export.path) (a week of PostHog sessions)
+              model    \(label)
+              work     \(workFolder.path) (state, the local remote, the review)
+            """)
+
+        var stage = DemoStage(number: 1, of: 5, say: say)
+        stage.begin("set-up", "the example repository as a local git remote")
+        let remote = try await DemoBundle.makeRemote(from: bundle.shop, in: workFolder.appendingPathComponent("remote", isDirectory: true))
+        stage.end("remote \(remote.path) (branch main, 1 commit)")
+
+        let transcripts = workFolder.appendingPathComponent("transcripts", isDirectory: true)
+        if record != nil { try FileManager.default.createDirectory(at: transcripts, withIntermediateDirectories: true) }
+        func recording(_ layer: String) -> [String] {
+            record == nil ? [] : ["--record", transcripts.appendingPathComponent("\(layer).jsonl").path]
+        }
+
+        stage.begin("scorer", "import the week's PostHog export and grade every session")
+        try await stage.run(["score", "--import", bundle.export.path, "--product", bundle.productContext.path,
+                             "--model", spec, "--worst", "3"] + recording("scorer"), environment: stageEnvironment)
+        stage.end()
+
+        stage.begin("planner", "group the failures into patterns; a ticket for the frequent one, a flag for the rare one")
+        let planText = try await stage.run(
+            ["plan", "--since", DemoBundle.weekStart, "--repo", remote.path, "--product", bundle.productContext.path,
+             "--model", spec, "--sink", "local", "--json"] + recording("planner"), environment: stageEnvironment, echo: false)
+        let plan = try DemoPlan(json: planText)
+        for line in plan.lines { say("   " + line) }
+        stage.end()
+
+        guard let ticket = plan.ticket else {
+            throw CommandError(code: "demo.no_ticket", message: "The planner filed no ticket on the demo week, so the engineer has nothing to fix; check the planner's output above.")
+        }
+        stage.begin("engineer", "fix \(ticket) in the sandbox and push its branch to the local remote")
+        let fixStatus = try await stage.run(
+            ["fix", "--ticket", ticket, "--repo", remote.path, "--model", spec, "--branch-only", "--sandbox", sandbox.rawValue]
+                + recording("engineer"), environment: stageEnvironment, allowFailure: true)
+        stage.end()
+
+        stage.begin("report", "the week's review")
+        let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
+        try await stage.run(["report", "--out", reviewFolder.path, "--product", bundle.productContext.path],
+                            environment: stageEnvironment)
+        stage.end()
+
+        if let record {
+            try DemoBundle.concatenate(["scorer", "planner", "engineer"].map { transcripts.appendingPathComponent("\($0).jsonl") },
+                                       into: URL(fileURLWithPath: record))
+        }
+        let database = try FixloopDatabase(url: stateFolder.appendingPathComponent("fixloop.sqlite"))
+        var builder = ReviewBuilder(database: database, state: .init(root: stateFolder))
+        builder.product = product.name
+        let period = try await builder.period(since: nil, now: Date())
+        let review = try await builder.build(start: period.start, end: period.end)
+        say(DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started).text)
+        if fixStatus != 0 { throw ExitCode(fixStatus) }
+    }
+
+    /// `--model`, else a key's provider, else the bundled transcript; with the label the output shows.
+    func resolveModel(bundle: DemoBundle, environment: [String: String]) throws -> (spec: String, label: String) {
+        if let model {
+            return (model, model.hasPrefix("replay:") ? "replay of \(model.dropFirst(7)) — a recorded transcript, not a live model" : "\(model) (live)")
+        }
+        if let key = environment["OPENAI_API_KEY"], !key.isEmpty { return ("openai:gpt-4.1-mini", "openai:gpt-4.1-mini (live; OPENAI_API_KEY is set)") }
+        if let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty {
+            return ("anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5 (live; ANTHROPIC_API_KEY is set)")
+        }
+        guard FileManager.default.fileExists(atPath: bundle.transcript.path) else {
+            throw CommandError(code: "demo.no_transcript", message: "The bundled transcript \(bundle.transcript.path) is missing; restore it from the repository or pass --model.")
+        }
+        return ("replay:\(bundle.transcript.path)", "replay of \(bundle.transcript.path) — a scripted transcript, not a live model; no key, no network")
+    }
+}
+
+/// One numbered stage of the demo: a heading, the nested command's output indented, and its duration.
+struct DemoStage {
+    var number: Int
+    let of: Int
+    let say: @Sendable (String) -> Void
+    private var started = ContinuousClock.now
+
+    init(number: Int, of: Int, say: @escaping @Sendable (String) -> Void) {
+        self.number = number
+        self.of = of
+        self.say = say
+    }
+
+    mutating func begin(_ layer: String, _ what: String) {
+        say("\n[\(number)/\(of)] \(layer) — \(what)")
+        started = .now
+    }
+
+    mutating func end(_ note: String? = nil) {
+        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        if let note { say("   " + note) }
+        say(String(format: "   done in %.1f s", seconds))
+        number += 1
+    }
+
+    /// Runs a fixloop command line in-process with `environment`, echoing its output indented; returns its output.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String], echo: Bool = true) async throws -> String {
+        let (status, text) = await capture(arguments, environment: environment, echo: echo)
+        guard status == 0 else {
+            throw CommandError(code: "demo.stage_failed", message: "'fixloop \(arguments.prefix(1).joined())' failed in the demo (exit \(status)); its output is above.")
+        }
+        return text
+    }
+
+    /// Like ``run(_:environment:echo:)`` but returns the exit status instead of failing on it.
+    func run(_ arguments: [String], environment: [String: String], allowFailure: Bool) async throws -> Int32 {
+        await capture(arguments, environment: environment, echo: true).status
+    }
+
+    private func capture(_ arguments: [String], environment: [String: String], echo: Bool) async -> (status: Int32, text: String) {
+        let collected = Mutex("")
+        let pending = Mutex("")
+        let say = self.say
+        let forward: @Sendable (String) -> Void = { text in
+            collected.withLock { $0 += text }
+            guard echo else { return }
+            let lines: [String] = pending.withLock { buffer in
+                buffer += text
+                var complete = buffer.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                buffer = complete.removeLast()
+                return complete
+            }
+            for line in lines { say("   " + line) }
+        }
+        let outer = CommandIO.current
+        let errors: @Sendable (String) -> Void = { text in
+            for line in text.split(separator: "\n") { outer.writeError("   " + line + "\n") }
+        }
+        let status = await Fixloop.run(arguments: arguments, environment: environment, output: forward, errors: errors)
+        let rest = pending.withLock { buffer in defer { buffer = "" }; return buffer }
+        if echo, !rest.isEmpty { say("   " + rest) }
+        return (status, collected.withLock { $0 })
+    }
+}

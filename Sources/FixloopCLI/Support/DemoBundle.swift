@@ -1,0 +1,125 @@
+import FixloopCore
+import FixloopGit
+import FixloopReport
+import Foundation
+
+/// The bundled example the demo runs on: the product repository, its week of analytics, its product context and
+/// the scripted model transcript.
+struct DemoBundle {
+    let root: URL
+    var shop: URL { root.appendingPathComponent("shop", isDirectory: true) }
+    var export: URL { root.appendingPathComponent("analytics/demo-week.jsonl.gz") }
+    var productContext: URL { root.appendingPathComponent("product-context.md") }
+    var transcript: URL { root.appendingPathComponent("demo/demo-transcript.jsonl") }
+
+    /// The first day of the bundled week (the planner's `--since`).
+    static let weekStart = "2025-06-02"
+
+    /// `folder`, else `./examples`, else the `examples` folder of the checkout the running binary was built in.
+    static func locate(_ folder: String?, environment: [String: String]) throws -> DemoBundle {
+        var candidates: [URL] = []
+        if let folder { candidates.append(URL(fileURLWithPath: folder, isDirectory: true)) } else {
+            candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("examples", isDirectory: true))
+            var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<6 {
+                candidates.append(directory.appendingPathComponent("examples", isDirectory: true))
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        for candidate in candidates {
+            let bundle = DemoBundle(root: candidate)
+            if FileManager.default.fileExists(atPath: bundle.export.path), FileManager.default.fileExists(atPath: bundle.shop.path) {
+                return bundle
+            }
+        }
+        throw CommandError(code: "demo.no_examples", message: "Cannot find the bundled examples (examples/shop and examples/analytics/demo-week.jsonl.gz); run from the Fixloop checkout or pass --examples FOLDER.")
+    }
+
+    static func newWorkFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fixloop-demo-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// A repository at `folder/shop` holding the example's files in one commit on `main`, made with libgit2.
+    static func makeRemote(from source: URL, in folder: URL) async throws -> URL {
+        let repository = folder.appendingPathComponent("shop", isDirectory: true)
+        if FileManager.default.fileExists(atPath: repository.path) {
+            throw CommandError(code: "demo.work_not_empty", message: "\(repository.path) already exists; give --work a new or empty folder.")
+        }
+        let files = FileManager.default.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = files?.nextObject() as? URL {
+            let relative = String(url.path.dropFirst(source.path.count + 1))
+            if relative.split(separator: "/").contains(where: { $0 == "__pycache__" || $0 == ".pytest_cache" }) { continue }
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let target = repository.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: url, to: target)
+        }
+        let copy = try await GitWorkingCopy.initialize(at: repository)
+        _ = try await copy.commitAll(message: "Acme Shop backend", author: GitSignature(name: "Acme", email: "dev@acme.example"))
+        return repository
+    }
+
+    /// Joins the per-layer transcripts into one replayable file.
+    static func concatenate(_ parts: [URL], into target: URL) throws {
+        var data = Data()
+        for part in parts {
+            guard let bytes = FileManager.default.contents(atPath: part.path) else { continue }
+            data.append(bytes)
+            if let last = bytes.last, last != 0x0A { data.append(0x0A) }
+        }
+        try data.write(to: target)
+    }
+}
+
+/// What the demo needs from `fixloop plan --json`: the ticket to fix, and a few lines to show.
+struct DemoPlan {
+    var ticket: String?
+    var lines: [String] = []
+
+    init(json text: String) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CommandError(code: "demo.plan_unreadable", message: "The planner's JSON could not be read; run 'fixloop plan --json' on the demo's state to see it.")
+        }
+        let patterns = object["patterns"] as? [[String: Any]] ?? []
+        for pattern in patterns {
+            let decision = pattern["decision"] as? [String: Any]
+            let action = decision?["action"] as? String ?? pattern["decision"] as? String ?? "?"
+            let name = pattern["name"] as? String ?? "?"
+            let sessions = (pattern["stats"] as? [String: Any])?["sessions"] as? Int ?? pattern["sessions"] as? Int ?? 0
+            let ticket = pattern["ticket"] as? String ?? (pattern["ticket"] as? [String: Any])?["reference"] as? String
+            lines.append("\(action.padding(toLength: 6, withPad: " ", startingAt: 0)) \(sessions) sessions · \(name)\(ticket.map { " → \($0)" } ?? "")")
+            if action == "ticket", self.ticket == nil { self.ticket = ticket }
+        }
+    }
+}
+
+/// The demo's closing summary.
+struct DemoSummary {
+    let review: WeeklyReview
+    let remote: URL
+    let reviewFolder: URL
+    let elapsed: Duration
+
+    var text: String {
+        var lines = ["", "== summary"]
+        lines.append("sessions   \(review.overall.sessions) graded · implied NPS \(String(format: "%+.0f", review.overall.nps)) "
+            + "(\(review.overall.promoters) promoters, \(review.overall.passives) passives, \(review.overall.detractors) detractors)")
+        lines.append("patterns   \(review.patterns.count)")
+        for pattern in review.patterns where pattern.decision != "ignore" {
+            lines.append("  \(pattern.decision.padding(toLength: 6, withPad: " ", startingAt: 0)) \(pattern.name) — \(pattern.sessions) sessions\(pattern.ticket.map { " (\($0))" } ?? "")")
+        }
+        if let fix = review.fixes.first {
+            lines.append("fix        \(fix.ticket): \(fix.outcome) — \(fix.reason)")
+            if let branch = fix.branch { lines.append("branch     \(branch) in \(remote.path)") }
+            if !fix.failToPass.isEmpty { lines.append("tests      failed before, pass after: \(fix.failToPass.joined(separator: ", "))") }
+        } else {
+            lines.append("fix        the engineer did not run")
+        }
+        lines.append("review     \(reviewFolder.appendingPathComponent("review.html").path) (and review.md)")
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        lines.append(String(format: "took       %.0f s", seconds))
+        return lines.joined(separator: "\n")
+    }
+}
