@@ -38,9 +38,9 @@ struct PlanCommandTests {
             #expect(text.contains("95 sessions (95 with failure facts)"), "\(text)")
             #expect(text.contains("patterns: 3 · tickets 1 · flags 1 · ignored 1"), "\(text)")
             let lines = text.split(separator: "\n")
-            let ticket = lines.filter { $0.hasPrefix("TICKET ") }
+            let ticketLine = lines.filter { $0.hasPrefix("TICKET ") }
             let flag = lines.filter { $0.hasPrefix("FLAG ") }
-            #expect(ticket.count == 1 && ticket[0].hasSuffix("· CheckoutError in charge on /checkout: charge of <num> is above the cart total <num> [bug]"), "\(text)")
+            #expect(ticketLine.count == 1 && ticketLine[0].hasSuffix("· CheckoutError in charge on /checkout: charge of <num> is above the cart total <num> [bug]"), "\(text)")
             #expect(flag.count == 1 && flag[0].hasSuffix("· CheckoutError in charge on /checkout: cart is empty at checkout [bug]"), "\(text)")
             #expect(text.contains("42 sessions · 42 users · 45% of /checkout's 94 sessions"), "\(text)")
             #expect(text.contains("code: shop/checkout.py:12 (has the message text \"cart is empty at checkout\")"), "\(text)")
