@@ -35,12 +35,15 @@ public struct Planner: Sendable {
         let failures = sessions.enumerated().flatMap { extractor.failures(of: $1, index: $0) }
         let clusters = PatternClusterer().clusters(of: failures, sessions: sessions)
         let baseline = PeriodBaseline(sessions: sessions)
-        var patterns: [Pattern] = []
-        for cluster in clusters {
-            try Task.checkCancellation()
-            patterns.append(try await pattern(from: cluster, sessions: sessions, baseline: baseline))
-        }
+        var patterns = clusters.map { pattern(from: $0, sessions: sessions, baseline: baseline) }
         var decisions = patterns.map { Decision.make(for: $0, settings: settings) }
+        // The model names only what will be ticketed or flagged; ignored patterns keep the rules' label.
+        if let model {
+            for index in patterns.indices where decisions[index].action != .ignore {
+                try Task.checkCancellation()
+                patterns[index] = try await named(patterns[index], clusters[index], by: model)
+            }
+        }
         let order = decisions.indices.sorted { a, b in
             (rank(decisions[a].action), -decisions[a].impact, patterns[a].fingerprint)
                 < (rank(decisions[b].action), -decisions[b].impact, patterns[b].fingerprint)
@@ -61,30 +64,35 @@ public struct Planner: Sendable {
         }
     }
 
-    private func pattern(from cluster: FailureCluster, sessions: [ScoredSession], baseline: PeriodBaseline) async throws -> Pattern {
+    private func pattern(from cluster: FailureCluster, sessions: [ScoredSession], baseline: PeriodBaseline) -> Pattern {
         let main = cluster.main
         let stats = baseline.stats(of: cluster, sessions: sessions, examples: settings.examples)
-        let members = cluster.sessionIndexes.map { sessions[$0] }
-        let graded = members.compactMap(\.modelGrade)
+        let graded = cluster.sessionIndexes.compactMap { sessions[$0].modelGrade }
         let rightProduct = graded.isEmpty ? 1 : Double(graded.filter(\.rightProduct).count) / Double(graded.count)
         let rules = RulePatternNamer.label(main, stats: stats, rightProductShare: rightProduct)
         var messages: [String] = []
         for failure in cluster.failures where !failure.raw.isEmpty && !messages.contains(failure.raw) && messages.count < 3 {
             messages.append(failure.raw)
         }
-        let variants = cluster.signatures.map(\.signature).filter { $0 != main }
-        var label = rules
-        var namedBy = "rules"
-        if let model {
-            let context = PatternPromptContext(signature: main, variants: variants, messages: messages, stats: stats, rules: rules)
-            (label, namedBy) = try await ModelPatternNamer(model: model, library: library).label(context, fallback: rules)
-        }
         let suspected = codebase?.locations(for: main, messages: messages, route: stats.route, limit: settings.suspectedLocations) ?? []
         return Pattern(
             fingerprint: main.fingerprint, memberFingerprints: cluster.signatures.map(\.signature.fingerprint).sorted(),
-            signature: main, variants: variants, name: label.name, summary: label.summary,
-            classification: label.classification, namedBy: namedBy, stats: stats, exampleMessages: messages,
-            suspectedCode: suspected)
+            signature: main, variants: cluster.signatures.map(\.signature).filter { $0 != main }, name: rules.name,
+            summary: rules.summary, classification: rules.classification, namedBy: "rules", stats: stats,
+            exampleMessages: messages, suspectedCode: suspected)
+    }
+
+    private func named(_ pattern: Pattern, _ cluster: FailureCluster, by model: any PlannerModel) async throws -> Pattern {
+        let rules = PatternLabel(name: pattern.name, summary: pattern.summary, classification: pattern.classification)
+        let context = PatternPromptContext(
+            signature: pattern.signature, variants: pattern.variants, messages: pattern.exampleMessages, stats: pattern.stats, rules: rules)
+        let (label, namedBy) = try await ModelPatternNamer(model: model, library: library).label(context, fallback: rules)
+        var named = pattern
+        named.name = label.name
+        named.summary = label.summary
+        named.classification = label.classification
+        named.namedBy = namedBy
+        return named
     }
 }
 
