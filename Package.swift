@@ -69,7 +69,7 @@ let package = Package(
         // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
         .target(
             name: "FixloopStore",
-            dependencies: ["FixloopCore", "FixloopScorer", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["FixloopCore", "FixloopScorer", "FixloopPlanner", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
         .target(
@@ -89,6 +89,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
                 "FixloopReport",
+                "FixloopPlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -102,6 +103,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // The planner: scored sessions → failure signatures → patterns → decisions → tickets (through ports).
+        .target(name: "FixloopPlanner", dependencies: ["FixloopCore", "FixloopScorer", "FixloopPrompts"]),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
@@ -123,6 +126,10 @@ let package = Package(
             resources: [.copy("Fixtures"), .copy("Golden")]
         ),
         .testTarget(name: "FixloopReportTests", dependencies: ["FixloopReport"]),
+        .testTarget(
+            name: "FixloopPlannerTests",
+            dependencies: ["FixloopPlanner", "FixloopStore", "FixloopScorer", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopTesting"]
+        ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),

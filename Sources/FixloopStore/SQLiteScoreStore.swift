@@ -49,8 +49,12 @@ public struct SQLiteScoreStore: SessionScoreStore {
     /// - Parameters:
     ///   - timeline: the session's timeline (it carries the id, start, length and event count).
     ///   - hasSourceID: whether the export gave the session id (false: cut by the idle gap).
-    public func saveSession(_ timeline: SessionTimeline, hasSourceID: Bool) async throws {
+    ///   - facts: what the planner reads (hashed user, routes, exceptions with frames, clicks), if known.
+    public func saveSession(_ timeline: SessionTimeline, hasSourceID: Bool, facts: SessionFacts? = nil) async throws {
         let text = timeline.render()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let factsText = try facts.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try await wrap("save") {
             try await database.pool.write { db in
                 try db.execute(
@@ -66,6 +70,11 @@ public struct SQLiteScoreStore: SessionScoreStore {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO session_timeline (session_id, content_hash, text) VALUES (?, ?, ?)",
                     arguments: [timeline.sessionID, timeline.contentHash, text])
+                if let facts, let factsText {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO session_facts (session_id, user_hash, facts) VALUES (?, ?, ?)",
+                        arguments: [timeline.sessionID, facts.userHash, factsText])
+                }
             }
         }
     }

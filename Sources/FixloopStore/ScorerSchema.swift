@@ -55,5 +55,13 @@ enum ScorerSchema {
             try db.create(index: "session_score_start", on: "session_score", columns: ["start"])
             try db.create(index: "session_score_score", on: "session_score", columns: ["score", "session_id"])
         }
+        // What the planner reads besides the score: hashed user, routes, exceptions with frames, clicks, goal.
+        migrator.registerMigration("scorer.v2") { db in
+            try db.create(table: "session_facts") { table in
+                table.primaryKey("session_id", .text)
+                table.column("user_hash", .text).notNull()
+                table.column("facts", .text).notNull()
+            }
+        }
     }
 }

@@ -42,11 +42,11 @@ struct ScorePipeline {
     /// Assesses and grades every stored session whose events happened at or after `since`.
     /// - Returns: The scores and how they came about.
     func grade(since: Date?) async throws -> (scores: [SessionScore], tally: Tally) {
-        var assessments: [(SessionAssessment, Bool)] = []
+        var assessments: [(SessionAssessment, Bool, SessionFacts)] = []
         try SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap))
             .forEachSession(since: since) { session in
                 let assessment = try assessor.assess(session)
-                assessments.append((assessment, session.hasSourceID))
+                assessments.append((assessment, session.hasSourceID, SessionFacts(session: session, timeline: assessment.timeline)))
             }
         assessments.sort { ($0.0.score.start, $0.0.score.sessionID) < ($1.0.score.start, $1.0.score.sessionID) }
         let store = SQLiteScoreStore(database: database)
@@ -54,9 +54,9 @@ struct ScorePipeline {
         var tally = Tally()
         var scores: [SessionScore] = []
         var allowModel = true
-        for (assessment, hasSourceID) in assessments {
+        for (assessment, hasSourceID, facts) in assessments {
             try Task.checkCancellation()
-            try await store.saveSession(assessment.timeline, hasSourceID: hasSourceID)
+            try await store.saveSession(assessment.timeline, hasSourceID: hasSourceID, facts: facts)
             let (score, outcome) = try await grader.grade(assessment, allowModel: allowModel)
             if outcome == .refused { allowModel = false }
             tally.add(outcome, cost: score.costUSD)

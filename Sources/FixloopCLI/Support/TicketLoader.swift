@@ -3,6 +3,7 @@ import FixloopEngineer
 import FixloopGit
 import FixloopGitHub
 import FixloopLinear
+import FixloopStore
 import Foundation
 
 /// Reads a ticket from wherever its reference points; the environment supplies API URLs and tokens.
@@ -24,8 +25,28 @@ struct TicketLoader {
             let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!
             return try await LinearTicketSource(client: LinearClient(endpoint: endpoint, apiKey: Secret(key))).ticket(identifier: identifier)
         case .local(let id):
-            throw CommandError(code: "cli.not_built", message: "Stored tickets (local:\(id)) arrive with the planner (issue 7); pass a file or a gh:/linear: reference for now.")
+            try context.state.prepare()
+            guard let stored = try await SQLitePlanStore(database: try FixloopDatabase(url: context.state.database)).ticket(id: id) else {
+                throw CommandError(code: "fix.no_local_ticket", message: "The store has no ticket local:\(id); list them with fixloop tickets list.")
+            }
+            return Self.ticket(stored)
         }
+    }
+}
+
+extension TicketLoader {
+    /// A planner ticket as the engineer reads it: the body's fenced messages and frame lines are its evidence.
+    static func ticket(_ stored: SQLitePlanStore.StoredTicket) -> Ticket {
+        var evidence: [String] = []
+        var inFence = false
+        for line in stored.body.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inFence.toggle(); continue }
+            if inFence, !line.isEmpty { evidence.append(String(line)) }
+            if line.hasPrefix("- frame: ") { evidence.append(line.dropFirst(9).trimmingCharacters(in: CharacterSet(charactersIn: "`"))) }
+        }
+        return Ticket(
+            reference: "local:\(stored.id)", title: stored.title, body: stored.body,
+            labels: stored.labels + (stored.classification == "bug" ? ["bug"] : []), evidence: evidence, url: stored.url)
     }
 }
 

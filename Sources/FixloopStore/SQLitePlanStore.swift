@@ -1,0 +1,228 @@
+import FixloopPlanner
+import FixloopScorer
+import Foundation
+import GRDB
+
+/// The planner's store: scored sessions in, plans, patterns and tickets out; the planner's ``TicketRecordStore``.
+public struct SQLitePlanStore: TicketRecordStore {
+    /// A stored ticket, as `fixloop tickets list|show` and `--ticket local:N` read it.
+    public struct StoredTicket: Sendable, Hashable, Codable {
+        public var id: Int
+        public var sink: String
+        public var fingerprint: String
+        public var reference: String?
+        public var url: String?
+        public var title: String
+        public var body: String
+        public var labels: [String]
+        public var classification: String
+        public var priority: Int
+        public var sessions: Int
+        /// The update comments, oldest first.
+        public var updates: [String]
+        public var createdAt: Date
+        public var updatedAt: Date
+    }
+
+    private let database: FixloopDatabase
+    private var path: String { database.pool.path }
+
+    public init(database: FixloopDatabase) { self.database = database }
+
+    // MARK: Sessions
+
+    /// Every scored session that started in `since ..< until`, with its facts when the scorer stored them.
+    public func scoredSessions(since: Date?, until: Date) async throws -> [ScoredSession] {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT s.session_id, s.start, s.score, s.blurb, s.model_grade, f.facts FROM session_score s
+                    LEFT JOIN session_facts f ON f.session_id = s.session_id
+                    WHERE s.start >= ? AND s.start < ? ORDER BY s.start, s.session_id
+                    """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, until.timeIntervalSince1970])
+                let decoder = JSONDecoder()
+                return try rows.map { row in
+                    ScoredSession(
+                        id: row["session_id"], start: Date(timeIntervalSince1970: row["start"]), score: row["score"],
+                        blurb: try decoder.decode([String].self, from: Data((row["blurb"] as String).utf8)),
+                        modelGrade: try (row["model_grade"] as String?).map { try decoder.decode(ModelGrade.self, from: Data($0.utf8)) },
+                        facts: try (row["facts"] as String?).map { try decoder.decode(SessionFacts.self, from: Data($0.utf8)) })
+                }
+            }
+        }
+    }
+
+    // MARK: Plans
+
+    /// Saves a plan run and the patterns it saw. - Returns: the run's id.
+    @discardableResult
+    public func savePlan(_ plan: PlanResult, sink: String) async throws -> Int64 {
+        let text = String(decoding: try Self.encoder.encode(plan), as: UTF8.self)
+        return try await wrap("save") {
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO plan_run (created_at, since, until, sink, result) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [Date().timeIntervalSince1970, plan.since?.timeIntervalSince1970, plan.until.timeIntervalSince1970, sink, text])
+                let id = db.lastInsertedRowID
+                for pattern in plan.patterns {
+                    try db.execute(sql: """
+                        INSERT INTO planner_pattern (fingerprint, name, kind, classification, first_seen, last_seen, last_sessions, last_plan)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, classification = excluded.classification,
+                            first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
+                            last_sessions = excluded.last_sessions, last_plan = excluded.last_plan
+                        """, arguments: [
+                            pattern.fingerprint, pattern.name, pattern.signature.kind.rawValue, pattern.classification.rawValue,
+                            pattern.stats.firstSeen.timeIntervalSince1970, pattern.stats.lastSeen.timeIntervalSince1970,
+                            pattern.stats.sessions, id,
+                        ])
+                }
+                return id
+            }
+        }
+    }
+
+    /// The most recent plan run, or nil when the planner never ran.
+    public func latestPlan() async throws -> PlanResult? {
+        try await wrap("read") {
+            let text = try await database.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT result FROM plan_run ORDER BY id DESC LIMIT 1")
+            }
+            return try text.map { try Self.decoder.decode(PlanResult.self, from: Data($0.utf8)) }
+        }
+    }
+
+    // MARK: Tickets
+
+    /// Files a local ticket for `draft` (or returns the one already there). - Returns: `local:ID`.
+    public func createLocalTicket(_ draft: TicketDraft) async throws -> FiledTicket {
+        try await wrap("save") {
+            try await database.pool.write { db in
+                if let id = try Int.fetchOne(db, sql: "SELECT id FROM planner_ticket WHERE sink = 'local' AND fingerprint = ?", arguments: [draft.fingerprint]) {
+                    return FiledTicket(reference: "local:\(id)", remoteID: String(id), url: nil)
+                }
+                try Self.insert(db, sink: "local", reference: nil, remoteID: nil, url: nil, draft: draft)
+                let id = db.lastInsertedRowID
+                try db.execute(sql: "UPDATE planner_ticket SET reference = ?, remote_id = ? WHERE id = ?", arguments: ["local:\(id)", String(id), id])
+                return FiledTicket(reference: "local:\(id)", remoteID: String(id), url: nil)
+            }
+        }
+    }
+
+    public func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, sessions: Int)? {
+        try await wrap("read") {
+            try await database.pool.read { db -> (FiledTicket, Int)? in
+                for fingerprint in fingerprints {
+                    // A ticket filed under any member fingerprint (stored in `fingerprints`, a JSON array) is this pattern's.
+                    if let row = try Row.fetchOne(db, sql: """
+                        SELECT * FROM planner_ticket WHERE sink = ? AND (fingerprint = ? OR instr(fingerprints, ?) > 0) ORDER BY id LIMIT 1
+                        """, arguments: [sink, fingerprint, "\"\(fingerprint)\""]) {
+                        return (FiledTicket(reference: row["reference"] ?? "", remoteID: row["remote_id"] ?? "", url: row["url"]), row["sessions"])
+                    }
+                }
+                return nil
+            }
+        }
+    }
+
+    public func record(_ ticket: FiledTicket, sink: String, draft: TicketDraft) async throws {
+        try await wrap("save") {
+            try await database.pool.write { db in
+                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM planner_ticket WHERE sink = ? AND fingerprint = ?", arguments: [sink, draft.fingerprint]) ?? false
+                if !exists { try Self.insert(db, sink: sink, reference: ticket.reference, remoteID: ticket.remoteID, url: ticket.url, draft: draft) }
+            }
+        }
+    }
+
+    public func recordUpdate(sink: String, fingerprint: String, draft: TicketDraft) async throws {
+        try await wrap("save") {
+            try await database.pool.write { db in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT id, updates FROM planner_ticket WHERE sink = ? AND (fingerprint = ? OR instr(fingerprints, ?) > 0) ORDER BY id LIMIT 1
+                    """, arguments: [sink, fingerprint, "\"\(fingerprint)\""]) else { return }
+                var updates = (try? JSONDecoder().decode([String].self, from: Data((row["updates"] as String).utf8))) ?? []
+                updates.append(draft.updateComment)
+                try db.execute(
+                    sql: "UPDATE planner_ticket SET sessions = ?, updates = ?, updated_at = ? WHERE id = ?",
+                    arguments: [draft.sessions, String(decoding: try JSONEncoder().encode(updates), as: UTF8.self), Date().timeIntervalSince1970, row["id"] as Int64])
+            }
+        }
+    }
+
+    /// Every stored ticket, newest first.
+    public func tickets() async throws -> [StoredTicket] {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM planner_ticket ORDER BY id DESC").map(Self.ticket(from:))
+            }
+        }
+    }
+
+    /// The stored ticket `id` (the N of `local:N`), or nil.
+    public func ticket(id: Int) async throws -> StoredTicket? {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM planner_ticket WHERE id = ?", arguments: [id]).map(Self.ticket(from:))
+            }
+        }
+    }
+
+    private static func insert(_ db: Database, sink: String, reference: String?, remoteID: String?, url: String?, draft: TicketDraft) throws {
+        let now = Date().timeIntervalSince1970
+        try db.execute(sql: """
+            INSERT INTO planner_ticket (sink, fingerprint, fingerprints, reference, remote_id, url, title, body, labels, classification,
+                priority, sessions, updates, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
+            """, arguments: [
+                sink, draft.fingerprint, String(decoding: try JSONEncoder().encode(draft.fingerprints), as: UTF8.self), reference, remoteID, url,
+                draft.title, draft.body, String(decoding: try JSONEncoder().encode(draft.labels), as: UTF8.self),
+                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, now, now,
+            ])
+    }
+
+    private static func ticket(from row: Row) throws -> StoredTicket {
+        let decoder = JSONDecoder()
+        return StoredTicket(
+            id: row["id"], sink: row["sink"], fingerprint: row["fingerprint"], reference: row["reference"], url: row["url"],
+            title: row["title"], body: row["body"], labels: try decoder.decode([String].self, from: Data((row["labels"] as String).utf8)),
+            classification: row["classification"], priority: row["priority"], sessions: row["sessions"],
+            updates: try decoder.decode([String].self, from: Data((row["updates"] as String).utf8)),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }
+
+    private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw StoreError(operation: operation, path: path, resultCode: error.resultCode.rawValue)
+        } catch is DecodingError {
+            throw StoreError(operation: operation, path: path, resultCode: nil)
+        }
+    }
+}
+
+/// The local store as a ticket sink: tickets are rows of `planner_ticket`, read back as `local:N`.
+public struct LocalTicketSink: TicketSink {
+    let store: SQLitePlanStore
+
+    public init(store: SQLitePlanStore) { self.store = store }
+
+    public var name: String { "local" }
+    public func find(_ draft: TicketDraft) async throws -> FiledTicket? { nil }
+    public func create(_ draft: TicketDraft) async throws -> FiledTicket { try await store.createLocalTicket(draft) }
+    /// The new counts are kept by ``SQLitePlanStore/recordUpdate(sink:fingerprint:draft:)``.
+    public func update(_ ticket: FiledTicket, draft: TicketDraft) async throws {}
+}
