@@ -21,6 +21,15 @@ public struct GitWorkingCopy: Sendable, Equatable {
         return copy
     }
 
+    /// Creates an empty bare repository (a remote to push to) with HEAD naming `initialBranch`.
+    public static func initializeBare(at directory: URL, initialBranch: String = "main") async throws {
+        try await GitThread.run { _ in
+            let repository = try GitRepository.initialize(directory.path, bare: true)
+            try gitCheck(git_repository_set_head(repository.pointer, "refs/heads/\(initialBranch)"), .initialize,
+                         "naming the first branch \(initialBranch)")
+        }
+    }
+
     /// The status against HEAD, untracked files listed one by one; ignored ones too when asked.
     public func status(includeIgnored: Bool = false) async throws -> [GitStatusEntry] {
         try await withRepository { try $0.status(includeIgnored: includeIgnored) }

@@ -73,16 +73,13 @@ struct DemoCommand: AsyncParsableCommand {
         stage.end()
 
         stage.begin("planner", "group the failures into patterns; a ticket for the frequent one, a flag for the rare one")
-        let planText = try await stage.run(
-            ["plan", "--since", DemoBundle.weekStart, "--repo", remote.path, "--product", bundle.productContext.path,
-             "--model", spec, "--sink", "local", "--json"] + recording("planner"), environment: stageEnvironment, echo: false)
-        let plan = try DemoPlan(json: planText)
-        for line in plan.lines { say("   " + line) }
+        try await stage.run(
+            ["plan", "--since", DemoBundle.weekStart, "--until", DemoBundle.weekEnd, "--repo", remote.path, "--model", spec, "--sink", "local"]
+                + recording("planner"), environment: stageEnvironment)
+        let ticket = try DemoBundle.mostUrgentBug(
+            in: try await stage.run(["tickets", "list", "--json"], environment: stageEnvironment, echo: false))
         stage.end()
 
-        guard let ticket = plan.ticket else {
-            throw CommandError(code: "demo.no_ticket", message: "The planner filed no ticket on the demo week, so the engineer has nothing to fix; check the planner's output above.")
-        }
         stage.begin("engineer", "fix \(ticket) in the sandbox and push its branch to the local remote")
         let fixStatus = try await stage.run(
             ["fix", "--ticket", ticket, "--repo", remote.path, "--model", spec, "--branch-only", "--sandbox", sandbox.rawValue]

@@ -54,6 +54,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the result as JSON.") var json = false
 
+    @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file"))
+    var record: String?
+
     func run() async throws {
         let context = try global.context()
         let now = Date()
@@ -144,7 +147,7 @@ struct PlanCommand: AsyncParsableCommand {
         let spec = try ModelSpec(parsing: model)
         let wiring = try ModelWiring(context: context)
         let runID = "plan-" + String(UUID().uuidString.prefix(8)).lowercased()
-        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: nil)
+        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record.map { URL(fileURLWithPath: $0) })
         return ModelClientPlannerModel(client: client, maxOutputTokens: context.configuration.models.maxOutputTokens)
     }
 }

@@ -14,6 +14,8 @@ struct DemoBundle {
 
     /// The first day of the bundled week (the planner's `--since`).
     static let weekStart = "2025-06-02"
+    /// The day after its last (the planner's `--until`).
+    static let weekEnd = "2025-06-09"
 
     /// `folder`, else `./examples`, else the `examples` folder of the checkout the running binary was built in.
     static func locate(_ folder: String?, environment: [String: String]) throws -> DemoBundle {
@@ -41,10 +43,12 @@ struct DemoBundle {
         return folder
     }
 
-    /// A repository at `folder/shop` holding the example's files in one commit on `main`, made with libgit2.
+    /// A bare repository at `folder/shop.git` holding the example's files in one commit on `main` (made in
+    /// `folder/seed` and pushed), all with libgit2.
     static func makeRemote(from source: URL, in folder: URL) async throws -> URL {
-        let repository = folder.appendingPathComponent("shop", isDirectory: true)
-        if FileManager.default.fileExists(atPath: repository.path) {
+        let repository = folder.appendingPathComponent("seed", isDirectory: true)
+        let bare = folder.appendingPathComponent("shop.git", isDirectory: true)
+        if FileManager.default.fileExists(atPath: bare.path) {
             throw CommandError(code: "demo.work_not_empty", message: "\(repository.path) already exists; give --work a new or empty folder.")
         }
         let files = FileManager.default.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey])
@@ -58,7 +62,21 @@ struct DemoBundle {
         }
         let copy = try await GitWorkingCopy.initialize(at: repository)
         _ = try await copy.commitAll(message: "Acme Shop backend", author: GitSignature(name: "Acme", email: "dev@acme.example"))
-        return repository
+        try await GitWorkingCopy.initializeBare(at: bare)
+        try await copy.push(branch: "main", to: try RepositoryReference(parsing: bare.path))
+        try? FileManager.default.removeItem(at: repository)
+        return bare
+    }
+
+    /// The reference of the most urgent bug ticket in `fixloop tickets list --json`.
+    static func mostUrgentBug(in json: String) throws -> String {
+        let tickets = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]) ?? []
+        let bugs = tickets.filter { $0["classification"] as? String == "bug" && $0["reference"] is String }
+            .sorted { ($0["priority"] as? Int ?? 9, $0["id"] as? Int ?? 0) < ($1["priority"] as? Int ?? 9, $1["id"] as? Int ?? 0) }
+        guard let reference = bugs.first?["reference"] as? String else {
+            throw CommandError(code: "demo.no_ticket", message: "The planner filed no bug ticket on the demo week, so the engineer has nothing to fix; check the planner's output above.")
+        }
+        return reference
     }
 
     /// Joins the per-layer transcripts into one replayable file.
@@ -69,29 +87,8 @@ struct DemoBundle {
             data.append(bytes)
             if let last = bytes.last, last != 0x0A { data.append(0x0A) }
         }
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: target)
-    }
-}
-
-/// What the demo needs from `fixloop plan --json`: the ticket to fix, and a few lines to show.
-struct DemoPlan {
-    var ticket: String?
-    var lines: [String] = []
-
-    init(json text: String) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CommandError(code: "demo.plan_unreadable", message: "The planner's JSON could not be read; run 'fixloop plan --json' on the demo's state to see it.")
-        }
-        let patterns = object["patterns"] as? [[String: Any]] ?? []
-        for pattern in patterns {
-            let decision = pattern["decision"] as? [String: Any]
-            let action = decision?["action"] as? String ?? pattern["decision"] as? String ?? "?"
-            let name = pattern["name"] as? String ?? "?"
-            let sessions = (pattern["stats"] as? [String: Any])?["sessions"] as? Int ?? pattern["sessions"] as? Int ?? 0
-            let ticket = pattern["ticket"] as? String ?? (pattern["ticket"] as? [String: Any])?["reference"] as? String
-            lines.append("\(action.padding(toLength: 6, withPad: " ", startingAt: 0)) \(sessions) sessions · \(name)\(ticket.map { " → \($0)" } ?? "")")
-            if action == "ticket", self.ticket == nil { self.ticket = ticket }
-        }
     }
 }
 

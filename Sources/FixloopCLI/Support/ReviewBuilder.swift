@@ -1,5 +1,6 @@
 import FixloopConfig
 import FixloopCore
+import FixloopPlanner
 import FixloopReport
 import FixloopScorer
 import FixloopStore
@@ -46,9 +47,24 @@ struct ReviewBuilder {
             spend: try await spend(since: start))
     }
 
-    /// The planner's patterns of the period (none until the planner has run).
+    /// The patterns of the newest plan that covers part of the period (none until the planner has run), with the
+    /// decision, its reason and the ticket each got; ignored ones last.
     func patterns(start: Date, end: Date, scores: [SessionScore]) async throws -> [WeeklyReview.Pattern] {
-        []
+        guard let plan = try await SQLitePlanStore(database: database).latestPlan(),
+              plan.until > start, (plan.since ?? .distantPast) < end else { return [] }
+        let decisions = Dictionary(plan.decisions.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        let rank = ["ticket": 0, "flag": 1, "ignore": 2]
+        return plan.patterns.map { pattern in
+            let decision = decisions[pattern.fingerprint]
+            let ticket = plan.tickets.first { $0.fingerprint == pattern.fingerprint }
+            return WeeklyReview.Pattern(
+                name: pattern.name, kind: pattern.classification.rawValue.replacingOccurrences(of: "_", with: " "),
+                decision: decision?.action.rawValue ?? "ignore", reason: decision?.reason ?? "",
+                sessions: pattern.stats.sessions, users: pattern.stats.users, meanScore: pattern.stats.meanScore,
+                baselineScore: pattern.stats.baselineMeanScore, ticket: ticket?.url ?? ticket?.reference,
+                suspects: pattern.suspectedCode.map(\.text),
+                examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) })
+        }.sorted { (rank[$0.decision] ?? 3, -$0.sessions) < (rank[$1.decision] ?? 3, -$1.sessions) }
     }
 
     /// The engineer's runs since the period began, with what their reports say.

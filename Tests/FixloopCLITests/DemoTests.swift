@@ -1,0 +1,159 @@
+@testable import FixloopCLI
+import FixloopCore
+import FixloopTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// `fixloop demo`: the whole loop on the bundled example, offline, from the bundled scripted transcript
+/// (`examples/demo/demo-transcript.jsonl`) — what the README's main-job command runs.
+@Suite(.serialized) struct DemoTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = repositoryRoot.appendingPathComponent("examples")
+    static let transcript = examples.appendingPathComponent("demo/demo-transcript.jsonl")
+
+    static func run(_ arguments: [String], environment: [String: String]) async -> (Int32, String) {
+        let output = Mutex("")
+        let status = await Fixloop.run(arguments: arguments, environment: environment,
+                                       output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
+        return (status, output.withLock { $0 })
+    }
+
+    @Test func theDemoRunsTheWholeLoopOfflineFromTheBundledTranscript() async throws {
+        try await withTemporaryDirectory("fixloop-demo") { root in
+            let work = root.appendingPathComponent("work")
+            let (status, text) = await Self.run(
+                ["demo", "--work", work.path, "--examples", Self.examples.path],
+                environment: ["HOME": root.path, "PATH": "/usr/bin:/bin"])
+            #expect(status == 0, "\(text)")
+            #expect(text.contains("a scripted transcript, not a live model"))
+            // Scorer: every session of the week, some graded by the (replayed) model.
+            #expect(text.contains("sessions 320"))
+            #expect(text.contains("model 147"), "\(text)")
+            // Planner: the planted bug is ticketed, the edge case flagged.
+            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let ticketLine = try #require(lines.first { $0.hasPrefix("TICKET") })
+            #expect(ticketLine.lowercased().contains("discount"), "\(ticketLine)")
+            #expect(lines.contains { $0.hasPrefix("FLAG") && $0.contains("emptied") })
+            // Engineer: fixed, verified, the branch pushed to the local remote.
+            #expect(text.contains("fix        local:1: fixed"), "\(text)")
+            let branches = try await GitCommandLine.run(["branch", "--list", "--format=%(refname:short)", "fixloop/*"],
+                                                        in: work.appendingPathComponent("remote/shop.git")).output
+            #expect(branches.contains("fixloop/local-1-"), "\(branches)")
+            let cart = try await GitCommandLine.run(["show", "\(branches.trimmingCharacters(in: .whitespacesAndNewlines)):shop/cart.py"],
+                                                    in: work.appendingPathComponent("remote/shop.git")).output
+            #expect(cart.contains("return self.subtotal() - discount"))
+            // Report: written, with the week on it.
+            let html = try String(contentsOf: work.appendingPathComponent("review/review.html"), encoding: .utf8)
+            #expect(html.contains("id=\"nps-by-day\""))
+            #expect(html.contains("<span class=\"badge ticket\">ticket</span>"))
+            #expect(html.contains("<span class=\"badge flag\">flag</span>"))
+            #expect(html.contains("<span class=\"add\">+        return self.subtotal() - discount</span>"))
+        }
+    }
+
+    /// Re-records the transcript from scripted replies: `FIXLOOP_RECORD_DEMO=1 swift test --filter recordTheDemoTranscript`
+    /// after changing a prompt, the example product or its data (the replay refuses any request it has not seen).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FIXLOOP_RECORD_DEMO"] != nil))
+    func recordTheDemoTranscript() async throws {
+        try await withTemporaryDirectory("fixloop-demo") { root in
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.respond(with: DemoScript.respond)
+                await model.enqueue(contentsOf: DemoScript.engineer)
+                try? FileManager.default.removeItem(at: Self.transcript)
+                let (status, text) = await Self.run(
+                    ["demo", "--work", root.appendingPathComponent("work").path, "--examples", Self.examples.path,
+                     "--model", "openai:demo-model", "--record", Self.transcript.path],
+                    environment: ["HOME": root.path, "PATH": "/usr/bin:/bin",
+                                  "OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-demo"])
+                #expect(status == 0, "\(text)")
+                #expect(await model.remainingSteps() == 0)
+            }
+        }
+    }
+}
+
+/// The scripted side of the demo's model calls: grades by what each session's timeline shows, pattern names by
+/// their signature, and the engineer's conversation in order.
+enum DemoScript {
+    static func respond(_ request: ReceivedModelRequest) -> ModelServerStep? {
+        let prompt = (request.body["messages"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }.joined(separator: "\n")
+        let tokens = prompt.utf8.count / 4
+        if prompt.contains("You grade one user session") { return .text(grade(prompt), inputTokens: tokens, outputTokens: 90) }
+        if prompt.contains("You are the product manager") { return .text(name(prompt), inputTokens: tokens, outputTokens: 80) }
+        return nil
+    }
+
+    static func grade(_ prompt: String) -> String {
+        let timeline = prompt.components(separatedBy: "# The session").last?.components(separatedBy: "# A rule-based").first ?? ""
+        let grade: [String: Any]
+        if timeline.contains("/pages/business") {
+            grade = ["score": 4, "intent": "wholesale prices for a business order", "right_product": false,
+                     "went_right": ["found the business customers page quickly"],
+                     "went_wrong": ["Acme sells to consumers only; there was nothing for a trade buyer"], "failures": [], "confidence": 0.8]
+        } else if timeline.contains("pages 1 ") || timeline.contains("pages 1\n") {
+            grade = ["score": 7, "intent": "a first look at the shop", "right_product": true,
+                     "went_right": ["the landing page loaded fast"], "went_wrong": ["left after one page without looking at a product"],
+                     "failures": [], "confidence": 0.6]
+        } else {
+            grade = ["score": 8, "intent": "browse outdoor gear", "right_product": true,
+                     "went_right": ["looked at products and their reviews without friction"],
+                     "went_wrong": ["left without adding anything to the cart"], "failures": [], "confidence": 0.7]
+        }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: grade, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    static func name(_ prompt: String) -> String {
+        let reply: [String: String]
+        if prompt.contains("is above the cart total") {
+            reply = ["name": "Discount codes make checkout refuse the payment",
+                     "summary": "Every order with a discount code fails at payment: the charge comes out above the cart total, so the checkout guard refuses it with CheckoutError and the customer leaves. The discount seems to be added instead of subtracted.",
+                     "classification": "bug"]
+        } else if prompt.contains("cart is empty at checkout") {
+            reply = ["name": "Paying for a cart emptied in another tab",
+                     "summary": "A few customers removed the last item and still pressed Pay now; the checkout refuses an empty cart with an error page instead of sending them back to the shop.",
+                     "classification": "bug"]
+        } else {
+            reply = ["name": "Repeated clicks on Pay now after a refused payment",
+                     "summary": "Customers press Pay now again and again when the payment is refused; the page gives no feedback they can act on.",
+                     "classification": "product_flow"]
+        }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// The engineer: triage, a reproduction test, reading the cart, the fix and the submission.
+    static let engineer: [ModelServerStep] = [
+        .text(#"{"class": "bug", "reason": "Checkout refuses every discounted order with an error: wrong behaviour the code can fix."}"#,
+              inputTokens: 900, outputTokens: 30),
+        .text("""
+            A discounted order must be charged less than its total; today `charge` raises. This test shows it.
+
+            tests/test_fixloop_reproduction.py
+            <<<<<<< SEARCH
+            =======
+            from shop.cart import Cart
+            from shop.checkout import charge
+
+
+            def test_a_discount_code_lowers_the_charge():
+                cart = Cart()
+                cart.add("mug", 1200)
+                assert charge(cart, discount_percent=10) == 1080
+            >>>>>>> REPLACE
+            """, inputTokens: 2400, outputTokens: 120),
+        .toolCalls([ScriptedToolCall(id: "call_read", name: "read_file", arguments: .object(["path": .string("shop/cart.py")]))],
+                   text: "The guard in charge() is right; the amount it checks comes from Cart.total. Let me read it.",
+                   inputTokens: 3100, outputTokens: 40),
+        .toolCalls([
+            ScriptedToolCall(id: "call_fix", name: "replace", arguments: .object([
+                "path": .string("shop/cart.py"),
+                "search": .string("        return self.subtotal() + discount"),
+                "replace": .string("        return self.subtotal() - discount"),
+            ])),
+            ScriptedToolCall(id: "call_submit", name: "submit", arguments: .object([
+                "root_cause": .string("Cart.total added the discount to the subtotal instead of subtracting it, so every discounted charge came out above the cart total and checkout's guard refused it."),
+                "summary": .string("Subtract the discount in Cart.total."),
+            ])),
+        ], text: "total() adds the discount; it must subtract it.", inputTokens: 3600, outputTokens: 150),
+    ]
+}
