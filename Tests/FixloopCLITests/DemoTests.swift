@@ -29,7 +29,7 @@ import Testing
             #expect(text.contains("a scripted transcript, not a live model"))
             // Scorer: every session of the week, some graded by the (replayed) model.
             #expect(text.contains("sessions 320"))
-            #expect(text.contains("model 147"), "\(text)")
+            #expect(text.contains("model 320"), "\(text)")
             // Planner: the planted bug is ticketed, the edge case flagged.
             let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             let ticketLine = try #require(lines.first { $0.hasPrefix("TICKET") })
@@ -86,8 +86,30 @@ enum DemoScript {
 
     static func grade(_ prompt: String) -> String {
         let timeline = prompt.components(separatedBy: "# The session").last?.components(separatedBy: "# A rule-based").first ?? ""
+        let errorLine = timeline.split(separator: "\n").first { $0.contains(" ERROR ") }.map {
+            String($0.drop { $0 != "E" })
+        }
         let grade: [String: Any]
-        if timeline.contains("/pages/business") {
+        if let errorLine, timeline.contains("is above the cart total") {
+            grade = ["score": 1, "intent": "buy gear with a discount code", "right_product": true,
+                     "went_right": ["found a product and reached checkout quickly"],
+                     "went_wrong": ["the payment was refused with an error right after the discount code was applied",
+                                    "left without buying"],
+                     "failures": [["signature": "checkout: CheckoutError when paying with a discount code",
+                                   "evidence": ["event": errorLine, "route": "/checkout", "error": "CheckoutError"]]],
+                     "confidence": 0.9]
+        } else if let errorLine, timeline.contains("cart is empty") {
+            grade = ["score": 3, "intent": "buy a product", "right_product": true,
+                     "went_right": ["added a product to the cart"],
+                     "went_wrong": ["pressed Pay now on a cart emptied in the meantime and got an error instead of guidance"],
+                     "failures": [["signature": "checkout: CheckoutError on an empty cart",
+                                   "evidence": ["event": errorLine, "route": "/checkout", "error": "CheckoutError"]]],
+                     "confidence": 0.8]
+        } else if timeline.contains("checkout_completed") {
+            grade = ["score": 10, "intent": "buy outdoor gear", "right_product": true,
+                     "went_right": ["found the product, paid without a hitch and checked the order"], "went_wrong": [],
+                     "failures": [], "confidence": 0.9]
+        } else if timeline.contains("/pages/business") {
             grade = ["score": 4, "intent": "wholesale prices for a business order", "right_product": false,
                      "went_right": ["found the business customers page quickly"],
                      "went_wrong": ["Acme sells to consumers only; there was nothing for a trade buyer"], "failures": [], "confidence": 0.8]

@@ -67,9 +67,9 @@ struct DemoCommand: AsyncParsableCommand {
             record == nil ? [] : ["--record", transcripts.appendingPathComponent("\(layer).jsonl").path]
         }
 
-        stage.begin("scorer", "import the week's PostHog export and grade every session")
+        stage.begin("scorer", "import the week's PostHog export; the model grades every session")
         try await stage.run(["score", "--import", bundle.export.path, "--product", bundle.productContext.path,
-                             "--model", spec, "--worst", "3"] + recording("scorer"), environment: stageEnvironment)
+                             "--model", spec, "--grading", "all", "--worst", "3"] + recording("scorer"), environment: stageEnvironment)
         stage.end()
 
         stage.begin("planner", "group the failures into patterns; a ticket for the frequent one, a flag for the rare one")
