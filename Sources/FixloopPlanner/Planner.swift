@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPrompts
 import Foundation
 

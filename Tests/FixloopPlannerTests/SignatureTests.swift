@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPlanner
 import FixloopScorer
 import Foundation
