@@ -25,7 +25,6 @@ public struct SQLitePlanStore: TicketRecordStore {
     }
 
     private let database: FixloopDatabase
-    private var path: String { database.pool.path }
 
     public init(database: FixloopDatabase) { self.database = database }
 
@@ -204,13 +203,7 @@ public struct SQLitePlanStore: TicketRecordStore {
     }
 
     private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError {
-            throw StoreError(operation: operation, path: path, resultCode: error.resultCode.rawValue)
-        } catch is DecodingError {
-            throw StoreError(operation: operation, path: path, resultCode: nil)
-        }
+        try await database.wrapErrors(operation, body)
     }
 }
 

@@ -43,7 +43,7 @@ struct LinearTicketSink: TicketSink {
 
     /// A UUID from the team and the fingerprint: the same pattern on the same team always asks for the same id.
     func issueID(_ fingerprint: String) -> String {
-        let hex = fingerprint + FailureSignatureHash.hex("\(team.id)|\(fingerprint)")
+        let hex = fingerprint + FailureSignature.stableHash("\(team.id)|\(fingerprint)")
         let chars = Array(hex.prefix(32))
         func part(_ range: Range<Int>) -> String { String(chars[range]) }
         return "\(part(0..<8))-\(part(8..<12))-5\(part(13..<16))-a\(part(17..<20))-\(part(20..<32))"
@@ -51,18 +51,5 @@ struct LinearTicketSink: TicketSink {
 
     private func filed(_ issue: LinearIssue) -> FiledTicket {
         FiledTicket(reference: "linear:\(issue.identifier)", remoteID: issue.id, url: issue.url)
-    }
-}
-
-/// FNV-1a, 64 bits, as 16 hex digits.
-enum FailureSignatureHash {
-    static func hex(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
