@@ -38,10 +38,14 @@ struct TrackerSinkTests {
                 let first = try await filer.file(try await plan(bug: 41), period: "week 1")
                 let again = try await filer.file(try await plan(bug: 41), period: "week 1")
                 let later = try await filer.file(try await plan(bug: 47, start: Self.weekTwo), period: "week 2")
+                // The same counts in another week are news too.
+                let weekThree = Self.weekTwo.addingTimeInterval(PlannerFixtures.week)
+                let sameCounts = try await filer.file(try await plan(bug: 47, start: weekThree), period: "week 3")
                 #expect(first.tickets.map(\.action) == [.created])
                 #expect(first.tickets.first?.reference == "gh:acme/shop#1")
                 #expect(again.tickets.map(\.action) == [.unchanged])
                 #expect(later.tickets.map(\.action) == [.updated])
+                #expect(sameCounts.tickets.map(\.action) == [.updated])
             }
         }
         let issues = await server.state.issues["acme/shop"] ?? [:]
@@ -51,8 +55,9 @@ struct TrackerSinkTests {
         #expect(issue.title.hasPrefix("CheckoutError in charge on /checkout"))
         #expect(issue.body.contains("<!-- fixloop:pattern=") && issue.body.contains("| 41 |") && issue.body.contains("## Example sessions"))
         let comments = await server.state.comments
-        #expect(comments.count == 1)
+        #expect(comments.count == 2)
         #expect(comments.first?.body.contains("Fixloop update (week 2): 47 sessions") == true)
+        #expect(comments.last?.body.contains("Fixloop update (week 3): 47 sessions") == true)
         let creates = await server.state.requests.filter { $0.method == "POST" && $0.path == "/repos/acme/shop/issues" }
         #expect(creates.count == 1)
     }
@@ -146,7 +151,7 @@ struct SimulatedCrash: Error {}
 /// The store of a process that dies right after the remote create, before the local record is written.
 struct CrashingRecords: TicketRecordStore {
     let store: SQLitePlanStore
-    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, sessions: Int)? {
+    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, reported: String)? {
         try await store.ticket(sink: sink, fingerprints: fingerprints)
     }
     func record(_ ticket: FiledTicket, sink: String, draft: TicketDraft) async throws { throw SimulatedCrash() }
