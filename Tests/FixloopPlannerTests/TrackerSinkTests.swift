@@ -78,6 +78,22 @@ struct TrackerSinkTests {
         #expect(await server.state.issues["acme/shop"]?.count == 1)
     }
 
+    @Test func theLookUpPagesThroughEveryFixloopIssue() async throws {
+        let server = GitHubTestServer()
+        let plan = try await plan(bug: 41)
+        for index in 0..<150 {
+            await server.state.addIssue("acme/shop", title: "other \(index)", body: TicketDraft.marker("other\(index)"), labels: ["fixloop"])
+        }
+        await server.state.addIssue("acme/shop", title: "filed before", body: TicketDraft.marker(plan.patterns[0].fingerprint), labels: ["fixloop"])
+        try await withStore { store in
+            try await server.run { loopback in
+                let result = try await TicketFiler(sink: github(loopback), records: store).file(plan, period: "w")
+                #expect(result.tickets.first?.action == .recovered && result.tickets.first?.reference == "gh:acme/shop#151")
+            }
+        }
+        #expect(await server.state.issues["acme/shop"]?.count == 151)
+    }
+
     @Test func aSecondaryRateLimitIsWaitedOutBeforeFiling() async throws {
         let server = GitHubTestServer()
         await server.state.fail("POST", pathPrefix: "/repos/acme/shop/issues", status: 403,
@@ -96,7 +112,7 @@ struct TrackerSinkTests {
     func linear(_ server: LoopbackServer) -> LinearTicketSink {
         var client = LinearClient(endpoint: server.baseURL.appendingPathComponent("graphql"), apiKey: Secret("lin_api_test"))
         client.sleep = RecordingSleeper().sleep
-        return LinearTicketSink(client: client, team: LinearTeamFixture.team, labelIDs: ["label-bug"])
+        return LinearTicketSink(client: client, team: LinearTeamFixture.team, labelIDs: ["label-extra"])
     }
 
     @Test func linearGetsIssueCreateWithTeamLabelsPriorityAndAnAttachmentAndRerunsComment() async throws {
@@ -115,12 +131,12 @@ struct TrackerSinkTests {
         }
         let issues = await server.state.issues
         #expect(issues.count == 1)
-        #expect(issues.first?.teamID == "team-1" && issues.first?.labelIDs == ["label-bug"])
+        #expect(issues.first?.teamID == "team-1" && issues.first?.labelIDs == ["label-bug", "label-extra", "label-fixloop"])
         #expect(issues.first?.priority == 1)
         let attachments = await server.state.attachments
         #expect(attachments.keys.contains { $0.hasPrefix("https://fixloop.invalid/patterns/") } && attachments.values.first == issues.first?.id)
         #expect(await server.state.operations == [
-            "AttachmentsForURL", "Issue", "CreateIssue", "CreateAttachment", "CreateComment",
+            "AttachmentsForURL", "Issue", "TeamLabels", "CreateIssue", "CreateAttachment", "CreateComment",
         ])
         #expect(await server.state.comments.first?.body.contains("50 sessions") == true)
     }

@@ -8,6 +8,7 @@ import Foundation
 struct LinearTicketSink: TicketSink {
     let client: LinearClient
     let team: LinearTeam
+    /// Label ids given on the command line, added to those found by name.
     let labelIDs: [String]
     /// The attachment URL's prefix; the fingerprint is appended.
     var attachmentBase = "https://fixloop.invalid/patterns/"
@@ -30,8 +31,12 @@ struct LinearTicketSink: TicketSink {
     }
 
     func create(_ draft: TicketDraft) async throws -> FiledTicket {
+        // `fixloop` and the class (`bug`, `product-flow`, …) by name, case-insensitively; names the team lacks are left out.
+        let wanted = Set(draft.labels.map { $0.lowercased() })
+        let named = try await client.labels(teamID: team.id).filter { wanted.contains($0.name.lowercased()) }.map(\.id)
         let issue = try await client.createIssue(
-            teamID: team.id, title: draft.title, description: draft.body, priority: draft.priority.rawValue, labelIDs: labelIDs,
+            teamID: team.id, title: draft.title, description: draft.body, priority: draft.priority.rawValue,
+            labelIDs: Array(Set(named + labelIDs)).sorted(),
             id: issueID(draft.fingerprint))
         try await client.attach(issueID: issue.id, title: "Fixloop pattern \(draft.fingerprint)", url: attachmentURL(draft.fingerprint))
         return filed(issue)
