@@ -50,12 +50,13 @@ public struct TicketFiler: Sendable {
     /// Files or updates a ticket for every `ticket` decision of `plan`.
     /// - Parameter dryRun: look up only; change nothing anywhere.
     /// - Returns: `plan` with its tickets.
-    public func file(_ plan: PlanResult, period: String, dryRun: Bool = false) async throws -> PlanResult {
+    /// - Parameter repository: the repository the tickets are about (kept with local tickets for the engineer).
+    public func file(_ plan: PlanResult, period: String, repository: String? = nil, dryRun: Bool = false) async throws -> PlanResult {
         var result = plan
         result.tickets = []
         for (pattern, decision) in zip(plan.patterns, plan.decisions) where decision.action == .ticket {
             try Task.checkCancellation()
-            let draft = TicketDraft(pattern: pattern, decision: decision, period: period)
+            let draft = TicketDraft(pattern: pattern, decision: decision, period: period, repository: repository)
             result.tickets.append(try await file(draft, dryRun: dryRun))
         }
         return result

@@ -39,6 +39,7 @@ enum PlannerSchema {
                 table.column("priority", .integer).notNull()
                 table.column("sessions", .integer).notNull()
                 table.column("reported", .text).notNull()
+                table.column("repository", .text)
                 table.column("updates", .text).notNull().defaults(to: "[]")
                 table.column("created_at", .double).notNull()
                 table.column("updated_at", .double).notNull()

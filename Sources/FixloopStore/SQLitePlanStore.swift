@@ -18,6 +18,8 @@ public struct SQLitePlanStore: TicketRecordStore {
         public var classification: String
         public var priority: Int
         public var sessions: Int
+        /// The repository the planner searched, if it was given one.
+        public var repository: String?
         /// The update comments, oldest first.
         public var updates: [String]
         public var createdAt: Date
@@ -170,12 +172,12 @@ public struct SQLitePlanStore: TicketRecordStore {
         let now = Date().timeIntervalSince1970
         try db.execute(sql: """
             INSERT INTO planner_ticket (sink, fingerprint, fingerprints, reference, remote_id, url, title, body, labels, classification,
-                priority, sessions, reported, updates, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
+                priority, sessions, reported, repository, updates, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
             """, arguments: [
                 sink, draft.fingerprint, String(decoding: try JSONEncoder().encode(draft.fingerprints), as: UTF8.self), reference, remoteID, url,
                 draft.title, draft.body, String(decoding: try JSONEncoder().encode(draft.labels), as: UTF8.self),
-                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, draft.updateComment, now, now,
+                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, draft.updateComment, draft.repository, now, now,
             ])
     }
 
@@ -184,7 +186,7 @@ public struct SQLitePlanStore: TicketRecordStore {
         return StoredTicket(
             id: row["id"], sink: row["sink"], fingerprint: row["fingerprint"], reference: row["reference"], url: row["url"],
             title: row["title"], body: row["body"], labels: try decoder.decode([String].self, from: Data((row["labels"] as String).utf8)),
-            classification: row["classification"], priority: row["priority"], sessions: row["sessions"],
+            classification: row["classification"], priority: row["priority"], sessions: row["sessions"], repository: row["repository"],
             updates: try decoder.decode([String].self, from: Data((row["updates"] as String).utf8)),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }

@@ -58,6 +58,7 @@ struct PlanCommandTests {
             #expect(ticket.title.hasPrefix("CheckoutError in charge"))
             #expect(ticket.evidence.contains("charge of 12.20 is above the cart total 11.00"))
             #expect(ticket.evidence.contains("shop/checkout.py:charge"))
+            #expect(ticket.repository == Self.shop.path)
         }
     }
 

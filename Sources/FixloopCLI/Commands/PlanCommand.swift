@@ -70,7 +70,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let ticketSink = try await makeSink(context, store: store)
         let period = "\(start.map(PlanReport.day) ?? "start") → \(PlanReport.day(end))"
-        let result = try await TicketFiler(sink: ticketSink, records: store).file(plan, period: period, dryRun: dryRun)
+        let result = try await TicketFiler(sink: ticketSink, records: store).file(plan, period: period, repository: repo.flatMap { try? RepositoryReference(parsing: $0).url }, dryRun: dryRun)
         if !dryRun { try await store.savePlan(result, sink: ticketSink.name) }
         let report = PlanReport(plan: result, sink: ticketSink.name, dryRun: dryRun)
         context.print(json ? try report.jsonText() : report.text())
