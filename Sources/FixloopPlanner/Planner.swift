@@ -30,7 +30,7 @@ public struct Planner: Sendable {
     ///   - since: the period's start, if bounded.
     ///   - until: the period's end.
     /// - Returns: patterns (highest impact first) and a decision each; no tickets yet.
-    /// - Throws: ``PlannerError`` when the model's prompt cannot be rendered; model failures propagate.
+    /// - Throws: `PromptError` when the naming prompt cannot be rendered; the model's own failures propagate.
     public func plan(sessions: [ScoredSession], since: Date?, until: Date) async throws -> PlanResult {
         let extractor = FailureExtractor()
         let failures = sessions.enumerated().flatMap { extractor.failures(of: $1, index: $0) }
