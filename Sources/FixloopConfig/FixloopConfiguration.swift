@@ -18,6 +18,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var rateLimits = RateLimitTable()
     /// The `[scorer]` table.
     public var scorer = ScorerSettings()
+    /// The `[planner]` table.
+    public var planner = PlannerSettings()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -45,6 +47,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var scorerTable = try root.section("scorer")
         scorer = try ScorerSettings(reading: &scorerTable)
         try scorerTable.finish()
+        var plannerTable = try root.section("planner")
+        planner = try PlannerSettings(reading: &plannerTable)
+        try plannerTable.finish()
         try root.finish()
         sourceFile = file
     }
@@ -90,6 +95,23 @@ extension GitSettings {
         if let value = try table.int("workspace_pool_size", range: 0...64) { workspacePoolSize = value }
         if let value = try table.strings("enterprise_hosts") { enterpriseHosts = value.map { $0.lowercased() } }
         if let value = try table.int("credential_attempts", range: 1...10) { credentialAttempts = value }
+    }
+}
+
+extension PlannerSettings {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.int("ticket_sessions", range: 1...1_000_000) { ticketSessions = value }
+        if let value = try table.double("ticket_share") {
+            guard (0...1).contains(value) else {
+                throw ConfigurationError(kind: .invalidValue, file: table.file, key: "planner.ticket_share", detail: "is \(value) but must be between 0 and 1")
+            }
+            ticketShare = value
+        }
+        if let value = try table.int("ticket_share_minimum_sessions", range: 1...1_000_000) { ticketShareMinimumSessions = value }
+        if let value = try table.int("flag_sessions", range: 1...1_000_000) { flagSessions = value }
+        if let value = try table.int("examples", range: 0...50) { examples = value }
+        if let value = try table.int("suspected_locations", range: 0...100) { suspectedLocations = value }
     }
 }
 

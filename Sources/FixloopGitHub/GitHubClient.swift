@@ -35,8 +35,10 @@ public struct GitHubClient: Sendable {
         try await send("GET", "/repos/\(owner)/\(name)/issues/\(number)")
     }
 
-    public func issues(_ owner: String, _ name: String, labels: [String] = [], state: String = "all") async throws -> [GitHubIssue] {
+    /// One page (100 at most) of a repository's issues, pull requests included, newest first.
+    public func issues(_ owner: String, _ name: String, labels: [String] = [], state: String = "all", page: Int = 1) async throws -> [GitHubIssue] {
         var query = [URLQueryItem(name: "state", value: state), URLQueryItem(name: "per_page", value: "100")]
+        if page > 1 { query.append(URLQueryItem(name: "page", value: String(page))) }
         if !labels.isEmpty { query.append(URLQueryItem(name: "labels", value: labels.joined(separator: ","))) }
         return try await send("GET", "/repos/\(owner)/\(name)/issues", query: query)
     }

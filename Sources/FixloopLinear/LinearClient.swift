@@ -44,6 +44,16 @@ public struct LinearClient: Sendable {
         return data.teams.nodes
     }
 
+    /// The team's issue labels (and the workspace's), by name and id, for turning label names into `labelIds`.
+    public func labels(teamID: String) async throws -> [LinearLabel] {
+        struct Data: Decodable { var team: Team }
+        struct Team: Decodable { var labels: Nodes<LinearLabel> }
+        let data: Data = try await perform("TeamLabels", """
+            query TeamLabels($id: String!) { team(id: $id) { labels(first: 250) { nodes { id name } } } }
+            """, variables: ["id": .string(teamID)])
+        return data.team.labels.nodes
+    }
+
     /// Creates an issue. - Parameter id: a client-chosen UUID, so a retried create cannot make a second issue.
     public func createIssue(
         teamID: String, title: String, description: String, priority: Int, labelIDs: [String], id: String? = nil
@@ -103,6 +113,12 @@ public struct LinearIssue: Sendable, Equatable, Decodable {
     public var team: LinearTeam?
 
     public struct Label: Sendable, Equatable, Decodable { public var name: String }
+}
+
+/// An issue label.
+public struct LinearLabel: Sendable, Equatable, Decodable {
+    public var id: String
+    public var name: String
 }
 
 public struct LinearTeam: Sendable, Equatable, Decodable {

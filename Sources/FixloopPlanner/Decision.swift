@@ -1,3 +1,4 @@
+import FixloopCore
 import Foundation
 
 /// What the planner decided for a pattern, and why.

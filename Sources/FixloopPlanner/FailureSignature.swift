@@ -53,7 +53,7 @@ public struct FailureSignature: Sendable, Hashable, Codable {
         case .exception: key = ["exception", subject, template, frames.joined(separator: ",")].joined(separator: "|")
         default: key = [kind.rawValue, route, subject, template].joined(separator: "|")
         }
-        return Self.fnv1a(key)
+        return Self.stableHash(key)
     }
 
     /// One line: `CheckoutError: charge of <num> is above … at shop/checkout.py:charge`.
@@ -68,7 +68,8 @@ public struct FailureSignature: Sendable, Hashable, Codable {
         }
     }
 
-    static func fnv1a(_ text: String) -> String {
+    /// FNV-1a, 64 bits, as 16 hex digits: the same in every process (Swift's `Hasher` is seeded per run).
+    public static func stableHash(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

@@ -6,9 +6,12 @@ struct FailureCluster {
 
     var failures: [ObservedFailure] { signatures.flatMap(\.failures) }
     var sessionIndexes: Set<Int> { Set(failures.map(\.sessionIndex)) }
-    /// The signature with the most sessions (ties: the smallest fingerprint, so the choice is stable).
+    /// The exception signature with the most sessions, else the signature with the most sessions (ties: the
+    /// smallest fingerprint, so the choice is stable). A rage click folded into an error never names the pattern.
     var main: FailureSignature {
         signatures.max { a, b in
+            let (ea, eb) = (a.signature.kind == .exception, b.signature.kind == .exception)
+            if ea != eb { return eb }
             let (ca, cb) = (Set(a.failures.map(\.sessionIndex)).count, Set(b.failures.map(\.sessionIndex)).count)
             return ca != cb ? ca < cb : a.signature.fingerprint > b.signature.fingerprint
         }!.signature
@@ -39,7 +42,29 @@ struct PatternClusterer {
             exact[key]!.1.append(failure)
         }
         var clusters = order.map { FailureCluster(signatures: [(exact[$0]!.0, exact[$0]!.1)]) }
-        return merged(&clusters, sessions: sessions)
+        return foldingSymptoms(merged(&clusters, sessions: sessions))
+    }
+
+    /// Share of a click or flow cluster's sessions that must also show one error on the same route for the cluster
+    /// to be that error's symptom (rage clicks on "Pay now" in the sessions a checkout exception broke).
+    var symptomOverlap = 0.8
+
+    /// Folds clusters that are symptoms of an exception cluster into it, so one problem is one ticket.
+    func foldingSymptoms(_ clusters: [FailureCluster]) -> [FailureCluster] {
+        var result = clusters
+        for index in result.indices.reversed() where result[index].main.kind != .exception {
+            let sessions = result[index].sessionIndexes
+            let route = result[index].main.route
+            let host = result.indices.filter { other in
+                other != index && result[other].main.kind == .exception
+                    && result[other].failures.contains { $0.route == route }
+                    && Double(sessions.intersection(result[other].sessionIndexes).count) >= symptomOverlap * Double(sessions.count)
+            }.max { result[$0].sessionIndexes.count < result[$1].sessionIndexes.count }
+            guard let host else { continue }
+            result[host].signatures += result[index].signatures
+            result.remove(at: index)
+        }
+        return result
     }
 
     /// Merges near-duplicates until none are left (greedy, in first-seen order, so the result is stable).

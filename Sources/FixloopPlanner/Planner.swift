@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPrompts
 import Foundation
 
@@ -29,7 +30,7 @@ public struct Planner: Sendable {
     ///   - since: the period's start, if bounded.
     ///   - until: the period's end.
     /// - Returns: patterns (highest impact first) and a decision each; no tickets yet.
-    /// - Throws: ``PlannerError`` when the model's prompt cannot be rendered; model failures propagate.
+    /// - Throws: `PromptError` when the naming prompt cannot be rendered; the model's own failures propagate.
     public func plan(sessions: [ScoredSession], since: Date?, until: Date) async throws -> PlanResult {
         let extractor = FailureExtractor()
         let failures = sessions.enumerated().flatMap { extractor.failures(of: $1, index: $0) }
@@ -113,9 +114,11 @@ struct PeriodBaseline {
     }
 
     func stats(of cluster: FailureCluster, sessions: [ScoredSession], examples: Int) -> PatternStats {
-        let members = cluster.sessionIndexes.sorted().map { sessions[$0] }
+        // Symptoms folded into an error (rage clicks it caused) do not add sessions of their own.
+        let failures = cluster.failures.filter { $0.kind == cluster.main.kind }
+        let members = Set(failures.map(\.sessionIndex)).sorted().map { sessions[$0] }
         var routeCounts: [String: Int] = [:]
-        for failure in cluster.failures { routeCounts[failure.route, default: 0] += 1 }
+        for failure in failures { routeCounts[failure.route, default: 0] += 1 }
         let route = routeCounts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? "/"
         let visited = max(routeSessions[route] ?? 0, members.count)
         let worst = members.sorted { ($0.score, $0.id) < ($1.score, $1.id) }.prefix(examples)

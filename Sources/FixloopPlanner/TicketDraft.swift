@@ -15,11 +15,14 @@ public struct TicketDraft: Sendable, Hashable, Codable {
     public var sessions: Int
     /// The comment for a ticket filed before.
     public var updateComment: String
+    /// The repository the codebase check searched (`--repo`), for the engineer; nil when none was given.
+    public var repository: String?
 
     /// `<!-- fixloop:pattern=FINGERPRINT -->`: how a ticket is found again on GitHub.
     public static func marker(_ fingerprint: String) -> String { "<!-- fixloop:pattern=\(fingerprint) -->" }
 
-    public init(pattern: Pattern, decision: Decision, period: String) {
+    public init(pattern: Pattern, decision: Decision, period: String, repository: String? = nil) {
+        self.repository = repository
         fingerprint = pattern.fingerprint
         fingerprints = Array(Set([pattern.fingerprint] + pattern.memberFingerprints)).sorted()
         title = pattern.name

@@ -27,8 +27,8 @@ public protocol TicketSink: Sendable {
 
 /// What the planner remembers of filed tickets, across runs and weeks.
 public protocol TicketRecordStore: Sendable {
-    /// The ticket recorded for any of `fingerprints` on `sink`, with the sessions it last reported.
-    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, sessions: Int)?
+    /// The ticket recorded for any of `fingerprints` on `sink`, with the update text it last reported.
+    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, reported: String)?
     /// Records a ticket filed (or found) for `draft` on `sink`.
     func record(_ ticket: FiledTicket, sink: String, draft: TicketDraft) async throws
     /// Records that the ticket now reports `draft`'s counts.
@@ -50,20 +50,22 @@ public struct TicketFiler: Sendable {
     /// Files or updates a ticket for every `ticket` decision of `plan`.
     /// - Parameter dryRun: look up only; change nothing anywhere.
     /// - Returns: `plan` with its tickets.
-    public func file(_ plan: PlanResult, period: String, dryRun: Bool = false) async throws -> PlanResult {
+    /// - Parameter repository: the repository the tickets are about (kept with local tickets for the engineer).
+    public func file(_ plan: PlanResult, period: String, repository: String? = nil, dryRun: Bool = false) async throws -> PlanResult {
         var result = plan
         result.tickets = []
         for (pattern, decision) in zip(plan.patterns, plan.decisions) where decision.action == .ticket {
             try Task.checkCancellation()
-            let draft = TicketDraft(pattern: pattern, decision: decision, period: period)
+            let draft = TicketDraft(pattern: pattern, decision: decision, period: period, repository: repository)
             result.tickets.append(try await file(draft, dryRun: dryRun))
         }
         return result
     }
 
     func file(_ draft: TicketDraft, dryRun: Bool) async throws -> TicketOutcome {
-        if let (ticket, sessions) = try await records.ticket(sink: sink.name, fingerprints: draft.fingerprints) {
-            if sessions == draft.sessions { return outcome(draft, .unchanged, ticket) }
+        if let (ticket, reported) = try await records.ticket(sink: sink.name, fingerprints: draft.fingerprints) {
+            // The same period with the same counts says nothing new; a new week or new counts do.
+            if reported == draft.updateComment { return outcome(draft, .unchanged, ticket) }
             if dryRun { return outcome(draft, .wouldUpdate, ticket) }
             try await sink.update(ticket, draft: draft)
             try await records.recordUpdate(sink: sink.name, fingerprint: draft.fingerprint, draft: draft)

@@ -17,16 +17,22 @@ public struct ValueMasker: Sendable {
         (#"[-+]?\$?\d+(?:[.,]\d+)*%?"#, "<num>"),
     ]
 
-    public init() {}
+    private let expressions: [(NSRegularExpression, String)]
+
+    /// Compiles the rules once; a planning run masks every failure with one masker.
+    public init() {
+        expressions = Self.rules.map { rule in
+            // The patterns are constants checked by the tests; a failure here is a programming error.
+            (try! NSRegularExpression(pattern: rule.pattern), NSRegularExpression.escapedTemplate(for: rule.placeholder))
+        }
+    }
 
     /// `text` with every variable part replaced and runs of whitespace collapsed.
     public func mask(_ text: String) -> String {
         var result = text
-        for rule in Self.rules {
-            guard let expression = try? NSRegularExpression(pattern: rule.pattern) else { continue }
+        for (expression, template) in expressions {
             let range = NSRange(result.startIndex..., in: result)
-            result = expression.stringByReplacingMatches(
-                in: result, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: rule.placeholder))
+            result = expression.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         return result.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }

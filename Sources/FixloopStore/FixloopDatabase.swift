@@ -82,6 +82,19 @@ public final class FixloopDatabase: Sendable {
     }
 }
 
+extension FixloopDatabase {
+    /// Runs `body`, turning SQLite and decoding failures into a ``StoreError`` that names `operation` and the file.
+    func wrapErrors<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw StoreError(operation: operation, path: pool.path, resultCode: error.resultCode.rawValue)
+        } catch is DecodingError {
+            throw StoreError(operation: operation, path: pool.path, resultCode: nil)
+        }
+    }
+}
+
 /// A store operation that failed; it keeps SQLite's result code and never the data.
 public struct StoreError: FixloopError, Equatable {
     /// What was being done (`open`, `record`, `read`).

@@ -38,6 +38,8 @@ enum PlannerSchema {
                 table.column("classification", .text).notNull()
                 table.column("priority", .integer).notNull()
                 table.column("sessions", .integer).notNull()
+                table.column("reported", .text).notNull()
+                table.column("repository", .text)
                 table.column("updates", .text).notNull().defaults(to: "[]")
                 table.column("created_at", .double).notNull()
                 table.column("updated_at", .double).notNull()

@@ -18,6 +18,8 @@ public struct SQLitePlanStore: TicketRecordStore {
         public var classification: String
         public var priority: Int
         public var sessions: Int
+        /// The repository the planner searched, if it was given one.
+        public var repository: String?
         /// The update comments, oldest first.
         public var updates: [String]
         public var createdAt: Date
@@ -25,7 +27,6 @@ public struct SQLitePlanStore: TicketRecordStore {
     }
 
     private let database: FixloopDatabase
-    private var path: String { database.pool.path }
 
     public init(database: FixloopDatabase) { self.database = database }
 
@@ -109,15 +110,15 @@ public struct SQLitePlanStore: TicketRecordStore {
         }
     }
 
-    public func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, sessions: Int)? {
+    public func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, reported: String)? {
         try await wrap("read") {
-            try await database.pool.read { db -> (FiledTicket, Int)? in
+            try await database.pool.read { db -> (FiledTicket, String)? in
                 for fingerprint in fingerprints {
                     // A ticket filed under any member fingerprint (stored in `fingerprints`, a JSON array) is this pattern's.
                     if let row = try Row.fetchOne(db, sql: """
                         SELECT * FROM planner_ticket WHERE sink = ? AND (fingerprint = ? OR instr(fingerprints, ?) > 0) ORDER BY id LIMIT 1
                         """, arguments: [sink, fingerprint, "\"\(fingerprint)\""]) {
-                        return (FiledTicket(reference: row["reference"] ?? "", remoteID: row["remote_id"] ?? "", url: row["url"]), row["sessions"])
+                        return (FiledTicket(reference: row["reference"] ?? "", remoteID: row["remote_id"] ?? "", url: row["url"]), row["reported"])
                     }
                 }
                 return nil
@@ -143,8 +144,8 @@ public struct SQLitePlanStore: TicketRecordStore {
                 var updates = (try? JSONDecoder().decode([String].self, from: Data((row["updates"] as String).utf8))) ?? []
                 updates.append(draft.updateComment)
                 try db.execute(
-                    sql: "UPDATE planner_ticket SET sessions = ?, updates = ?, updated_at = ? WHERE id = ?",
-                    arguments: [draft.sessions, String(decoding: try JSONEncoder().encode(updates), as: UTF8.self), Date().timeIntervalSince1970, row["id"] as Int64])
+                    sql: "UPDATE planner_ticket SET sessions = ?, reported = ?, updates = ?, updated_at = ? WHERE id = ?",
+                    arguments: [draft.sessions, draft.updateComment, String(decoding: try JSONEncoder().encode(updates), as: UTF8.self), Date().timeIntervalSince1970, row["id"] as Int64])
             }
         }
     }
@@ -171,12 +172,12 @@ public struct SQLitePlanStore: TicketRecordStore {
         let now = Date().timeIntervalSince1970
         try db.execute(sql: """
             INSERT INTO planner_ticket (sink, fingerprint, fingerprints, reference, remote_id, url, title, body, labels, classification,
-                priority, sessions, updates, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
+                priority, sessions, reported, repository, updates, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
             """, arguments: [
                 sink, draft.fingerprint, String(decoding: try JSONEncoder().encode(draft.fingerprints), as: UTF8.self), reference, remoteID, url,
                 draft.title, draft.body, String(decoding: try JSONEncoder().encode(draft.labels), as: UTF8.self),
-                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, now, now,
+                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, draft.updateComment, draft.repository, now, now,
             ])
     }
 
@@ -185,7 +186,7 @@ public struct SQLitePlanStore: TicketRecordStore {
         return StoredTicket(
             id: row["id"], sink: row["sink"], fingerprint: row["fingerprint"], reference: row["reference"], url: row["url"],
             title: row["title"], body: row["body"], labels: try decoder.decode([String].self, from: Data((row["labels"] as String).utf8)),
-            classification: row["classification"], priority: row["priority"], sessions: row["sessions"],
+            classification: row["classification"], priority: row["priority"], sessions: row["sessions"], repository: row["repository"],
             updates: try decoder.decode([String].self, from: Data((row["updates"] as String).utf8)),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
@@ -204,13 +205,7 @@ public struct SQLitePlanStore: TicketRecordStore {
     }
 
     private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError {
-            throw StoreError(operation: operation, path: path, resultCode: error.resultCode.rawValue)
-        } catch is DecodingError {
-            throw StoreError(operation: operation, path: path, resultCode: nil)
-        }
+        try await database.wrapErrors(operation, body)
     }
 }
 

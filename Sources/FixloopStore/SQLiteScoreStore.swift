@@ -5,7 +5,6 @@ import GRDB
 /// Sessions, timelines and scores in SQLite, and the scorer's ``SessionScoreStore``.
 public struct SQLiteScoreStore: SessionScoreStore {
     private let database: FixloopDatabase
-    private var path: String { database.pool.path }
 
     /// Uses the scorer tables of `database`.
     public init(database: FixloopDatabase) { self.database = database }
@@ -127,12 +126,6 @@ public struct SQLiteScoreStore: SessionScoreStore {
     }
 
     private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as DatabaseError {
-            throw StoreError(operation: operation, path: path, resultCode: error.resultCode.rawValue)
-        } catch is DecodingError {
-            throw StoreError(operation: operation, path: path, resultCode: nil)
-        }
+        try await database.wrapErrors(operation, body)
     }
 }

@@ -110,7 +110,9 @@ public actor GitHubTestState {
             let wanted = query["labels"].map { Set($0.split(separator: ",").map(String.init)) } ?? []
             let list = (issues[repository] ?? [:]).values.sorted { $0.number < $1.number }
                 .filter { wanted.isSubset(of: Set($0.labels)) }.map { issueJSON(repository, $0) }
-            return json(200, list)
+            // Pages as GitHub does (`page`, `per_page`, default 30).
+            let (page, perPage) = (max(1, Int(query["page"] ?? "") ?? 1), max(1, Int(query["per_page"] ?? "") ?? 30))
+            return json(200, Array(list.dropFirst((page - 1) * perPage).prefix(perPage)))
         case ("POST", 1, "issues"):
             let number = addIssue(repository, title: input["title"] as? String ?? "", body: input["body"] as? String ?? "", labels: input["labels"] as? [String] ?? [])
             return json(201, issueJSON(repository, issues[repository]![number]!))

@@ -73,6 +73,8 @@ public actor LinearTestState {
             let key = variables["id"] as? String ?? ""
             let issue = issues.first { $0.identifier == key || $0.id == key }
             return reply(200, ["data": ["issue": issue.map(json) as Any? ?? NSNull()]])
+        case "TeamLabels":  // planner: label names → ids
+            return reply(200, ["data": ["team": ["labels": ["nodes": [["id": "label-fixloop", "name": "fixloop"], ["id": "label-bug", "name": "Bug"]]]]]])
         case "Teams":
             return reply(200, ["data": ["teams": ["nodes": teams.map { ["id": $0.0, "key": $0.1, "name": $0.2] }]]])
         case "CreateIssue":

@@ -53,6 +53,27 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func readsThePlannerThresholdsWithDefaults() throws {
+        #expect(PlannerSettings().ticketSessions == 40 && PlannerSettings().flagSessions == 2)
+        let configuration = try FixloopConfiguration(toml: """
+            [planner]
+            ticket_sessions = 25
+            ticket_share = 0.5
+            flag_sessions = 3
+            """, file: "fixloop.toml")
+        #expect(configuration.planner.ticketSessions == 25)
+        #expect(configuration.planner.ticketShare == 0.5)
+        #expect(configuration.planner.flagSessions == 3)
+        #expect(configuration.planner.ticketShareMinimumSessions == 10)
+    }
+
+    @Test(arguments: ["ticket_share = 1.5", "flag_sessions = 0", "ticket_threshold = 40"])
+    func refusesBadPlannerValues(line: String) {
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration(toml: "[planner]\n\(line)", file: "f")
+        }
+    }
+
     @Test func refusesWrongTypesAndRanges() {
         #expect(throws: ConfigurationError.self) {
             try FixloopConfiguration(toml: "[git]\nworkspace_pool_size = \"two\"", file: "f")

@@ -58,6 +58,7 @@ struct PlanCommandTests {
             #expect(ticket.title.hasPrefix("CheckoutError in charge"))
             #expect(ticket.evidence.contains("charge of 12.20 is above the cart total 11.00"))
             #expect(ticket.evidence.contains("shop/checkout.py:charge"))
+            #expect(ticket.repository == Self.shop.path)
         }
     }
 
@@ -81,6 +82,27 @@ struct PlanCommandTests {
             let (_, list) = await run(["tickets", "list"], root: root)
             #expect(list.split(separator: "\n").count == 1, "\(list)")
             #expect(list.contains("45 sessions"), "\(list)")
+        }
+    }
+
+    @Test func aModelNamesTheTicketAndTheFlagThroughTheRealClient() async throws {
+        try await withTemporaryDirectory("fixloop-plan") { root in
+            try await score(PostHogWeekExport(start: PlannerFixtures.weekOne, bug: 40, rare: 2, purchases: 10, prefix: "w1"), root: root)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(
+                    .text(#"{"name": "Charge above the cart total", "summary": "Customers are charged more than the cart.", "classification": "bug"}"#),
+                    .text(#"{"name": "Empty cart at checkout", "summary": "Checkout opens with an empty cart.", "classification": "product_flow"}"#))
+                let environment = ["OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-test-key"]
+                let (status, text) = await run(
+                    ["plan", "--since", "2025-06-01", "--until", "2025-06-09", "--model", "openai:test-model"], root: root, environment: environment)
+                #expect(status == 0, "\(text)")
+                #expect(text.contains("named by openai:test-model"), "\(text)")
+                #expect(text.contains("· Charge above the cart total [bug]") && text.contains("· Empty cart at checkout [product_flow]"), "\(text)")
+                let received = await model.received()
+                #expect(received.count == 2)
+                #expect(received[0].body.jsonText.contains("charge of <num> is above the cart total <num>"))
+                #expect(!received.contains { $0.body.jsonText.contains("@example.com") })
+            }
         }
     }
 

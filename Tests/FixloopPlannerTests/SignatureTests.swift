@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPlanner
 import FixloopScorer
 import Foundation
@@ -57,6 +58,23 @@ struct SignatureTests {
         #expect(bug.stats.meanScore == 2 && bug.stats.baselineMeanScore > 5)
         #expect(plan.decisions[0].reason.contains("41 sessions reach ticket_sessions 40"))
         #expect(plan.decisions[1].reason.contains("flag_sessions 2"))
+    }
+
+    @Test func rageClicksInTheSessionsAnErrorBrokeAreThatErrorsPattern() async throws {
+        var sessions = PlannerFixtures.week(starting: PlannerFixtures.weekOne, bug: 41, rare: 2)
+        for index in sessions.indices where sessions[index].id.hasPrefix("s-") && index % 10 != 3 {
+            sessions[index].facts?.rageClicks = [SessionFacts.Click(label: "Pay now", route: "/checkout")]
+        }
+        // Rage clicks elsewhere, in sessions without an error, stay a pattern of their own.
+        for index in sessions.indices where sessions[index].id.hasPrefix("ok-") && index % 6 == 0 {
+            sessions[index].facts?.rageClicks = [SessionFacts.Click(label: "Size guide", route: "/products/:id")]
+        }
+        let plan = try await Planner().plan(sessions: sessions, since: nil, until: Date())
+        let bug = try #require(plan.patterns.first)
+        #expect(bug.signature.kind == .exception && bug.stats.sessions == 41)
+        #expect(bug.variants.map(\.text) == ["rage click on /checkout: Pay now"])
+        #expect(plan.decisions.filter { $0.action == .ticket }.count == 1)
+        #expect(plan.patterns.contains { $0.signature.subject == "Size guide" })
     }
 
     @Test func aShareOfTheRoutesSessionsIsATicketToo() async throws {

@@ -38,10 +38,14 @@ struct TrackerSinkTests {
                 let first = try await filer.file(try await plan(bug: 41), period: "week 1")
                 let again = try await filer.file(try await plan(bug: 41), period: "week 1")
                 let later = try await filer.file(try await plan(bug: 47, start: Self.weekTwo), period: "week 2")
+                // The same counts in another week are news too.
+                let weekThree = Self.weekTwo.addingTimeInterval(PlannerFixtures.week)
+                let sameCounts = try await filer.file(try await plan(bug: 47, start: weekThree), period: "week 3")
                 #expect(first.tickets.map(\.action) == [.created])
                 #expect(first.tickets.first?.reference == "gh:acme/shop#1")
                 #expect(again.tickets.map(\.action) == [.unchanged])
                 #expect(later.tickets.map(\.action) == [.updated])
+                #expect(sameCounts.tickets.map(\.action) == [.updated])
             }
         }
         let issues = await server.state.issues["acme/shop"] ?? [:]
@@ -51,8 +55,9 @@ struct TrackerSinkTests {
         #expect(issue.title.hasPrefix("CheckoutError in charge on /checkout"))
         #expect(issue.body.contains("<!-- fixloop:pattern=") && issue.body.contains("| 41 |") && issue.body.contains("## Example sessions"))
         let comments = await server.state.comments
-        #expect(comments.count == 1)
+        #expect(comments.count == 2)
         #expect(comments.first?.body.contains("Fixloop update (week 2): 47 sessions") == true)
+        #expect(comments.last?.body.contains("Fixloop update (week 3): 47 sessions") == true)
         let creates = await server.state.requests.filter { $0.method == "POST" && $0.path == "/repos/acme/shop/issues" }
         #expect(creates.count == 1)
     }
@@ -73,6 +78,22 @@ struct TrackerSinkTests {
         #expect(await server.state.issues["acme/shop"]?.count == 1)
     }
 
+    @Test func theLookUpPagesThroughEveryFixloopIssue() async throws {
+        let server = GitHubTestServer()
+        let plan = try await plan(bug: 41)
+        for index in 0..<150 {
+            await server.state.addIssue("acme/shop", title: "other \(index)", body: TicketDraft.marker("other\(index)"), labels: ["fixloop"])
+        }
+        await server.state.addIssue("acme/shop", title: "filed before", body: TicketDraft.marker(plan.patterns[0].fingerprint), labels: ["fixloop"])
+        try await withStore { store in
+            try await server.run { loopback in
+                let result = try await TicketFiler(sink: github(loopback), records: store).file(plan, period: "w")
+                #expect(result.tickets.first?.action == .recovered && result.tickets.first?.reference == "gh:acme/shop#151")
+            }
+        }
+        #expect(await server.state.issues["acme/shop"]?.count == 151)
+    }
+
     @Test func aSecondaryRateLimitIsWaitedOutBeforeFiling() async throws {
         let server = GitHubTestServer()
         await server.state.fail("POST", pathPrefix: "/repos/acme/shop/issues", status: 403,
@@ -91,7 +112,7 @@ struct TrackerSinkTests {
     func linear(_ server: LoopbackServer) -> LinearTicketSink {
         var client = LinearClient(endpoint: server.baseURL.appendingPathComponent("graphql"), apiKey: Secret("lin_api_test"))
         client.sleep = RecordingSleeper().sleep
-        return LinearTicketSink(client: client, team: LinearTeamFixture.team, labelIDs: ["label-bug"])
+        return LinearTicketSink(client: client, team: LinearTeamFixture.team, labelIDs: ["label-extra"])
     }
 
     @Test func linearGetsIssueCreateWithTeamLabelsPriorityAndAnAttachmentAndRerunsComment() async throws {
@@ -110,12 +131,12 @@ struct TrackerSinkTests {
         }
         let issues = await server.state.issues
         #expect(issues.count == 1)
-        #expect(issues.first?.teamID == "team-1" && issues.first?.labelIDs == ["label-bug"])
+        #expect(issues.first?.teamID == "team-1" && issues.first?.labelIDs == ["label-bug", "label-extra", "label-fixloop"])
         #expect(issues.first?.priority == 1)
         let attachments = await server.state.attachments
         #expect(attachments.keys.contains { $0.hasPrefix("https://fixloop.invalid/patterns/") } && attachments.values.first == issues.first?.id)
         #expect(await server.state.operations == [
-            "AttachmentsForURL", "Issue", "CreateIssue", "CreateAttachment", "CreateComment",
+            "AttachmentsForURL", "Issue", "TeamLabels", "CreateIssue", "CreateAttachment", "CreateComment",
         ])
         #expect(await server.state.comments.first?.body.contains("50 sessions") == true)
     }
@@ -146,7 +167,7 @@ struct SimulatedCrash: Error {}
 /// The store of a process that dies right after the remote create, before the local record is written.
 struct CrashingRecords: TicketRecordStore {
     let store: SQLitePlanStore
-    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, sessions: Int)? {
+    func ticket(sink: String, fingerprints: [String]) async throws -> (ticket: FiledTicket, reported: String)? {
         try await store.ticket(sink: sink, fingerprints: fingerprints)
     }
     func record(_ ticket: FiledTicket, sink: String, draft: TicketDraft) async throws { throw SimulatedCrash() }

@@ -40,14 +40,14 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The model that names and classifies patterns (openai:MODEL, anthropic:MODEL, replay:FILE), or none for rules.", valueName: "spec"))
     var model = "none"
 
-    @Option(name: .customLong("ticket-sessions"), help: "Sessions from which a pattern gets a ticket.")
-    var ticketSessions = PlannerSettings().ticketSessions
+    @Option(name: .customLong("ticket-sessions"), help: "Sessions from which a pattern gets a ticket (default: [planner] ticket_sessions, 40).")
+    var ticketSessions: Int?
 
-    @Option(name: .customLong("ticket-share"), help: "Share of its route's sessions (0–1) from which a pattern gets a ticket.")
-    var ticketShare = PlannerSettings().ticketShare
+    @Option(name: .customLong("ticket-share"), help: "Share of its route's sessions (0–1) from which a pattern gets a ticket (default: [planner] ticket_share, 0.25).")
+    var ticketShare: Double?
 
-    @Option(name: .customLong("flag-sessions"), help: "Sessions from which a pattern gets a flag.")
-    var flagSessions = PlannerSettings().flagSessions
+    @Option(name: .customLong("flag-sessions"), help: "Sessions from which a pattern gets a flag (default: [planner] flag_sessions, 2).")
+    var flagSessions: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Plan and look up tickets, but change nothing.")
     var dryRun = false
@@ -68,12 +68,12 @@ struct PlanCommand: AsyncParsableCommand {
         let sessions = try await store.scoredSessions(since: start, until: end)
         let plannerModel: (any PlannerModel)? = try model.lowercased() == "none" ? nil : plannerModel(context)
         let plan = try await withCodebase(context) { codebase in
-            try await Planner(settings: settings(), model: plannerModel, library: PromptLibrary(), codebase: codebase)
+            try await Planner(settings: settings(context.configuration.planner), model: plannerModel, library: PromptLibrary(), codebase: codebase)
                 .plan(sessions: sessions, since: start, until: end)
         }
         let ticketSink = try await makeSink(context, store: store)
         let period = "\(start.map(PlanReport.day) ?? "start") → \(PlanReport.day(end))"
-        let result = try await TicketFiler(sink: ticketSink, records: store).file(plan, period: period, dryRun: dryRun)
+        let result = try await TicketFiler(sink: ticketSink, records: store).file(plan, period: period, repository: repo.flatMap { try? RepositoryReference(parsing: $0).url }, dryRun: dryRun)
         if !dryRun { try await store.savePlan(result, sink: ticketSink.name) }
         let report = PlanReport(plan: result, sink: ticketSink.name, dryRun: dryRun)
         context.print(json ? try report.jsonText() : report.text())
@@ -82,14 +82,15 @@ struct PlanCommand: AsyncParsableCommand {
         }
     }
 
-    func settings() throws -> PlannerSettings {
-        guard ticketSessions > 0, flagSessions > 0, (0...1).contains(ticketShare) else {
+    /// The configured thresholds with the command line's on top.
+    func settings(_ configured: PlannerSettings) throws -> PlannerSettings {
+        var settings = configured
+        settings.ticketSessions = ticketSessions ?? settings.ticketSessions
+        settings.ticketShare = ticketShare ?? settings.ticketShare
+        settings.flagSessions = flagSessions ?? settings.flagSessions
+        guard settings.ticketSessions > 0, settings.flagSessions > 0, (0...1).contains(settings.ticketShare) else {
             throw CommandError(code: "plan.invalid_threshold", message: "The thresholds must be positive and --ticket-share between 0 and 1; fix the options.")
         }
-        var settings = PlannerSettings()
-        settings.ticketSessions = ticketSessions
-        settings.ticketShare = ticketShare
-        settings.flagSessions = flagSessions
         return settings
     }
 

@@ -45,7 +45,7 @@ extension TicketLoader {
             if line.hasPrefix("- frame: ") { evidence.append(line.dropFirst(9).trimmingCharacters(in: CharacterSet(charactersIn: "`"))) }
         }
         return Ticket(
-            reference: "local:\(stored.id)", title: stored.title, body: stored.body,
+            reference: "local:\(stored.id)", title: stored.title, body: stored.body, repository: stored.repository,
             labels: stored.labels + (stored.classification == "bug" ? ["bug"] : []), evidence: evidence, url: stored.url)
     }
 }

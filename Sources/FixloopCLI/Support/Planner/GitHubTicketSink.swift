@@ -8,15 +8,21 @@ struct GitHubTicketSink: TicketSink {
     let client: GitHubClient
     let owner: String
     let repository: String
+    var maximumPages = 100
 
     var name: String { "github:\(owner)/\(repository)" }
 
     func find(_ draft: TicketDraft) async throws -> FiledTicket? {
         let markers = draft.fingerprints.map(TicketDraft.marker)
-        let issues = try await client.issues(owner, repository, labels: ["fixloop"], state: "all")
-        guard let issue = issues.first(where: { issue in issue.pullRequest == nil && markers.contains { issue.body?.contains($0) == true } })
-        else { return nil }
-        return filed(issue)
+        // Every page of `fixloop` issues, open or closed, up to `maximumPages` (10,000 issues).
+        for page in 1...maximumPages {
+            let issues = try await client.issues(owner, repository, labels: ["fixloop"], state: "all", page: page)
+            if let issue = issues.first(where: { issue in issue.pullRequest == nil && markers.contains { issue.body?.contains($0) == true } }) {
+                return filed(issue)
+            }
+            if issues.count < 100 { break }
+        }
+        return nil
     }
 
     func create(_ draft: TicketDraft) async throws -> FiledTicket {

@@ -8,6 +8,7 @@ import Foundation
 struct LinearTicketSink: TicketSink {
     let client: LinearClient
     let team: LinearTeam
+    /// Label ids given on the command line, added to those found by name.
     let labelIDs: [String]
     /// The attachment URL's prefix; the fingerprint is appended.
     var attachmentBase = "https://fixloop.invalid/patterns/"
@@ -30,8 +31,12 @@ struct LinearTicketSink: TicketSink {
     }
 
     func create(_ draft: TicketDraft) async throws -> FiledTicket {
+        // `fixloop` and the class (`bug`, `product-flow`, …) by name, case-insensitively; names the team lacks are left out.
+        let wanted = Set(draft.labels.map { $0.lowercased() })
+        let named = try await client.labels(teamID: team.id).filter { wanted.contains($0.name.lowercased()) }.map(\.id)
         let issue = try await client.createIssue(
-            teamID: team.id, title: draft.title, description: draft.body, priority: draft.priority.rawValue, labelIDs: labelIDs,
+            teamID: team.id, title: draft.title, description: draft.body, priority: draft.priority.rawValue,
+            labelIDs: Array(Set(named + labelIDs)).sorted(),
             id: issueID(draft.fingerprint))
         try await client.attach(issueID: issue.id, title: "Fixloop pattern \(draft.fingerprint)", url: attachmentURL(draft.fingerprint))
         return filed(issue)
@@ -43,7 +48,7 @@ struct LinearTicketSink: TicketSink {
 
     /// A UUID from the team and the fingerprint: the same pattern on the same team always asks for the same id.
     func issueID(_ fingerprint: String) -> String {
-        let hex = fingerprint + FailureSignatureHash.hex("\(team.id)|\(fingerprint)")
+        let hex = fingerprint + FailureSignature.stableHash("\(team.id)|\(fingerprint)")
         let chars = Array(hex.prefix(32))
         func part(_ range: Range<Int>) -> String { String(chars[range]) }
         return "\(part(0..<8))-\(part(8..<12))-5\(part(13..<16))-a\(part(17..<20))-\(part(20..<32))"
@@ -51,18 +56,5 @@ struct LinearTicketSink: TicketSink {
 
     private func filed(_ issue: LinearIssue) -> FiledTicket {
         FiledTicket(reference: "linear:\(issue.identifier)", remoteID: issue.id, url: issue.url)
-    }
-}
-
-/// FNV-1a, 64 bits, as 16 hex digits.
-enum FailureSignatureHash {
-    static func hex(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -33,6 +33,7 @@ struct PlanReport {
             lines.append("  \(stats.sessions) sessions · \(stats.users) users · \(DecisionText.percent(stats.routeShare)) of \(stats.route)'s \(stats.routeSessions) sessions · "
                 + "mean score \(Decision.format(stats.meanScore)) vs \(Decision.format(stats.baselineMeanScore)) · pattern \(pattern.fingerprint)")
             lines.append("  signature: \(pattern.signature.text)")
+            for variant in pattern.variants.prefix(3) { lines.append("  also: \(variant.text)") }
             lines.append("  why: \(decision.reason)")
             for example in stats.examples.prefix(2) {
                 lines.append("  e.g. \(example.sessionID) (\(example.score)): \(example.blurb.prefix(2).joined(separator: "; "))")

@@ -1,4 +1,4 @@
-/// The planner's thresholds and limits (the `[planner]` table of `fixloop.toml`, overridable on the command line).
+/// The planner's thresholds and limits: the `[planner]` table of `fixloop.toml`, overridable on the command line.
 public struct PlannerSettings: Sendable, Hashable, Codable {
     /// A pattern with at least this many sessions gets a ticket.
     public var ticketSessions = 40
