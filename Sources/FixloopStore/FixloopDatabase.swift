@@ -72,6 +72,7 @@ public final class FixloopDatabase: Sendable {
             try db.create(index: "fix_run_ticket", on: "fix_run", columns: ["ticket", "started_at"])
         }
         ScorerSchema.register(in: &migrator)
+        JobSchema.register(in: &migrator)
         return migrator
     }
 

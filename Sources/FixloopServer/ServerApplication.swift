@@ -1,0 +1,84 @@
+import FixloopCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Where and how the server listens.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Larger webhook bodies are refused with 413 (GitHub caps payloads at 25 MB; issue events are small).
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// What `GET /metrics` reads besides the counters.
+public struct MetricsSources: Sendable {
+    public var jobs: @Sendable () async -> [JobState: Int]
+    public var spendUSD: @Sendable () async -> Double
+
+    public init(jobs: @escaping @Sendable () async -> [JobState: Int], spendUSD: @escaping @Sendable () async -> Double) {
+        self.jobs = jobs
+        self.spendUSD = spendUSD
+    }
+}
+
+/// The routes: `POST /webhooks/github`, `GET /healthz`, `GET /metrics`. Shared by `fixloop serve` and the tests.
+public func buildRouter(
+    settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, clock: ContinuousClock = .init()
+) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.post("/webhooks/github") { request, _ -> Response in
+        let start = clock.now
+        let reply = await receive(request, settings: settings, intake: intake)
+        let elapsed = start.duration(to: clock.now)
+        metrics.webhook(reply.result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
+    }
+    router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/metrics") { _, _ -> Response in
+        let text = metrics.render(jobs: await sources.jobs(), spendUSD: await sources.spendUSD())
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+    return router
+}
+
+private func receive(_ request: Request, settings: ServerSettings, intake: WebhookIntake) async -> WebhookReply {
+    if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.maxBodyBytes {
+        return WebhookReply(status: 413, result: "too_large", message: "the body is larger than \(settings.maxBodyBytes) bytes")
+    }
+    var request = request
+    let body: ByteBuffer
+    do {
+        body = try await request.collectBody(upTo: settings.maxBodyBytes)
+    } catch {
+        return WebhookReply(status: 413, result: "too_large", message: "the body is larger than \(settings.maxBodyBytes) bytes")
+    }
+    return await intake.receive(
+        event: request.headers[HTTPField.Name("X-GitHub-Event")!], delivery: request.headers[HTTPField.Name("X-GitHub-Delivery")!],
+        signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!], body: Data(body.readableBytesView))
+}
+
+/// The server as a Hummingbird application with the worker pool (and any other service) beside it.
+public func buildApplication(
+    settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
+    logger: Logger
+) -> some ApplicationProtocol {
+    var app = Application(
+        router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
+        logger: logger)
+    for service in services { app.addServices(service) }
+    return app
+}
