@@ -157,7 +157,7 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(
-            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopTesting"],
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopServer", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

@@ -82,3 +82,56 @@ public func buildApplication(
     for service in services { app.addServices(service) }
     return app
 }
+
+/// Runs the server and `services` until SIGTERM or SIGINT, then shuts down gracefully: the listener closes, the
+/// worker pool takes no new job and lets running ones finish.
+/// - Parameter onRunning: called with the port once the server listens.
+public func runServer(
+    settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
+    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    var app = Application(
+        router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
+        logger: logger)
+    for service in services { app.addServices(service) }
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+}
+
+/// Runs the server on `settings.host` (port 0 picks a free one) for the duration of `body`, which receives the
+/// port; stopped on every path (`fixloop bench webhooks`).
+public func withServer<T: Sendable>(
+    settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, logger: Logger,
+    isolation: isolated (any Actor)? = #isolation, _ body: (Int) async throws -> T
+) async throws -> T {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    let app = Application(
+        router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
+        onServerRunning: { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+            continuation.finish()
+        },
+        logger: logger)
+    let task = Task { try await app.run() }
+    var port = 0
+    for await value in ports { port = value }
+    defer { task.cancel() }
+    guard port > 0 else { throw ServerError(code: "server.not_started", message: "The server did not start on \(settings.host):\(settings.port); check that the port is free.") }
+    let result = try await body(port)
+    task.cancel()
+    _ = await task.result
+    return result
+}
+
+/// A server failure a person can act on.
+public struct ServerError: FixloopError {
+    public let code: String
+    public let message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

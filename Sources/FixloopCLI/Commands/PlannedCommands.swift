@@ -9,13 +9,6 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws { throw CommandError.notBuilt("plan", issue: 7) }
 }
 
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the GitHub PR bot: webhooks in, a durable job queue, workers.")
-    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
-    func run() async throws { throw CommandError.notBuilt("serve", issue: 8) }
-}
-
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run the whole loop offline on the bundled example product.")
