@@ -149,6 +149,8 @@ let package = Package(
             name: "FixloopServerTests",
             dependencies: [
                 "FixloopServer", "FixloopStore", "FixloopGitHub", "FixloopTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),

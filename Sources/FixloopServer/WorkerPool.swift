@@ -120,7 +120,10 @@ public final class WorkerPool: Service, Sendable {
             group.cancelAll()
             return first ?? .cancelled
         }
-        await end(job, worker: worker, ending, seconds: now().timeIntervalSince(started))
+        // Recording the end must not be cut short by the cancellation that may have caused it (GRDB's async
+        // writes throw in a cancelled task), so it runs in a task of its own.
+        let seconds = now().timeIntervalSince(started)
+        await Task { await self.end(job, worker: worker, ending, seconds: seconds) }.value
     }
 
     /// Renews the lease until cancelled. - Returns: false when the job was lost (cancelled or taken over).
