@@ -127,7 +127,7 @@ extension ServeSettings {
         if let value = try table.int("max_attempts", range: 1...10) { maxAttempts = value }
         if let value = try table.string("model") { model = value }
         if let value = try table.double("max_cost_usd") { maxCostUSD = value }
-        if let value = try table.string("webhook_secret") { webhookSecret = Secret(value) }
+        if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }
         if let value = try table.int("max_body_bytes", range: 1024...(25 << 20)) { maxBodyBytes = value }
     }
 }

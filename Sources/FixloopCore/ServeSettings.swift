@@ -16,8 +16,9 @@ public struct ServeSettings: Sendable, Equatable {
     public var model: String?
     /// Most model spend per job, in US dollars (default: `[budgets] per_run_usd`).
     public var maxCostUSD: Double?
-    /// The webhook secret when `GITHUB_WEBHOOK_SECRET` is not set.
-    public var webhookSecret: Secret?
+    /// A file holding the webhook secret, read when `GITHUB_WEBHOOK_SECRET` is not set (secrets never sit in
+    /// `fixloop.toml` itself).
+    public var webhookSecretFile: String?
     /// Largest webhook body accepted, in bytes.
     public var maxBodyBytes = 1 << 20
 

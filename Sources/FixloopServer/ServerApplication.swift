@@ -71,13 +71,15 @@ private func receive(_ request: Request, settings: ServerSettings, intake: Webho
 }
 
 /// The server as a Hummingbird application with the worker pool (and any other service) beside it.
+/// - Parameter onRunning: called with the port once the server listens (port 0 picks a free one).
 public func buildApplication(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
-    logger: Logger
+    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var app = Application(
         router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger)
     for service in services { app.addServices(service) }
     return app
@@ -90,12 +92,8 @@ public func runServer(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
     logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws {
-    var app = Application(
-        router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
-        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
-        logger: logger)
-    for service in services { app.addServices(service) }
+    let app = buildApplication(settings: settings, intake: intake, metrics: metrics, sources: sources, services: services,
+                               logger: logger, onRunning: onRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }
 
@@ -106,14 +104,10 @@ public func withServer<T: Sendable>(
     isolation: isolated (any Actor)? = #isolation, _ body: (Int) async throws -> T
 ) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = Application(
-        router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "fixloop"),
-        onServerRunning: { channel in
-            continuation.yield(channel.localAddress?.port ?? 0)
-            continuation.finish()
-        },
-        logger: logger)
+    let app = buildApplication(settings: settings, intake: intake, metrics: metrics, sources: sources, services: [], logger: logger) { port in
+        continuation.yield(port)
+        continuation.finish()
+    }
     let task = Task { try await app.run() }
     var port = 0
     for await value in ports { port = value }

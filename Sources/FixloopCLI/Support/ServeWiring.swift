@@ -26,8 +26,10 @@ struct ServeWiring {
         self.settings = settings
         self.logger = logger
         let environment = context.environment
-        guard let secret = environment["GITHUB_WEBHOOK_SECRET"].flatMap({ $0.isEmpty ? nil : Secret($0) }) ?? settings.webhookSecret else {
-            throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook) or [serve] webhook_secret.")
+        let fromFile = settings.webhookSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let secret = [environment["GITHUB_WEBHOOK_SECRET"], fromFile].compactMap({ $0 }).first(where: { !$0.isEmpty }).map(Secret.init) else {
+            throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
         }
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
