@@ -128,6 +128,7 @@ extension ServeSettings {
         if let value = try table.string("model") { model = value }
         if let value = try table.double("max_cost_usd") { maxCostUSD = value }
         if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }
+        if let value = try table.string("linear_repository") { linearRepository = value }
         if let value = try table.int("max_body_bytes", range: 1024...(25 << 20)) { maxBodyBytes = value }
     }
 }

@@ -19,6 +19,8 @@ public struct ServeSettings: Sendable, Equatable {
     /// A file holding the webhook secret, read when `GITHUB_WEBHOOK_SECRET` is not set (secrets never sit in
     /// `fixloop.toml` itself).
     public var webhookSecretFile: String?
+    /// `OWNER/NAME` that Linear tickets are fixed in (Linear webhooks need `LINEAR_WEBHOOK_SECRET` too).
+    public var linearRepository: String?
     /// Largest webhook body accepted, in bytes.
     public var maxBodyBytes = 1 << 20
 

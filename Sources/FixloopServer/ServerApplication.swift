@@ -44,6 +44,18 @@ public func buildRouter(
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
+    router.post("/webhooks/linear") { request, _ -> Response in
+        var request = request
+        let reply: WebhookReply
+        if let body = try? await request.collectBody(upTo: settings.maxBodyBytes) {
+            reply = await intake.receiveLinear(delivery: request.headers[HTTPField.Name("Linear-Delivery")!],
+                                               signature: request.headers[HTTPField.Name("Linear-Signature")!], body: Data(body.readableBytesView))
+        } else {
+            reply = WebhookReply(status: 413, result: "too_large", message: "the body is larger than \(settings.maxBodyBytes) bytes")
+        }
+        metrics.webhook("linear_" + reply.result, seconds: 0)
+        return Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
+    }
     router.get("/healthz") { _, _ in "ok\n" }
     router.get("/metrics") { _, _ -> Response in
         let text = metrics.render(jobs: await sources.jobs(), spendUSD: await sources.spendUSD())

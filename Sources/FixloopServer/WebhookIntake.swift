@@ -22,6 +22,8 @@ public struct WebhookIntake: Sendable {
     let followUps: FollowUps
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Linear webhooks: the signing secret and the repository its tickets are fixed in (off when nil).
+    public var linear: (secret: Secret, repository: String?)?
 
     public init(
         secret: Secret, triggers: TriggerSettings, store: any JobStore, github: GitHubConnection?, progress: ProgressComments?,
@@ -67,6 +69,33 @@ public struct WebhookIntake: Sendable {
             }
         } catch {
             logger.error("webhook failed", metadata: ["delivery": "\(delivery)", "error": "\(error)"])
+            return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
+        }
+    }
+
+    /// Handles one Linear delivery: signature, JSON, freshness, replay check, then ``LinearWebhook/decide``.
+    public func receiveLinear(delivery: String?, signature: String?, body: Data) async -> WebhookReply {
+        guard let linear else { return WebhookReply(status: 404, result: "not_configured", message: "Linear webhooks are not configured (LINEAR_WEBHOOK_SECRET)") }
+        guard LinearWebhook.isValid(signature, body: body, secret: linear.secret) else {
+            return WebhookReply(status: 401, result: "unauthorized", message: "missing or bad Linear-Signature")
+        }
+        let decoder = JSONDecoder()
+        guard let payload = try? decoder.decode(LinearWebhook.Payload.self, from: body) else {
+            return WebhookReply(status: 400, result: "malformed", message: "the body is not a JSON object")
+        }
+        guard LinearWebhook.isFresh(payload, now: now()) else {
+            return WebhookReply(status: 401, result: "stale", message: "webhookTimestamp is more than 60 s from now")
+        }
+        do {
+            if let delivery, !delivery.isEmpty, !(try await store.recordDelivery("linear:\(delivery)", now: now())) {
+                return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+            }
+            switch LinearWebhook.decide(payload, settings: triggers, repository: linear.repository) {
+            case .ignore(let reason): return WebhookReply(status: 202, result: "ignored", message: reason)
+            case .command(let command, _): return try await execute(command)
+            }
+        } catch {
+            logger.error("Linear webhook failed", metadata: ["error": "\(error)"])
             return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
         }
     }

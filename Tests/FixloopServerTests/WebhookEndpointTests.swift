@@ -14,6 +14,7 @@ import FoundationNetworking
 @Suite(.serialized)
 struct WebhookEndpointTests {
     static let secret = Secret("webhook-secret")
+    static let linearSecret = Secret("linear-secret")
     static let labelled = #"{"action": "labeled", "issue": {"number": 3, "title": "Total"}, "label": {"name": "fixloop"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}}"#
 
     struct Scene {
@@ -34,6 +35,17 @@ struct WebhookEndpointTests {
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
         }
 
+        func postLinear(_ body: String, signature: String? = nil) async throws -> (Int, String) {
+            var request = URLRequest(url: server.baseURL.appendingPathComponent("webhooks/linear"))
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            request.setValue(UUID().uuidString, forHTTPHeaderField: "Linear-Delivery")
+            let hex = String(WebhookSignature.sign(Data(body.utf8), secret: WebhookEndpointTests.linearSecret).dropFirst(7))
+            request.setValue(signature ?? hex, forHTTPHeaderField: "Linear-Signature")
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+
         func get(_ path: String) async throws -> String {
             String(decoding: try await URLSession.shared.data(from: server.baseURL.appendingPathComponent(path)).0, as: UTF8.self)
         }
@@ -49,8 +61,9 @@ struct WebhookEndpointTests {
                 let connection = GitHubConnection(baseURL: github.baseURL, tokens: StaticGitHubToken(Secret("test-token")))
                 let progress = ProgressComments(store: store, github: connection, logger: logger)
                 let followUps = FollowUps()
-                let intake = WebhookIntake(secret: Self.secret, triggers: TriggerSettings(), store: store, github: connection, progress: progress,
+                var intake = WebhookIntake(secret: Self.secret, triggers: TriggerSettings(), store: store, github: connection, progress: progress,
                                            followUps: followUps, logger: logger)
+                intake.linear = (Self.linearSecret, "acme/shop")
                 let metrics = ServerMetrics()
                 let router = buildRouter(settings: ServerSettings(maxBodyBytes: 64 << 10), intake: intake, metrics: metrics,
                                          sources: MetricsSources(jobs: { (try? await store.counts()) ?? [:] }, spendUSD: { 1.25 }))
@@ -140,6 +153,35 @@ struct WebhookEndpointTests {
             #expect(metrics.contains("fixloop_webhook_duration_seconds_count 2"))
             let health = try await scene.get("healthz")
             #expect(health == "ok\n")
+        }
+    }
+
+    static func linearIssue(before: [String]?, secondsAgo: Double = 1) -> String {
+        let previous = before.map { #", "updatedFrom": {"labelIds": [\#($0.map { "\"\($0)\"" }.joined(separator: ", "))]}"# } ?? ""
+        return """
+            {"action": "update", "type": "Issue", "data": {"identifier": "ENG-42", "labels": [{"id": "l-fix", "name": "fixloop"}]}\(previous),
+             "webhookTimestamp": \(Int((Date().timeIntervalSince1970 - secondsAgo) * 1000))}
+            """
+    }
+
+    @Test func aLinearIssueGivenTheLabelIsQueuedForTheConfiguredRepository() async throws {
+        try await withScene { scene in
+            let (status, text) = try await scene.postLinear(Self.linearIssue(before: ["l-other"]))
+            #expect(status == 202 && text.contains("queued"), "\(text)")
+            let (already, alreadyText) = try await scene.postLinear(Self.linearIssue(before: ["l-fix"]).replacingOccurrences(of: "ENG-42", with: "ENG-43"))
+            #expect(already == 202 && alreadyText.contains("already there"))
+            let jobs = try await scene.store.jobs(state: nil, limit: 5)
+            #expect(jobs.map(\.ticket) == ["linear:ENG-42"] && jobs.first?.repository == "acme/shop")
+        }
+    }
+
+    @Test func aLinearDeliveryWithABadSignatureOrAnOldTimestampIs401() async throws {
+        try await withScene { scene in
+            let (bad, _) = try await scene.postLinear(Self.linearIssue(before: []), signature: "00ff")
+            let (stale, staleText) = try await scene.postLinear(Self.linearIssue(before: [], secondsAgo: 120))
+            #expect(bad == 401 && stale == 401 && staleText.contains("60 s"))
+            let jobs = try await scene.store.jobs(state: nil, limit: 5)
+            #expect(jobs.isEmpty)
         }
     }
 }

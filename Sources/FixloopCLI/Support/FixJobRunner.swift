@@ -21,6 +21,11 @@ struct FixJobRunner: JobRunner {
         }
         var arguments = ["--ticket", job.ticket] + fixArguments
         if let source = cloneFrom[job.repository] { arguments += ["--repo", source] }
+        if job.ticket.hasPrefix("linear:") {
+            // A Linear ticket names no repository: the job's, from [serve] linear_repository, gets the pull request.
+            if cloneFrom[job.repository] == nil { arguments += ["--repo", "https://github.com/\(job.repository).git"] }
+            arguments += ["--pr-repo", job.repository]
+        }
         var runner = FixRunner(command: try FixCommand.parse(arguments),
                                context: CommandContext(configuration: context.configuration, state: context.state, environment: environment, output: { _ in }))
         let (stages, continuation) = AsyncStream<ProgressStage>.makeStream()

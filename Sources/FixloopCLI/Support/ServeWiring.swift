@@ -38,8 +38,12 @@ struct ServeWiring {
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
         connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))
         progress = ProgressComments(store: store, github: connection, logger: logger)
-        intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts), store: store,
-                               github: connection, progress: progress, followUps: followUps, logger: logger)
+        var intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts), store: store,
+                                   github: connection, progress: progress, followUps: followUps, logger: logger)
+        if let linearSecret = environment["LINEAR_WEBHOOK_SECRET"], !linearSecret.isEmpty {
+            intake.linear = (Secret(linearSecret), settings.linearRepository)
+        }
+        self.intake = intake
         let runner = FixJobRunner(context: context, tokens: connection.tokens, fixArguments: fixArguments, cloneFrom: cloneFrom)
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
                              settings: WorkerSettings(workers: settings.workers, perRepositoryLimit: settings.perRepository, lease: .seconds(settings.leaseSeconds)),
