@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -53,8 +55,25 @@ let package = Package(
             name: "FixloopPrompts",
             dependencies: ["FixloopCore", "FixloopPromptFiles", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        // GitHub's REST API: issues, comments, pull requests.
-        .target(name: "FixloopGitHub", dependencies: ["FixloopCore"]),
+        // GitHub's REST API: issues, comments, pull requests; GitHub App installation tokens (RS256 JWT).
+        .target(
+            name: "FixloopGitHub",
+            dependencies: [
+                "FixloopCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The PR bot: webhook receiver (Hummingbird), trigger decisions, worker pool over the job queue.
+        .target(
+            name: "FixloopServer",
+            dependencies: [
+                "FixloopCore", "FixloopGitHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Linear's GraphQL API: issues, comments, attachments.
         .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
         // The week's review page: HTML with inline SVG, and Markdown, from plain values.
@@ -90,6 +109,7 @@ let package = Package(
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
                 "FixloopReport",
                 "FixloopPlanner",
+                "FixloopServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -132,14 +152,25 @@ let package = Package(
         ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
-        .testTarget(name: "FixloopGitHubTests", dependencies: ["FixloopGitHub", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopGitHubTests",
+            dependencies: ["FixloopGitHub", "FixloopTesting", .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "FixloopServerTests",
+            dependencies: [
+                "FixloopServer", "FixloopStore", "FixloopGitHub", "FixloopTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
         .testTarget(
             name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(
-            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopTesting"],
+            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopServer", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

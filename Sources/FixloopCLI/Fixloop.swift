@@ -18,7 +18,7 @@ public struct Fixloop: AsyncParsableCommand {
         subcommands: [
             FixCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
             DemoCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
-            ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self,
+            ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self, JobsCommand.self,
         ]
     )
 

@@ -20,6 +20,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var scorer = ScorerSettings()
     /// The `[planner]` table.
     public var planner = PlannerSettings()
+    /// The PR bot (`[serve]`).
+    public var serve = ServeSettings()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -50,6 +52,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var plannerTable = try root.section("planner")
         planner = try PlannerSettings(reading: &plannerTable)
         try plannerTable.finish()
+        var serveTable = try root.section("serve")
+        serve = try ServeSettings(reading: &serveTable)
+        try serveTable.finish()
         try root.finish()
         sourceFile = file
     }
@@ -129,5 +134,23 @@ extension ScorerSettings {
             grading = mode
         }
         if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
+    }
+}
+
+extension ServeSettings {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.string("host") { host = value }
+        if let value = try table.int("port", range: 0...65535) { port = value }
+        if let value = try table.int("workers", range: 1...64) { workers = value }
+        if let value = try table.int("per_repository", range: 1...64) { perRepository = value }
+        if let value = try table.string("label") { label = value }
+        if let value = try table.int("lease_seconds", range: 10...3600) { leaseSeconds = value }
+        if let value = try table.int("max_attempts", range: 1...10) { maxAttempts = value }
+        if let value = try table.string("model") { model = value }
+        if let value = try table.double("max_cost_usd") { maxCostUSD = value }
+        if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }
+        if let value = try table.string("linear_repository") { linearRepository = value }
+        if let value = try table.int("max_body_bytes", range: 1024...(25 << 20)) { maxBodyBytes = value }
     }
 }

@@ -14,15 +14,19 @@ public actor Trajectory {
 
     public nonisolated let file: URL?
     private let secrets: [Secret]
+    /// Sees every event as it is recorded (the PR bot turns steps into progress stages).
+    private let observer: (@Sendable (Event) -> Void)?
     public private(set) var events: [Event] = []
     private var handle: FileHandle?
 
     /// - Parameters:
     ///   - file: where to append; nil keeps the events in memory only.
     ///   - secrets: values removed from every line.
-    public init(file: URL?, secrets: [Secret] = []) {
+    ///   - observer: called with each event after redaction.
+    public init(file: URL?, secrets: [Secret] = [], observer: (@Sendable (Event) -> Void)? = nil) {
         self.file = file
         self.secrets = secrets
+        self.observer = observer
     }
 
     /// Appends one event.
@@ -32,6 +36,7 @@ public actor Trajectory {
         if text.count > 20_000 { text = String(text.prefix(10_000)) + "\n… [\(text.count - 20_000) characters left out] …\n" + String(text.suffix(10_000)) }
         let event = Event(time: Date(), step: step, kind: kind, detail: text)
         events.append(event)
+        observer?(event)
         guard let file else { return }
         if handle == nil {
             try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -73,6 +73,7 @@ public final class FixloopDatabase: Sendable {
         }
         ScorerSchema.register(in: &migrator)
         PlannerSchema.register(in: &migrator)
+        JobSchema.register(in: &migrator)
         return migrator
     }
 

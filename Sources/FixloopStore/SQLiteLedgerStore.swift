@@ -28,6 +28,13 @@ public struct SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    /// All model spend recorded, in US dollars (the PR bot's `/metrics`).
+    public func totalCostUSD() async throws -> Double {
+        try await wrap("read") {
+            try await database.pool.read { db in try Double.fetchOne(db, sql: "SELECT COALESCE(SUM(cost_usd), 0) FROM model_call") ?? 0 }
+        }
+    }
+
     public func totals(for scope: LedgerScope) async throws -> (costUSD: Double, tokens: Int) {
         let (column, value): (String, String)
         switch scope {

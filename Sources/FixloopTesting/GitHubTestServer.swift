@@ -89,7 +89,8 @@ public actor GitHubTestState {
 
     func handle(method: String, path: String, query: [String: String], authorization: String?, body: Data) -> (status: Int, headers: [String: String], body: [UInt8]) {
         requests.append(RecordedRequest(method: method, path: path, body: String(decoding: body, as: UTF8.self)))
-        if let token, authorization != "Bearer \(token)" { return json(401, ["message": "Bad credentials"]) }
+        if path.hasPrefix("/app/") { return handleApp(method: method, path: path, authorization: authorization) }
+        if let token, authorization != "Bearer \(token)", !acceptsInstallationToken(authorization) { return json(401, ["message": "Bad credentials"]) }
         if let index = failures.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) && $0.remaining > 0 }) {
             failures[index].remaining -= 1
             return json(failures[index].status, ["message": failures[index].message], headers: failures[index].headers)
@@ -160,6 +161,37 @@ public actor GitHubTestState {
         default:
             return json(404, ["message": "Not Found"])
         }
+    }
+
+    // MARK: GitHub App installation tokens
+
+    /// The JWTs the app presented, in order (tests verify their signatures).
+    public private(set) var appJWTs: [String] = []
+    /// Installation tokens handed out, with their expiry.
+    public private(set) var installationTokens: [(token: String, installation: Int, expires: Date)] = []
+    private var installationTokenLifetime: TimeInterval = 3600
+
+    /// How long the next installation tokens live (GitHub: one hour).
+    public func setInstallationTokenLifetime(_ seconds: TimeInterval) { installationTokenLifetime = seconds }
+
+    private func handleApp(method: String, path: String, authorization: String?) -> (Int, [String: String], [UInt8]) {
+        let parts = path.split(separator: "/").map(String.init)
+        guard method == "POST", parts.count == 4, parts[1] == "installations", let installation = Int(parts[2]), parts[3] == "access_tokens" else {
+            return json(404, ["message": "Not Found"])
+        }
+        guard let jwt = authorization?.split(separator: " ").last.map(String.init), jwt.split(separator: ".").count == 3 else {
+            return json(401, ["message": "A JSON web token could not be decoded"])
+        }
+        appJWTs.append(jwt)
+        let token = "ghs_installation_\(installation)_\(installationTokens.count + 1)"
+        let expires = Date().addingTimeInterval(installationTokenLifetime)
+        installationTokens.append((token, installation, expires))
+        let formatter = ISO8601DateFormatter()
+        return json(201, ["token": token, "expires_at": formatter.string(from: expires)])
+    }
+
+    private func acceptsInstallationToken(_ authorization: String?) -> Bool {
+        installationTokens.contains { "Bearer \($0.token)" == authorization && $0.expires > Date() }
     }
 
     private func allocate(_ repository: String) -> Int {

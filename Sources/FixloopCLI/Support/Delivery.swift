@@ -11,6 +11,7 @@ struct Delivery {
     let command: FixCommand
     let context: CommandContext
     let trajectory: Trajectory
+    var commentsOnTicket = true
 
     func deliver(
         _ candidate: Engineer.Candidate, report: inout FixReport, ticket: Ticket, reference: TicketReference,
@@ -45,7 +46,7 @@ struct Delivery {
             owner: owner, name: name, head: branch, base: base, title: "Fix: \(ticket.title)", body: body, draft: true))
         report.prURL = pullRequest.url
         await trajectory.record("deliver", pullRequest.created ? "pr_opened" : "pr_updated", pullRequest.url)
-        if case .github(let issueOwner, let issueName, let number) = reference {
+        if commentsOnTicket, case .github(let issueOwner, let issueName, let number) = reference {
             let verb = pullRequest.created ? "opened" : "updated"
             try await GitHubCodeHost(client: github).comment(
                 owner: issueOwner, name: issueName, issue: number,

@@ -11,10 +11,20 @@ import FixloopStore
 import FixloopVerify
 import Foundation
 
-/// Wires the concrete adapters for `fixloop fix`, runs the engineer, and delivers what it found.
+/// Wires the concrete adapters for `fixloop fix`, runs the engineer, and delivers what it found. `fixloop fix`
+/// and the PR bot's workers (`FixJobRunner`) both run tickets through it.
 struct FixRunner {
     let command: FixCommand
     let context: CommandContext
+    /// Sees every trajectory event as it happens (the PR bot's progress comment).
+    var observer: (@Sendable (Trajectory.Event) -> Void)?
+    /// Whether delivery comments on a GitHub ticket (the PR bot has its own progress comment instead).
+    var commentsOnTicket = true
+
+    init(command: FixCommand, context: CommandContext) {
+        self.command = command
+        self.context = context
+    }
 
     func run() async throws -> FixReport {
         let reference = try TicketReference(parsing: command.ticket)
@@ -29,7 +39,7 @@ struct FixRunner {
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         let secrets = ["GITHUB_TOKEN", "GH_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "LINEAR_API_KEY"]
             .compactMap { context.environment[$0] }.filter { !$0.isEmpty }.map(Secret.init)
-        let trajectory = Trajectory(file: runDirectory.appendingPathComponent("trajectory.jsonl"), secrets: secrets)
+        let trajectory = Trajectory(file: runDirectory.appendingPathComponent("trajectory.jsonl"), secrets: secrets, observer: observer)
         let runs = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
         if let holder = try runs.start(RunRecord(id: runID, ticket: reference.description, repository: remote.url,
                                                  host: ProcessInfo.processInfo.hostName, pid: getpid())) {
@@ -95,7 +105,7 @@ struct FixRunner {
                 var report = FixReport(engineer: engineerReport, runID: runID, ticket: reference.description, trajectory: trajectory.file?.path ?? "")
                 report.costUSD = (try? await wiring.ledger.totals(for: .run(runID)).costUSD) ?? 0
                 if let candidate {
-                    try await Delivery(command: command, context: context, trajectory: trajectory)
+                    try await Delivery(command: command, context: context, trajectory: trajectory, commentsOnTicket: commentsOnTicket)
                         .deliver(candidate, report: &report, ticket: ticket, reference: reference, remote: remote,
                                  baseCommit: workspace.baseCommit, testCommand: testCommand, credentials: credentials, runDirectory: runDirectory)
                 }

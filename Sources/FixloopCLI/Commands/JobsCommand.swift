@@ -1,0 +1,85 @@
+import ArgumentParser
+import FixloopCore
+import FixloopStore
+import Foundation
+
+/// `fixloop jobs list|show|cancel`: the PR bot's queue.
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List, show or cancel the PR bot's jobs.",
+        subcommands: [List.self, Show.self, Cancel.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only jobs in this state: queued, running, done, failed, cancelled.") var state: String?
+        @Option(help: "At most this many.") var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let context = try global.context()
+            let wanted = try state.map { text -> JobState in
+                guard let state = JobState(rawValue: text) else { throw ValidationError("--state is one of queued, running, done, failed, cancelled.") }
+                return state
+            }
+            let jobs = try await JobsCommand.store(context).jobs(state: wanted, limit: limit)
+            if json { return context.print(String(decoding: try JSONEncoder.jobs.encode(jobs), as: UTF8.self)) }
+            if jobs.isEmpty { return context.print("no jobs") }
+            for job in jobs {
+                let detail = job.prURL ?? job.summary ?? job.stage ?? job.trigger
+                context.print("\(String(job.id).padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.ticket)  \(detail)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The job id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let context = try global.context()
+            guard let job = try await JobsCommand.store(context).job(id) else {
+                throw CommandError(code: "jobs.not_found", message: "There is no job \(id); see fixloop jobs list.")
+            }
+            if json { return context.print(String(decoding: try JSONEncoder.jobs.encode(job), as: UTF8.self)) }
+            var lines = ["job \(job.id): \(job.state.rawValue) — \(job.ticket) (\(job.repository))", "trigger: \(job.trigger)",
+                         "attempts: \(job.attempts) of \(job.maxAttempts)"]
+            if let stage = job.stage { lines.append("stage: \(stage)") }
+            if let owner = job.leaseOwner, let until = job.leaseExpiresAt { lines.append("lease: \(owner) until \(until)") }
+            if let summary = job.summary { lines.append("summary: \(summary)") }
+            if let url = job.prURL { lines.append("pull request: \(url)") }
+            lines.append(String(format: "cost: $%.4f", job.costUSD))
+            context.print(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job (a running one stops at its next lease renewal).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The job id.") var id: Int64
+
+        func run() async throws {
+            let context = try global.context()
+            guard let job = try await JobsCommand.store(context).cancel(id, now: Date()) else {
+                throw CommandError(code: "jobs.not_found", message: "There is no job \(id); see fixloop jobs list.")
+            }
+            context.print("job \(job.id): \(job.state.rawValue)")
+            if job.state != .cancelled { throw ExitCode(ExitStatus.negative.rawValue) }
+        }
+    }
+
+    static func store(_ context: CommandContext) throws -> SQLiteJobStore {
+        SQLiteJobStore(database: try FixloopDatabase(url: context.state.database))
+    }
+}
+
+extension JSONEncoder {
+    static var jobs: JSONEncoder {
+        let encoder = JSONEncoder.pretty
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+}

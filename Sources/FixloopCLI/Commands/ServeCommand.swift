@@ -1,0 +1,65 @@
+import ArgumentParser
+import FixloopCore
+import FixloopServer
+import Foundation
+import Logging
+
+/// `fixloop serve`: the GitHub PR bot — webhooks in, a durable job queue, workers that run `fix`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the GitHub PR bot: webhooks in, a durable job queue, workers.",
+        discussion: """
+            Listens for GitHub webhooks on POST /webhooks/github (GITHUB_WEBHOOK_SECRET verifies them), with GET \
+            /healthz and GET /metrics. An issue labelled fixloop, or a /fixloop fix comment from a user with write \
+            access, queues a job; workers fix it and open a draft PR. GitHub access: a GitHub App (GITHUB_APP_ID, \
+            GITHUB_APP_PRIVATE_KEY_FILE) or GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The address to listen on (default 127.0.0.1).", valueName: "host")) var host: String?
+    @Option(help: "The port to listen on (default 8080).") var port: Int?
+    @Option(help: "Jobs run at once (default 2).") var workers: Int?
+    @Option(help: ArgumentHelp("The model jobs use: openai:MODEL, anthropic:MODEL or replay:FILE.", valueName: "spec")) var model: String?
+    @Option(help: ArgumentHelp("Most model spend per job, in US dollars.", valueName: "usd")) var maxCost: Double?
+    @Option(name: .customLong("clone-from"), help: ArgumentHelp("Clone OWNER/NAME from URL|PATH instead of GitHub (a mirror).", valueName: "owner/name=url"))
+    var cloneFrom: [String] = []
+    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.") var sandbox: SandboxChoice = .bubblewrap
+
+    func validate() throws {
+        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be between 1 and 64.") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
+        for entry in cloneFrom where !entry.contains("=") { throw ValidationError("--clone-from takes OWNER/NAME=URL.") }
+    }
+
+    func run() async throws {
+        let context = try global.context()
+        let wiring = try ServeWiring(context: context, settings: settings(context), fixArguments: fixArguments(context),
+                                     cloneFrom: Self.cloneMap(cloneFrom), logger: Logger(label: "fixloop.serve"))
+        try await runServer(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources,
+                            services: [wiring.workers], logger: wiring.logger) { port in
+            context.print("fixloop serve: listening on http://\(wiring.settings.host):\(port) with \(wiring.settings.workers) worker(s)")
+        }
+        await wiring.followUps.drain()
+    }
+
+    func settings(_ context: CommandContext) -> ServeSettings {
+        var settings = context.configuration.serve
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let workers { settings.workers = workers }
+        return settings
+    }
+
+    func fixArguments(_ context: CommandContext) -> [String] {
+        var arguments = ["--model", model ?? context.configuration.serve.model ?? context.configuration.models.defaultModel, "--sandbox", sandbox.rawValue]
+        if let cost = maxCost ?? context.configuration.serve.maxCostUSD { arguments += ["--max-cost", "\(cost)"] }
+        return arguments
+    }
+
+    static func cloneMap(_ entries: [String]) -> [String: String] {
+        Dictionary(entries.compactMap { entry -> (String, String)? in
+            guard let equals = entry.firstIndex(of: "=") else { return nil }
+            return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+        }, uniquingKeysWith: { $1 })
+    }
+}

@@ -1,0 +1,81 @@
+import FixloopCore
+import FixloopGitHub
+import FixloopServer
+import FixloopStore
+import Foundation
+import Logging
+
+/// Builds the PR bot's parts from the configuration and the environment: the store, GitHub access (App or token),
+/// the webhook intake, the router and the worker pool. `fixloop serve` runs them; the tests drive them directly.
+struct ServeWiring {
+    let settings: ServeSettings
+    let store: SQLiteJobStore
+    let ledger: SQLiteLedgerStore
+    let connection: GitHubConnection
+    let metrics = ServerMetrics()
+    let followUps = FollowUps()
+    let progress: ProgressComments
+    let intake: WebhookIntake
+    let workers: WorkerPool
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - fixArguments: `fix` options every job gets.
+    ///   - cloneFrom: `OWNER/NAME` → clone source overrides.
+    init(context: CommandContext, settings: ServeSettings, fixArguments: [String], cloneFrom: [String: String], logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        let environment = context.environment
+        let fromFile = settings.webhookSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let secret = [environment["GITHUB_WEBHOOK_SECRET"], fromFile].compactMap({ $0 }).first(where: { !$0.isEmpty }).map(Secret.init) else {
+            throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
+        }
+        try context.state.prepare()
+        let database = try FixloopDatabase(url: context.state.database)
+        store = SQLiteJobStore(database: database)
+        ledger = SQLiteLedgerStore(database: database)
+        let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
+        connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))
+        progress = ProgressComments(store: store, github: connection, logger: logger)
+        var intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts), store: store,
+                                   github: connection, progress: progress, followUps: followUps, logger: logger)
+        if let linearSecret = environment["LINEAR_WEBHOOK_SECRET"], !linearSecret.isEmpty {
+            intake.linear = (Secret(linearSecret), settings.linearRepository)
+        }
+        self.intake = intake
+        let runner = FixJobRunner(context: context, tokens: connection.tokens, fixArguments: fixArguments, cloneFrom: cloneFrom)
+        workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
+                             settings: WorkerSettings(workers: settings.workers, perRepositoryLimit: settings.perRepository, lease: .seconds(settings.leaseSeconds)),
+                             name: "\(ProcessInfo.processInfo.hostName)-\(getpid())", logger: logger)
+    }
+
+    var serverSettings: ServerSettings { ServerSettings(host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes) }
+
+    var sources: MetricsSources {
+        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 })
+    }
+
+    /// A GitHub App (`GITHUB_APP_ID` with `GITHUB_APP_PRIVATE_KEY` or `GITHUB_APP_PRIVATE_KEY_FILE`), else `GITHUB_TOKEN`.
+    static func tokens(_ environment: [String: String], baseURL: URL) throws -> any GitHubTokenProvider {
+        if let appID = environment["GITHUB_APP_ID"], !appID.isEmpty {
+            var pem = environment["GITHUB_APP_PRIVATE_KEY"] ?? ""
+            if pem.isEmpty, let file = environment["GITHUB_APP_PRIVATE_KEY_FILE"] {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw CommandError(code: "serve.app_key_unreadable", message: "The GitHub App private key file \(file) cannot be read; check GITHUB_APP_PRIVATE_KEY_FILE.")
+                }
+                pem = text
+            }
+            guard !pem.isEmpty else {
+                throw CommandError(code: "serve.no_app_key", message: "GITHUB_APP_ID is set but no private key is: set GITHUB_APP_PRIVATE_KEY_FILE to the app's .pem file.")
+            }
+            return try GitHubAppAuth(appID: appID, privateKeyPEM: pem, baseURL: baseURL,
+                                     defaultInstallation: environment["GITHUB_APP_INSTALLATION_ID"].flatMap(Int.init))
+        }
+        let token = (environment["GITHUB_TOKEN"] ?? environment["GH_TOKEN"]).flatMap { $0.isEmpty ? nil : Secret($0) }
+        guard let token else {
+            throw CommandError(code: "serve.no_github_auth", message: "fixloop serve needs GitHub access: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY_FILE (a GitHub App), or GITHUB_TOKEN.")
+        }
+        return StaticGitHubToken(token)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Where a job is in its life: `queued` → `running` → `done` | `failed`; `cancelled` from either of the first two.
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    case queued, running, done, failed, cancelled
+
+    /// Whether the job still holds its ticket (at most one such job per ticket).
+    public var isActive: Bool { self == .queued || self == .running }
+}
+
+/// One request to fix one ticket, as the queue keeps it.
+public struct Job: Sendable, Equatable, Codable {
+    public var id: Int64
+    /// `gh:OWNER/NAME#N` or `linear:KEY-N`.
+    public var ticket: String
+    /// `OWNER/NAME`: the per-repository limit counts running jobs by this.
+    public var repository: String
+    /// What asked for it: `labelled fixloop by alice`, `/fixloop fix by bob`.
+    public var trigger: String
+    public var state: JobState
+    /// Times a worker has taken it (a worker that died counts).
+    public var attempts: Int
+    public var maxAttempts: Int
+    /// The worker holding it while `running`, and until when.
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+    /// The last progress stage reported (`reproducing`, `fixing`, …).
+    public var stage: String?
+    /// How it ended, in one sentence.
+    public var summary: String?
+    public var prURL: String?
+    public var costUSD: Double
+    /// The GitHub App installation the webhook came from; nil with a plain token.
+    public var installationID: Int?
+    /// The ticket's progress comment (one per ticket, edited in place).
+    public var progressCommentID: Int?
+
+    public init(
+        id: Int64, ticket: String, repository: String, trigger: String, state: JobState = .queued, attempts: Int = 0,
+        maxAttempts: Int = 3, createdAt: Date, installationID: Int? = nil
+    ) {
+        self.id = id
+        self.ticket = ticket
+        self.repository = repository
+        self.trigger = trigger
+        self.state = state
+        self.attempts = attempts
+        self.maxAttempts = maxAttempts
+        self.createdAt = createdAt
+        updatedAt = createdAt
+        costUSD = 0
+        self.installationID = installationID
+    }
+}
+
+/// What the queue is asked to hold.
+public struct JobRequest: Sendable, Equatable {
+    public var ticket: String
+    public var repository: String
+    public var trigger: String
+    public var installationID: Int?
+    public var maxAttempts: Int
+
+    public init(ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3) {
+        self.ticket = ticket
+        self.repository = repository
+        self.trigger = trigger
+        self.installationID = installationID
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// The answer to an enqueue: a new job, or the one that already holds the ticket.
+public enum EnqueueResult: Sendable, Equatable {
+    case enqueued(Job)
+    case alreadyActive(Job)
+
+    public var job: Job {
+        switch self {
+        case .enqueued(let job), .alreadyActive(let job): return job
+        }
+    }
+}

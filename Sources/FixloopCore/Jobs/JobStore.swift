@@ -1,0 +1,47 @@
+import Foundation
+
+/// The durable job queue: SQLite today (`SQLiteJobStore`), PostgreSQL with `FOR UPDATE SKIP LOCKED` later.
+///
+/// Every transition names the worker that holds the lease, so a worker that lost its job (lease expired and
+/// taken by another, or cancelled) cannot overwrite what happened since.
+public protocol JobStore: Sendable {
+    /// Queues a job, unless the ticket already has a queued or running one.
+    func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult
+
+    /// Takes the oldest queued job whose repository runs fewer than `perRepositoryLimit` jobs, leasing it to
+    /// `worker` until `now + lease`. Running jobs whose lease expired go back to the queue first (or fail, when
+    /// they used up their attempts).
+    func claim(worker: String, now: Date, lease: Duration, perRepositoryLimit: Int) async throws -> Job?
+
+    /// Extends the lease. - Returns: false when the worker no longer holds the job (cancelled, or taken over).
+    func renew(_ id: Int64, worker: String, now: Date, lease: Duration) async throws -> Bool
+
+    /// Records how a running job ended (`done` or `failed`); ignored when the worker no longer holds it.
+    func finish(_ id: Int64, worker: String, state: JobState, summary: String, prURL: String?, costUSD: Double, now: Date) async throws
+
+    /// Puts a running job back in the queue without counting the attempt (graceful shutdown).
+    func release(_ id: Int64, worker: String, now: Date) async throws
+
+    /// Cancels a queued or running job. - Returns: the job as it is now, nil when there is no such job.
+    func cancel(_ id: Int64, now: Date) async throws -> Job?
+
+    /// The active job of a ticket, if any.
+    func activeJob(ticket: String) async throws -> Job?
+
+    /// Records the progress stage of a job.
+    func setStage(_ id: Int64, _ stage: String, now: Date) async throws
+
+    /// Remembers the ticket's progress comment on the job (new jobs of the ticket inherit it).
+    func setProgressComment(_ id: Int64, commentID: Int) async throws
+
+    func job(_ id: Int64) async throws -> Job?
+
+    /// Jobs, newest first, optionally of one state.
+    func jobs(state: JobState?, limit: Int) async throws -> [Job]
+
+    /// How many jobs are in each state.
+    func counts() async throws -> [JobState: Int]
+
+    /// Records a webhook delivery id. - Returns: false when it was seen before (a replay).
+    func recordDelivery(_ id: String, now: Date) async throws -> Bool
+}

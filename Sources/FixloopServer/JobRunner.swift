@@ -1,0 +1,27 @@
+import FixloopCore
+
+/// Does the work of one job (the CLI wires the engineer's fix path in); reports stages as it goes.
+public protocol JobRunner: Sendable {
+    /// Runs `job`. A thrown error fails the job with its message; cancellation releases it.
+    func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome
+}
+
+/// How a job ended.
+public struct JobOutcome: Sendable, Equatable {
+    /// `done` (a pull request), `failed` (no fix), or `cancelled`.
+    public var state: JobState
+    /// One sentence: the root cause, or why there is no fix.
+    public var summary: String
+    public var prURL: String?
+    public var costUSD: Double
+    /// On failure, what the engineer tried (turns, candidates, tests).
+    public var tried: String?
+
+    public init(state: JobState, summary: String, prURL: String? = nil, costUSD: Double = 0, tried: String? = nil) {
+        self.state = state
+        self.summary = summary
+        self.prURL = prURL
+        self.costUSD = costUSD
+        self.tried = tried
+    }
+}

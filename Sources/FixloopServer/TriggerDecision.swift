@@ -1,0 +1,86 @@
+import FixloopCore
+
+/// What a webhook asks of the bot.
+public enum WebhookAction: Sendable, Equatable {
+    /// Nothing to do; the reason is counted and logged.
+    case ignore(String)
+    /// A command on a ticket, once the sender is known to have write access.
+    case command(TicketCommand, permission: PermissionCheck)
+}
+
+/// A command on one ticket.
+public enum TicketCommand: Sendable, Equatable {
+    /// Queue a fix (`labeled`, `/fixloop fix`, `/fixloop retry`).
+    case fix(JobRequest)
+    /// Cancel the ticket's active job (`/fixloop stop`).
+    case stop(ticket: String, by: String)
+}
+
+/// Whether the sender's write access still has to be asked of GitHub.
+public enum PermissionCheck: Sendable, Equatable {
+    case granted
+    /// `author_association` did not settle it: ask the collaborator permission API.
+    case ask(owner: String, name: String, user: String)
+}
+
+/// Settings of the triggers.
+public struct TriggerSettings: Sendable, Equatable {
+    /// The label that queues a fix.
+    public var label: String
+    /// Attempts per job (a worker that dies uses one).
+    public var maxAttempts: Int
+
+    public init(label: String = "fixloop", maxAttempts: Int = 3) {
+        self.label = label
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// The pure part of the webhook receiver: an event name and a payload in, an action out. No I/O.
+public enum TriggerDecision {
+    static let writerAssociations: Set<String> = ["OWNER", "MEMBER", "COLLABORATOR"]
+
+    public static func decide(event: String, payload: GitHubWebhookPayload, settings: TriggerSettings) -> WebhookAction {
+        guard let repository = payload.repository?.fullName, let issue = payload.issue else {
+            return .ignore(event == "ping" ? "ping" : "event \(event) is not a trigger")
+        }
+        guard issue.pullRequest == nil else { return .ignore("a pull request, not an issue") }
+        let parts = repository.split(separator: "/").map(String.init)
+        guard parts.count == 2 else { return .ignore("repository \(repository) is not OWNER/NAME") }
+        let ticket = "gh:\(repository)#\(issue.number)"
+        let sender = payload.sender?.login ?? "someone"
+        func fix(_ trigger: String) -> TicketCommand {
+            .fix(JobRequest(ticket: ticket, repository: repository, trigger: trigger, installationID: payload.installation?.id,
+                            maxAttempts: settings.maxAttempts))
+        }
+        switch (event, payload.action) {
+        case ("issues", "labeled"):
+            guard payload.label?.name == settings.label else { return .ignore("label \(payload.label?.name ?? "none") is not \(settings.label)") }
+            // Labelling takes triage access or more on GitHub's side.
+            return .command(fix("labelled \(settings.label) by \(sender)"), permission: .granted)
+        case ("issue_comment", "created"):
+            guard let comment = payload.comment, let verb = command(in: comment.body ?? "") else { return .ignore("no /fixloop command") }
+            let author = comment.user?.login ?? sender
+            if comment.user?.type == "Bot" { return .ignore("a bot's comment") }
+            let command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)")
+            let permission: PermissionCheck = writerAssociations.contains(comment.authorAssociation ?? "")
+                ? .granted : .ask(owner: parts[0], name: parts[1], user: author)
+            return .command(command, permission: permission)
+        default:
+            return .ignore("event \(event).\(payload.action ?? "-") is not a trigger")
+        }
+    }
+
+    /// `fix`, `retry` or `stop` when the comment's first line is `/fixloop VERB`; hidden HTML and zero-width
+    /// characters are removed first, so an invisible command does nothing.
+    public static func command(in body: String) -> String? {
+        let visible = TicketText.clean(body)
+        guard let line = visible.split(whereSeparator: \.isNewline).first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        let words = line.lowercased().split(whereSeparator: \.isWhitespace)
+        guard words.count >= 2, words[0] == "/fixloop", ["fix", "retry", "stop"].contains(words[1]) else { return nil }
+        return String(words[1])
+    }
+
+    /// Whether a collaborator permission (`admin`, `maintain`, `write`, …) may command the bot.
+    public static func canWrite(_ permission: String) -> Bool { ["admin", "maintain", "write"].contains(permission) }
+}

@@ -1,0 +1,161 @@
+import FixloopCore
+import Foundation
+import Logging
+
+/// The answer to one webhook delivery.
+public struct WebhookReply: Sendable, Equatable {
+    public var status: Int
+    /// What happened: `queued`, `ignored`, `duplicate`, `unauthorized`, `malformed`, …; counted in the metrics.
+    public var result: String
+    public var message: String
+}
+
+/// The webhook receiver's shell around ``TriggerDecision``: signature, JSON, replay check, then the decision's
+/// action. Only store writes happen before the reply; GitHub calls (permission checks, progress comments) run
+/// in ``FollowUps`` after it.
+public struct WebhookIntake: Sendable {
+    let secret: Secret
+    let triggers: TriggerSettings
+    let store: any JobStore
+    let github: GitHubConnection?
+    let progress: ProgressComments?
+    let followUps: FollowUps
+    let logger: Logger
+    let now: @Sendable () -> Date
+    /// Linear webhooks: the signing secret and the repository its tickets are fixed in (off when nil).
+    public var linear: (secret: Secret, repository: String?)?
+
+    public init(
+        secret: Secret, triggers: TriggerSettings, store: any JobStore, github: GitHubConnection?, progress: ProgressComments?,
+        followUps: FollowUps = FollowUps(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.secret = secret
+        self.triggers = triggers
+        self.store = store
+        self.github = github
+        self.progress = progress
+        self.followUps = followUps
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Handles one delivery of `event` with the raw `body`.
+    public func receive(event: String?, delivery: String?, signature: String?, body: Data) async -> WebhookReply {
+        guard WebhookSignature.isValid(signature, body: body, secret: secret) else {
+            return WebhookReply(status: 401, result: "unauthorized", message: "missing or bad X-Hub-Signature-256")
+        }
+        guard let event, let delivery, !delivery.isEmpty else {
+            return WebhookReply(status: 400, result: "malformed", message: "X-GitHub-Event and X-GitHub-Delivery are required")
+        }
+        let payload: GitHubWebhookPayload
+        do {
+            payload = try GitHubWebhookPayload.decode(body)
+        } catch {
+            return WebhookReply(status: 400, result: "malformed", message: "the body is not a JSON object")
+        }
+        do {
+            guard try await store.recordDelivery(delivery, now: now()) else {
+                return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+            }
+            switch TriggerDecision.decide(event: event, payload: payload, settings: triggers) {
+            case .ignore(let reason):
+                return WebhookReply(status: 202, result: "ignored", message: reason)
+            case .command(let command, permission: .granted):
+                return try await execute(command)
+            case .command(let command, permission: .ask(let owner, let name, let user)):
+                let installation = payload.installation?.id
+                await followUps.start { await checkThenExecute(command, owner: owner, name: name, user: user, installation: installation) }
+                return WebhookReply(status: 202, result: "checking", message: "checking that \(user) can write to \(owner)/\(name)")
+            }
+        } catch {
+            logger.error("webhook failed", metadata: ["delivery": "\(delivery)", "error": "\(error)"])
+            return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
+        }
+    }
+
+    /// Handles one Linear delivery: signature, JSON, freshness, replay check, then ``LinearWebhook/decide``.
+    public func receiveLinear(delivery: String?, signature: String?, body: Data) async -> WebhookReply {
+        guard let linear else { return WebhookReply(status: 404, result: "not_configured", message: "Linear webhooks are not configured (LINEAR_WEBHOOK_SECRET)") }
+        guard LinearWebhook.isValid(signature, body: body, secret: linear.secret) else {
+            return WebhookReply(status: 401, result: "unauthorized", message: "missing or bad Linear-Signature")
+        }
+        let decoder = JSONDecoder()
+        guard let payload = try? decoder.decode(LinearWebhook.Payload.self, from: body) else {
+            return WebhookReply(status: 400, result: "malformed", message: "the body is not a JSON object")
+        }
+        guard LinearWebhook.isFresh(payload, now: now()) else {
+            return WebhookReply(status: 401, result: "stale", message: "webhookTimestamp is more than 60 s from now")
+        }
+        do {
+            if let delivery, !delivery.isEmpty, !(try await store.recordDelivery("linear:\(delivery)", now: now())) {
+                return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+            }
+            switch LinearWebhook.decide(payload, settings: triggers, repository: linear.repository) {
+            case .ignore(let reason): return WebhookReply(status: 202, result: "ignored", message: reason)
+            case .command(let command, _): return try await execute(command)
+            }
+        } catch {
+            logger.error("Linear webhook failed", metadata: ["error": "\(error)"])
+            return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
+        }
+    }
+
+    func execute(_ command: TicketCommand) async throws -> WebhookReply {
+        switch command {
+        case .fix(let request):
+            switch try await store.enqueue(request, now: now()) {
+            case .enqueued(let job):
+                if let progress { await followUps.start { await progress.show(job, ProgressText.running(job, stage: .queued)) } }
+                return WebhookReply(status: 202, result: "queued", message: "job \(job.id) queued for \(job.ticket)")
+            case .alreadyActive(let job):
+                return WebhookReply(status: 202, result: "already_active", message: "job \(job.id) already holds \(job.ticket)")
+            }
+        case .stop(let ticket, let user):
+            guard let active = try await store.activeJob(ticket: ticket), let job = try await store.cancel(active.id, now: now()) else {
+                return WebhookReply(status: 202, result: "ignored", message: "no active job for \(ticket)")
+            }
+            if let progress {
+                let outcome = JobOutcome(state: .cancelled, summary: "stopped by \(user).", costUSD: job.costUSD)
+                await followUps.start { await progress.show(job, ProgressText.finished(job, outcome: outcome)) }
+            }
+            return WebhookReply(status: 202, result: "cancelled", message: "job \(job.id) cancelled")
+        }
+    }
+
+    private func checkThenExecute(_ command: TicketCommand, owner: String, name: String, user: String, installation: Int?) async {
+        do {
+            guard let github else { return }
+            let permission = try await github.client(installation: installation).permission(owner, name, user: user)
+            guard TriggerDecision.canWrite(permission) else {
+                logger.info("command ignored: no write access", metadata: ["user": "\(user)", "repository": "\(owner)/\(name)"])
+                return
+            }
+            _ = try await execute(command)
+        } catch {
+            logger.warning("permission check failed", metadata: ["user": "\(user)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Work a webhook starts after its reply (GitHub calls); tracked so tests and shutdown can wait for it.
+public actor FollowUps {
+    private var running: [UUID: Task<Void, Never>] = [:]
+
+    public init() {}
+
+    /// Starts `work` in the background.
+    public func start(_ work: @escaping @Sendable () async -> Void) {
+        let id = UUID()
+        running[id] = Task {
+            await work()
+            self.done(id)
+        }
+    }
+
+    private func done(_ id: UUID) { running[id] = nil }
+
+    /// Waits until every follow-up started so far (and those they start) has finished.
+    public func drain() async {
+        while let task = running.values.first { await task.value }
+    }
+}

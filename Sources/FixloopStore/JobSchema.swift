@@ -1,0 +1,36 @@
+import GRDB
+
+/// Migration `jobs.v1`: the PR bot's queue and the webhook deliveries already seen.
+enum JobSchema {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("jobs.v1") { db in
+            try db.create(table: "job") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("ticket", .text).notNull()
+                table.column("repository", .text).notNull()
+                table.column("trigger", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("attempts", .integer).notNull()
+                table.column("max_attempts", .integer).notNull()
+                table.column("lease_owner", .text)
+                table.column("lease_expires_at", .double)
+                table.column("created_at", .double).notNull()
+                table.column("updated_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("stage", .text)
+                table.column("summary", .text)
+                table.column("pr_url", .text)
+                table.column("cost_usd", .double).notNull().defaults(to: 0)
+                table.column("installation_id", .integer)
+                table.column("progress_comment_id", .integer)
+            }
+            // At most one queued or running job per ticket, whatever races the webhooks run.
+            try db.execute(sql: "CREATE UNIQUE INDEX job_active_ticket ON job(ticket) WHERE state IN ('queued', 'running')")
+            try db.create(index: "job_state", on: "job", columns: ["state", "id"])
+            try db.create(table: "webhook_delivery") { table in
+                table.primaryKey("id", .text)
+                table.column("received_at", .double).notNull()
+            }
+        }
+    }
+}
