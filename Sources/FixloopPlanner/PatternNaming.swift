@@ -41,7 +41,7 @@ public enum RulePatternNamer {
         }
         // Most of these users came for something else: not a defect of the flow they met.
         if classification == .bug, signature.kind != .exception, rightProductShare < 0.5 { classification = .productFlow }
-        let summary = "\(stats.sessions) session\(stats.sessions == 1 ? "" : "s") (\(stats.users) user\(stats.users == 1 ? "" : "s")) met \(signature.kind.words) \(signature.text) — "
+        let summary = "\(stats.sessions) session\(stats.sessions == 1 ? "" : "s") (\(stats.users) user\(stats.users == 1 ? "" : "s")) met \(signature.text) — "
             + "\(Int((stats.routeShare * 100).rounded()))% of \(stats.route)'s sessions; mean score \(Decision.format(stats.meanScore)) against \(Decision.format(stats.baselineMeanScore)) for the period."
         return PatternLabel(name: String(name.prefix(120)), summary: summary, classification: classification)
     }

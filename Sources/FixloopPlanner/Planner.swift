@@ -72,7 +72,8 @@ public struct Planner: Sendable {
         let rightProduct = graded.isEmpty ? 1 : Double(graded.filter(\.rightProduct).count) / Double(graded.count)
         let rules = RulePatternNamer.label(main, stats: stats, rightProductShare: rightProduct)
         var messages: [String] = []
-        for failure in cluster.failures where !failure.raw.isEmpty && !messages.contains(failure.raw) && messages.count < 3 {
+        for failure in cluster.failures
+        where failure.kind == .exception && !failure.raw.isEmpty && !messages.contains(failure.raw) && messages.count < 3 {
             messages.append(failure.raw)
         }
         let suspected = codebase?.locations(for: main, messages: messages, route: stats.route, limit: settings.suspectedLocations) ?? []

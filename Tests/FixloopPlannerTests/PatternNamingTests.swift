@@ -53,6 +53,6 @@ struct PatternNamingTests {
         let plan = try await Planner().plan(sessions: sessions(), since: nil, until: Date())
         #expect(plan.namedBy == "rules")
         #expect(plan.patterns[0].name == "CheckoutError in charge on /checkout: charge of <num> is above the cart total <num>")
-        #expect(plan.patterns[0].summary.hasPrefix("41 sessions (41 users) met exception"))
+        #expect(plan.patterns[0].summary.hasPrefix("41 sessions (41 users) met CheckoutError: charge of <num> is above the cart total <num> at"))
     }
 }

@@ -1,5 +1,7 @@
 @testable import FixloopCLI
 import FixloopCore
+import FixloopPlanner
+import FixloopStore
 import FixloopTesting
 import Foundation
 import Synchronization
@@ -52,6 +54,12 @@ struct PlanCommandTests {
             let (_, shown) = await run(["tickets", "show", "local:1"], root: root)
             #expect(shown.contains("<!-- fixloop:pattern="), "\(shown)")
             #expect(shown.contains("## Suspected code") && shown.contains("`shop/checkout.py:10` — frame charge"), "\(shown)")
+
+            let store = SQLitePlanStore(database: try FixloopDatabase(url: root.appendingPathComponent("state/fixloop.sqlite")))
+            let latest = try #require(try await store.latestPlan())
+            #expect(latest.decisions.map(\.action) == [.ticket, .flag, .ignore])
+            #expect(latest.tickets.map(\.reference) == ["local:1"])
+            #expect(latest.patterns[0].suspectedCode.contains { $0.path == "shop/checkout.py" && $0.line == 10 })
 
             let context = CommandContext(configuration: .init(), state: .init(root: root.appendingPathComponent("state")), environment: [:])
             let ticket = try await TicketLoader(context: context).load(.local(id: 1))
