@@ -56,7 +56,7 @@ struct GitHubClientTests {
 
     @Test func aPrimaryRateLimitWaitsUntilTheReset() async throws {
         let github = GitHubTestServer()
-        let reset = Int(Date().timeIntervalSince1970) + 30
+        let reset = Int(Date().timeIntervalSince1970) + 60
         await github.state.fail("GET", pathPrefix: "/repos/acme/shop", status: 403,
                                 headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "\(reset)"], message: "API rate limit exceeded")
         let sleeper = RecordingSleeper()
@@ -64,7 +64,8 @@ struct GitHubClientTests {
             _ = try await client(server, sleeper: sleeper).repository("acme", "shop")
         }
         let wait = try #require(sleeper.waits.first)
-        #expect(wait >= .seconds(25) && wait <= .seconds(32))
+        // Until the reset: a minute from when the test began, less however long a busy machine took to get there.
+        #expect(wait >= .seconds(30) && wait <= .seconds(62))
     }
 
     @Test func serverErrorsAreRetriedAndTooLongALimitIsAnError() async throws {

@@ -55,8 +55,9 @@ import Testing
         for index in 2..<grants.count {
             #expect(grants[index] - grants[index - 2] >= window - .milliseconds(5))
         }
-        // And it does not hold callers back for ever: three windows for eight callers, with room for a busy machine.
-        #expect(grants[7] - grants[0] < window * 6)
+        // And it does not hold callers back for ever: three windows for eight callers, with room for a machine so busy
+        // that tasks wait seconds to be scheduled (seen at a load of 8 on 2 cores).
+        #expect(grants[7] - grants[0] < window * 40)
     }
 
     @Test func tokenLimitHoldsBackTheNextCallUntilTheWindowMoves() async throws {
