@@ -19,18 +19,25 @@ public struct ServerSettings: Sendable {
     }
 }
 
-/// What `GET /metrics` reads besides the counters.
+/// What `GET /metrics` reads besides the counters, and what `GET /` shows.
 public struct MetricsSources: Sendable {
     public var jobs: @Sendable () async -> [JobState: Int]
     public var spendUSD: @Sendable () async -> Double
+    /// The week's review as one HTML page (`fixloop report`'s), or nil when there is nothing to review yet.
+    public var reviewPage: @Sendable () async -> String?
 
-    public init(jobs: @escaping @Sendable () async -> [JobState: Int], spendUSD: @escaping @Sendable () async -> Double) {
+    public init(
+        jobs: @escaping @Sendable () async -> [JobState: Int], spendUSD: @escaping @Sendable () async -> Double,
+        reviewPage: @escaping @Sendable () async -> String? = { nil }
+    ) {
         self.jobs = jobs
         self.spendUSD = spendUSD
+        self.reviewPage = reviewPage
     }
 }
 
-/// The routes: `POST /webhooks/github`, `GET /healthz`, `GET /metrics`. Shared by `fixloop serve` and the tests.
+/// The routes: `POST /webhooks/github`, `POST /webhooks/linear`, `GET /healthz`, `GET /metrics`, and `GET /` (the week's
+/// review). Shared by `fixloop serve` and the tests.
 public func buildRouter(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, clock: ContinuousClock = .init()
 ) -> Router<BasicRequestContext> {
@@ -57,6 +64,15 @@ public func buildRouter(
         return Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
     router.get("/healthz") { _, _ in "ok\n" }
+    router.get("/") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        guard let page = await sources.reviewPage() else {
+            let text = "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Fixloop</title><p>No review yet: grade sessions with <code>fixloop score</code> first.</p></html>\n"
+            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
     router.get("/metrics") { _, _ -> Response in
         let text = metrics.render(jobs: await sources.jobs(), spendUSD: await sources.spendUSD())
         var headers = HTTPFields()

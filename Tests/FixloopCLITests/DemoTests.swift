@@ -35,6 +35,8 @@ import Testing
             let ticketLine = try #require(lines.first { $0.hasPrefix("TICKET") })
             #expect(ticketLine.lowercased().contains("discount"), "\(ticketLine)")
             #expect(lines.contains { $0.hasPrefix("FLAG") && $0.contains("emptied") })
+            // The rage clicks that follow the planted bug's error belong to its pattern, not to one of their own.
+            #expect(lines.filter { $0.hasPrefix("TICKET") }.count == 1 && lines.filter { $0.hasPrefix("FLAG") }.count == 1, "\(text)")
             // Engineer: fixed, verified, the branch pushed to the local remote.
             #expect(text.contains("fix        local:1: fixed"), "\(text)")
             let branches = try await GitCommandLine.run(["branch", "--list", "--format=%(refname:short)", "fixloop/*"],

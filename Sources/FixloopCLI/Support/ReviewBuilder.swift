@@ -8,7 +8,7 @@ import Foundation
 
 /// Gathers the week's review from the store: scores, the planner's patterns and decisions, the engineer's runs (with
 /// their `runs/<id>/report.json`), and the ledger's spend by layer.
-struct ReviewBuilder {
+struct ReviewBuilder: Sendable {
     let database: FixloopDatabase
     let state: StateDirectory
     var product = ""
@@ -113,5 +113,23 @@ struct ReviewBuilder {
         if run.hasPrefix("plan-") { return "planner" }
         if run.hasPrefix("run-") || run.hasPrefix("job-") { return "engineer" }
         return "other"
+    }
+}
+
+/// The review page `fixloop serve` shows at `/`: built from the store on each request, so it is as fresh as the
+/// last `score`, `plan` or `fix`.
+struct ReviewPage: Sendable {
+    let builder: ReviewBuilder
+    /// The product context file, for the product's name.
+    let productContext: String?
+
+    /// The page, or nil when no session has been graded yet.
+    func page(now: Date = Date()) async -> String? {
+        var builder = self.builder
+        builder.product = productContext.flatMap { try? ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        guard (try? await SQLiteScoreStore(database: builder.database).newestSessionStart()) != nil,
+              let period = try? await builder.period(since: nil, now: now),
+              let review = try? await builder.build(start: period.start, end: period.end, now: now) else { return nil }
+        return ReviewHTML.render(review)
     }
 }

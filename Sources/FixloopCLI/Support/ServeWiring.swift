@@ -18,6 +18,8 @@ struct ServeWiring {
     let intake: WebhookIntake
     let workers: WorkerPool
     let logger: Logger
+    /// The week's review that `GET /` shows.
+    let review: ReviewPage
 
     /// - Parameters:
     ///   - fixArguments: `fix` options every job gets.
@@ -35,6 +37,8 @@ struct ServeWiring {
         let database = try FixloopDatabase(url: context.state.database)
         store = SQLiteJobStore(database: database)
         ledger = SQLiteLedgerStore(database: database)
+        review = ReviewPage(builder: ReviewBuilder(database: database, state: context.state),
+                            productContext: context.configuration.scorer.productContext)
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
         connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))
         progress = ProgressComments(store: store, github: connection, logger: logger)
@@ -53,7 +57,8 @@ struct ServeWiring {
     var serverSettings: ServerSettings { ServerSettings(host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes) }
 
     var sources: MetricsSources {
-        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 })
+        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 },
+                       reviewPage: { [review] in await review.page() })
     }
 
     /// A GitHub App (`GITHUB_APP_ID` with `GITHUB_APP_PRIVATE_KEY` or `GITHUB_APP_PRIVATE_KEY_FILE`), else `GITHUB_TOKEN`.
