@@ -82,11 +82,15 @@ public actor ProgressComments {
         do {
             let client = try await github.client(installation: job.installationID)
             if let id = try await store.job(job.id)?.progressCommentID {
-                _ = try await client.updateComment(owner, name, id: id, body: body)
-            } else {
-                let comment = try await client.createComment(owner, name, issue: number, body: body)
-                try await store.setProgressComment(job.id, commentID: comment.id)
+                do {
+                    _ = try await client.updateComment(owner, name, id: id, body: body)
+                    return
+                } catch let error as GitHubError where error.kind == .notFound {
+                    // Someone deleted the comment: start a new one.
+                }
             }
+            let comment = try await client.createComment(owner, name, issue: number, body: body)
+            try await store.setProgressComment(job.id, commentID: comment.id)
         } catch {
             logger.warning("progress comment failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }

@@ -52,6 +52,7 @@ public func buildRouter(
         return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
     router.post("/webhooks/linear") { request, _ -> Response in
+        let start = clock.now
         var request = request
         let reply: WebhookReply
         if let body = try? await request.collectBody(upTo: settings.maxBodyBytes) {
@@ -60,7 +61,8 @@ public func buildRouter(
         } else {
             reply = WebhookReply(status: 413, result: "too_large", message: "the body is larger than \(settings.maxBodyBytes) bytes")
         }
-        metrics.webhook("linear_" + reply.result, seconds: 0)
+        let elapsed = start.duration(to: clock.now)
+        metrics.webhook("linear_" + reply.result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
     router.get("/healthz") { _, _ in "ok\n" }

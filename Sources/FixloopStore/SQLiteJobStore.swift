@@ -129,7 +129,12 @@ public struct SQLiteJobStore: JobStore {
     public func recordDelivery(_ id: String, now: Date) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO webhook_delivery (id, received_at) VALUES (?, ?)", arguments: [id, now.timeIntervalSince1970])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            // Every thousandth delivery forgets those older than GitHub redelivers (a few days); 30 days is ample.
+            if db.lastInsertedRowID % 1000 == 0 {
+                try db.execute(sql: "DELETE FROM webhook_delivery WHERE received_at < ?", arguments: [now.timeIntervalSince1970 - 30 * 86400])
+            }
+            return true
         }
     }
 

@@ -20,6 +20,7 @@ struct WebhookEndpointTests {
     struct Scene {
         let server: LoopbackServer
         let store: SQLiteJobStore
+        let progress: ProgressComments
         let metrics: ServerMetrics
         let followUps: FollowUps
         let github: GitHubTestState
@@ -68,7 +69,7 @@ struct WebhookEndpointTests {
                 let router = buildRouter(settings: ServerSettings(maxBodyBytes: 64 << 10), intake: intake, metrics: metrics,
                                          sources: MetricsSources(jobs: { (try? await store.counts()) ?? [:] }, spendUSD: { 1.25 }))
                 try await LoopbackServer.with(router) { server in
-                    try await body(Scene(server: server, store: store, metrics: metrics, followUps: followUps, github: githubServer.state))
+                    try await body(Scene(server: server, store: store, progress: progress, metrics: metrics, followUps: followUps, github: githubServer.state))
                     await followUps.drain()
                 }
             }
@@ -182,6 +183,21 @@ struct WebhookEndpointTests {
             #expect(bad == 401 && stale == 401 && staleText.contains("60 s"))
             let jobs = try await scene.store.jobs(state: nil, limit: 5)
             #expect(jobs.isEmpty)
+        }
+    }
+
+    @Test func aDeletedProgressCommentIsStartedAgain() async throws {
+        try await withScene { scene in
+            _ = try await scene.post(Self.labelled)
+            await scene.followUps.drain()
+            let jobs = try await scene.store.jobs(state: nil, limit: 1)
+            let job = try #require(jobs.first)
+            await scene.github.fail("PATCH", pathPrefix: "/repos/acme/shop/issues/comments/", status: 404, message: "Not Found")
+            await scene.progress.show(job, "second")
+            let comments = await scene.github.comments
+            #expect(comments.map(\.body).last == "second" && comments.count == 2)
+            let stored = try await scene.store.job(job.id)
+            #expect(stored?.progressCommentID == comments.last?.id)
         }
     }
 }
