@@ -22,10 +22,6 @@ struct HelpTests {
         #expect(help.contains("\n  \(command) "))
     }
 
-    @Test func commandsNotBuiltYetExitWithTwo() async {
-        #expect(await Fixloop.run(arguments: ["demo"]) == ExitStatus.error.rawValue)
-    }
-
     @Test func versionAndHelpExitWithZero() async {
         #expect(await Fixloop.run(arguments: ["--version"]) == 0)
         #expect(await Fixloop.run(arguments: ["bench", "--help"]) == 0)
