@@ -44,7 +44,7 @@ struct ServeKillTests {
                     process.standardError = FileHandle.nullDevice
                     try process.run()
                     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-                    let port = try #require(Self.port(from: output.fileHandleForReading), "serve printed where it listens")
+                    let port = try #require(await Self.port(from: output.fileHandleForReading), "serve printed where it listens")
                     let status = try await Self.deliver(number: number, to: URL(string: "http://127.0.0.1:\(port)/webhooks/github")!)
                     #expect(status == 202)
                     var hanging = false
@@ -81,8 +81,15 @@ struct ServeKillTests {
         }
     }
 
-    /// Reads `fixloop serve: listening on http://HOST:PORT …` from the process's output.
-    static func port(from handle: FileHandle) -> Int? {
+    /// Reads `fixloop serve: listening on http://HOST:PORT …` from the process's output, on a thread of its own
+    /// (the read blocks, and the cooperative pool has only as many threads as cores).
+    static func port(from handle: FileHandle) async -> Int? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: readPort(from: handle)) }
+        }
+    }
+
+    private static func readPort(from handle: FileHandle) -> Int? {
         var text = ""
         while !text.contains("\n") {
             let data = handle.availableData
