@@ -39,6 +39,7 @@ def timestamp(text):
 
 def main(export_path, database_path):
     started = time.perf_counter()
+    cpu_started = time.process_time()
     db = sqlite3.connect(database_path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")  # as Fixloop's store
@@ -108,10 +109,12 @@ def main(export_path, database_path):
     if times:
         sessions += cut(times)
     finished = time.perf_counter()
+    cpu_seconds = time.process_time() - cpu_started
     db.close()
     print(json.dumps({
         "read": read, "stored": stored, "malformed": malformed, "sessions": sessions,
         "import_seconds": imported - started, "seconds": finished - started,
+        "cpu_seconds": cpu_seconds,
         "peak_kib": peak_kib(),
     }))
 

@@ -47,13 +47,13 @@ struct BenchIngestCommand: AsyncParsableCommand {
             ingest benchmark: \(result.events) \(export == nil ? "generated " : "")PostHog events, \(format(result.exportMiB)) MiB of JSON lines
               fixloop  \(line(result.fixloop))
               python   \(line(result.python))
-              ratio    \(format(result.ratio))× the Python loader's speed (goal ≥ 5×: \(verdict))
+              ratio    \(format(result.ratio))× the Python loader's speed (goal ≥ 5×: \(verdict)); \(format(result.cpuRatio))× less processor time
             """)
     }
 
     private func line(_ figures: IngestBenchmark.Figures) -> String {
         "\(Int(figures.eventsPerSecond.rounded())) events/s · \(format(figures.seconds)) s "
-            + "(import \(format(figures.importSeconds)) s) · stored \(figures.stored) · "
+            + "(import \(format(figures.importSeconds)) s) · cpu \(format(figures.cpuSeconds)) s · stored \(figures.stored) · "
             + "sessions \(figures.sessions) · peak \(format(figures.peakMiB)) MiB"
     }
 

@@ -14,11 +14,14 @@ struct IngestBenchmark {
         var seconds: Double
         /// The import alone; the rest of `seconds` is reading the sessions back.
         var importSeconds: Double
+        /// Processor time (user and system, every thread): what the work costs whatever else the machine runs.
+        var cpuSeconds: Double
         var peakMiB: Double
         var eventsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 
         enum CodingKeys: String, CodingKey {
-            case read, stored, sessions, seconds, importSeconds = "import_seconds", peakMiB = "peak_mib"
+            case read, stored, sessions, seconds, importSeconds = "import_seconds", cpuSeconds = "cpu_seconds"
+            case peakMiB = "peak_mib"
         }
     }
 
@@ -29,6 +32,8 @@ struct IngestBenchmark {
         var fixloop: Figures
         var python: Figures
         var ratio: Double { python.seconds > 0 && fixloop.seconds > 0 ? python.seconds / fixloop.seconds : 0 }
+        /// How much less processor time Fixloop used (it may use two threads, so this can be below `ratio`).
+        var cpuRatio: Double { python.cpuSeconds > 0 && fixloop.cpuSeconds > 0 ? python.cpuSeconds / fixloop.cpuSeconds : 0 }
 
         enum CodingKeys: String, CodingKey { case events, exportMiB = "export_mib", fixloop, python }
     }
@@ -67,6 +72,7 @@ struct IngestBenchmark {
     /// Imports and sessionizes in this process; the peak is reset first, so generation does not count.
     private func measureFixloop(_ export: URL) throws -> Figures {
         ProcessMemory.resetPeak()
+        let cpuStart = ProcessMemory.cpuSeconds()
         let start = ContinuousClock.now
         let database = try FixloopDatabase(url: folder.appendingPathComponent("fixloop.sqlite"))
         var sink = SQLiteEventSink(database: database)
@@ -77,7 +83,8 @@ struct IngestBenchmark {
         let elapsed = ContinuousClock.now - start
         return Figures(
             read: report.read, stored: report.stored, sessions: sessions, seconds: Self.seconds(elapsed),
-            importSeconds: Self.seconds(imported - start), peakMiB: ProcessMemory.peakMiB() ?? 0)
+            importSeconds: Self.seconds(imported - start), cpuSeconds: ProcessMemory.cpuSeconds() - cpuStart,
+            peakMiB: ProcessMemory.peakMiB() ?? 0)
     }
 
     private func measureBaseline(_ export: URL) async throws -> Figures {
@@ -89,7 +96,8 @@ struct IngestBenchmark {
             let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
             let read = object["read"] as? Int, let stored = object["stored"] as? Int,
             let sessions = object["sessions"] as? Int, let seconds = object["seconds"] as? Double,
-            let importSeconds = object["import_seconds"] as? Double, let peak = object["peak_kib"] as? Int
+            let importSeconds = object["import_seconds"] as? Double, let cpuSeconds = object["cpu_seconds"] as? Double,
+            let peak = object["peak_kib"] as? Int
         else {
             throw CommandError(
                 code: "bench.baseline_failed",
@@ -97,7 +105,7 @@ struct IngestBenchmark {
         }
         return Figures(
             read: read, stored: stored, sessions: sessions, seconds: seconds, importSeconds: importSeconds,
-            peakMiB: Double(peak) / 1024)
+            cpuSeconds: cpuSeconds, peakMiB: Double(peak) / 1024)
     }
 
     /// How many sessions make about `events` events, from the generator's own mean on a sample.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// This process's resident memory, from Linux's `/proc/self`.
+/// This process's resident memory, from Linux's `/proc/self`, and its processor time.
 enum ProcessMemory {
     /// Resets the peak resident size (`VmHWM`) to the current one, so a later peak measures only what follows.
     static func resetPeak() {
@@ -15,5 +15,14 @@ enum ProcessMemory {
             return digits.map { $0 / 1024 }
         }
         return nil
+    }
+
+    /// Processor time this process has used so far (user and system, all threads), in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
     }
 }

@@ -36,13 +36,38 @@ public struct AnalyticsImporter: Sendable {
     /// - Returns: The counts and the first malformed records.
     /// - Throws: ``ScorerError`` when a file cannot be read or its container recognized. Malformed records are
     ///   counted, not thrown.
+    ///
+    /// Files are read and parsed on a thread of their own while the calling thread stores the batches, at most
+    /// two batches ahead: parsing overlaps the sink's work, and the blocking reads stay off the caller's thread.
     public func importFiles(_ urls: [URL], into sink: inout some AnalyticsEventSink) throws -> ImportReport {
-        var run = ImportRun(importer: self)
-        for url in urls {
-            try Task.checkCancellation()
-            try run.importFile(url, into: &sink)
+        let channel = BatchChannel(capacity: 2)
+        let reader = Thread { [self] in
+            var forward = ChannelEventSink(channel: channel)
+            channel.finish(Result {
+                var run = ImportRun(importer: self)
+                for url in urls { try run.importFile(url, into: &forward) }
+                return try run.finish(into: &forward)
+            })
         }
-        return try run.finish(into: &sink)
+        // Deeply nested JSON recurses: more stack than a secondary thread's default.
+        reader.stackSize = 16 << 20
+        reader.start()
+        var stored = 0
+        do {
+            while let batch = channel.receive() {
+                try Task.checkCancellation()
+                stored += try sink.store(batch)
+            }
+        } catch {
+            channel.stop()
+            _ = channel.result()
+            throw error
+        }
+        // The reader counted every batch it sent as stored; the sink said how many really were.
+        var report = try channel.result().get()
+        report.alreadyStored = report.stored - stored
+        report.stored = stored
+        return report
     }
 
     /// Imports one stream (already opened; gzip is detected and inflated) named `name` in reports.
