@@ -33,10 +33,13 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                     statement.bind(3, event.distinctID)
                     statement.bind(4, event.sessionID)
                     statement.bind(5, event.timestamp.timeIntervalSince1970)
-                    statement.bind(6, utf8: event.propertiesJSON)
                     statement.bind(7, event.elementsChain)
                     statement.bind(8, event.source.rawValue)
-                    try statement.run()
+                    // The properties are bound in place, not copied: the bytes outlive the step that reads them.
+                    try event.propertiesJSON.withUnsafeBufferPointer { properties in
+                        statement.bind(6, unsafeUTF8: properties)
+                        try statement.run()
+                    }
                     stored += Int(sqlite3_changes(db.sqliteConnection))
                 }
                 return stored

@@ -35,11 +35,13 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ value: Double) { sqlite3_bind_double(handle, index, value) }
 
-    /// Binds UTF-8 bytes as text.
-    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { text in
-            _ = sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), Self.transient)
+    /// Binds UTF-8 bytes as text without copying them: they must stay valid until the next ``run()``.
+    func bind(_ index: Int32, unsafeUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            return
         }
+        sqlite3_bind_text(handle, index, base, Int32(bytes.count), nil)
     }
 
     /// Runs a statement that returns no rows, then resets it for the next bindings.
