@@ -6,12 +6,19 @@ import Foundation
 extension JSONParser {
     /// An object read shallowly.
     struct ShallowObject {
-        /// The members, except the one kept as bytes (when it was an object).
-        var members: [String: JSONValue]
+        /// The members in order, except the one kept as bytes (when it was an object). A handful: searched
+        /// rather than hashed into a dictionary.
+        var members: [(name: String, value: JSONValue)]
         /// The bytes of the member kept raw, when it was an object.
         var raw: [UInt8]?
         /// The raw object's members whose names were asked for, decoded.
         var selected: [String: JSONValue]
+
+        /// The member named `name` (the last, when repeated).
+        func member(_ name: String) -> JSONValue? { members.last { $0.name == name }?.value }
+
+        /// A member as text: a string, or a number written without a fraction (as `Dictionary.text`).
+        func text(_ name: String) -> String? { member(name)?.nonEmptyText }
     }
 
     /// Parses `bytes` as one JSON object, keeping its member `rawKey` as bytes when that member is an object and
@@ -42,8 +49,7 @@ extension JSONParser {
 
     private mutating func shallowObject(rawKey: String, wanted: [[UInt8]]) throws(Failure) -> ShallowObject {
         position += 1
-        var pairs: [(String, JSONValue)] = []
-        var object = ShallowObject(members: [:], raw: nil, selected: [:])
+        var object = ShallowObject(members: [], raw: nil, selected: [:])
         skipWhitespace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
             position += 1
@@ -55,14 +61,12 @@ extension JSONParser {
                 let start = position
                 object.selected = try selectedMembers(wanted, depth: 2)
                 object.raw = Array(buffer[start..<position])
-                pairs.removeAll { $0.0 == rawKey }
+                object.members.removeAll { $0.name == rawKey }
             } else {
                 if key == rawKey { (object.raw, object.selected) = (nil, [:]) }
-                pairs.append((key, try value(depth: 1)))
+                object.members.append((key, try value(depth: 1)))
             }
-            guard try endOfMember(closing: UInt8(ascii: "}")) else { continue }
-            object.members = Dictionary(pairs, uniquingKeysWith: { _, last in last })
-            return object
+            if try endOfMember(closing: UInt8(ascii: "}")) { return object }
         }
     }
 

@@ -24,7 +24,7 @@ enum PostHogEventMapper {
         default: return .malformed("`properties` is neither an object nor a JSON string")
         }
         let chain = properties.removeValue(forKey: "$elements_chain")?.stringValue
-        return event(object, properties: properties, chainInProperties: chain, rawHash: rawHash) {
+        return event({ object[$0] }, properties: properties, chainInProperties: chain, rawHash: rawHash) {
             AnalyticsEvent(
                 id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2, properties: properties,
                 elementsChain: $3, source: .posthog)
@@ -46,23 +46,22 @@ enum PostHogEventMapper {
         } catch {
             return .malformed("not valid JSON")
         }
-        let object = record.members
         guard record.selected["$elements_chain"] == nil else { return nil }
-        guard let name = object.text("event") else { return .malformed("missing `event`") }
-        guard let distinctID = object.text("distinct_id") ?? object.text("person_id") else {
+        guard let name = record.text("event") else { return .malformed("missing `event`") }
+        guard let distinctID = record.text("distinct_id") ?? record.text("person_id") else {
             return .malformed("missing `distinct_id`")
         }
         let propertiesJSON: [UInt8]
         if let raw = record.raw {
             propertiesJSON = raw
         } else {
-            switch object["properties"] {
+            switch record.member("properties") {
             case .null, nil: propertiesJSON = Array("{}".utf8)
             case .string: return nil
             default: return .malformed("`properties` is neither an object nor a JSON string")
             }
         }
-        return event(object, properties: record.selected, chainInProperties: nil, rawHash: rawHash) {
+        return event(record.member, properties: record.selected, chainInProperties: nil, rawHash: rawHash) {
             AnalyticsEvent(
                 id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2,
                 propertiesJSON: propertiesJSON, elementsChain: $3, source: .posthog)
@@ -71,15 +70,16 @@ enum PostHogEventMapper {
 
     /// The fields both paths read from the record and its properties: timestamp, id, session and chain.
     private static func event(
-        _ object: [String: JSONValue], properties: [String: JSONValue], chainInProperties: String?,
+        _ member: (String) -> JSONValue?, properties: [String: JSONValue], chainInProperties: String?,
         rawHash: () -> UInt64, make: (String, String?, Date, String?) -> AnalyticsEvent
     ) -> MappedRecord {
-        guard let timestamp = AnalyticsTimestamp.parse(object["timestamp"] ?? properties["$time"]) else {
+        func text(_ name: String) -> String? { member(name)?.nonEmptyText }
+        guard let timestamp = AnalyticsTimestamp.parse(member("timestamp") ?? properties["$time"]) else {
             return .malformed("missing or unreadable `timestamp`")
         }
-        let chain = object.text("elements_chain") ?? chainInProperties
-        let id = object.text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
-        let sessionID = properties.text("$session_id") ?? object.text("$session_id") ?? object.text("session_id")
+        let chain = text("elements_chain") ?? chainInProperties
+        let id = text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
+        let sessionID = properties.text("$session_id") ?? text("$session_id") ?? text("session_id")
         return .event(make(id, sessionID, timestamp, chain))
     }
 
