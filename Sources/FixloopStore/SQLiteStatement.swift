@@ -8,6 +8,8 @@ import GRDBSQLite
 final class SQLiteStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
+    /// The first failed bind since the last run: the run reports it rather than step with a stale value.
+    private var bindFailure = SQLITE_OK
 
     /// Prepares `sql` on the connection of `db`.
     init(_ db: Database, sql: String) throws {
@@ -25,27 +27,35 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ value: String?) {
         guard var value else {
-            sqlite3_bind_null(handle, index)
+            check(sqlite3_bind_null(handle, index))
             return
         }
         value.withUTF8 { text in
-            _ = sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), Self.transient)
+            check(sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), Self.transient))
         }
     }
 
-    func bind(_ index: Int32, _ value: Double) { sqlite3_bind_double(handle, index, value) }
+    func bind(_ index: Int32, _ value: Double) { check(sqlite3_bind_double(handle, index, value)) }
 
     /// Binds UTF-8 bytes as text without copying them: they must stay valid until the next ``run()``.
     func bind(_ index: Int32, unsafeUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            check(sqlite3_bind_text(handle, index, "", 0, Self.transient))
             return
         }
-        sqlite3_bind_text(handle, index, base, Int32(bytes.count), nil)
+        check(sqlite3_bind_text(handle, index, base, Int32(bytes.count), nil))
+    }
+
+    private func check(_ code: Int32) {
+        if code != SQLITE_OK, bindFailure == SQLITE_OK { bindFailure = code }
     }
 
     /// Runs a statement that returns no rows, then resets it for the next bindings.
     func run() throws {
+        if bindFailure != SQLITE_OK {
+            defer { bindFailure = SQLITE_OK }
+            throw error(bindFailure)
+        }
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
         guard code == SQLITE_DONE else { throw error(code) }
@@ -53,6 +63,7 @@ final class SQLiteStatement {
 
     /// Steps to the next row: `true` on a row, `false` at the end.
     func step() throws -> Bool {
+        if bindFailure != SQLITE_OK { throw error(bindFailure) }
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         guard code == SQLITE_DONE else { throw error(code) }
