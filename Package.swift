@@ -88,7 +88,11 @@ let package = Package(
         // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
         .target(
             name: "FixloopStore",
-            dependencies: ["FixloopCore", "FixloopScorer", "FixloopPlanner", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FixloopCore", "FixloopScorer", "FixloopPlanner", .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API, for the analytics bulk paths (no per-value boxing).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
         .target(

@@ -77,6 +77,16 @@ extension JSONValue {
             throw ScorerError(.unknownFormat, "A stored JSON value could not be parsed; the store may be damaged.")
         }
     }
+
+    /// Parses JSON text given as UTF-8 bytes, for adapters that read stored text without making a `String`.
+    /// - Throws: ``ScorerError`` `scorer.unknown_format` when the text is not valid JSON.
+    package init(parsingUTF8 bytes: UnsafeBufferPointer<UInt8>) throws {
+        do {
+            self = try JSONParser.parse(buffer: bytes)
+        } catch {
+            throw ScorerError(.unknownFormat, "A stored JSON value could not be parsed; the store may be damaged.")
+        }
+    }
 }
 
 extension JSONValue {

@@ -54,11 +54,12 @@ public struct SQLiteSessionReader: Sendable {
         _ db: Database, sql: String, start: Double, key: (AnalyticsEvent) -> String,
         _ emit: ([AnalyticsEvent]) throws -> Void
     ) throws {
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: [start])
+        let statement = try SQLiteStatement(db, sql: sql)
+        statement.bind(1, start)
         var group: [AnalyticsEvent] = []
         var groupKey: String?
-        while let row = try rows.next() {
-            let event = try Self.event(row)
+        while try statement.step() {
+            let event = Self.event(statement)
             let eventKey = key(event)
             if eventKey != groupKey, !group.isEmpty {
                 try emit(group)
@@ -70,11 +71,14 @@ public struct SQLiteSessionReader: Sendable {
         if !group.isEmpty { try emit(group) }
     }
 
-    private static func event(_ row: Row) throws -> AnalyticsEvent {
-        let properties = try JSONValue(parsing: row["properties"]).objectValue ?? [:]
-        return AnalyticsEvent(
-            id: row["id"], name: row["name"], distinctID: row["distinct_id"], sessionID: row["session_id"],
-            timestamp: Date(timeIntervalSince1970: row["timestamp"]), properties: properties,
-            elementsChain: row["elements_chain"], source: AnalyticsSource(rawValue: row["source"]) ?? .posthog)
+    /// The event in the statement's current row (columns in the order the queries above select them). Its
+    /// properties stay JSON text until read: grouping sessions needs none of them, and a timeline decodes them
+    /// once per event.
+    private static func event(_ row: SQLiteStatement) -> AnalyticsEvent {
+        AnalyticsEvent(
+            id: row.string(0) ?? "", name: row.string(1) ?? "", distinctID: row.string(2) ?? "",
+            sessionID: row.string(3), timestamp: Date(timeIntervalSince1970: row.double(4)),
+            propertiesJSON: Array(row.bytes(5)), elementsChain: row.string(6),
+            source: row.string(7).flatMap(AnalyticsSource.init(rawValue:)) ?? .posthog)
     }
 }

@@ -115,6 +115,16 @@ import Testing
         #expect(sink.events.count == 7)
     }
 
+    @Test func anUnreadableFileEndsTheImportWithTheBatchesBeforeItStored() throws {
+        var sink = CollectingEventSink()
+        let importer = AnalyticsImporter(batchSize: 1)
+        let missing = URL(fileURLWithPath: "/nonexistent/fixloop/export.jsonl")
+        #expect(throws: ScorerError.self) {
+            try importer.importFiles([FixtureFiles.url("posthog-events.jsonl"), missing], into: &sink)
+        }
+        #expect(sink.events.count == 7)
+    }
+
     @Test func tinyChunksGiveTheSameRecordsAsLargeOnes() throws {
         let bytes = Array(try Data(contentsOf: FixtureFiles.url("posthog-events.json")))
         var small = CollectingEventSink()

@@ -12,10 +12,17 @@ struct IngestBenchmark {
         var stored: Int
         var sessions: Int
         var seconds: Double
+        /// The import alone; the rest of `seconds` is reading the sessions back.
+        var importSeconds: Double
+        /// Processor time (user and system, every thread): what the work costs whatever else the machine runs.
+        var cpuSeconds: Double
         var peakMiB: Double
         var eventsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 
-        enum CodingKeys: String, CodingKey { case read, stored, sessions, seconds, peakMiB = "peak_mib" }
+        enum CodingKeys: String, CodingKey {
+            case read, stored, sessions, seconds, importSeconds = "import_seconds", cpuSeconds = "cpu_seconds"
+            case peakMiB = "peak_mib"
+        }
     }
 
     /// Both loaders, and how much faster Fixloop was.
@@ -25,6 +32,8 @@ struct IngestBenchmark {
         var fixloop: Figures
         var python: Figures
         var ratio: Double { python.seconds > 0 && fixloop.seconds > 0 ? python.seconds / fixloop.seconds : 0 }
+        /// How much less processor time Fixloop used (it may use two threads, so this can be below `ratio`).
+        var cpuRatio: Double { python.cpuSeconds > 0 && fixloop.cpuSeconds > 0 ? python.cpuSeconds / fixloop.cpuSeconds : 0 }
 
         enum CodingKeys: String, CodingKey { case events, exportMiB = "export_mib", fixloop, python }
     }
@@ -32,40 +41,49 @@ struct IngestBenchmark {
     let events: Int
     let baselineScript: URL
     let folder: URL
+    /// An export to measure on instead of a generated one.
+    var givenExport: URL?
 
-    /// Generates the export, then measures Fixloop and the baseline on it.
+    /// Generates the export (unless one is given), then measures Fixloop and the baseline on it.
     func measure() async throws -> Result {
-        let export = folder.appendingPathComponent("export.jsonl")
+        let export = givenExport ?? folder.appendingPathComponent("export.jsonl")
         // Both loaders start from an empty database, also in a kept folder used before.
         for name in ["fixloop", "python"] {
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(name).sqlite\(suffix)"))
             }
         }
+        if givenExport == nil { try generate(to: export) }
+        let size = (try FileManager.default.attributesOfItem(atPath: export.path)[.size] as? NSNumber)?.doubleValue ?? 0
+        let fixloop = try measureFixloop(export)
+        let python = try await measureBaseline(export)
+        return Result(events: fixloop.read, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
+    }
+
+    private func generate(to export: URL) throws {
         var options = PostHogExportGenerator.Options()
         options.sessions = try Self.sessionsFor(events: events)
         options.users = max(40, options.sessions / 4)
         options.maximumEvents = events
         options.sessionlessRate = 0.05
         _ = try PostHogExportGenerator(options: options).write(to: export)
-        let size = (try FileManager.default.attributesOfItem(atPath: export.path)[.size] as? NSNumber)?.doubleValue ?? 0
-        let fixloop = try measureFixloop(export)
-        let python = try await measureBaseline(export)
-        return Result(events: events, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
     }
 
     /// Imports and sessionizes in this process; the peak is reset first, so generation does not count.
     private func measureFixloop(_ export: URL) throws -> Figures {
         ProcessMemory.resetPeak()
+        let cpuStart = ProcessMemory.cpuSeconds()
         let start = ContinuousClock.now
         let database = try FixloopDatabase(url: folder.appendingPathComponent("fixloop.sqlite"))
         var sink = SQLiteEventSink(database: database)
         let report = try AnalyticsImporter(format: .posthog).importFiles([export], into: &sink)
+        let imported = ContinuousClock.now
         var sessions = 0
         try SQLiteSessionReader(database: database).forEachSession { _ in sessions += 1 }
         let elapsed = ContinuousClock.now - start
         return Figures(
             read: report.read, stored: report.stored, sessions: sessions, seconds: Self.seconds(elapsed),
+            importSeconds: Self.seconds(imported - start), cpuSeconds: ProcessMemory.cpuSeconds() - cpuStart,
             peakMiB: ProcessMemory.peakMiB() ?? 0)
     }
 
@@ -78,13 +96,16 @@ struct IngestBenchmark {
             let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
             let read = object["read"] as? Int, let stored = object["stored"] as? Int,
             let sessions = object["sessions"] as? Int, let seconds = object["seconds"] as? Double,
+            let importSeconds = object["import_seconds"] as? Double, let cpuSeconds = object["cpu_seconds"] as? Double,
             let peak = object["peak_kib"] as? Int
         else {
             throw CommandError(
                 code: "bench.baseline_failed",
                 message: "The Python baseline \(baselineScript.path) failed (\(result.terminationStatus)): \(result.standardError)")
         }
-        return Figures(read: read, stored: stored, sessions: sessions, seconds: seconds, peakMiB: Double(peak) / 1024)
+        return Figures(
+            read: read, stored: stored, sessions: sessions, seconds: seconds, importSeconds: importSeconds,
+            cpuSeconds: cpuSeconds, peakMiB: Double(peak) / 1024)
     }
 
     /// How many sessions make about `events` events, from the generator's own mean on a sample.

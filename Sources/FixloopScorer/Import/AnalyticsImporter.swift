@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Files may be PostHog JSON arrays, JSON lines or CSV; Amplitude zips of gzipped JSON lines; Segment JSON lines
 /// or arrays; any of them gzipped. Memory stays flat: records are read one at a time from chunks, and only
-/// 64-bit hashes of event ids are kept to drop duplicates within the import.
+/// 64-bit hashes of recent event ids are kept to drop duplicates within the import.
 public struct AnalyticsImporter: Sendable {
     /// The format to read; `.auto` decides per file (per zip entry) from its first record that decodes.
     public var format: ExportFormat
@@ -14,15 +14,16 @@ public struct AnalyticsImporter: Sendable {
     public var batchSize: Int
     /// The idle gap that ends a session for events without a session id.
     public var idleGap: TimeInterval
-    /// How many event-id hashes the importer keeps to drop duplicates (16 to 20 bytes each). Past it the set
-    /// starts afresh and the sink's own dedupe (the store's primary key) catches the rest: later duplicates are
-    /// then counted as ``ImportReport/alreadyStored`` rather than ``ImportReport/duplicates``.
+    /// How many event-id hashes the importer keeps to drop duplicates (16 bytes each at most), so memory stays
+    /// flat: the ids of the last half of them are always remembered. A repeat of an id seen longer ago is caught
+    /// by the sink's own dedupe (the store's primary key) and counted as ``ImportReport/alreadyStored`` rather
+    /// than ``ImportReport/duplicates``. Re-delivered batches repeat events close together.
     public var maximumRememberedIDs: Int
 
     /// Creates an importer.
     public init(
         format: ExportFormat = .auto, maximumReportedProblems: Int = 5, batchSize: Int = 1000,
-        idleGap: TimeInterval = Sessionizer.defaultIdleGap, maximumRememberedIDs: Int = 2_000_000
+        idleGap: TimeInterval = Sessionizer.defaultIdleGap, maximumRememberedIDs: Int = 262_144
     ) {
         self.format = format
         self.maximumReportedProblems = maximumReportedProblems
@@ -35,13 +36,38 @@ public struct AnalyticsImporter: Sendable {
     /// - Returns: The counts and the first malformed records.
     /// - Throws: ``ScorerError`` when a file cannot be read or its container recognized. Malformed records are
     ///   counted, not thrown.
+    ///
+    /// Files are read and parsed on a thread of their own while the calling thread stores the batches, at most
+    /// two batches ahead: parsing overlaps the sink's work, and the blocking reads stay off the caller's thread.
     public func importFiles(_ urls: [URL], into sink: inout some AnalyticsEventSink) throws -> ImportReport {
-        var run = ImportRun(importer: self)
-        for url in urls {
-            try Task.checkCancellation()
-            try run.importFile(url, into: &sink)
+        let channel = BatchChannel(capacity: 2)
+        let reader = Thread { [self] in
+            var forward = ChannelEventSink(channel: channel)
+            channel.finish(Result {
+                var run = ImportRun(importer: self)
+                for url in urls { try run.importFile(url, into: &forward) }
+                return try run.finish(into: &forward)
+            })
         }
-        return try run.finish(into: &sink)
+        // Deeply nested JSON recurses: more stack than a secondary thread's default.
+        reader.stackSize = 16 << 20
+        reader.start()
+        var stored = 0
+        do {
+            while let batch = channel.receive() {
+                try Task.checkCancellation()
+                stored += try sink.store(batch)
+            }
+        } catch {
+            channel.stop()
+            _ = channel.result()
+            throw error
+        }
+        // The reader counted every batch it sent as stored; the sink said how many really were.
+        var report = try channel.result().get()
+        report.alreadyStored = report.stored - stored
+        report.stored = stored
+        return report
     }
 
     /// Imports one stream (already opened; gzip is detected and inflated) named `name` in reports.
@@ -58,7 +84,9 @@ public struct AnalyticsImporter: Sendable {
 struct ImportRun {
     let importer: AnalyticsImporter
     var report = ImportReport()
+    /// Hashes of the ids accepted lately, in two generations of up to half of `maximumRememberedIDs` each.
     var seen: Set<UInt64> = []
+    var seenBefore: Set<UInt64> = []
     var batch: [AnalyticsEvent] = []
     var sessions: SessionCounter
     var format: ExportFormat
@@ -159,6 +187,9 @@ struct ImportRun {
             object = PostHogEventMapper.object(header: header, fields: fields)
             hash = { StableHash.fnv1a(fields.joined(separator: "\u{1F}")) }
         case .json(let bytes):
+            if format == .posthog, let mapped = PostHogEventMapper.map(json: bytes, rawHash: { StableHash.fnv1a(bytes) }) {
+                return mapped
+            }
             guard let value = try? JSONLine.decode(bytes) else { return .malformed("not valid JSON") }
             guard let members = value.objectValue else { return .malformed("not a JSON object") }
             object = members
@@ -183,10 +214,14 @@ struct ImportRun {
     }
 
     private mutating func accept(_ event: AnalyticsEvent, into sink: inout some AnalyticsEventSink) throws {
-        if seen.count >= importer.maximumRememberedIDs { seen.removeAll(keepingCapacity: true) }
-        guard seen.insert(StableHash.fnv1a(event.id)).inserted else {
+        let hash = StableHash.fnv1a(event.id)
+        guard !seenBefore.contains(hash), seen.insert(hash).inserted else {
             report.duplicates += 1
             return
+        }
+        if seen.count >= max(1, importer.maximumRememberedIDs / 2) {
+            seenBefore = seen
+            seen = Set(minimumCapacity: seenBefore.count)
         }
         sessions.add(event)
         batch.append(event)

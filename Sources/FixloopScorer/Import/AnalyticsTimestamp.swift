@@ -7,9 +7,17 @@ import Foundation
 public enum AnalyticsTimestamp {
     /// The date in `text`, or `nil` when it is not a timestamp.
     public static func parse(_ text: String) -> Date? {
-        var utf8 = Array(text.utf8)
-        while let last = utf8.last, last == 0x20 { utf8.removeLast() }
-        if let number = Double(text), !text.contains("-") { return epoch(number) }
+        if !text.utf8.contains(0x2D) { return Double(text).flatMap(epoch) }
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = bytes.count
+            while count > 0, bytes[count - 1] == 0x20 { count -= 1 }
+            return iso(UnsafeBufferPointer(rebasing: bytes[0..<count]))
+        }
+    }
+
+    /// An ISO 8601 date from its UTF-8 bytes (trailing spaces already cut).
+    private static func iso(_ utf8: UnsafeBufferPointer<UInt8>) -> Date? {
         guard utf8.count >= 19 else { return nil }
         func digits(_ range: Range<Int>) -> Int? {
             var value = 0

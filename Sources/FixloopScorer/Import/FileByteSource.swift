@@ -37,16 +37,24 @@ public struct FileByteSource: ByteSource {
             guard remaining > 0 else { return nil }
             want = Int(min(UInt64(chunkSize), remaining))
         }
-        let data: Data?
-        do {
-            data = try handle.read(upToCount: want)
-        } catch {
-            throw ScorerError(
-                .unreadableFile, "Reading \(path) failed; check the disk and the file.",
-                underlying: error as? any Error & Sendable)
+        // Straight into the chunk with read(2): no `Data` in between to copy from.
+        let descriptor = handle.fileDescriptor
+        var failed = false
+        let chunk = [UInt8](unsafeUninitializedCapacity: want) { buffer, count in
+            count = 0
+            while count < want {
+                let result = read(descriptor, buffer.baseAddress! + count, want - count)
+                if result < 0, errno == EINTR { continue }
+                if result < 0 { failed = true }
+                if result <= 0 { break }
+                count += result
+            }
         }
-        guard let data, !data.isEmpty else { return nil }
-        if let remaining { self.remaining = remaining - UInt64(data.count) }
-        return [UInt8](data)
+        if failed {
+            throw ScorerError(.unreadableFile, "Reading \(path) failed (errno \(errno)); check the disk and the file.")
+        }
+        guard !chunk.isEmpty else { return nil }
+        if let remaining { self.remaining = remaining - UInt64(chunk.count) }
+        return chunk
     }
 }

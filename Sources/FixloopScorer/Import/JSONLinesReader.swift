@@ -1,3 +1,5 @@
+import Foundation
+
 /// Cuts a byte stream into JSON lines, one record per non-blank line.
 ///
 /// A line longer than `maximumLineLength` is skipped and reported as unreadable, so memory stays bounded.
@@ -17,7 +19,7 @@ struct JSONLinesReader<Source: ByteSource>: RawRecordReader {
 
     mutating func next() throws -> RawRecord? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = Self.newline(in: buffer, from: start) {
                 let range = start..<newline
                 start = newline + 1
                 line += 1
@@ -55,6 +57,16 @@ struct JSONLinesReader<Source: ByteSource>: RawRecordReader {
     }
 
     private var longLineReason: String { "line longer than \(maximumLineLength) bytes" }
+
+    /// The index of the first newline at or after `start` (`memchr`: many bytes at a time).
+    private static func newline(in buffer: [UInt8], from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            guard start < bytes.count, let base = bytes.baseAddress,
+                let found = memchr(base + start, 0x0A, bytes.count - start)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
 
     private func record(in range: Range<Int>) -> RawRecord? {
         var lower = range.lowerBound

@@ -15,32 +15,33 @@ struct JSONParser {
     static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
         let array = bytes as? [UInt8] ?? Array(bytes)
         let result = array.withUnsafeBufferPointer { buffer -> Result<JSONValue, Failure> in
-            var parser = JSONParser(buffer: buffer)
-            do throws(Failure) {
-                parser.skipWhitespace()
-                let value = try parser.value(depth: 0)
-                parser.skipWhitespace()
-                guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
+            do throws(Failure) { return .success(try parse(buffer: buffer)) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
-    private let buffer: UnsafeBufferPointer<UInt8>
-    private var position = 0
+    /// Parses the bytes in `buffer` as exactly one JSON value.
+    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var parser = JSONParser(buffer: buffer)
+        parser.skipWhitespace()
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
+        return value
+    }
 
-    private init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+    let buffer: UnsafeBufferPointer<UInt8>
+    var position = 0
 
-    private func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+    init(buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
 
-    private mutating func skipWhitespace() {
+    func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+
+    mutating func skipWhitespace() {
         while position < buffer.count, buffer[position].isJSONWhitespace { position += 1 }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+    mutating func value(depth: Int) throws(Failure) -> JSONValue {
         guard position < buffer.count else { throw failure("unexpected end") }
         switch buffer[position] {
         case UInt8(ascii: "{"): return try object(depth: depth + 1)
@@ -54,7 +55,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(Failure) {
+    mutating func literal(_ word: StaticString) throws(Failure) {
         let count = word.utf8CodeUnitCount
         guard position + count <= buffer.count else { throw failure("unexpected end") }
         for index in 0..<count where buffer[position + index] != word.utf8Start[index] {
@@ -122,7 +123,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func string() throws(Failure) -> String {
+    mutating func string() throws(Failure) -> String {
         position += 1
         let start = position
         // Fast path: no escapes.
@@ -150,7 +151,7 @@ struct JSONParser {
         throw failure("unterminated string")
     }
 
-    private mutating func escape(into bytes: inout [UInt8]) throws(Failure) {
+    mutating func escape(into bytes: inout [UInt8]) throws(Failure) {
         guard position < buffer.count else { throw failure("unterminated string") }
         let byte = buffer[position]
         position += 1
@@ -196,6 +197,16 @@ struct JSONParser {
 
     private mutating func number() throws(Failure) -> Double {
         let start = position
+        let (integer, simple) = try scanNumber()
+        if simple { return Double(buffer[start] == UInt8(ascii: "-") ? -integer : integer) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+        guard let value = Double(text) else { throw failure("invalid number") }
+        return value
+    }
+
+    /// Moves past one number, checking its grammar; returns its value when it is a plain integer of up to 18 digits.
+    mutating func scanNumber() throws(Failure) -> (integer: Int64, simple: Bool) {
+        let start = position
         if buffer[position] == UInt8(ascii: "-") { position += 1 }
         var integer: Int64 = 0
         var digits = 0
@@ -227,9 +238,6 @@ struct JSONParser {
                 guard position > exponentStart else { throw failure("invalid number") }
             }
         }
-        if simple { return Double(buffer[start] == UInt8(ascii: "-") ? -integer : integer) }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
-        guard let value = Double(text) else { throw failure("invalid number") }
-        return value
+        return (integer, simple)
     }
 }

@@ -10,8 +10,13 @@ enum MappedRecord {
 
 extension Dictionary where Key == String, Value == JSONValue {
     /// A member as text: a string, or a number written without a fraction.
-    func text(_ key: String) -> String? {
-        guard let value = self[key]?.scalarText, !value.isEmpty else { return nil }
+    func text(_ key: String) -> String? { self[key]?.nonEmptyText }
+}
+
+extension JSONValue {
+    /// A scalar as text (``scalarText``), unless it is empty.
+    var nonEmptyText: String? {
+        guard let value = scalarText, !value.isEmpty else { return nil }
         return value
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps PostHog export records (JSON, JSON lines, CSV rows) onto ``AnalyticsEvent``.
 enum PostHogEventMapper {
     /// Whether a record looks like PostHog's.
@@ -21,17 +23,64 @@ enum PostHogEventMapper {
         case .null, nil: properties = [:]
         default: return .malformed("`properties` is neither an object nor a JSON string")
         }
-        guard let timestamp = AnalyticsTimestamp.parse(object["timestamp"] ?? properties["$time"]) else {
+        let chain = properties.removeValue(forKey: "$elements_chain")?.stringValue
+        return event({ object[$0] }, properties: properties, chainInProperties: chain, rawHash: rawHash) {
+            AnalyticsEvent(
+                id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2, properties: properties,
+                elementsChain: $3, source: .posthog)
+        }
+    }
+
+    /// The properties the mapper reads; the importer's fast path decodes only these.
+    static let mappedProperties: [[UInt8]] = ["$session_id", "$insert_id", "$time", "$elements_chain"].map { Array($0.utf8) }
+
+    /// Maps one JSON record keeping its properties as the bytes they came as (checked, not decoded).
+    /// - Returns: `nil` when the record needs ``map(_:rawHash:)``: not an object, properties given as a JSON
+    ///   string, or holding `$elements_chain` (which moves out of the properties).
+    static func map(json bytes: ArraySlice<UInt8>, rawHash: () -> UInt64) -> MappedRecord? {
+        let record: JSONParser.ShallowObject
+        do {
+            guard let shallow = try JSONParser.parseShallow(bytes, keepingRaw: "properties", decoding: mappedProperties)
+            else { return nil }
+            record = shallow
+        } catch {
+            return .malformed("not valid JSON")
+        }
+        guard record.selected["$elements_chain"] == nil else { return nil }
+        guard let name = record.text("event") else { return .malformed("missing `event`") }
+        guard let distinctID = record.text("distinct_id") ?? record.text("person_id") else {
+            return .malformed("missing `distinct_id`")
+        }
+        let propertiesJSON: [UInt8]
+        if let raw = record.raw {
+            propertiesJSON = raw
+        } else {
+            switch record.member("properties") {
+            case .null, nil: propertiesJSON = Array("{}".utf8)
+            case .string: return nil
+            default: return .malformed("`properties` is neither an object nor a JSON string")
+            }
+        }
+        return event(record.member, properties: record.selected, chainInProperties: nil, rawHash: rawHash) {
+            AnalyticsEvent(
+                id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2,
+                propertiesJSON: propertiesJSON, elementsChain: $3, source: .posthog)
+        }
+    }
+
+    /// The fields both paths read from the record and its properties: timestamp, id, session and chain.
+    private static func event(
+        _ member: (String) -> JSONValue?, properties: [String: JSONValue], chainInProperties: String?,
+        rawHash: () -> UInt64, make: (String, String?, Date, String?) -> AnalyticsEvent
+    ) -> MappedRecord {
+        func text(_ name: String) -> String? { member(name)?.nonEmptyText }
+        guard let timestamp = AnalyticsTimestamp.parse(member("timestamp") ?? properties["$time"]) else {
             return .malformed("missing or unreadable `timestamp`")
         }
-        var chain = object.text("elements_chain")
-        if let inner = properties.removeValue(forKey: "$elements_chain")?.stringValue, chain == nil { chain = inner }
-        let id = object.text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
-        let sessionID = properties.text("$session_id") ?? object.text("$session_id") ?? object.text("session_id")
-        return .event(
-            AnalyticsEvent(
-                id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
-                properties: properties, elementsChain: chain, source: .posthog))
+        let chain = text("elements_chain") ?? chainInProperties
+        let id = text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
+        let sessionID = properties.text("$session_id") ?? text("$session_id") ?? text("session_id")
+        return .event(make(id, sessionID, timestamp, chain))
     }
 
     /// Builds the record object from a CSV row: `properties.X` (or `properties/X`) columns go into properties.

@@ -19,7 +19,7 @@ public struct TimelineBuilder: Sendable {
     /// The timeline of `session`.
     public func timeline(for session: AnalyticsSession) -> SessionTimeline {
         var state = BuildState(start: session.start, milestones: milestones)
-        for event in session.events { state.add(event) }
+        for event in session.events { state.add(event.decodingProperties()) }
         state.closeOpenPage(at: session.end, sessionEnd: true)
         return SessionTimeline(
             sessionID: session.id, source: session.events.first?.source ?? .posthog, start: session.start,

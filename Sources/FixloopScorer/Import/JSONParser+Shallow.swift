@@ -1,0 +1,206 @@
+import Foundation
+
+/// Shallow parsing: one member of an object kept as its bytes, and only a few of that member's own members
+/// decoded. The importer stores an event's properties as they came instead of building and re-serializing a
+/// dictionary of every property; the bytes are still checked to be valid JSON, as strictly as ``parse(_:)``.
+extension JSONParser {
+    /// An object read shallowly.
+    struct ShallowObject {
+        /// The members in order, except the one kept as bytes (when it was an object). A handful: searched
+        /// rather than hashed into a dictionary.
+        var members: [(name: String, value: JSONValue)]
+        /// The bytes of the member kept raw, when it was an object.
+        var raw: [UInt8]?
+        /// The raw object's members whose names were asked for, decoded.
+        var selected: [String: JSONValue]
+
+        /// The member named `name` (the last, when repeated).
+        func member(_ name: String) -> JSONValue? { members.last { $0.name == name }?.value }
+
+        /// A member as text: a string, or a number written without a fraction (as `Dictionary.text`).
+        func text(_ name: String) -> String? { member(name)?.nonEmptyText }
+    }
+
+    /// Parses `bytes` as one JSON object, keeping its member `rawKey` as bytes when that member is an object and
+    /// decoding from it only the members named in `wanted`. A repeated name keeps its last value, as in
+    /// ``parse(_:)``.
+    /// - Returns: `nil` when the value is not an object.
+    /// - Throws: ``Failure`` when the text is not valid JSON.
+    static func parseShallow(
+        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: [[UInt8]]
+    ) throws(Failure) -> ShallowObject? {
+        let result = bytes.withUnsafeBufferPointer { buffer -> Result<ShallowObject?, Failure> in
+            var parser = JSONParser(buffer: buffer)
+            do throws(Failure) {
+                parser.skipWhitespace()
+                guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
+                    return .success(nil)
+                }
+                let object = try parser.shallowObject(rawKey: rawKey, wanted: wanted)
+                parser.skipWhitespace()
+                guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
+                return .success(object)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private mutating func shallowObject(rawKey: String, wanted: [[UInt8]]) throws(Failure) -> ShallowObject {
+        position += 1
+        var object = ShallowObject(members: [], raw: nil, selected: [:])
+        skipWhitespace()
+        if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
+            position += 1
+            return object
+        }
+        while true {
+            let key = try memberName()
+            if key == rawKey, buffer[position] == UInt8(ascii: "{") {
+                let start = position
+                object.selected = try selectedMembers(wanted, depth: 2)
+                object.raw = Array(buffer[start..<position])
+                object.members.removeAll { $0.name == rawKey }
+            } else {
+                if key == rawKey { (object.raw, object.selected) = (nil, [:]) }
+                object.members.append((key, try value(depth: 1)))
+            }
+            if try endOfMember(closing: UInt8(ascii: "}")) { return object }
+        }
+    }
+
+    /// The members of the object at `position` whose names are in `wanted`, decoded; the others only checked.
+    private mutating func selectedMembers(_ wanted: [[UInt8]], depth: Int) throws(Failure) -> [String: JSONValue] {
+        guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
+        position += 1
+        var selected: [String: JSONValue] = [:]
+        skipWhitespace()
+        if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
+            position += 1
+            return selected
+        }
+        while true {
+            skipWhitespace()
+            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
+            let nameStart = position + 1
+            try skipString()
+            let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<(position - 1)])
+            let match: String?
+            if name.contains(UInt8(ascii: "\\")) {
+                // An escaped name: decode it to compare.
+                var decoder = JSONParser(buffer: buffer)
+                decoder.position = nameStart - 1
+                let decoded = try decoder.string()
+                match = wanted.contains { $0.elementsEqual(decoded.utf8) } ? decoded : nil
+            } else {
+                match = wanted.first { Self.equal($0, name) }.map { String(decoding: $0, as: UTF8.self) }
+            }
+            try expectColon()
+            if let match {
+                selected[match] = try value(depth: depth)
+            } else {
+                try skipValue(depth: depth)
+            }
+            if try endOfMember(closing: UInt8(ascii: "}")) { return selected }
+        }
+    }
+
+    /// Reads a member name and the colon after it, leaving `position` on the value.
+    private mutating func memberName() throws(Failure) -> String {
+        skipWhitespace()
+        guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
+            throw failure("expected a member name")
+        }
+        let key = try string()
+        try expectColon()
+        return key
+    }
+
+    private mutating func expectColon() throws(Failure) {
+        skipWhitespace()
+        guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        position += 1
+        skipWhitespace()
+        guard position < buffer.count else { throw failure("unexpected end") }
+    }
+
+    /// After a member or element: `true` past the closing bracket, `false` past a comma.
+    private mutating func endOfMember(closing: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard position < buffer.count else { throw failure("unexpected end") }
+        if buffer[position] == UInt8(ascii: ",") {
+            position += 1
+            return false
+        }
+        guard buffer[position] == closing else {
+            throw failure(closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+        position += 1
+        return true
+    }
+
+    /// Moves past one value, checking it as strictly as ``value(depth:)`` would, without building it.
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard position < buffer.count else { throw failure("unexpected end") }
+        switch buffer[position] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): try skipContainer(depth: depth + 1)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func skipContainer(depth: Int) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
+        let isObject = buffer[position] == UInt8(ascii: "{")
+        let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        position += 1
+        skipWhitespace()
+        if position < buffer.count, buffer[position] == closing {
+            position += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
+                    throw failure("expected a member name")
+                }
+                try skipString()
+                try expectColon()
+            }
+            try skipValue(depth: depth)
+            if try endOfMember(closing: closing) { return }
+        }
+    }
+
+    /// Moves past a string, checking its escapes and that it holds no control characters.
+    private mutating func skipString() throws(Failure) {
+        position += 1
+        while position < buffer.count {
+            let byte = buffer[position]
+            position += 1
+            if byte == UInt8(ascii: "\"") { return }
+            if byte == UInt8(ascii: "\\") {
+                var scratch: [UInt8] = []
+                try escape(into: &scratch)
+            } else if byte < 0x20 {
+                position -= 1
+                throw failure("control character in a string")
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    private static func equal(_ name: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+    }
+}
