@@ -19,8 +19,9 @@ struct ScoreKillTests {
     func aKilledImportThenARerunEndsWithExactCounts() async throws {
         try await withTemporaryDirectory("fixloop-score-kill") { root in
             var options = PostHogExportGenerator.Options()
-            options.sessions = 2_000
-            options.maximumEvents = 25_000
+            // Large enough that the import (two threads since the fast path) is still running when the first batch lands.
+            options.sessions = 12_000
+            options.maximumEvents = 150_000
             let export = root.appendingPathComponent("export.jsonl")
             let events = try PostHogExportGenerator(options: options).write(to: export).reduce(0) { $0 + $1.eventCount }
             let state = root.appendingPathComponent("state")
@@ -36,7 +37,7 @@ struct ScoreKillTests {
             try process.run()
             let deadline = ContinuousClock.now + .seconds(120)
             while try sink.count() == 0, process.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(2))
             }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
