@@ -66,6 +66,6 @@ public struct SandboxBenchmark: Sendable, Codable, Equatable {
     }
 
     private static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        duration.inMilliseconds
     }
 }

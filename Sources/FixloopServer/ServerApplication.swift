@@ -46,7 +46,7 @@ public func buildRouter(
         let start = clock.now
         let reply = await receive(request, settings: settings, intake: intake)
         let elapsed = start.duration(to: clock.now)
-        metrics.webhook(reply.result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        metrics.webhook(reply.result, seconds: elapsed.inSeconds)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
@@ -62,7 +62,7 @@ public func buildRouter(
             reply = WebhookReply(status: 413, result: "too_large", message: "the body is larger than \(settings.maxBodyBytes) bytes")
         }
         let elapsed = start.duration(to: clock.now)
-        metrics.webhook("linear_" + reply.result, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        metrics.webhook("linear_" + reply.result, seconds: elapsed.inSeconds)
         return Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
     router.get("/healthz") { _, _ in "ok\n" }

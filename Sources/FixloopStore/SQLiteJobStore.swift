@@ -155,7 +155,7 @@ public struct SQLiteJobStore: JobStore {
     }
 
     private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     private static func job(_ row: Row) -> Job {

@@ -140,9 +140,8 @@ struct DemoStage {
     }
 
     mutating func end(_ note: String? = nil) {
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
         if let note { say("   " + note) }
-        say(String(format: "   done in %.1f s", seconds))
+        say(String(format: "   done in %.1f s", (ContinuousClock.now - started).inSeconds))
         number += 1
     }
 

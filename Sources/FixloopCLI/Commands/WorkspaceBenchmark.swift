@@ -138,7 +138,7 @@ struct WorkspaceBenchmark {
     }
 
     private static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        duration.inMilliseconds
     }
 
     private func median(_ values: [Double]) -> Double {

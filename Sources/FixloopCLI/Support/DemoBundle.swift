@@ -115,8 +115,7 @@ struct DemoSummary {
             lines.append("fix        the engineer did not run")
         }
         lines.append("review     \(reviewFolder.appendingPathComponent("review.html").path) (and review.md)")
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        lines.append(String(format: "took       %.0f s", seconds))
+        lines.append(String(format: "took       %.0f s", elapsed.inSeconds))
         return lines.joined(separator: "\n")
     }
 }

@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopScorer
 import FixloopStore
 import Foundation
@@ -118,6 +119,6 @@ struct IngestBenchmark {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 }

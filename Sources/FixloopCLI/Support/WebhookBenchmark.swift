@@ -52,7 +52,7 @@ struct WebhookBenchmark {
                             let sent = clock.now
                             let status = (try? await Self.post(session, url, bodies[index], secret: secret)) ?? 0
                             let elapsed = sent.duration(to: clock.now)
-                            results.append((status, Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))
+                            results.append((status, elapsed.inMilliseconds))
                             index += concurrency
                         }
                         return results
@@ -61,7 +61,7 @@ struct WebhookBenchmark {
                 return await group.reduce(into: []) { $0 += $1 }
             }
             let total = start.duration(to: clock.now)
-            let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+            let seconds = total.inSeconds
             let accepted = samples.filter { $0.0 == 202 }.count
             let latencies = samples.map(\.1).sorted()
             func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }

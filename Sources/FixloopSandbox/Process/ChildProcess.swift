@@ -77,7 +77,7 @@ enum ChildProcess {
         let (status, killedFor) = loop.run(cancelled: cancelled)
         pipes.closeParentEnds()
         let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return ProcessOutcome(
             termination: termination(of: status), killedFor: killedFor, standardOutput: loop.stdout.finish(),
             standardError: loop.stderr.finish(), durationSeconds: seconds)
