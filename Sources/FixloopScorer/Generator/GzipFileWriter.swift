@@ -72,16 +72,7 @@ extension PostHogExportGenerator {
     /// Writes the export to `url` as gzipped JSON lines.
     public func writeGzip(to url: URL) throws -> [GeneratedSession] {
         let writer = try GzipFileWriter(url: url)
-        var buffer: [UInt8] = []
-        let manifest = try generate { line in
-            buffer.append(contentsOf: line.utf8)
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 20 {
-                try writer.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        try writer.write(buffer)
+        let manifest = try generate(inChunks: writer.write)
         try writer.close()
         return manifest
     }

@@ -103,16 +103,21 @@ public struct PostHogExportGenerator: Sendable {
             throw ScorerError(.unreadableFile, "Could not create \(url.path); check the folder exists and is writable.")
         }
         defer { try? handle.close() }
-        var buffer = Data()
+        return try generate(inChunks: { try handle.write(contentsOf: $0) })
+    }
+
+    /// Generates the export as newline-terminated JSON lines handed to `write` about a MiB at a time.
+    func generate(inChunks write: ([UInt8]) throws -> Void) throws -> [GeneratedSession] {
+        var buffer: [UInt8] = []
         let manifest = try generate { line in
             buffer.append(contentsOf: line.utf8)
             buffer.append(0x0A)
             if buffer.count >= 1 << 20 {
-                try handle.write(contentsOf: buffer)
+                try write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        try handle.write(contentsOf: buffer)
+        try write(buffer)
         return manifest
     }
 
