@@ -10,12 +10,9 @@ struct BenchIngestTests {
         try await withTemporaryDirectory("fixloop-bench-ingest") { root in
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("Benchmarks/ingest_baseline.py")
-            let output = Mutex("")
-            let status = await Fixloop.run(
-                arguments: ["bench", "ingest", "--events", "3000", "--baseline", script.path, "--json"],
-                environment: ["FIXLOOP_HOME": root.path, "HOME": root.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
-                output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
-            let text = output.withLock { $0 }
+            let (status, text) = await runFixloop(
+                ["bench", "ingest", "--events", "3000", "--baseline", script.path, "--json"],
+                environment: ["FIXLOOP_HOME": root.path, "HOME": root.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
             #expect(status == 0, "\(text)")
             let result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             let fixloop = try #require(result["fixloop"] as? [String: Any])

@@ -13,10 +13,7 @@ import Testing
     static let transcript = examples.appendingPathComponent("demo/demo-transcript.jsonl")
 
     static func run(_ arguments: [String], environment: [String: String]) async -> (Int32, String) {
-        let output = Mutex("")
-        let status = await Fixloop.run(arguments: arguments, environment: environment,
-                                       output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
-        return (status, output.withLock { $0 })
+        await runFixloop(arguments, environment: environment)
     }
 
     @Test func theDemoRunsTheWholeLoopOfflineFromTheBundledTranscript() async throws {

@@ -58,7 +58,6 @@ struct FixEndToEndTests {
     ]))
 
     func run(_ arguments: [String], model: LoopbackModelServer, github: LoopbackServer?, scene: Scene) async -> (Int32, String) {
-        let output = Mutex("")
         var environment = [
             "OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-test-key", "FIXLOOP_HOME": scene.state.path,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": scene.root.path,
@@ -67,8 +66,7 @@ struct FixEndToEndTests {
             environment["GITHUB_API_URL"] = github.baseURL.absoluteString
             environment["GITHUB_TOKEN"] = "test-token"
         }
-        let status = await Fixloop.run(arguments: arguments, environment: environment, output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
-        var text = output.withLock { $0 }
+        var (status, text) = await runFixloop(arguments, environment: environment)
         if status != 0, let runs = try? FileManager.default.contentsOfDirectory(atPath: scene.state.appendingPathComponent("runs").path) {
             for run in runs {
                 text += "\n--- trajectory \(run)\n" + ((try? String(contentsOfFile: scene.state.appendingPathComponent("runs/\(run)/trajectory.jsonl").path, encoding: .utf8)) ?? "")

@@ -16,11 +16,7 @@ import Testing
 /// `fixloop report` and the same page at `fixloop serve`'s `/`, on a store scored from a generated export.
 struct ReportCommandTests {
     static func run(_ arguments: [String], home: URL) async -> (Int32, String) {
-        let output = Mutex("")
-        let status = await Fixloop.run(
-            arguments: arguments, environment: ["FIXLOOP_HOME": home.path, "HOME": home.path, "PATH": "/usr/bin:/bin"],
-            output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
-        return (status, output.withLock { $0 })
+        await runFixloop(arguments, environment: ["FIXLOOP_HOME": home.path, "HOME": home.path, "PATH": "/usr/bin:/bin"])
     }
 
     /// A state folder with 100 generated sessions (14 days from 2025-06-01) graded by the rubric.

@@ -30,7 +30,6 @@ struct ScoreCommandTests {
     }
 
     func run(_ arguments: [String], root: URL, model: LoopbackModelServer? = nil) async -> (Int32, String) {
-        let output = Mutex("")
         var environment = [
             "FIXLOOP_HOME": root.appendingPathComponent("state").path, "HOME": root.path,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -39,10 +38,7 @@ struct ScoreCommandTests {
             environment["OPENAI_BASE_URL"] = model.baseURL.absoluteString
             environment["OPENAI_API_KEY"] = "sk-test-key"
         }
-        let status = await Fixloop.run(
-            arguments: arguments, environment: environment, output: { text in output.withLock { $0 += text } },
-            errors: { text in output.withLock { $0 += text } })
-        return (status, output.withLock { $0 })
+        return await runFixloop(arguments, environment: environment)
     }
 
     func json(_ text: String) throws -> [String: Any] {

@@ -7,10 +7,7 @@ import Testing
 
 struct ShowAndLocalizeTests {
     func run(_ arguments: [String], home: URL) async -> (Int32, String) {
-        let output = Mutex("")
-        let status = await Fixloop.run(arguments: arguments, environment: ["FIXLOOP_HOME": home.path, "HOME": home.path],
-                                       output: { text in output.withLock { $0 += text } }, errors: { text in output.withLock { $0 += text } })
-        return (status, output.withLock { $0 })
+        await runFixloop(arguments, environment: ["FIXLOOP_HOME": home.path, "HOME": home.path])
     }
 
     @Test func aRunWhoseProcessDiedShowsAsInterrupted() async throws {
