@@ -58,10 +58,34 @@ public struct AnalyticsEvent: Sendable, Hashable {
         storedProperties = .encoded(propertiesJSON)
     }
 
+    /// Creates an event whose properties are two JSON objects with no name in common: its own, and the context it
+    /// shares with the other events of its session (``EventContext``). Read, they are one object.
+    package init(
+        id: String, name: String, distinctID: String, sessionID: String?, timestamp: Date,
+        ownPropertiesJSON: [UInt8], contextJSON: [UInt8], contextHash: UInt64? = nil, elementsChain: String?,
+        source: AnalyticsSource
+    ) {
+        self.init(
+            id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
+            elementsChain: elementsChain, source: source)
+        let hash = contextHash ?? contextJSON.withUnsafeBufferPointer(EventContext.hash)
+        storedProperties = .split(own: ownPropertiesJSON, context: contextJSON, contextHash: hash)
+    }
+
+    /// The properties as the store keeps them: the event's own JSON object and, when it has one, its context's,
+    /// with a hash of the context's bytes. Without a context, `own` is every property.
+    package var propertyParts: (own: [UInt8], context: [UInt8]?, contextHash: UInt64) {
+        switch storedProperties {
+        case .split(let own, let context, let hash): return (own, context, hash)
+        case .encoded(let bytes): return (bytes, nil, 0)
+        case .decoded: return (storedProperties.encoded, nil, 0)
+        }
+    }
+
     /// The event with its properties decoded, so that repeated reads of them (a timeline reads several) do not
     /// parse the JSON text each time.
     public func decodingProperties() -> AnalyticsEvent {
-        guard case .encoded = storedProperties else { return self }
+        if case .decoded = storedProperties { return self }
         var event = self
         event.storedProperties = .decoded(storedProperties.decoded)
         return event
@@ -74,15 +98,18 @@ public struct AnalyticsEvent: Sendable, Hashable {
     public func number(_ key: String) -> Double? { properties[key]?.numberValue }
 }
 
-/// An event's properties: decoded, or the JSON text they were read as.
+/// An event's properties: decoded, the JSON text they were read as, or that text cut into the event's own
+/// members and its session's context (two objects with no name in common).
 private enum EventProperties: Sendable, Hashable {
     case decoded([String: JSONValue])
     case encoded([UInt8])
+    case split(own: [UInt8], context: [UInt8], contextHash: UInt64)
 
     var decoded: [String: JSONValue] {
         switch self {
         case .decoded(let members): return members
         case .encoded(let bytes): return (try? JSONParser.parse(bytes))?.objectValue ?? [:]
+        case .split: return (try? JSONParser.parse(encoded))?.objectValue ?? [:]
         }
     }
 
@@ -90,7 +117,22 @@ private enum EventProperties: Sendable, Hashable {
         switch self {
         case .decoded(let members): return JSONValue.object(members).compactBytes()
         case .encoded(let bytes): return bytes
+        case .split(let own, let context, _): return Self.joined(own, context)
         }
+    }
+
+    /// One object of the members of two: `{"a":1}` and `{"b":2}` give `{"a":1,"b":2}`.
+    static func joined(_ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
+        func isEmptyObject(_ bytes: [UInt8]) -> Bool { !bytes.contains { !$0.isJSONWhitespace && $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") } }
+        if isEmptyObject(second) { return first }
+        if isEmptyObject(first) { return second }
+        guard let close = first.lastIndex(of: UInt8(ascii: "}")), let open = second.firstIndex(of: UInt8(ascii: "{"))
+        else { return first }
+        var joined = Array(first[..<close])
+        joined.reserveCapacity(close + second.count)
+        joined.append(UInt8(ascii: ","))
+        joined.append(contentsOf: second[(open + 1)...])
+        return joined
     }
 
     // Equal properties are equal however they are held (the text's key order and spacing do not count).

@@ -80,6 +80,7 @@ public final class FixloopDatabase: Sendable {
         ScorerSchema.register(in: &migrator)
         PlannerSchema.register(in: &migrator)
         JobSchema.register(in: &migrator)
+        ScorerSchema.registerEventContext(in: &migrator)
         return migrator
     }
 

@@ -8,26 +8,59 @@ import GRDBSQLite
 /// A batch is committed before the next is read, so an import stopped midway keeps every whole batch it
 /// finished, and a rerun stores only what is missing: the primary key turns the rest into `alreadyStored`.
 /// Values are bound through SQLite's C API, and properties are written as the JSON text the importer kept.
+///
+/// An event whose properties came cut into its own and its session's context (``EventContext``) is stored as its
+/// own properties and a `context_id`; the context is written once to `analytics_event_context` (appended, with the
+/// next id) when the first event that uses it is stored, and recognized by its bytes while it is among the last
+/// ``maximumRememberedContexts`` written. One that has dropped out of that window is written again under a new
+/// id: a little more space, never a wrong context.
 public struct SQLiteEventSink: AnalyticsEventSink {
     private let database: FixloopDatabase
+    private var contexts: ContextWindow
+
+    /// How many recently written contexts the sink recognizes (and keeps in memory: about 1 KiB each).
+    public static let maximumRememberedContexts = 8_192
 
     /// Stores into the `analytics_event` table of `database`.
-    public init(database: FixloopDatabase) { self.database = database }
+    public init(database: FixloopDatabase) {
+        self.database = database
+        contexts = ContextWindow(limit: Self.maximumRememberedContexts)
+    }
 
     static let insertSQL = """
         INSERT OR IGNORE INTO analytics_event
-            (id, name, distinct_id, session_id, timestamp, properties, elements_chain, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            (id, name, distinct_id, session_id, timestamp, properties, elements_chain, source, context_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    static let insertContextSQL = "INSERT INTO analytics_event_context (id, properties) VALUES (?, ?)"
 
     /// Stores a batch in one transaction and returns how many events were new.
     /// - Throws: ``StoreError`` when SQLite fails; the batch is then not stored at all.
     public mutating func store(_ events: [AnalyticsEvent]) throws -> Int {
+        // Contexts written in this batch count only once it commits.
+        var contexts = self.contexts
         do {
-            return try database.pool.write { db in
+            let stored = try database.pool.write { db in
                 let statement = try SQLiteStatement(db, sql: Self.insertSQL)
+                var contextStatement: SQLiteStatement?
+                // The id the next new context gets: past every stored one (read once, inside this transaction).
+                var nextContextID: Int64?
                 var stored = 0
                 for event in events {
+                    let parts = event.propertyParts
+                    var contextID: Int64?
+                    var isNewContext = false
+                    if let context = parts.context {
+                        if let known = contexts.id(of: context, hash: parts.contextHash) {
+                            contextID = known
+                        } else {
+                            if nextContextID == nil {
+                                nextContextID = try (Int64.fetchOne(db, sql: "SELECT max(id) FROM analytics_event_context") ?? 0) + 1
+                            }
+                            contextID = nextContextID
+                            isNewContext = true
+                        }
+                    }
                     statement.bind(1, event.id)
                     statement.bind(2, event.name)
                     statement.bind(3, event.distinctID)
@@ -35,15 +68,31 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                     statement.bind(5, event.timestamp.timeIntervalSince1970)
                     statement.bind(7, event.elementsChain)
                     statement.bind(8, event.source.rawValue)
+                    statement.bind(9, contextID)
                     // The properties are bound in place, not copied: the bytes outlive the step that reads them.
-                    try event.propertiesJSON.withUnsafeBufferPointer { properties in
+                    try parts.own.withUnsafeBufferPointer { properties in
                         statement.bind(6, unsafeUTF8: properties)
                         try statement.run()
                     }
-                    stored += Int(sqlite3_changes(db.sqliteConnection))
+                    let changed = Int(sqlite3_changes(db.sqliteConnection))
+                    stored += changed
+                    // A new context is written only for an event that was stored: a re-import writes none.
+                    if isNewContext, changed > 0, let context = parts.context, let id = contextID {
+                        let insertContext = try contextStatement ?? SQLiteStatement(db, sql: Self.insertContextSQL)
+                        contextStatement = insertContext
+                        insertContext.bind(1, id)
+                        try context.withUnsafeBufferPointer { bytes in
+                            insertContext.bind(2, unsafeUTF8: bytes)
+                            try insertContext.run()
+                        }
+                        contexts.remember(context, hash: parts.contextHash, id: id)
+                        nextContextID = id + 1
+                    }
                 }
                 return stored
             }
+            self.contexts = contexts
+            return stored
         } catch let error as DatabaseError {
             throw StoreError(operation: "store", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
@@ -56,5 +105,41 @@ public struct SQLiteEventSink: AnalyticsEventSink {
         } catch let error as DatabaseError {
             throw StoreError(operation: "read", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
+    }
+}
+
+/// The contexts written lately, by a hash of their bytes, in two generations of up to half the limit each: the
+/// events of a session come close together, so its context is found again while the session lasts.
+struct ContextWindow {
+    private var current: [UInt64: (id: Int64, bytes: [UInt8])] = [:]
+    private var previous: [UInt64: (id: Int64, bytes: [UInt8])] = [:]
+    let limit: Int
+
+    init(limit: Int) { self.limit = max(2, limit) }
+
+    /// The id of the stored context with exactly these bytes, if it is remembered.
+    mutating func id(of bytes: [UInt8], hash: UInt64) -> Int64? {
+        if let entry = current[hash] { return Self.same(entry.bytes, bytes) ? entry.id : nil }
+        guard let entry = previous[hash], Self.same(entry.bytes, bytes) else { return nil }
+        remember(entry.bytes, hash: hash, id: entry.id)
+        return entry.id
+    }
+
+    private static func same(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        guard left.count == right.count else { return false }
+        return left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
+        }
+    }
+
+    mutating func remember(_ bytes: [UInt8], hash: UInt64, id: Int64) {
+        if current.count >= limit / 2 {
+            previous = current
+            current = [:]
+            current.reserveCapacity(limit / 2)
+        }
+        current[hash] = (id, bytes)
     }
 }

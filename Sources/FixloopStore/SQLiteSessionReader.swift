@@ -25,9 +25,11 @@ public struct SQLiteSessionReader: Sendable {
             try database.pool.read { db in
                 try readGroups(
                     db, sql: """
-                        SELECT id, name, distinct_id, session_id, timestamp, properties, elements_chain, source
-                        FROM analytics_event WHERE session_id IS NOT NULL AND timestamp >= ?
-                        ORDER BY session_id
+                        SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
+                               e.source, c.properties
+                        FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
+                        WHERE e.session_id IS NOT NULL AND e.timestamp >= ?
+                        ORDER BY e.session_id
                         """, start: start, key: { $0.sessionID ?? "" }
                 ) { events in
                     let sorted = events.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.id < $1.id }
@@ -36,9 +38,11 @@ public struct SQLiteSessionReader: Sendable {
                 }
                 try readGroups(
                     db, sql: """
-                        SELECT id, name, distinct_id, session_id, timestamp, properties, elements_chain, source
-                        FROM analytics_event WHERE session_id IS NULL AND timestamp >= ?
-                        ORDER BY distinct_id
+                        SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
+                               e.source, c.properties
+                        FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
+                        WHERE e.session_id IS NULL AND e.timestamp >= ?
+                        ORDER BY e.distinct_id
                         """, start: start, key: \.distinctID
                 ) { events in
                     let sorted = events.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.id < $1.id }
@@ -75,10 +79,18 @@ public struct SQLiteSessionReader: Sendable {
     /// properties stay JSON text until read: grouping sessions needs none of them, and a timeline decodes them
     /// once per event.
     private static func event(_ row: SQLiteStatement) -> AnalyticsEvent {
-        AnalyticsEvent(
-            id: row.string(0) ?? "", name: row.string(1) ?? "", distinctID: row.string(2) ?? "",
-            sessionID: row.string(3), timestamp: Date(timeIntervalSince1970: row.double(4)),
-            propertiesJSON: Array(row.bytes(5)), elementsChain: row.string(6),
-            source: row.string(7).flatMap(AnalyticsSource.init(rawValue:)) ?? .posthog)
+        let (id, name, distinctID) = (row.string(0) ?? "", row.string(1) ?? "", row.string(2) ?? "")
+        let (sessionID, timestamp) = (row.string(3), Date(timeIntervalSince1970: row.double(4)))
+        let (chain, source) = (row.string(6), row.string(7).flatMap(AnalyticsSource.init(rawValue:)) ?? .posthog)
+        if row.isNull(8) {
+            return AnalyticsEvent(
+                id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
+                propertiesJSON: Array(row.bytes(5)), elementsChain: chain, source: source)
+        }
+        // The event's own properties and its session's context: joined into one object when they are read.
+        return AnalyticsEvent(
+            id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
+            ownPropertiesJSON: Array(row.bytes(5)), contextJSON: Array(row.bytes(8)), contextHash: 0,
+            elementsChain: chain, source: source)
     }
 }

@@ -37,6 +37,14 @@ final class SQLiteStatement {
 
     func bind(_ index: Int32, _ value: Double) { check(sqlite3_bind_double(handle, index, value)) }
 
+    func bind(_ index: Int32, _ value: Int64?) {
+        guard let value else {
+            check(sqlite3_bind_null(handle, index))
+            return
+        }
+        check(sqlite3_bind_int64(handle, index, value))
+    }
+
     /// Binds UTF-8 bytes as text without copying them: they must stay valid until the next ``run()``.
     func bind(_ index: Int32, unsafeUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
@@ -73,6 +81,8 @@ final class SQLiteStatement {
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
     func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
     func string(_ column: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, column) else { return nil }

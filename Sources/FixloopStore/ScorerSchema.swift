@@ -64,4 +64,30 @@ enum ScorerSchema {
             }
         }
     }
+
+    /// `scorer.v3`, registered after the planner's and the jobs' migrations: the session context PostHog's SDKs
+    /// repeat on every event (``EventContext``) is kept once in `analytics_event_context`, and each event points
+    /// at it from `context_id` and keeps only its own properties. Events stored before keep every property and no
+    /// context. `analytics_event_with_properties` shows every event with all its properties as one object.
+    static func registerEventContext(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("scorer.v3") { db in
+            // Appended in id order, so contexts are written at the end of the table as their sessions come. Both
+            // halves are objects written by the importer as `{…}` with no space around: the view joins their text.
+            try db.create(table: "analytics_event_context") { table in
+                table.column("id", .integer).primaryKey()
+                table.column("properties", .text).notNull()
+            }
+            try db.alter(table: "analytics_event") { table in table.add(column: "context_id", .integer) }
+            try db.execute(sql: """
+                CREATE VIEW analytics_event_with_properties AS
+                SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp,
+                       CASE WHEN c.properties IS NULL THEN e.properties
+                            WHEN e.properties = '{}' THEN c.properties
+                            ELSE substr(e.properties, 1, length(e.properties) - 1) || ',' || substr(c.properties, 2)
+                       END AS properties,
+                       e.elements_chain, e.source
+                FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
+                """)
+        }
+    }
 }

@@ -13,6 +13,11 @@ extension JSONParser {
         var raw: [UInt8]?
         /// The raw object's members whose names were asked for, decoded.
         var selected: [String: JSONValue]
+        /// The raw object cut in two when asked to and when some of its members belong to the session's
+        /// ``EventContext``: the event's own members and the context's, each an object of the members' bytes as
+        /// they came, in their order. Nothing is decoded or re-encoded. `nil` when no member is context, or when
+        /// a member's name is written with escapes (which the cut does not decode).
+        var split: (own: [UInt8], context: [UInt8])?
 
         /// The member named `name` (the last, when repeated).
         func member(_ name: String) -> JSONValue? { members.last { $0.name == name }?.value }
@@ -27,7 +32,8 @@ extension JSONParser {
     /// - Returns: `nil` when the value is not an object.
     /// - Throws: ``Failure`` when the text is not valid JSON.
     static func parseShallow(
-        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: [[UInt8]]
+        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: [[UInt8]],
+        splittingContext: Bool = false
     ) throws(Failure) -> ShallowObject? {
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<ShallowObject?, Failure> in
             var parser = JSONParser(buffer: buffer)
@@ -36,7 +42,7 @@ extension JSONParser {
                 guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
                     return .success(nil)
                 }
-                let object = try parser.shallowObject(rawKey: rawKey, wanted: wanted)
+                let object = try parser.shallowObject(rawKey: rawKey, wanted: wanted, splittingContext: splittingContext)
                 parser.skipWhitespace()
                 guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
                 return .success(object)
@@ -47,9 +53,11 @@ extension JSONParser {
         return try result.get()
     }
 
-    private mutating func shallowObject(rawKey: String, wanted: [[UInt8]]) throws(Failure) -> ShallowObject {
+    private mutating func shallowObject(
+        rawKey: String, wanted: [[UInt8]], splittingContext: Bool
+    ) throws(Failure) -> ShallowObject {
         position += 1
-        var object = ShallowObject(members: [], raw: nil, selected: [:])
+        var object = ShallowObject(members: [], raw: nil, selected: [:], split: nil)
         skipWhitespace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
             position += 1
@@ -59,11 +67,18 @@ extension JSONParser {
             let key = try memberName()
             if key == rawKey, buffer[position] == UInt8(ascii: "{") {
                 let start = position
-                object.selected = try selectedMembers(wanted, depth: 2)
-                object.raw = Array(buffer[start..<position])
+                if splittingContext {
+                    var spans: MemberSpans? = MemberSpans()
+                    object.selected = try selectedMembers(wanted, depth: 2, spans: &spans)
+                    object.split = spans?.split(buffer)
+                } else {
+                    var none: MemberSpans?
+                    object.selected = try selectedMembers(wanted, depth: 2, spans: &none)
+                }
+                object.raw = object.split == nil ? Array(buffer[start..<position]) : nil
                 object.members.removeAll { $0.name == rawKey }
             } else {
-                if key == rawKey { (object.raw, object.selected) = (nil, [:]) }
+                if key == rawKey { (object.raw, object.selected, object.split) = (nil, [:], nil) }
                 object.members.append((key, try value(depth: 1)))
             }
             if try endOfMember(closing: UInt8(ascii: "}")) { return object }
@@ -71,7 +86,9 @@ extension JSONParser {
     }
 
     /// The members of the object at `position` whose names are in `wanted`, decoded; the others only checked.
-    private mutating func selectedMembers(_ wanted: [[UInt8]], depth: Int) throws(Failure) -> [String: JSONValue] {
+    private mutating func selectedMembers(
+        _ wanted: [[UInt8]], depth: Int, spans: inout MemberSpans?
+    ) throws(Failure) -> [String: JSONValue] {
         guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
         position += 1
         var selected: [String: JSONValue] = [:]
@@ -88,8 +105,9 @@ extension JSONParser {
             let nameStart = position + 1
             try skipString()
             let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<(position - 1)])
+            let escaped = name.contains(UInt8(ascii: "\\"))
             let match: String?
-            if name.contains(UInt8(ascii: "\\")) {
+            if escaped {
                 // An escaped name: decode it to compare.
                 var decoder = JSONParser(buffer: buffer)
                 decoder.position = nameStart - 1
@@ -103,6 +121,13 @@ extension JSONParser {
                 selected[match] = try value(depth: depth)
             } else {
                 try skipValue(depth: depth)
+            }
+            if spans != nil {
+                if escaped {
+                    spans!.escapedName = true
+                } else {
+                    spans!.append(nameStart - 1..<position, context: EventContext.contains(name))
+                }
             }
             if try endOfMember(closing: UInt8(ascii: "}")) { return selected }
         }
@@ -183,17 +208,19 @@ extension JSONParser {
     /// Moves past a string, checking its escapes and that it holds no control characters.
     private mutating func skipString() throws(Failure) {
         position += 1
-        while position < buffer.count {
+        var scratch: [UInt8] = []
+        while true {
+            skipPlainStringBytes()
+            guard position < buffer.count else { break }
             let byte = buffer[position]
-            position += 1
-            if byte == UInt8(ascii: "\"") { return }
-            if byte == UInt8(ascii: "\\") {
-                var scratch: [UInt8] = []
-                try escape(into: &scratch)
-            } else if byte < 0x20 {
-                position -= 1
-                throw failure("control character in a string")
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return
             }
+            guard byte == UInt8(ascii: "\\") else { throw failure("control character in a string") }
+            position += 1
+            try escape(into: &scratch)
+            scratch.removeAll(keepingCapacity: true)
         }
         throw failure("unterminated string")
     }
@@ -202,5 +229,43 @@ extension JSONParser {
         guard name.count == bytes.count else { return false }
         guard !bytes.isEmpty else { return true }
         return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+    }
+}
+
+/// Where an object's members lie in the text, and which belong to the ``EventContext``, so the object can be cut
+/// in two by copying bytes.
+struct MemberSpans {
+    private var spans: [(range: Range<Int>, context: Bool)] = []
+    private var ownBytes = 0
+    private var contextBytes = 0
+    /// A member's name had escapes: it was not classified, so the object is not cut.
+    var escapedName = false
+
+    mutating func append(_ range: Range<Int>, context: Bool) {
+        spans.append((range, context))
+        if context { contextBytes += range.count + 1 } else { ownBytes += range.count + 1 }
+    }
+
+    /// The own and the context members as two objects, or `nil` when there is nothing to cut.
+    func split(_ buffer: UnsafeBufferPointer<UInt8>) -> (own: [UInt8], context: [UInt8])? {
+        guard !escapedName, contextBytes > 0 else { return nil }
+        var own: [UInt8] = []
+        var context: [UInt8] = []
+        own.reserveCapacity(ownBytes + 2)
+        context.reserveCapacity(contextBytes + 2)
+        own.append(UInt8(ascii: "{"))
+        context.append(UInt8(ascii: "{"))
+        for span in spans {
+            if span.context {
+                if context.count > 1 { context.append(UInt8(ascii: ",")) }
+                context.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[span.range]))
+            } else {
+                if own.count > 1 { own.append(UInt8(ascii: ",")) }
+                own.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[span.range]))
+            }
+        }
+        own.append(UInt8(ascii: "}"))
+        context.append(UInt8(ascii: "}"))
+        return (own, context)
     }
 }

@@ -127,15 +127,14 @@ struct JSONParser {
         position += 1
         let start = position
         // Fast path: no escapes.
-        while position < buffer.count {
+        skipPlainStringBytes()
+        if position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
                 defer { position += 1 }
                 return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("control character in a string") }
-            position += 1
         }
         var bytes = Array(buffer[start..<position])
         while position < buffer.count {
@@ -149,6 +148,27 @@ struct JSONParser {
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// Moves `position` to the next byte that ends a string's plain run: a quote, a backslash or a control
+    /// character (or the end), sixteen bytes at a time while none is in sight.
+    @inline(__always)
+    mutating func skipPlainStringBytes() {
+        if let base = buffer.baseAddress {
+            let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\""))
+            let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+            let space = SIMD16<UInt8>(repeating: 0x20)
+            while position + 16 <= buffer.count {
+                let bytes = UnsafeRawPointer(base + position).loadUnaligned(as: SIMD16<UInt8>.self)
+                if any((bytes .== quote) .| (bytes .== backslash) .| (bytes .< space)) { break }
+                position += 16
+            }
+        }
+        while position < buffer.count {
+            let byte = buffer[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
+            position += 1
+        }
     }
 
     mutating func escape(into bytes: inout [UInt8]) throws(Failure) {

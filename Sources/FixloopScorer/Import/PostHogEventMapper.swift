@@ -34,13 +34,16 @@ enum PostHogEventMapper {
     /// The properties the mapper reads; the importer's fast path decodes only these.
     static let mappedProperties: [[UInt8]] = ["$session_id", "$insert_id", "$time", "$elements_chain"].map { Array($0.utf8) }
 
-    /// Maps one JSON record keeping its properties as the bytes they came as (checked, not decoded).
+    /// Maps one JSON record keeping its properties as the bytes they came as (checked, not decoded), cut into the
+    /// event's own and its session's ``EventContext`` when some are context.
     /// - Returns: `nil` when the record needs ``map(_:rawHash:)``: not an object, properties given as a JSON
     ///   string, or holding `$elements_chain` (which moves out of the properties).
     static func map(json bytes: ArraySlice<UInt8>, rawHash: () -> UInt64) -> MappedRecord? {
         let record: JSONParser.ShallowObject
         do {
-            guard let shallow = try JSONParser.parseShallow(bytes, keepingRaw: "properties", decoding: mappedProperties)
+            guard
+                let shallow = try JSONParser.parseShallow(
+                    bytes, keepingRaw: "properties", decoding: mappedProperties, splittingContext: true)
             else { return nil }
             record = shallow
         } catch {
@@ -50,6 +53,13 @@ enum PostHogEventMapper {
         guard let name = record.text("event") else { return .malformed("missing `event`") }
         guard let distinctID = record.text("distinct_id") ?? record.text("person_id") else {
             return .malformed("missing `distinct_id`")
+        }
+        if let split = record.split {
+            return event(record.member, properties: record.selected, chainInProperties: nil, rawHash: rawHash) {
+                AnalyticsEvent(
+                    id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2,
+                    ownPropertiesJSON: split.own, contextJSON: split.context, elementsChain: $3, source: .posthog)
+            }
         }
         let propertiesJSON: [UInt8]
         if let raw = record.raw {
