@@ -26,7 +26,7 @@ public struct SQLiteSessionReader: Sendable {
                 try readGroups(
                     db, sql: """
                         SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
-                               e.source, c.properties
+                               e.source, c.properties, e.context_id
                         FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
                         WHERE e.session_id IS NOT NULL AND e.timestamp >= ?
                         ORDER BY e.session_id
@@ -39,7 +39,7 @@ public struct SQLiteSessionReader: Sendable {
                 try readGroups(
                     db, sql: """
                         SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
-                               e.source, c.properties
+                               e.source, c.properties, e.context_id
                         FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
                         WHERE e.session_id IS NULL AND e.timestamp >= ?
                         ORDER BY e.distinct_id
@@ -62,8 +62,9 @@ public struct SQLiteSessionReader: Sendable {
         statement.bind(1, start)
         var group: [AnalyticsEvent] = []
         var groupKey: String?
+        var context = LastContext()
         while try statement.step() {
-            let event = Self.event(statement)
+            let event = Self.event(statement, context: &context)
             let eventKey = key(event)
             if eventKey != groupKey, !group.isEmpty {
                 try emit(group)
@@ -78,7 +79,13 @@ public struct SQLiteSessionReader: Sendable {
     /// The event in the statement's current row (columns in the order the queries above select them). Its
     /// properties stay JSON text until read: grouping sessions needs none of them, and a timeline decodes them
     /// once per event.
-    private static func event(_ row: SQLiteStatement) -> AnalyticsEvent {
+    /// The context read last: a session's events share one copy of it.
+    private struct LastContext {
+        var id: Int64 = 0
+        var bytes: [UInt8] = []
+    }
+
+    private static func event(_ row: SQLiteStatement, context: inout LastContext) -> AnalyticsEvent {
         let (id, name, distinctID) = (row.string(0) ?? "", row.string(1) ?? "", row.string(2) ?? "")
         let (sessionID, timestamp) = (row.string(3), Date(timeIntervalSince1970: row.double(4)))
         let (chain, source) = (row.string(6), row.string(7).flatMap(AnalyticsSource.init(rawValue:)) ?? .posthog)
@@ -88,9 +95,11 @@ public struct SQLiteSessionReader: Sendable {
                 propertiesJSON: Array(row.bytes(5)), elementsChain: chain, source: source)
         }
         // The event's own properties and its session's context: joined into one object when they are read.
+        let contextID = row.int64(9)
+        if contextID != context.id || context.bytes.isEmpty { context = LastContext(id: contextID, bytes: Array(row.bytes(8))) }
         return AnalyticsEvent(
             id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
-            ownPropertiesJSON: Array(row.bytes(5)), contextJSON: Array(row.bytes(8)), contextHash: 0,
+            ownPropertiesJSON: Array(row.bytes(5)), contextJSON: context.bytes, contextHash: 0,
             elementsChain: chain, source: source)
     }
 }

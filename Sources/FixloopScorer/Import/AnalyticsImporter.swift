@@ -90,6 +90,8 @@ struct ImportRun {
     var batch: [AnalyticsEvent] = []
     var sessions: SessionCounter
     var format: ExportFormat
+    /// Recent session contexts, so a session's events share one copy of theirs.
+    var contexts: ContextInterner? = ContextInterner()
 
     init(importer: AnalyticsImporter) {
         self.importer = importer
@@ -187,7 +189,7 @@ struct ImportRun {
             object = PostHogEventMapper.object(header: header, fields: fields)
             hash = { StableHash.fnv1a(fields.joined(separator: "\u{1F}")) }
         case .json(let bytes):
-            if format == .posthog, let mapped = PostHogEventMapper.map(json: bytes, rawHash: { StableHash.fnv1a(bytes) }) {
+            if format == .posthog, let mapped = PostHogEventMapper.map(json: bytes, rawHash: { StableHash.fnv1a(bytes) }, contexts: &contexts) {
                 return mapped
             }
             guard let value = try? JSONLine.decode(bytes) else { return .malformed("not valid JSON") }

@@ -26,28 +26,43 @@ enum EventContext {
     static let prefixes: [String] = ["$session_entry_", "$initial_", "$geoip_", "$feature/"]
 
     private static let table = NameTable(names: names)
-    private static let prefixBytes: [[UInt8]] = prefixes.map { Array($0.utf8) }
-
     /// Whether the property named by the raw (unescaped) bytes `name` belongs to the context.
     static func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         if table.contains(name) { return true }
-        guard name.count > 5, name[0] == UInt8(ascii: "$") else { return false }
-        for prefix in prefixBytes where name.count > prefix.count && name.starts(with: prefix) { return true }
-        return false
+        guard name.count > 7, name[0] == UInt8(ascii: "$") else { return false }
+        // The prefixes differ in their second byte.
+        let prefix: StaticString
+        switch name[1] {
+        case UInt8(ascii: "s"): prefix = "$session_entry_"
+        case UInt8(ascii: "i"): prefix = "$initial_"
+        case UInt8(ascii: "g"): prefix = "$geoip_"
+        case UInt8(ascii: "f"): prefix = "$feature/"
+        default: return false
+        }
+        let count = prefix.utf8CodeUnitCount
+        return name.count > count && memcmp(name.baseAddress!, prefix.utf8Start, count) == 0
     }
 
-    /// A hash of a context's bytes, for the store to recognize a context it has just written. Not persisted and
-    /// not trusted alone: the store compares the bytes as well.
+    /// A hash of a context's bytes, for the importer and the store to recognize a context they have just seen.
+    /// Not persisted and not trusted alone: both compare the bytes as well. Four lanes of eight bytes at a time.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return hash }
+        let multiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), 1, 2, 3)
+        guard let base = bytes.baseAddress else { return lanes.0 }
+        let raw = UnsafeRawPointer(base)
         var offset = 0
-        while offset + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-            offset += 8
+        while offset + 32 <= bytes.count {
+            lanes.0 = (lanes.0 ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
+            lanes.1 = (lanes.1 ^ raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* multiplier
+            lanes.2 = (lanes.2 ^ raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)) &* multiplier
+            lanes.3 = (lanes.3 ^ raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)) &* multiplier
+            lanes.0 ^= lanes.0 >> 29
+            lanes.1 ^= lanes.1 >> 29
+            lanes.2 ^= lanes.2 >> 29
+            lanes.3 ^= lanes.3 >> 29
+            offset += 32
         }
+        var hash = lanes.0 ^ (lanes.1 &* 3) ^ (lanes.2 &* 5) ^ (lanes.3 &* 7)
         while offset < bytes.count {
             hash = (hash ^ UInt64(bytes[offset])) &* 0x0000_0100_0000_01B3
             offset += 1
@@ -60,48 +75,49 @@ enum EventContext {
 }
 
 /// A fixed set of short names looked up by their bytes without building a `String`: open addressing over
-/// length and two bytes, then a byte comparison.
-private struct NameTable: Sendable {
-    private let storage: [UInt8]
-    /// Per slot: offset into `storage` shifted left by 8, plus the length; -1 when empty.
-    private let slots: [Int]
+/// length and two bytes, then a byte comparison. The table lives in memory allocated once and never freed, so a
+/// look-up (tens of millions in an import) touches no reference count.
+struct NameTable: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    /// Per slot: offset into `storage` shifted left by 16, the name's index shifted left by 8, plus its length;
+    /// -1 when empty.
+    private let slots: UnsafeMutableBufferPointer<Int>
     private static let slotCount = 256
 
     init(names: [String]) {
-        var storage: [UInt8] = []
-        var slots = [Int](repeating: -1, count: Self.slotCount)
-        for name in names {
-            let bytes = Array(name.utf8)
-            precondition(!bytes.isEmpty && bytes.count < 256)
-            var slot = Self.slot(count: bytes.count, second: bytes[min(1, bytes.count - 1)], last: bytes[bytes.count - 1])
-            while slots[slot] != -1 { slot = (slot + 1) % Self.slotCount }
-            slots[slot] = storage.count << 8 | bytes.count
-            storage.append(contentsOf: bytes)
+        precondition(names.count < 256)
+        let bytes = names.map { Array($0.utf8) }
+        storage = .allocate(capacity: max(1, bytes.reduce(0) { $0 + $1.count }))
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: -1)
+        var offset = 0
+        for (index, name) in bytes.enumerated() {
+            precondition(!name.isEmpty && name.count < 256)
+            var slot = Self.slot(count: name.count, second: name[min(1, name.count - 1)], last: name[name.count - 1])
+            while slots[slot] != -1 { slot = (slot + 1) & (Self.slotCount - 1) }
+            slots[slot] = offset << 16 | index << 8 | name.count
+            for (position, byte) in name.enumerated() { storage[offset + position] = byte }
+            offset += name.count
         }
-        self.storage = storage
-        self.slots = slots
     }
 
     private static func slot(count: Int, second: UInt8, last: UInt8) -> Int {
         (count &* 31 &+ Int(second) &* 7 &+ Int(last)) & (slotCount - 1)
     }
 
-    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !name.isEmpty, name.count < 256 else { return false }
+    /// The index in `names` of the name written as `name`, if it is one of them.
+    func index(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let start = name.baseAddress, name.count < 256 else { return nil }
         var slot = Self.slot(count: name.count, second: name[min(1, name.count - 1)], last: name[name.count - 1])
-        return storage.withUnsafeBufferPointer { storage in
-            slots.withUnsafeBufferPointer { slots in
-                while true {
-                    let entry = slots[slot]
-                    if entry == -1 { return false }
-                    if entry & 0xFF == name.count,
-                        memcmp(storage.baseAddress! + (entry >> 8), name.baseAddress!, name.count) == 0
-                    {
-                        return true
-                    }
-                    slot = (slot + 1) & (Self.slotCount - 1)
-                }
+        while true {
+            let entry = slots[slot]
+            if entry == -1 { return nil }
+            if entry & 0xFF == name.count, memcmp(storage.baseAddress! + (entry >> 16), start, name.count) == 0 {
+                return (entry >> 8) & 0xFF
             }
+            slot = (slot + 1) & (Self.slotCount - 1)
         }
     }
+
+    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool { index(of: name) != nil }
 }

@@ -17,7 +17,7 @@ extension JSONParser {
         /// ``EventContext``: the event's own members and the context's, each an object of the members' bytes as
         /// they came, in their order. Nothing is decoded or re-encoded. `nil` when no member is context, or when
         /// a member's name is written with escapes (which the cut does not decode).
-        var split: (own: [UInt8], context: [UInt8])?
+        var split: (own: [UInt8], context: [UInt8], contextHash: UInt64)?
 
         /// The member named `name` (the last, when repeated).
         func member(_ name: String) -> JSONValue? { members.last { $0.name == name }?.value }
@@ -32,8 +32,17 @@ extension JSONParser {
     /// - Returns: `nil` when the value is not an object.
     /// - Throws: ``Failure`` when the text is not valid JSON.
     static func parseShallow(
-        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: [[UInt8]],
-        splittingContext: Bool = false
+        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: WantedNames
+    ) throws(Failure) -> ShallowObject? {
+        var none: ContextInterner?
+        return try parseShallow(bytes, keepingRaw: rawKey, decoding: wanted, splittingContext: &none)
+    }
+
+    /// As ``parseShallow(_:keepingRaw:decoding:)``, and with `contexts` the raw member is cut into the event's own
+    /// members and its ``EventContext`` (``ShallowObject/split``).
+    static func parseShallow(
+        _ bytes: ArraySlice<UInt8>, keepingRaw rawKey: String, decoding wanted: WantedNames,
+        splittingContext contexts: inout ContextInterner?
     ) throws(Failure) -> ShallowObject? {
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<ShallowObject?, Failure> in
             var parser = JSONParser(buffer: buffer)
@@ -42,7 +51,7 @@ extension JSONParser {
                 guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else {
                     return .success(nil)
                 }
-                let object = try parser.shallowObject(rawKey: rawKey, wanted: wanted, splittingContext: splittingContext)
+                let object = try parser.shallowObject(rawKey: rawKey, wanted: wanted, contexts: &contexts)
                 parser.skipWhitespace()
                 guard parser.position == buffer.count else { throw parser.failure("unexpected text after the value") }
                 return .success(object)
@@ -54,7 +63,7 @@ extension JSONParser {
     }
 
     private mutating func shallowObject(
-        rawKey: String, wanted: [[UInt8]], splittingContext: Bool
+        rawKey: String, wanted: WantedNames, contexts: inout ContextInterner?
     ) throws(Failure) -> ShallowObject {
         position += 1
         var object = ShallowObject(members: [], raw: nil, selected: [:], split: nil)
@@ -67,10 +76,10 @@ extension JSONParser {
             let key = try memberName()
             if key == rawKey, buffer[position] == UInt8(ascii: "{") {
                 let start = position
-                if splittingContext {
+                if contexts != nil {
                     var spans: MemberSpans? = MemberSpans()
                     object.selected = try selectedMembers(wanted, depth: 2, spans: &spans)
-                    object.split = spans?.split(buffer)
+                    object.split = spans?.split(buffer, contexts: &contexts!)
                 } else {
                     var none: MemberSpans?
                     object.selected = try selectedMembers(wanted, depth: 2, spans: &none)
@@ -87,7 +96,7 @@ extension JSONParser {
 
     /// The members of the object at `position` whose names are in `wanted`, decoded; the others only checked.
     private mutating func selectedMembers(
-        _ wanted: [[UInt8]], depth: Int, spans: inout MemberSpans?
+        _ wanted: WantedNames, depth: Int, spans: inout MemberSpans?
     ) throws(Failure) -> [String: JSONValue] {
         guard depth <= Self.maximumDepth else { throw failure("nested too deeply") }
         position += 1
@@ -112,9 +121,9 @@ extension JSONParser {
                 var decoder = JSONParser(buffer: buffer)
                 decoder.position = nameStart - 1
                 let decoded = try decoder.string()
-                match = wanted.contains { $0.elementsEqual(decoded.utf8) } ? decoded : nil
+                match = wanted.names.contains(decoded) ? decoded : nil
             } else {
-                match = wanted.first { Self.equal($0, name) }.map { String(decoding: $0, as: UTF8.self) }
+                match = wanted.table.index(of: name).map { wanted.names[$0] }
             }
             try expectColon()
             if let match {
@@ -225,11 +234,6 @@ extension JSONParser {
         throw failure("unterminated string")
     }
 
-    private static func equal(_ name: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard name.count == bytes.count else { return false }
-        guard !bytes.isEmpty else { return true }
-        return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-    }
 }
 
 /// Where an object's members lie in the text, and which belong to the ``EventContext``, so the object can be cut
@@ -246,26 +250,102 @@ struct MemberSpans {
         if context { contextBytes += range.count + 1 } else { ownBytes += range.count + 1 }
     }
 
-    /// The own and the context members as two objects, or `nil` when there is nothing to cut.
-    func split(_ buffer: UnsafeBufferPointer<UInt8>) -> (own: [UInt8], context: [UInt8])? {
+    /// The own and the context members as two objects, or `nil` when there is nothing to cut. The context is
+    /// taken from `contexts` when an equal one was cut lately, so the events of a session share one copy.
+    func split(
+        _ buffer: UnsafeBufferPointer<UInt8>, contexts: inout ContextInterner
+    ) -> (own: [UInt8], context: [UInt8], contextHash: UInt64)? {
         guard !escapedName, contextBytes > 0 else { return nil }
-        var own: [UInt8] = []
-        var context: [UInt8] = []
-        own.reserveCapacity(ownBytes + 2)
-        context.reserveCapacity(contextBytes + 2)
-        own.append(UInt8(ascii: "{"))
-        context.append(UInt8(ascii: "{"))
-        for span in spans {
-            if span.context {
-                if context.count > 1 { context.append(UInt8(ascii: ",")) }
-                context.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[span.range]))
-            } else {
-                if own.count > 1 { own.append(UInt8(ascii: ",")) }
-                own.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[span.range]))
-            }
+        let own = Self.object(ownBytes + 1, of: spans, context: false, in: buffer)
+        let (context, hash) = contexts.intern(capacity: contextBytes + 1) { Self.write(spans, context: true, from: buffer, to: $0) }
+        return (own, context, hash)
+    }
+
+    /// An object of the members of one kind, `count` bytes long (the members' bytes and a separator or brace each,
+    /// plus the opening brace).
+    private static func object(
+        _ count: Int, of spans: [(range: Range<Int>, context: Bool)], context: Bool, in buffer: UnsafeBufferPointer<UInt8>
+    ) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: max(2, count)) { target, initialized in
+            initialized = write(spans, context: context, from: buffer, to: target)
         }
-        own.append(UInt8(ascii: "}"))
-        context.append(UInt8(ascii: "}"))
-        return (own, context)
+    }
+
+    /// Writes `{`, the members of one kind separated by commas, and `}` to `target`; returns the bytes written.
+    @discardableResult
+    static func write(
+        _ spans: [(range: Range<Int>, context: Bool)], context: Bool, from buffer: UnsafeBufferPointer<UInt8>,
+        to target: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        let base = target.baseAddress!
+        var count = 1
+        base[0] = UInt8(ascii: "{")
+        for span in spans where span.context == context {
+            if count > 1 {
+                base[count] = UInt8(ascii: ",")
+                count += 1
+            }
+            (base + count).update(from: buffer.baseAddress! + span.range.lowerBound, count: span.range.count)
+            count += span.range.count
+        }
+        base[count] = UInt8(ascii: "}")
+        return count + 1
+    }
+}
+
+/// The contexts the importer cut lately, by a hash of their bytes: an event whose context equals a recent one
+/// shares its bytes instead of a copy of its own. A session's events (and often many sessions) have one context.
+struct ContextInterner {
+    private var current: [UInt64: [UInt8]] = [:]
+    private var previous: [UInt64: [UInt8]] = [:]
+    private var scratch: [UInt8] = []
+    /// How many contexts are remembered, in two generations of half as many.
+    let limit: Int
+
+    init(limit: Int = 4_096) { self.limit = max(2, limit) }
+
+    /// Writes a context with `write` (into room for at least `capacity` bytes; it returns the count) and
+    /// returns it, or the equal one seen lately, with its hash.
+    mutating func intern(
+        capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int
+    ) -> (bytes: [UInt8], hash: UInt64) {
+        if scratch.count < capacity + 1 { scratch = [UInt8](repeating: 0, count: max(capacity + 1, 2 * scratch.count)) }
+        let (count, hash) = scratch.withUnsafeMutableBufferPointer { target -> (Int, UInt64) in
+            let count = write(target)
+            return (count, EventContext.hash(UnsafeBufferPointer(rebasing: target[..<count])))
+        }
+        if let known = current[hash] ?? previous[hash], Self.equal(known, scratch, count) {
+            if current[hash] == nil { remember(known, hash: hash) }
+            return (known, hash)
+        }
+        let bytes = Array(scratch[..<count])
+        remember(bytes, hash: hash)
+        return (bytes, hash)
+    }
+
+    private mutating func remember(_ bytes: [UInt8], hash: UInt64) {
+        if current.count >= limit / 2 {
+            previous = current
+            current = [:]
+        }
+        current[hash] = bytes
+    }
+
+    private static func equal(_ known: [UInt8], _ scratch: [UInt8], _ count: Int) -> Bool {
+        guard known.count == count else { return false }
+        return known.withUnsafeBufferPointer { known in
+            scratch.withUnsafeBufferPointer { memcmp(known.baseAddress!, $0.baseAddress!, count) == 0 }
+        }
+    }
+}
+
+/// The names of the members a shallow parse decodes. Create it once (a static): its look-up table is never freed.
+struct WantedNames: Sendable {
+    let names: [String]
+    let table: NameTable
+
+    init(_ names: [String]) {
+        self.names = names
+        table = NameTable(names: names)
     }
 }

@@ -32,18 +32,26 @@ enum PostHogEventMapper {
     }
 
     /// The properties the mapper reads; the importer's fast path decodes only these.
-    static let mappedProperties: [[UInt8]] = ["$session_id", "$insert_id", "$time", "$elements_chain"].map { Array($0.utf8) }
+    static let mappedProperties = WantedNames(["$session_id", "$insert_id", "$time", "$elements_chain"])
 
     /// Maps one JSON record keeping its properties as the bytes they came as (checked, not decoded), cut into the
-    /// event's own and its session's ``EventContext`` when some are context.
+    /// event's own and its session's ``EventContext`` when some are context and `contexts` is given (the events
+    /// of a session then share one copy of it).
     /// - Returns: `nil` when the record needs ``map(_:rawHash:)``: not an object, properties given as a JSON
     ///   string, or holding `$elements_chain` (which moves out of the properties).
     static func map(json bytes: ArraySlice<UInt8>, rawHash: () -> UInt64) -> MappedRecord? {
+        var contexts: ContextInterner? = ContextInterner()
+        return map(json: bytes, rawHash: rawHash, contexts: &contexts)
+    }
+
+    static func map(
+        json bytes: ArraySlice<UInt8>, rawHash: () -> UInt64, contexts: inout ContextInterner?
+    ) -> MappedRecord? {
         let record: JSONParser.ShallowObject
         do {
             guard
                 let shallow = try JSONParser.parseShallow(
-                    bytes, keepingRaw: "properties", decoding: mappedProperties, splittingContext: true)
+                    bytes, keepingRaw: "properties", decoding: mappedProperties, splittingContext: &contexts)
             else { return nil }
             record = shallow
         } catch {
@@ -58,7 +66,8 @@ enum PostHogEventMapper {
             return event(record.member, properties: record.selected, chainInProperties: nil, rawHash: rawHash) {
                 AnalyticsEvent(
                     id: $0, name: name, distinctID: distinctID, sessionID: $1, timestamp: $2,
-                    ownPropertiesJSON: split.own, contextJSON: split.context, elementsChain: $3, source: .posthog)
+                    ownPropertiesJSON: split.own, contextJSON: split.context, contextHash: split.contextHash,
+                    elementsChain: $3, source: .posthog)
             }
         }
         let propertiesJSON: [UInt8]
