@@ -40,7 +40,8 @@ public struct SQLiteSessionReader: Sendable {
                     db, sql: """
                         SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
                                e.source, c.properties, e.context_id
-                        FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
+                        FROM analytics_event e INDEXED BY analytics_event_sessionless
+                            LEFT JOIN analytics_event_context c ON c.id = e.context_id
                         WHERE e.session_id IS NULL AND e.timestamp >= ?
                         ORDER BY e.distinct_id
                         """, start: start, key: \.distinctID

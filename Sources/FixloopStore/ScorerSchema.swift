@@ -68,7 +68,8 @@ enum ScorerSchema {
     /// `scorer.v3`, registered after the planner's and the jobs' migrations: the session context PostHog's SDKs
     /// repeat on every event (``EventContext``) is kept once in `analytics_event_context`, and each event points
     /// at it from `context_id` and keeps only its own properties. Events stored before keep every property and no
-    /// context. `analytics_event_with_properties` shows every event with all its properties as one object.
+    /// context. `analytics_event_with_properties` shows every event with all its properties as one object. The
+    /// time index on events, which no query used, is dropped.
     static func registerEventContext(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("scorer.v3") { db in
             // Appended in id order, so contexts are written at the end of the table as their sessions come. Both
@@ -78,6 +79,9 @@ enum ScorerSchema {
                 table.column("properties", .text).notNull()
             }
             try db.alter(table: "analytics_event") { table in table.add(column: "context_id", .integer) }
+            // No query reads events by time alone: the session reader walks the session index (and the
+            // sessionless one) and filters by time as it goes. The index only cost every insert.
+            try db.drop(index: "analytics_event_time")
             try db.execute(sql: """
                 CREATE VIEW analytics_event_with_properties AS
                 SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp,

@@ -57,6 +57,7 @@ public struct AnalyticsImporter: Sendable {
             while let batch = channel.receive() {
                 try Task.checkCancellation()
                 stored += try sink.store(batch)
+                channel.release(batch)
             }
         } catch {
             channel.stop()
@@ -171,7 +172,7 @@ struct ImportRun {
             report.read += 1
             if report.read % 4096 == 0 { try Task.checkCancellation() }
             switch map(record, header: header ?? []) {
-            case .event(let event): try accept(event, into: &sink)
+            case .event(let event): try accept(consume event, into: &sink)
             case .skipped: report.skipped += 1
             case .malformed(let reason): reject(name: name, line: record.line, reason: reason)
             }
@@ -215,8 +216,8 @@ struct ImportRun {
         }
     }
 
-    private mutating func accept(_ event: AnalyticsEvent, into sink: inout some AnalyticsEventSink) throws {
-        let hash = StableHash.fnv1a(event.id)
+    private mutating func accept(_ event: consuming AnalyticsEvent, into sink: inout some AnalyticsEventSink) throws {
+        let hash = StableHash.wide(event.id)
         guard !seenBefore.contains(hash), seen.insert(hash).inserted else {
             report.duplicates += 1
             return
@@ -226,7 +227,7 @@ struct ImportRun {
             seen = Set(minimumCapacity: seenBefore.count)
         }
         sessions.add(event)
-        batch.append(event)
+        batch.append(consume event)
         if batch.count >= importer.batchSize { try flush(into: &sink) }
     }
 

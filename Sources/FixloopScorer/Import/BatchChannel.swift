@@ -6,6 +6,9 @@ final class BatchChannel: @unchecked Sendable {
     // Every stored property is guarded by `condition`.
     private let condition = NSCondition()
     private var batches: [[AnalyticsEvent]] = []
+    /// Batches the storing side is done with, released by the reading side: their memory goes back to the
+    /// thread that allocated it, rather than the two threads taking turns at one allocator arena's lock.
+    private var stored: [[AnalyticsEvent]] = []
     private var outcome: Result<ImportReport, any Error>?
     private var stopped = false
     private let capacity: Int
@@ -15,12 +18,23 @@ final class BatchChannel: @unchecked Sendable {
     /// Waits for room, then queues `batch`.
     /// - Throws: `CancellationError` once the storing side has stopped.
     func send(_ batch: [AnalyticsEvent]) throws {
+        var done: [[AnalyticsEvent]] = []
+        // Released here, on the reading thread, once the lock is let go.
+        defer { done.removeAll() }
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity, !stopped { condition.wait() }
         if stopped { throw CancellationError() }
         batches.append(batch)
+        swap(&done, &stored)
         condition.broadcast()
+    }
+
+    /// The storing side is done with `batch`: the reading side releases it.
+    func release(_ batch: consuming [AnalyticsEvent]) {
+        condition.lock()
+        stored.append(batch)
+        condition.unlock()
     }
 
     /// The next batch, or `nil` once the reading side has finished and every batch was taken.

@@ -28,7 +28,11 @@ enum EventContext {
     private static let table = NameTable(names: names)
     /// Whether the property named by the raw (unescaped) bytes `name` belongs to the context.
     static func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        if table.contains(name) { return true }
+        table.contains(name) || hasContextPrefix(name)
+    }
+
+    /// Whether `name` starts with one of the ``prefixes``.
+    static func hasContextPrefix(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.count > 7, name[0] == UInt8(ascii: "$") else { return false }
         // The prefixes differ in their second byte.
         let prefix: StaticString
@@ -44,34 +48,8 @@ enum EventContext {
     }
 
     /// A hash of a context's bytes, for the importer and the store to recognize a context they have just seen.
-    /// Not persisted and not trusted alone: both compare the bytes as well. Four lanes of eight bytes at a time.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let multiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count), 1, 2, 3)
-        guard let base = bytes.baseAddress else { return lanes.0 }
-        let raw = UnsafeRawPointer(base)
-        var offset = 0
-        while offset + 32 <= bytes.count {
-            lanes.0 = (lanes.0 ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
-            lanes.1 = (lanes.1 ^ raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* multiplier
-            lanes.2 = (lanes.2 ^ raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)) &* multiplier
-            lanes.3 = (lanes.3 ^ raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)) &* multiplier
-            lanes.0 ^= lanes.0 >> 29
-            lanes.1 ^= lanes.1 >> 29
-            lanes.2 ^= lanes.2 >> 29
-            lanes.3 ^= lanes.3 >> 29
-            offset += 32
-        }
-        var hash = lanes.0 ^ (lanes.1 &* 3) ^ (lanes.2 &* 5) ^ (lanes.3 &* 7)
-        while offset < bytes.count {
-            hash = (hash ^ UInt64(bytes[offset])) &* 0x0000_0100_0000_01B3
-            offset += 1
-        }
-        hash ^= hash >> 33
-        hash &*= 0xC4CE_B9FE_1A85_EC53
-        hash ^= hash >> 33
-        return hash
-    }
+    /// Not persisted and not trusted alone: both compare the bytes as well.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { StableHash.wide(bytes) }
 }
 
 /// A fixed set of short names looked up by their bytes without building a `String`: open addressing over

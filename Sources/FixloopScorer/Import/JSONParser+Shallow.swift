@@ -116,14 +116,18 @@ extension JSONParser {
             let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<(position - 1)])
             let escaped = name.contains(UInt8(ascii: "\\"))
             let match: String?
+            let isContext: Bool
             if escaped {
                 // An escaped name: decode it to compare.
                 var decoder = JSONParser(buffer: buffer)
                 decoder.position = nameStart - 1
                 let decoded = try decoder.string()
                 match = wanted.names.contains(decoded) ? decoded : nil
+                isContext = false
             } else {
-                match = wanted.table.index(of: name).map { wanted.names[$0] }
+                let kind = wanted.classify(name)
+                match = kind.wanted.map { wanted.names[$0] }
+                isContext = kind.context
             }
             try expectColon()
             if let match {
@@ -135,7 +139,7 @@ extension JSONParser {
                 if escaped {
                     spans!.escapedName = true
                 } else {
-                    spans!.append(nameStart - 1..<position, context: EventContext.contains(name))
+                    spans!.append(nameStart - 1..<position, context: isContext)
                 }
             }
             if try endOfMember(closing: UInt8(ascii: "}")) { return selected }
@@ -339,13 +343,29 @@ struct ContextInterner {
     }
 }
 
-/// The names of the members a shallow parse decodes. Create it once (a static): its look-up table is never freed.
-struct WantedNames: Sendable {
+/// The names of the members a shallow parse decodes, looked up in one table with the ``EventContext`` names, so
+/// each member costs one look-up. Create it once (a static): its tables are never freed.
+struct WantedNames: @unchecked Sendable {
     let names: [String]
-    let table: NameTable
+    private let table: NameTable
+    /// Per name in `table`: the index in `names` plus one (0 when not wanted), and 1 << 8 when it is context.
+    private let kinds: UnsafeMutableBufferPointer<Int>
 
     init(_ names: [String]) {
         self.names = names
-        table = NameTable(names: names)
+        let all = names + EventContext.names.filter { !names.contains($0) }
+        table = NameTable(names: all)
+        kinds = .allocate(capacity: all.count)
+        let context = Set(EventContext.names)
+        for (index, name) in all.enumerated() {
+            kinds[index] = (index < names.count ? index + 1 : 0) | (context.contains(name) ? 1 << 8 : 0)
+        }
+    }
+
+    /// The index in `names` of the member named by the raw bytes `name`, and whether it is context.
+    func classify(_ name: UnsafeBufferPointer<UInt8>) -> (wanted: Int?, context: Bool) {
+        guard let index = table.index(of: name) else { return (nil, EventContext.hasContextPrefix(name)) }
+        let kind = kinds[index]
+        return (kind & 0xFF == 0 ? nil : (kind & 0xFF) - 1, kind & (1 << 8) != 0)
     }
 }

@@ -13,9 +13,9 @@ struct SessionCounter {
 
     mutating func add(_ event: AnalyticsEvent) {
         if let sessionID = event.sessionID {
-            sessionHashes.insert(StableHash.fnv1a(sessionID))
+            sessionHashes.insert(StableHash.wide(sessionID))
         } else {
-            looseTimestamps[StableHash.fnv1a(event.distinctID), default: []]
+            looseTimestamps[StableHash.wide(event.distinctID), default: []]
                 .append(event.timestamp.timeIntervalSince1970)
         }
     }
