@@ -37,8 +37,6 @@ public struct SQLiteEventSink: AnalyticsEventSink {
     /// Stores a batch in one transaction and returns how many events were new.
     /// - Throws: ``StoreError`` when SQLite fails; the batch is then not stored at all.
     public mutating func store(_ events: [AnalyticsEvent]) throws -> Int {
-        // Contexts written in this batch count only once it commits.
-        var contexts = self.contexts
         do {
             let stored = try database.pool.write { db in
                 let statement = try SQLiteStatement(db, sql: Self.insertSQL)
@@ -46,8 +44,9 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                 // The id the next new context gets: past every stored one (read once, inside this transaction).
                 var nextContextID: Int64?
                 var stored = 0
-                for event in events {
-                    let parts = event.propertyParts
+                // By index: the events are read in place rather than copied one by one.
+                for index in events.indices {
+                    let parts = events[index].propertyParts
                     var contextID: Int64?
                     var isNewContext = false
                     if let context = parts.context {
@@ -61,13 +60,13 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                             isNewContext = true
                         }
                     }
-                    statement.bind(1, event.id)
-                    statement.bind(2, event.name)
-                    statement.bind(3, event.distinctID)
-                    statement.bind(4, event.sessionID)
-                    statement.bind(5, event.timestamp.timeIntervalSince1970)
-                    statement.bind(7, event.elementsChain)
-                    statement.bind(8, event.source.rawValue)
+                    statement.bind(1, events[index].id)
+                    statement.bind(2, events[index].name)
+                    statement.bind(3, events[index].distinctID)
+                    statement.bind(4, events[index].sessionID)
+                    statement.bind(5, events[index].timestamp.timeIntervalSince1970)
+                    statement.bind(7, events[index].elementsChain)
+                    statement.bind(8, events[index].source.rawValue)
                     statement.bind(9, contextID)
                     // The properties are bound in place, not copied: the bytes outlive the step that reads them.
                     try parts.own.withUnsafeBufferPointer { properties in
@@ -91,9 +90,11 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                 }
                 return stored
             }
-            self.contexts = contexts
             return stored
-        } catch let error as DatabaseError {
+        } catch {
+            // The batch was rolled back, and with it any context it wrote: forget them all.
+            contexts = ContextWindow(limit: Self.maximumRememberedContexts)
+            guard let error = error as? DatabaseError else { throw error }
             throw StoreError(operation: "store", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
     }
