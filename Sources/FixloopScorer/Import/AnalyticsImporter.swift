@@ -38,9 +38,10 @@ public struct AnalyticsImporter: Sendable {
     ///   counted, not thrown.
     ///
     /// Files are read and parsed on a thread of their own while the calling thread stores the batches, at most
-    /// two batches ahead: parsing overlaps the sink's work, and the blocking reads stay off the caller's thread.
+    /// eight batches ahead: parsing overlaps the sink's work, the blocking reads stay off the caller's thread, and
+    /// the reader keeps going while a commit waits on the disk (two batches ahead left it idle then).
     public func importFiles(_ urls: [URL], into sink: inout some AnalyticsEventSink) throws -> ImportReport {
-        let channel = BatchChannel(capacity: 2)
+        let channel = BatchChannel(capacity: 8)
         let reader = Thread { [self] in
             var forward = ChannelEventSink(channel: channel)
             channel.finish(Result {

@@ -67,6 +67,8 @@ extension JSONParser {
     ) throws(Failure) -> ShallowObject {
         position += 1
         var object = ShallowObject(members: [], raw: nil, selected: [:], split: nil)
+        // An export record has a handful of top-level members: one allocation rather than one per doubling.
+        object.members.reserveCapacity(8)
         skipWhitespace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") {
             position += 1
@@ -77,9 +79,11 @@ extension JSONParser {
             if key == rawKey, buffer[position] == UInt8(ascii: "{") {
                 let start = position
                 if contexts != nil {
-                    var spans: MemberSpans? = MemberSpans()
+                    // The interner lends the spans' storage, so it is allocated once per import, not per event.
+                    var spans: MemberSpans? = MemberSpans(storage: contexts!.lendSpans())
                     object.selected = try selectedMembers(wanted, depth: 2, spans: &spans)
                     object.split = spans?.split(buffer, contexts: &contexts!)
+                    contexts!.takeBack(spans!)
                 } else {
                     var none: MemberSpans?
                     object.selected = try selectedMembers(wanted, depth: 2, spans: &none)
@@ -243,7 +247,9 @@ extension JSONParser {
 /// Where an object's members lie in the text, and which belong to the ``EventContext``, so the object can be cut
 /// in two by copying bytes.
 struct MemberSpans {
-    private var spans: [(range: Range<Int>, context: Bool)] = []
+    fileprivate(set) var spans: [(range: Range<Int>, context: Bool)]
+
+    init(storage: [(range: Range<Int>, context: Bool)] = []) { spans = storage }
     private var ownBytes = 0
     private var contextBytes = 0
     /// A member's name had escapes: it was not classified, so the object is not cut.
@@ -303,10 +309,27 @@ struct ContextInterner {
     private var current: [UInt64: [UInt8]] = [:]
     private var previous: [UInt64: [UInt8]] = [:]
     private var scratch: [UInt8] = []
+    private var spanStorage: [(range: Range<Int>, context: Bool)] = []
     /// How many contexts are remembered, in two generations of half as many.
     let limit: Int
 
-    init(limit: Int = 4_096) { self.limit = max(2, limit) }
+    init(limit: Int = 4_096) {
+        self.limit = max(2, limit)
+        spanStorage.reserveCapacity(64)
+    }
+
+    /// Empty storage for an object's member spans, with the capacity the last object needed.
+    mutating func lendSpans() -> [(range: Range<Int>, context: Bool)] {
+        var storage: [(range: Range<Int>, context: Bool)] = []
+        swap(&storage, &spanStorage)
+        return storage
+    }
+
+    /// Takes the spans' storage back for the next object.
+    mutating func takeBack(_ spans: MemberSpans) {
+        spanStorage = spans.spans
+        spanStorage.removeAll(keepingCapacity: true)
+    }
 
     /// Writes a context with `write` (into room for at least `capacity` bytes; it returns the count) and
     /// returns it, or the equal one seen lately, with its hash.
