@@ -144,7 +144,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
-        .testTarget(name: "FixloopStoreTests", dependencies: ["FixloopStore", "FixloopScorer", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopStoreTests",
+            dependencies: ["FixloopStore", "FixloopScorer", "FixloopTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
             resources: [.copy("Fixtures"), .copy("Golden")]

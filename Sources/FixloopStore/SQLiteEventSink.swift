@@ -11,21 +11,26 @@ import GRDBSQLite
 ///
 /// An event whose properties came cut into its own and its session's context (``EventContext``) is stored as its
 /// own properties and a `context_id`; the context is written once to `analytics_event_context` (appended, with the
-/// next id) when the first event that uses it is stored, and recognized by its bytes while it is among the last
-/// ``maximumRememberedContexts`` written. One that has dropped out of that window is written again under a new
-/// id: a little more space, never a wrong context.
+/// next id) when the first event that uses it is stored, and recognized by its bytes while it is among the
+/// contexts written lately (``maximumRememberedContexts`` by default). One that has dropped out of that window is
+/// written again under a new id: a little more space, never a wrong context.
 public struct SQLiteEventSink: AnalyticsEventSink {
     private let database: FixloopDatabase
     private var contexts: ContextWindow
 
-    /// How many recently written contexts the sink recognizes (and keeps in memory: about 1 KiB each).
+    /// How many recently written contexts the sink recognizes by default (and keeps in memory: about 1 KiB each,
+    /// mostly shared with the importer's own copies).
     public static let maximumRememberedContexts = 8_192
 
-    /// Stores into the `analytics_event` table of `database`.
-    public init(database: FixloopDatabase) {
+    /// Stores into the `analytics_event` table of `database`, recognizing up to `rememberedContexts` recently
+    /// written contexts.
+    public init(database: FixloopDatabase, rememberedContexts: Int = maximumRememberedContexts) {
         self.database = database
-        contexts = ContextWindow(limit: Self.maximumRememberedContexts)
+        self.rememberedContexts = rememberedContexts
+        contexts = ContextWindow(limit: rememberedContexts)
     }
+
+    private let rememberedContexts: Int
 
     static let insertSQL = """
         INSERT OR IGNORE INTO analytics_event
@@ -93,7 +98,7 @@ public struct SQLiteEventSink: AnalyticsEventSink {
             return stored
         } catch {
             // The batch was rolled back, and with it any context it wrote: forget them all.
-            contexts = ContextWindow(limit: Self.maximumRememberedContexts)
+            contexts = ContextWindow(limit: rememberedContexts)
             guard let error = error as? DatabaseError else { throw error }
             throw StoreError(operation: "store", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
