@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // SQLite settings only its variadic C configuration call can make (libsqlite3-dev, as GRDB uses).
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
         // fixloop.toml and the state directory.
@@ -89,7 +95,8 @@ let package = Package(
         .target(
             name: "FixloopStore",
             dependencies: [
-                "FixloopCore", "FixloopScorer", "FixloopPlanner", .product(name: "GRDB", package: "GRDB.swift"),
+                "FixloopCore", "FixloopScorer", "FixloopPlanner", "CSQLiteConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for the analytics bulk paths (no per-value boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
