@@ -87,8 +87,8 @@ struct ImportRun {
     let importer: AnalyticsImporter
     var report = ImportReport()
     /// Hashes of the ids accepted lately, in two generations of up to half of `maximumRememberedIDs` each.
-    var seen: Set<UInt64> = []
-    var seenBefore: Set<UInt64> = []
+    var seen = HashSet64()
+    var seenBefore = HashSet64()
     var batch: [AnalyticsEvent] = []
     var sessions: SessionCounter
     var format: ExportFormat
@@ -219,13 +219,13 @@ struct ImportRun {
 
     private mutating func accept(_ event: consuming AnalyticsEvent, into sink: inout some AnalyticsEventSink) throws {
         let hash = StableHash.wide(event.id)
-        guard !seenBefore.contains(hash), seen.insert(hash).inserted else {
+        guard !seenBefore.contains(hash), seen.insert(hash) else {
             report.duplicates += 1
             return
         }
         if seen.count >= max(1, importer.maximumRememberedIDs / 2) {
             seenBefore = seen
-            seen = Set(minimumCapacity: seenBefore.count)
+            seen = HashSet64(minimumCapacity: seenBefore.count)
         }
         sessions.add(event)
         batch.append(consume event)

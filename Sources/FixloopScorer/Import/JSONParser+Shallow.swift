@@ -225,7 +225,6 @@ extension JSONParser {
     /// Moves past a string, checking its escapes and that it holds no control characters.
     private mutating func skipString() throws(Failure) {
         position += 1
-        var scratch: [UInt8] = []
         while true {
             skipPlainStringBytes()
             guard position < buffer.count else { break }
@@ -236,8 +235,7 @@ extension JSONParser {
             }
             guard byte == UInt8(ascii: "\\") else { throw failure("control character in a string") }
             position += 1
-            try escape(into: &scratch)
-            scratch.removeAll(keepingCapacity: true)
+            try skipEscape()
         }
         throw failure("unterminated string")
     }

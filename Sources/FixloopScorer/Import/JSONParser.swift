@@ -171,6 +171,28 @@ struct JSONParser {
         }
     }
 
+    /// Moves past one escape (after its backslash), accepting exactly what ``escape(into:)`` accepts, without
+    /// decoding it.
+    mutating func skipEscape() throws(Failure) {
+        guard position < buffer.count else { throw failure("unterminated string") }
+        let byte = buffer[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return
+        case UInt8(ascii: "u"):
+            let scalar = try hex4()
+            if (0xD800..<0xDC00).contains(scalar), position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
+                buffer[position + 1] == UInt8(ascii: "u") {
+                position += 2
+                let low = try hex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
+            }
+        default: throw failure("invalid escape")
+        }
+    }
+
     mutating func escape(into bytes: inout [UInt8]) throws(Failure) {
         guard position < buffer.count else { throw failure("unterminated string") }
         let byte = buffer[position]
@@ -197,7 +219,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func hex4() throws(Failure) -> UInt32 {
+    mutating func hex4() throws(Failure) -> UInt32 {
         guard position + 4 <= buffer.count else { throw failure("unterminated string") }
         var value: UInt32 = 0
         for _ in 0..<4 {

@@ -5,7 +5,7 @@ import Foundation
 /// Source session ids are kept as 64-bit hashes; events without one keep only their timestamp per user (hashed),
 /// split by the idle gap at the end. Memory grows with sessions and with events lacking a session id, 8 bytes each.
 struct SessionCounter {
-    private var sessionHashes: Set<UInt64> = []
+    private var sessionHashes = HashSet64()
     private var looseTimestamps: [UInt64: [Double]] = [:]
     let idleGap: TimeInterval
 
