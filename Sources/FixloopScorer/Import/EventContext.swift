@@ -90,7 +90,7 @@ struct NameTable: @unchecked Sendable {
         while true {
             let entry = slots[slot]
             if entry == -1 { return nil }
-            if entry & 0xFF == name.count, memcmp(storage.baseAddress! + (entry >> 16), start, name.count) == 0 {
+            if entry & 0xFF == name.count, Self.equal(storage.baseAddress! + (entry >> 16), start, name.count) {
                 return (entry >> 8) & 0xFF
             }
             slot = (slot + 1) & (Self.slotCount - 1)
@@ -98,4 +98,23 @@ struct NameTable: @unchecked Sendable {
     }
 
     func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool { index(of: name) != nil }
+
+    /// Compares short names eight bytes at a time, without a call into the C library.
+    @inline(__always)
+    private static func equal(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            if UnsafeRawPointer(left).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != UnsafeRawPointer(right).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if left[offset] != right[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
 }

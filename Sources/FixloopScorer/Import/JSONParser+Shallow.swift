@@ -116,9 +116,8 @@ extension JSONParser {
                 throw failure("expected a member name")
             }
             let nameStart = position + 1
-            try skipString()
+            let escaped = try skipString()
             let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<(position - 1)])
-            let escaped = name.contains(UInt8(ascii: "\\"))
             let match: String?
             let isContext: Bool
             if escaped {
@@ -161,6 +160,7 @@ extension JSONParser {
         return key
     }
 
+    @inline(__always)
     private mutating func expectColon() throws(Failure) {
         skipWhitespace()
         guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
@@ -170,6 +170,7 @@ extension JSONParser {
     }
 
     /// After a member or element: `true` past the closing bracket, `false` past a comma.
+    @inline(__always)
     private mutating func endOfMember(closing: UInt8) throws(Failure) -> Bool {
         skipWhitespace()
         guard position < buffer.count else { throw failure("unexpected end") }
@@ -223,18 +224,22 @@ extension JSONParser {
     }
 
     /// Moves past a string, checking its escapes and that it holds no control characters.
-    private mutating func skipString() throws(Failure) {
+    /// - Returns: Whether the string had an escape.
+    @discardableResult
+    private mutating func skipString() throws(Failure) -> Bool {
         position += 1
+        var escaped = false
         while true {
             skipPlainStringBytes()
             guard position < buffer.count else { break }
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return
+                return escaped
             }
             guard byte == UInt8(ascii: "\\") else { throw failure("control character in a string") }
             position += 1
+            escaped = true
             try skipEscape()
         }
         throw failure("unterminated string")

@@ -37,6 +37,7 @@ struct JSONParser {
 
     func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while position < buffer.count, buffer[position].isJSONWhitespace { position += 1 }
     }
