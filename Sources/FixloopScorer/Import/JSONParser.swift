@@ -172,55 +172,47 @@ struct JSONParser {
         }
     }
 
-    /// Moves past one escape (after its backslash), accepting exactly what ``escape(into:)`` accepts, without
-    /// decoding it.
-    mutating func skipEscape() throws(Failure) {
-        guard position < buffer.count else { throw failure("unterminated string") }
-        let byte = buffer[position]
-        position += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            return
-        case UInt8(ascii: "u"):
-            let scalar = try hex4()
-            if (0xD800..<0xDC00).contains(scalar), position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
-                buffer[position + 1] == UInt8(ascii: "u") {
-                position += 2
-                let low = try hex4()
-                guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
-            }
-        default: throw failure("invalid escape")
-        }
-    }
+    /// Moves past one escape (after its backslash), checking it, without writing what it stands for.
+    mutating func skipEscape() throws(Failure) { _ = try escapedScalar() }
 
+    /// Reads one escape (after its backslash) and appends the UTF-8 of what it stands for.
     mutating func escape(into bytes: inout [UInt8]) throws(Failure) {
-        guard position < buffer.count else { throw failure("unterminated string") }
-        let byte = buffer[position]
-        position += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
-        case UInt8(ascii: "b"): bytes.append(0x08)
-        case UInt8(ascii: "f"): bytes.append(0x0C)
-        case UInt8(ascii: "n"): bytes.append(0x0A)
-        case UInt8(ascii: "r"): bytes.append(0x0D)
-        case UInt8(ascii: "t"): bytes.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try hex4()
-            if (0xD800..<0xDC00).contains(scalar), position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
-                buffer[position + 1] == UInt8(ascii: "u") {
-                position += 2
-                let low = try hex4()
-                guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            }
+        let scalar = try escapedScalar()
+        if scalar < 0x80 {
+            bytes.append(UInt8(scalar))
+        } else {
             let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
             bytes.append(contentsOf: String(character).utf8)
+        }
+    }
+
+    /// The scalar value one escape (after its backslash) stands for: a surrogate pair is joined, a lone surrogate
+    /// is given as it is (and becomes U+FFFD when decoded).
+    private mutating func escapedScalar() throws(Failure) -> UInt32 {
+        guard position < buffer.count else { throw failure("unterminated string") }
+        let byte = buffer[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return UInt32(byte)
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        case UInt8(ascii: "u"):
+            let scalar = try hex4()
+            guard (0xD800..<0xDC00).contains(scalar), position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
+                buffer[position + 1] == UInt8(ascii: "u")
+            else { return scalar }
+            position += 2
+            let low = try hex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw failure("invalid surrogate pair") }
+            return 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
         default: throw failure("invalid escape")
         }
     }
 
-    mutating func hex4() throws(Failure) -> UInt32 {
+    private mutating func hex4() throws(Failure) -> UInt32 {
         guard position + 4 <= buffer.count else { throw failure("unterminated string") }
         var value: UInt32 = 0
         for _ in 0..<4 {
