@@ -68,7 +68,7 @@ public struct AnalyticsEvent: Sendable, Hashable {
         self.init(
             id: id, name: name, distinctID: distinctID, sessionID: sessionID, timestamp: timestamp,
             elementsChain: elementsChain, source: source)
-        let hash = contextHash ?? contextJSON.withUnsafeBufferPointer(EventContext.hash)
+        let hash = contextHash ?? StableHash.wide(contextJSON)
         storedProperties = .split(own: ownPropertiesJSON, context: contextJSON, contextHash: hash)
     }
 

@@ -16,7 +16,7 @@ import GRDBSQLite
 /// written again under a new id: a little more space, never a wrong context.
 public struct SQLiteEventSink: AnalyticsEventSink {
     private let database: FixloopDatabase
-    private var contexts: ContextWindow
+    private var contexts: RecentContexts
 
     /// How many recently written contexts the sink recognizes by default (and keeps in memory: about 1 KiB each,
     /// mostly shared with the importer's own copies).
@@ -27,7 +27,7 @@ public struct SQLiteEventSink: AnalyticsEventSink {
     public init(database: FixloopDatabase, rememberedContexts: Int = maximumRememberedContexts) {
         self.database = database
         self.rememberedContexts = rememberedContexts
-        contexts = ContextWindow(limit: rememberedContexts)
+        contexts = RecentContexts(limit: rememberedContexts)
     }
 
     private let rememberedContexts: Int
@@ -55,8 +55,8 @@ public struct SQLiteEventSink: AnalyticsEventSink {
                     var contextID: Int64?
                     var isNewContext = false
                     if let context = parts.context {
-                        if let known = contexts.id(of: context, hash: parts.contextHash) {
-                            contextID = known
+                        if let known = context.withUnsafeBufferPointer({ contexts.find($0, hash: parts.contextHash) }) {
+                            contextID = known.id
                         } else {
                             if nextContextID == nil {
                                 nextContextID = try (Int64.fetchOne(db, sql: "SELECT max(id) FROM analytics_event_context") ?? 0) + 1
@@ -98,7 +98,7 @@ public struct SQLiteEventSink: AnalyticsEventSink {
             return stored
         } catch {
             // The batch was rolled back, and with it any context it wrote: forget them all.
-            contexts = ContextWindow(limit: rememberedContexts)
+            contexts = RecentContexts(limit: rememberedContexts)
             guard let error = error as? DatabaseError else { throw error }
             throw StoreError(operation: "store", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
@@ -111,41 +111,5 @@ public struct SQLiteEventSink: AnalyticsEventSink {
         } catch let error as DatabaseError {
             throw StoreError(operation: "read", path: database.pool.path, resultCode: error.resultCode.rawValue)
         }
-    }
-}
-
-/// The contexts written lately, by a hash of their bytes, in two generations of up to half the limit each: the
-/// events of a session come close together, so its context is found again while the session lasts.
-struct ContextWindow {
-    private var current: [UInt64: (id: Int64, bytes: [UInt8])] = [:]
-    private var previous: [UInt64: (id: Int64, bytes: [UInt8])] = [:]
-    let limit: Int
-
-    init(limit: Int) { self.limit = max(2, limit) }
-
-    /// The id of the stored context with exactly these bytes, if it is remembered.
-    mutating func id(of bytes: [UInt8], hash: UInt64) -> Int64? {
-        if let entry = current[hash] { return Self.same(entry.bytes, bytes) ? entry.id : nil }
-        guard let entry = previous[hash], Self.same(entry.bytes, bytes) else { return nil }
-        remember(entry.bytes, hash: hash, id: entry.id)
-        return entry.id
-    }
-
-    private static func same(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        return left.withUnsafeBufferPointer { left in
-            right.withUnsafeBufferPointer { right in
-                left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
-            }
-        }
-    }
-
-    mutating func remember(_ bytes: [UInt8], hash: UInt64, id: Int64) {
-        if current.count >= limit / 2 {
-            previous = current
-            current = [:]
-            current.reserveCapacity(limit / 2)
-        }
-        current[hash] = (id, bytes)
     }
 }

@@ -21,17 +21,8 @@ enum EventContext {
         "$geoip_disable", "$ip",
     ]
 
-    /// Name prefixes of session-wide properties: where the session started, the person's first visit, GeoIP, and
-    /// the feature flags in force.
-    static let prefixes: [String] = ["$session_entry_", "$initial_", "$geoip_", "$feature/"]
-
-    private static let table = NameTable(names: names)
-    /// Whether the property named by the raw (unescaped) bytes `name` belongs to the context.
-    static func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        table.contains(name) || hasContextPrefix(name)
-    }
-
-    /// Whether `name` starts with one of the ``prefixes``.
+    /// Whether `name` starts with a prefix of session-wide properties: `$session_entry_` (where the session
+    /// started), `$initial_` (the person's first visit), `$geoip_`, or `$feature/` (the feature flags in force).
     static func hasContextPrefix(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         guard name.count > 7, name[0] == UInt8(ascii: "$") else { return false }
         // The prefixes differ in their second byte.
@@ -46,10 +37,50 @@ enum EventContext {
         let count = prefix.utf8CodeUnitCount
         return name.count > count && memcmp(name.baseAddress!, prefix.utf8Start, count) == 0
     }
+}
 
-    /// A hash of a context's bytes, for the importer and the store to recognize a context they have just seen.
-    /// Not persisted and not trusted alone: both compare the bytes as well.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { StableHash.wide(bytes) }
+/// The contexts the importer cut lately, by a hash of their bytes: an event whose context equals a recent one
+/// shares its bytes instead of a copy of its own. A session's events (and often many sessions) have one context.
+struct ContextInterner {
+    private var recent: RecentContexts
+    private var scratch: [UInt8] = []
+    private var spanStorage: [(range: Range<Int>, context: Bool)] = []
+
+    /// Remembers up to `limit` contexts.
+    init(limit: Int = 4_096) {
+        recent = RecentContexts(limit: limit)
+        spanStorage.reserveCapacity(64)
+    }
+
+    /// Empty storage for an object's member spans, with the capacity the last object needed.
+    mutating func lendSpans() -> [(range: Range<Int>, context: Bool)] {
+        var storage: [(range: Range<Int>, context: Bool)] = []
+        swap(&storage, &spanStorage)
+        return storage
+    }
+
+    /// Takes the spans' storage back for the next object.
+    mutating func takeBack(_ spans: MemberSpans) {
+        spanStorage = spans.spans
+        spanStorage.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes a context with `write` (into room for at least `capacity` bytes; it returns the count) and
+    /// returns it, or the equal one seen lately, with its hash.
+    mutating func intern(
+        capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int
+    ) -> (bytes: [UInt8], hash: UInt64) {
+        if scratch.count < capacity + 1 { scratch = [UInt8](repeating: 0, count: max(capacity + 1, 2 * scratch.count)) }
+        let count = scratch.withUnsafeMutableBufferPointer { write($0) }
+        return scratch.withUnsafeBufferPointer { scratch in
+            let written = UnsafeBufferPointer(rebasing: scratch[..<count])
+            let hash = StableHash.wide(written)
+            if let known = recent.find(written, hash: hash) { return (known.bytes, hash) }
+            let bytes = Array(written)
+            recent.remember(bytes, hash: hash)
+            return (bytes, hash)
+        }
+    }
 }
 
 /// A fixed set of short names looked up by their bytes without building a `String`: open addressing over
@@ -96,8 +127,6 @@ struct NameTable: @unchecked Sendable {
             slot = (slot + 1) & (Self.slotCount - 1)
         }
     }
-
-    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool { index(of: name) != nil }
 
     /// Compares short names eight bytes at a time, without a call into the C library.
     @inline(__always)

@@ -306,69 +306,6 @@ struct MemberSpans {
     }
 }
 
-/// The contexts the importer cut lately, by a hash of their bytes: an event whose context equals a recent one
-/// shares its bytes instead of a copy of its own. A session's events (and often many sessions) have one context.
-struct ContextInterner {
-    private var current: [UInt64: [UInt8]] = [:]
-    private var previous: [UInt64: [UInt8]] = [:]
-    private var scratch: [UInt8] = []
-    private var spanStorage: [(range: Range<Int>, context: Bool)] = []
-    /// How many contexts are remembered, in two generations of half as many.
-    let limit: Int
-
-    init(limit: Int = 4_096) {
-        self.limit = max(2, limit)
-        spanStorage.reserveCapacity(64)
-    }
-
-    /// Empty storage for an object's member spans, with the capacity the last object needed.
-    mutating func lendSpans() -> [(range: Range<Int>, context: Bool)] {
-        var storage: [(range: Range<Int>, context: Bool)] = []
-        swap(&storage, &spanStorage)
-        return storage
-    }
-
-    /// Takes the spans' storage back for the next object.
-    mutating func takeBack(_ spans: MemberSpans) {
-        spanStorage = spans.spans
-        spanStorage.removeAll(keepingCapacity: true)
-    }
-
-    /// Writes a context with `write` (into room for at least `capacity` bytes; it returns the count) and
-    /// returns it, or the equal one seen lately, with its hash.
-    mutating func intern(
-        capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int
-    ) -> (bytes: [UInt8], hash: UInt64) {
-        if scratch.count < capacity + 1 { scratch = [UInt8](repeating: 0, count: max(capacity + 1, 2 * scratch.count)) }
-        let (count, hash) = scratch.withUnsafeMutableBufferPointer { target -> (Int, UInt64) in
-            let count = write(target)
-            return (count, EventContext.hash(UnsafeBufferPointer(rebasing: target[..<count])))
-        }
-        if let known = current[hash] ?? previous[hash], Self.equal(known, scratch, count) {
-            if current[hash] == nil { remember(known, hash: hash) }
-            return (known, hash)
-        }
-        let bytes = Array(scratch[..<count])
-        remember(bytes, hash: hash)
-        return (bytes, hash)
-    }
-
-    private mutating func remember(_ bytes: [UInt8], hash: UInt64) {
-        if current.count >= limit / 2 {
-            previous = current
-            current = [:]
-        }
-        current[hash] = bytes
-    }
-
-    private static func equal(_ known: [UInt8], _ scratch: [UInt8], _ count: Int) -> Bool {
-        guard known.count == count else { return false }
-        return known.withUnsafeBufferPointer { known in
-            scratch.withUnsafeBufferPointer { memcmp(known.baseAddress!, $0.baseAddress!, count) == 0 }
-        }
-    }
-}
-
 /// The names of the members a shallow parse decodes, looked up in one table with the ``EventContext`` names, so
 /// each member costs one look-up. Create it once (a static): its tables are never freed.
 struct WantedNames: @unchecked Sendable {
