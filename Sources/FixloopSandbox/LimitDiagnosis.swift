@@ -1,4 +1,9 @@
 import FixloopCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Names the limit that stopped a command, from what the runner enforced and how the command ended.
 ///
@@ -37,5 +42,39 @@ enum LimitDiagnosis {
             || text.contains("can't fork") || text.contains("BlockingIOError: [Errno 11]") { return .processes }
         if text.contains("File size limit exceeded") { return .fileSize }
         return nil
+    }
+}
+
+extension LimitDiagnosis {
+    /// Refuses a policy whose rlimits are above this process's hard limits when they cannot be raised (no
+    /// `CAP_SYS_RESOURCE`): the helper's `setrlimit` would fail and the command would never start.
+    /// - Throws: ``SandboxError`` `hostLimitBelowPolicy` naming the key, both values and what to do.
+    static func checkHostLimits(_ limits: SandboxLimits, canRaise: Bool = mayRaiseHardLimits()) throws {
+        guard !canRaise else { return }
+        let megabyte = 1 << 20
+        let checks: [(Int32, String, String, Int, Int, String)] = [
+            (Int32(RLIMIT_AS.rawValue), "RLIMIT_AS", "limits.memory_mb", limits.memoryBytes, megabyte, " MB"),
+            (Int32(RLIMIT_CPU.rawValue), "RLIMIT_CPU", "limits.cpu_seconds", limits.cpuSeconds, 1, " s"),
+            (Int32(RLIMIT_NPROC.rawValue), "RLIMIT_NPROC", "limits.processes", limits.processes, 1, ""),
+            (Int32(RLIMIT_NOFILE.rawValue), "RLIMIT_NOFILE", "limits.open_files", limits.openFiles, 1, ""),
+            (Int32(RLIMIT_FSIZE.rawValue), "RLIMIT_FSIZE", "limits.file_size_mb", limits.fileSizeBytes, megabyte, " MB"),
+        ]
+        for (resource, name, key, wanted, unit, suffix) in checks {
+            var current = rlimit()
+            guard getrlimit(__rlimit_resource_t(UInt32(resource)), &current) == 0,
+                  current.rlim_max != RLIM_INFINITY, UInt64(current.rlim_max) < UInt64(wanted) else { continue }
+            throw SandboxError.hostLimitBelowPolicy(
+                key: key, resource: name, policy: "\(wanted / unit)\(suffix)",
+                hard: "\(Int(current.rlim_max) / unit)\(suffix)")
+        }
+    }
+
+    /// Whether this process holds `CAP_SYS_RESOURCE` (bit 24 of `CapEff` in /proc/self/status).
+    static func mayRaiseHardLimits() -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return geteuid() == 0 }
+        return mask & (1 << 24) != 0
     }
 }

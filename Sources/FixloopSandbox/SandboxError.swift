@@ -11,6 +11,7 @@ public struct SandboxError: FixloopError, Equatable {
         case workspaceInvalid = "sandbox.workspace_invalid"
         case launchFailed = "sandbox.launch_failed"
         case patchInvalid = "sandbox.patch_invalid"
+        case hostLimitBelowPolicy = "sandbox.host_limit_below_policy"
     }
 
     /// The kind of failure.
@@ -58,6 +59,17 @@ public struct SandboxError: FixloopError, Equatable {
         SandboxError(
             kind: .launchFailed,
             message: "Could not start \(program) (\(reason)); check that it is installed and executable.")
+    }
+
+    /// - Parameters:
+    ///   - key: the policy key, e.g. `limits.memory_mb`; `resource`: the rlimit, e.g. `RLIMIT_AS`.
+    ///   - policy: the policy's value and `hard`: the process's hard limit, both in the key's unit (`8192 MB`).
+    static func hostLimitBelowPolicy(key: String, resource: String, policy: String, hard: String) -> SandboxError {
+        SandboxError(
+            kind: .hostLimitBelowPolicy,
+            message: "The sandbox policy's \(key) (\(policy)) is above this process's hard \(resource) limit (\(hard), set "
+                + "with `ulimit -H` or prlimit on Fixloop), which an unprivileged process cannot raise; lower \(key) to "
+                + "\(hard) or less in the policy, or start Fixloop without that hard limit.")
     }
 
     static func patchInvalid(reason: String) -> SandboxError {

@@ -10,9 +10,9 @@ struct VerifyWorkspaces {
 
     /// Runs `body` with a workspace directory and cleans up afterwards.
     ///
-    /// The checkout is copied into a scratch folder under the system's temporary directory: the sandbox user
-    /// must be able to reach it (the state directory is private), and the pooled checkout or the given
-    /// directory stays as it was.
+    /// The checkout is copied into a private scratch workspace under the system's temporary directory
+    /// (``ScratchWorkspace``): the sandbox user must be able to reach it (the state directory is private), no other
+    /// local user can read it, and the pooled checkout or the given directory stays as it was.
     func withWorkspace<T: Sendable>(
         repo: String?, commit: String?, copying directory: String?, _ body: (URL) async throws -> T
     ) async throws -> T {
@@ -40,16 +40,9 @@ struct VerifyWorkspaces {
         return try await withScratchCopy(of: source, body)
     }
 
+    /// A private copy (0700, removed afterwards, swept by the next run if this process is killed).
     private func withScratchCopy<T: Sendable>(of source: URL, _ body: (URL) async throws -> T) async throws -> T {
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fixloop-verify-\(UUID().uuidString.lowercased())", isDirectory: true)
-        // Searchable but not listable by others: the sandbox user passes through to its workspace.
-        try FileManager.default.createDirectory(
-            at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let copy = scratch.appendingPathComponent("workspace", isDirectory: true)
-        try await BlockingWork.run { try FileManager.default.copyItem(at: source, to: copy) }
-        return try await body(copy)
+        try await ScratchWorkspace.withCopy(of: source, label: "verify", body)
     }
 
     /// A token from the environment for GitHub remotes; the SSH agent for SSH remotes; else nothing.

@@ -17,6 +17,8 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var tmpSizeBytes: Int
     /// The size of the private `$HOME` tmpfs, in bytes.
     public var homeSizeBytes: Int
+    /// The size of the private `/dev/shm` tmpfs, in bytes (the rest of `/dev` is read-only).
+    public var shmSizeBytes: Int
     /// Variables set inside, whatever the host has (`PATH`, `LANG`, …).
     public var setEnvironment: [String: String]
     /// Names copied from the host environment when present (an allow-list; nothing else passes).
@@ -34,6 +36,7 @@ public struct SandboxPolicy: Sendable, Equatable {
     public init(
         name: String, network: Bool = false, readOnlyPaths: [String] = [], workspacePath: String = "/workspace",
         homePath: String = "/home/sandbox", tmpSizeBytes: Int = 512 << 20, homeSizeBytes: Int = 256 << 20,
+        shmSizeBytes: Int = 64 << 20,
         setEnvironment: [String: String] = [:], passEnvironment: [String] = [], limits: SandboxLimits = SandboxLimits(),
         userID: UInt32 = 65534, groupID: UInt32 = 65534, userCount: Int = 1
     ) {
@@ -44,6 +47,7 @@ public struct SandboxPolicy: Sendable, Equatable {
         self.homePath = homePath
         self.tmpSizeBytes = tmpSizeBytes
         self.homeSizeBytes = homeSizeBytes
+        self.shmSizeBytes = shmSizeBytes
         self.setEnvironment = setEnvironment
         self.passEnvironment = passEnvironment
         self.limits = limits
@@ -71,12 +75,17 @@ public struct SandboxLimits: Sendable, Equatable {
     public var outputBytes: Int
     /// Bytes of output on one stream after which the sandbox is killed.
     public var outputKillBytes: Int
+    /// Disk space the workspace (without `.git`) may take, in bytes; measured during the run, which is killed
+    /// when it is passed.
+    public var workspaceBytes: Int
+    /// Files and folders the workspace (without `.git`) may hold; measured and enforced like ``workspaceBytes``.
+    public var workspaceFiles: Int
 
     /// Creates limits; the defaults suit a test suite of a small or mid-size project.
     public init(
         cpuSeconds: Int = 600, memoryBytes: Int = 8 << 30, processes: Int = 512, openFiles: Int = 4096,
         fileSizeBytes: Int = 1 << 30, wallClockSeconds: Double = 900, outputBytes: Int = 1 << 20,
-        outputKillBytes: Int = 256 << 20
+        outputKillBytes: Int = 256 << 20, workspaceBytes: Int = 4 << 30, workspaceFiles: Int = 150_000
     ) {
         self.cpuSeconds = cpuSeconds
         self.memoryBytes = memoryBytes
@@ -86,5 +95,7 @@ public struct SandboxLimits: Sendable, Equatable {
         self.wallClockSeconds = wallClockSeconds
         self.outputBytes = outputBytes
         self.outputKillBytes = outputKillBytes
+        self.workspaceBytes = workspaceBytes
+        self.workspaceFiles = workspaceFiles
     }
 }

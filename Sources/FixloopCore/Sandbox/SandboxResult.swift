@@ -88,6 +88,8 @@ public enum SandboxLimit: String, Sendable, Equatable, Codable, CaseIterable {
     case processes
     /// `RLIMIT_NOFILE`: too many open files.
     case openFiles = "open_files"
-    /// A private tmpfs (`/tmp`, `$HOME`) is full.
+    /// A private tmpfs (`/tmp`, `$HOME`, `/dev/shm`) is full, or the workspace passed `limits.workspace_mb`.
     case diskSpace = "disk_space"
+    /// The workspace passed `limits.workspace_files`; the runner killed the sandbox.
+    case files
 }

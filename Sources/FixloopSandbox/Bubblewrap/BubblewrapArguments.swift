@@ -9,8 +9,8 @@ import Glibc
 ///
 /// The shape follows the measured profile in the reference: every namespace unshared (the network only for
 /// policies without network), no user namespaces inside, a new session against TIOCSTI, all capabilities
-/// dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`), private `/tmp` and
-/// `$HOME`, the workspace read-write with its `.git` read-only, and rlimits applied by `prlimit` inside.
+/// dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`), a read-only `/dev`
+/// with a size-limited `/dev/shm`, private `/tmp` and `$HOME`, the workspace read-write with its `.git` read-only, and rlimits applied by `prlimit` inside.
 struct BubblewrapArguments {
     /// Where the workspace, its `.git` and extra read-only paths are handed in: child descriptor numbers.
     struct Descriptors {
@@ -41,7 +41,9 @@ struct BubblewrapArguments {
             if let target = hostSymlinks[path] { args += ["--symlink", target, path] }
             else if hostPathExists(path) { args += ["--ro-bind-try", path, path] }
         }
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        // bubblewrap's /dev is a tmpfs of half the host's memory: read-only, with a bounded tmpfs on /dev/shm.
+        args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
+        args += ["--size", String(policy.shmSizeBytes), "--tmpfs", "/dev/shm"]
         args += ["--size", String(policy.tmpSizeBytes), "--tmpfs", "/tmp"]
         args += ["--size", String(policy.homeSizeBytes), "--tmpfs", policy.homePath]
         for extra in descriptors.extraReadOnly {

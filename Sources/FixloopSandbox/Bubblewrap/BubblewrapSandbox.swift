@@ -59,6 +59,8 @@ public struct BubblewrapSandbox: Sandbox {
         defer { try? FileManager.default.removeItem(at: probe) }
         var policy = SandboxPolicy(name: "probe", readOnlyPaths: ["/usr"])
         policy.limits.wallClockSeconds = 20
+        // Small, so a hard RLIMIT_AS on Fixloop is reported by the first real run against its own policy.
+        policy.limits.memoryBytes = 256 << 20
         let result: SandboxResult
         do {
             result = try await sandbox.run(SandboxRequest(arguments: ["/usr/bin/true"], workspace: probe, policy: policy))
@@ -76,7 +78,10 @@ public struct BubblewrapSandbox: Sandbox {
     public func run(_ request: SandboxRequest) async throws -> SandboxResult {
         let workspace = request.workspace.standardizedFileURL.path
         let dropPrivileges = geteuid() == 0
+        // Undo what runs killed with SIGKILL left behind (ownership handed out, scratch copies).
+        _ = try? await BlockingWork.run { LeftoverRecord.sweep() }
         var policy = request.policy
+        try LimitDiagnosis.checkHostLimits(policy.limits)
         let lease = dropPrivileges
             ? try await SandboxUserLease.acquire(
                 baseUser: policy.userID, baseGroup: policy.groupID, count: policy.userCount) : nil
@@ -131,7 +136,10 @@ public struct BubblewrapSandbox: Sandbox {
             executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
             workingDirectory: "/", standardInput: request.standardInput,
             inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
-            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes))
+            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes,
+            workspaceQuota: WorkspaceQuota(
+                path: request.workspace.standardizedFileURL.path, bytes: limits.workspaceBytes,
+                files: limits.workspaceFiles)))
     }
 
     /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.

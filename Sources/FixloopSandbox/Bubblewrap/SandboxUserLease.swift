@@ -23,12 +23,7 @@ final class SandboxUserLease {
 
     /// Takes a free uid in `baseUser ..< baseUser + count`, waiting while all are taken.
     static func acquire(baseUser: UInt32, baseGroup: UInt32, count: Int) async throws -> SandboxUserLease {
-        let folder = "/tmp/fixloop-sandbox-uids-\(geteuid())"
-        mkdir(folder, 0o700)
-        var info = stat()
-        guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
-            throw SandboxError.launchFailed(program: "the uid lock folder \(folder)", reason: "it is not ours")
-        }
+        let folder = try folder()
         let start = Int.random(in: 0..<max(count, 1))
         while true {
             for step in 0..<max(count, 1) {
@@ -43,6 +38,21 @@ final class SandboxUserLease {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// The runner's private folder on the host (`/tmp/fixloop-sandbox-uids-<euid>`, mode 0700, never visible
+    /// inside a sandbox): uid lease locks and ``LeftoverRecord`` files.
+    /// - Throws: ``SandboxError`` `launchFailed` when the folder exists but is not a folder of this user.
+    static func folder() throws -> String {
+        let folder = "/tmp/fixloop-sandbox-uids-\(geteuid())"
+        mkdir(folder, 0o700)
+        var info = stat()
+        guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid(),
+              info.st_mode & 0o077 == 0 else {
+            throw SandboxError.launchFailed(
+                program: "the runner's private folder \(folder)", reason: "it is not a 0700 folder of this user")
+        }
+        return folder
     }
 
     /// Gives the uid back.

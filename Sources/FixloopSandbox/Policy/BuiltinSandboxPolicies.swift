@@ -29,6 +29,10 @@ size_mb = 512
 path = "/home/sandbox"
 size_mb = 256
 
+[shm]
+# /dev/shm, a private tmpfs of this size; the rest of /dev is read-only.
+size_mb = 64
+
 [environment]
 # Copied from the host when set there (override `set`). Nothing else from the host passes.
 pass = ["LANG", "LC_ALL", "TERM", "TZ"]
@@ -52,6 +56,10 @@ file_size_mb = 1024
 wall_clock_seconds = 900
 output_bytes = 1048576
 output_kill_mb = 256
+# The workspace (without .git) as a whole: disk space and files plus folders. Measured about once
+# a second while the command runs; the sandbox is killed when either is passed.
+workspace_mb = 4096
+workspace_files = 150000
 
 [user]
 # When Fixloop runs as root, each run takes its own unprivileged host uid (and gid) from
@@ -88,6 +96,10 @@ size_mb = 512
 path = "/home/sandbox"
 size_mb = 256
 
+[shm]
+# /dev/shm, a private tmpfs of this size; the rest of /dev is read-only.
+size_mb = 64
+
 [environment]
 # Copied from the host when set there (override `set`). Nothing else from the host passes.
 pass = ["LANG", "LC_ALL", "TERM", "TZ"]
@@ -111,6 +123,10 @@ file_size_mb = 1024
 wall_clock_seconds = 1800
 output_bytes = 1048576
 output_kill_mb = 256
+# The workspace (without .git) as a whole: disk space and files plus folders. Measured about once
+# a second while the command runs; the sandbox is killed when either is passed.
+workspace_mb = 4096
+workspace_files = 150000
 
 [user]
 # When Fixloop runs as root, each run takes its own unprivileged host uid (and gid) from

@@ -51,6 +51,9 @@ public enum SandboxPolicyReader {
         if let path = try home.string("path") { policy.homePath = try absolute(path, "home.path", root.file) }
         if let size = try home.int("size_mb", range: 1...65536) { policy.homeSizeBytes = size << 20 }
         try home.finish()
+        var shm = try root.section("shm")
+        if let size = try shm.int("size_mb", range: 1...65536) { policy.shmSizeBytes = size << 20 }
+        try shm.finish()
     }
 
     private static func readLimits(_ table: inout PolicyTable) throws -> SandboxLimits {
@@ -69,6 +72,8 @@ public enum SandboxPolicyReader {
         }
         if let value = try table.int("output_bytes", range: 1024...(1 << 30)) { limits.outputBytes = value }
         if let value = try table.int("output_kill_mb", range: 1...65536) { limits.outputKillBytes = value << 20 }
+        if let value = try table.int("workspace_mb", range: 1...16_777_216) { limits.workspaceBytes = value << 20 }
+        if let value = try table.int("workspace_files", range: 16...100_000_000) { limits.workspaceFiles = value }
         return limits
     }
 

@@ -5,8 +5,8 @@ import Foundation
 import Glibc
 #endif
 
-/// The poll loop of one child: writes its input, reads both outputs, watches the clock and the output cap,
-/// notices the exit, kills the process group and reaps the child.
+/// The poll loop of one child: writes its input, reads both outputs, watches the clock, the output cap and the
+/// workspace quota, notices the exit, kills the process group and reaps the child.
 struct CaptureLoop {
     let pid: pid_t
     let pipes: PipeSet
@@ -15,6 +15,7 @@ struct CaptureLoop {
     let deadline: ContinuousClock.Instant
     var stdout: OutputCapture
     var stderr: OutputCapture
+    private var workspace: WorkspaceWatch?
     private var inputOffset = 0
     private var inputOpen = true
     private var outputOpen = true
@@ -23,7 +24,7 @@ struct CaptureLoop {
     private static let drainMilliseconds: Int64 = 200
 
     init(pid: pid_t, pipes: PipeSet, input: [UInt8], outputBytes: Int, outputKillBytes: Int,
-         deadline: ContinuousClock.Instant) {
+         deadline: ContinuousClock.Instant, workspace: WorkspaceWatch? = nil) {
         self.pid = pid
         self.pipes = pipes
         self.input = input
@@ -31,6 +32,7 @@ struct CaptureLoop {
         self.deadline = deadline
         stdout = OutputCapture(limit: outputBytes)
         stderr = OutputCapture(limit: outputBytes)
+        self.workspace = workspace
     }
 
     /// Runs until the child is reaped; returns its wait status and the limit the runner enforced, if any.
@@ -45,6 +47,7 @@ struct CaptureLoop {
                 if now >= deadline { killedFor = .wallClock; killGroup() }
                 else if max(stdout.totalBytes, stderr.totalBytes) > outputKillBytes { killedFor = .output; killGroup() }
                 else if cancelled.isSet { killGroup() }
+                else if exitedAt == nil, let passed = workspace?.poll(now: now) { killedFor = passed; killGroup() }
             }
             let pipesClosed = !outputOpen && !errorOpen
             if exitedAt == nil && (pipesClosed || lastPollIdle) && hasExited() {
@@ -58,6 +61,7 @@ struct CaptureLoop {
         }
         killGroup()
         closeInput()
+        workspace?.close()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status, killedFor)

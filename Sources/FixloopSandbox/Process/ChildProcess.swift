@@ -27,12 +27,14 @@ struct ProcessLaunch: Sendable {
     var outputBytes: Int
     /// Bytes on one stream after which the process group is killed.
     var outputKillBytes: Int
+    /// The workspace measured during the run; the process group is killed when it passes a limit.
+    var workspaceQuota: WorkspaceQuota?
 }
 
 /// How a launched process ended, as the runner saw it.
 struct ProcessOutcome: Sendable {
     var termination: SandboxTermination
-    /// `.wallClock`, `.output` when the runner killed the group; nil otherwise.
+    /// `.wallClock`, `.output`, `.files` or `.diskSpace` when the runner killed the group; nil otherwise.
     var killedFor: SandboxLimit?
     var standardOutput: CapturedOutput
     var standardError: CapturedOutput
@@ -40,7 +42,7 @@ struct ProcessOutcome: Sendable {
 }
 
 /// Starts a process in its own process group, feeds its input, captures its output within a cap, enforces the
-/// wall clock, and kills the whole group before returning.
+/// wall clock and the workspace quota, and kills the whole group before returning.
 ///
 /// All blocking calls (poll, read, waitpid) run on a dedicated thread, never on the cooperative pool.
 enum ChildProcess {
@@ -73,7 +75,8 @@ enum ChildProcess {
         var loop = CaptureLoop(
             pid: pid, pipes: pipes, input: launch.standardInput, outputBytes: launch.outputBytes,
             outputKillBytes: launch.outputKillBytes,
-            deadline: start.advanced(by: .milliseconds(Int64(launch.wallClockSeconds * 1000))))
+            deadline: start.advanced(by: .milliseconds(Int64(launch.wallClockSeconds * 1000))),
+            workspace: launch.workspaceQuota.flatMap { WorkspaceWatch($0, start: start) })
         let (status, killedFor) = loop.run(cancelled: cancelled)
         pipes.closeParentEnds()
         let elapsed = start.duration(to: clock.now)

@@ -1,0 +1,60 @@
+import FixloopCore
+import Foundation
+import Testing
+
+@testable import FixloopSandbox
+
+/// The hand-back of the workspace after a run (root only: otherwise nothing is handed over).
+@Suite(.enabled(if: geteuid() == 0, "ownership is handed over only when Fixloop runs as root"))
+struct WorkspaceOwnershipTests {
+    /// `lstat` of a path given as raw bytes below `base`.
+    func rawStat(_ base: URL, _ tail: [UInt8]) -> stat? {
+        let path = Array(base.path.utf8) + tail
+        var info = stat()
+        let status = path.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { buffer -> Int32 in
+            let terminated = Array(buffer) + [0]
+            return lstat(terminated, &info)
+        }
+        return status == 0 ? info : nil
+    }
+
+    @Test func aSetuidFileInAFolderWithANonUTF8NameIsHandedBackWithoutItsSetuidBit() async throws {
+        let workspace = try SandboxSupport.temporaryDirectory("suid")
+        defer { WorkspaceTree.remove(workspace.path) }
+        let owner = try #require(rawStat(workspace, []))
+        let script = """
+            d="$(printf 'x\\377y')"
+            mkdir "$d" && cp /usr/bin/true "$d/suid" && chmod 4755 "$d/suid" && chmod 2755 "$d" && ls -ln "$d"
+            """
+        let result = try await SandboxSupport.shell(script, in: workspace)
+        #expect(result.standardOutput.text.contains("rwsr-xr-x"), "control: the run made a setuid file")
+        let folder = try #require(rawStat(workspace, Array("/x".utf8) + [0xFF] + Array("y".utf8)))
+        let file = try #require(rawStat(workspace, Array("/x".utf8) + [0xFF] + Array("y/suid".utf8)))
+        #expect(folder.st_uid == owner.st_uid)
+        #expect(file.st_uid == owner.st_uid)
+        #expect(file.st_gid == owner.st_gid)
+        #expect(file.st_mode & (S_ISUID | S_ISGID) == 0, "mode \(String(file.st_mode, radix: 8))")
+    }
+
+    @Test func aTreeDeeperThanTheOpenFileLimitIsHandedBackWhole() async throws {
+        let workspace = try SandboxSupport.temporaryDirectory("deep")
+        defer { WorkspaceTree.remove(workspace.path) }
+        let owner = try #require(rawStat(workspace, []))
+        // 1500 levels: deeper than PATH_MAX allows by name and than a walk holding one descriptor per level.
+        var policy = try SandboxSupport.testPolicy()
+        policy.limits.openFiles = 64
+        let result = try await SandboxSupport.shell(
+            "i=0; while [ $i -lt 1500 ]; do mkdir d && cd d || exit 1; i=$((i+1)); done; : > leaf; echo deep",
+            in: workspace, policy: policy)
+        #expect(result.standardOutput.text.contains("deep"))
+        var strays = 0
+        let root = open(workspace.path, O_RDONLY | O_DIRECTORY)
+        defer { close(root) }
+        let complete = WorkspaceTree.walk(root, skippingGit: false) { _, _, info in
+            if info.st_uid != owner.st_uid { strays += 1 }
+            return .next
+        }
+        #expect(complete)
+        #expect(strays == 0)
+    }
+}
