@@ -21,9 +21,19 @@ static int parse(const char *text, long long *out) {
     return 0;
 }
 
-static int limit(int resource, long long value) {
+// Sets one limit; on failure says which, with the hard limit in the way (Fixloop checks this first, so this is
+// the backstop for a limit lowered between its check and this exec).
+static int limit(int resource, const char *name, long long value) {
     struct rlimit rl = {(rlim_t)value, (rlim_t)value};
-    return setrlimit(resource, &rl);
+    if (setrlimit(resource, &rl) == 0) return 0;
+    int saved = errno;
+    struct rlimit current;
+    if (getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY)
+        fprintf(stderr, "fixloop-sandbox-exec: setrlimit(%s, %lld) failed: %s (the hard limit is %llu)\n", name, value,
+                strerror(saved), (unsigned long long)current.rlim_max);
+    else
+        fprintf(stderr, "fixloop-sandbox-exec: setrlimit(%s, %lld) failed: %s\n", name, value, strerror(saved));
+    return -1;
 }
 
 int main(int argc, char **argv) {
@@ -38,9 +48,9 @@ int main(int argc, char **argv) {
             return 125;
         }
     }
-    if (limit(RLIMIT_CPU, v[2]) || limit(RLIMIT_AS, v[3]) || limit(RLIMIT_NPROC, v[4]) ||
-        limit(RLIMIT_NOFILE, v[5]) || limit(RLIMIT_FSIZE, v[6]) || limit(RLIMIT_CORE, 0)) {
-        fprintf(stderr, "fixloop-sandbox-exec: setrlimit failed: %s\n", strerror(errno));
+    if (limit(RLIMIT_CPU, "RLIMIT_CPU", v[2]) || limit(RLIMIT_AS, "RLIMIT_AS", v[3]) ||
+        limit(RLIMIT_NPROC, "RLIMIT_NPROC", v[4]) || limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", v[5]) ||
+        limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", v[6]) || limit(RLIMIT_CORE, "RLIMIT_CORE", 0)) {
         return 125;
     }
     if (v[0] >= 0) {

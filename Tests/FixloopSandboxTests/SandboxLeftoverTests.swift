@@ -67,10 +67,11 @@ struct SandboxLeftoverTests {
             home: home)
         defer { kill(runner.processIdentifier, SIGKILL) }
         let started = workspace.appendingPathComponent("started").path
-        _ = try await Self.waitFor { FileManager.default.fileExists(atPath: started) ? true : nil }
+        try #require(try await Self.waitFor { FileManager.default.fileExists(atPath: started) ? true : nil } == true)
+        // Checked before the kill: a run of a parallel test may sweep as soon as the process is gone.
+        #expect(Self.owner(workspace.path) != 0, "control: the running command's workspace is the sandbox uid's")
         kill(runner.processIdentifier, SIGKILL)
         runner.waitUntilExit()
-        #expect(Self.owner(workspace.path) != 0, "control: the killed run left the workspace to the sandbox uid")
         let next = try SandboxSupport.temporaryDirectory("next-run")
         defer { WorkspaceTree.remove(next.path) }
         _ = try await SandboxSupport.shell("true", in: next)
@@ -121,7 +122,6 @@ struct SandboxLeftoverTests {
 
         kill(runner.processIdentifier, SIGKILL)
         runner.waitUntilExit()
-        #expect(FileManager.default.fileExists(atPath: scratch.path), "control: the killed verify left its copy")
         let next = try SandboxSupport.temporaryDirectory("next-verify")
         defer { WorkspaceTree.remove(next.path) }
         _ = try await SandboxSupport.shell("true", in: next)
