@@ -55,14 +55,14 @@ extension LimitDiagnosis {
         let checks: [(__rlimit_resource_t, String, String, Int, Int, String)] = [
             (__rlimit_resource_t(RLIMIT_AS.rawValue), "RLIMIT_AS", "limits.memory_mb", limits.memoryBytes, megabyte, " MB"),
             (__rlimit_resource_t(RLIMIT_CPU.rawValue), "RLIMIT_CPU", "limits.cpu_seconds", limits.cpuSeconds, 1, " s"),
-            (__rlimit_resource_t(RLIMIT_NPROC.rawValue), "RLIMIT_NPROC", "limits.processes", limits.processes, 1, ""),
+            (__rlimit_resource_t(__RLIMIT_NPROC.rawValue), "RLIMIT_NPROC", "limits.processes", limits.processes, 1, ""),
             (__rlimit_resource_t(RLIMIT_NOFILE.rawValue), "RLIMIT_NOFILE", "limits.open_files", limits.openFiles, 1, ""),
             (__rlimit_resource_t(RLIMIT_FSIZE.rawValue), "RLIMIT_FSIZE", "limits.file_size_mb", limits.fileSizeBytes, megabyte, " MB"),
         ]
         for (resource, name, key, wanted, unit, suffix) in checks {
             var current = rlimit()
             guard getrlimit(resource, &current) == 0,
-                  current.rlim_max != RLIM_INFINITY, UInt64(current.rlim_max) < UInt64(wanted) else { continue }
+                  current.rlim_max != rlim_t.max, UInt64(current.rlim_max) < UInt64(wanted) else { continue }
             throw SandboxError.hostLimitBelowPolicy(
                 key: key, resource: name, policy: "\(wanted / unit)\(suffix)",
                 hard: "\(Int(current.rlim_max) / unit)\(suffix)")

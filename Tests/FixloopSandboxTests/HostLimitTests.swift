@@ -36,7 +36,7 @@ import Testing
         #expect(throws: Never.self) { try LimitDiagnosis.checkHostLimits(limits, canRaise: true) }
         var current = rlimit()
         getrlimit(__rlimit_resource_t(UInt32(RLIMIT_AS.rawValue)), &current)
-        if current.rlim_max == RLIM_INFINITY {
+        if current.rlim_max == rlim_t.max {
             #expect(throws: Never.self) { try LimitDiagnosis.checkHostLimits(limits, canRaise: false) }
         }
     }
