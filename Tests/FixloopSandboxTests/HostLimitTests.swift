@@ -9,14 +9,15 @@ import Testing
     @Test(.enabled(if: geteuid() == 0, "drops CAP_SYS_RESOURCE from a root process to stand for an unprivileged one"))
     func aHardAddressSpaceLimitBelowThePolicyIsNamed() throws {
         let workspace = try SandboxSupport.temporaryDirectory("hard-as")
-        defer { WorkspaceTree.remove(workspace.path) }
+        let home = try SandboxSupport.temporaryDirectory("hard-as-home")
+        defer { [workspace, home].forEach { WorkspaceTree.remove($0.path) } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         process.arguments = [
             "--as=4294967296", "--", "/usr/bin/setpriv", "--bounding-set=-sys_resource", "--inh-caps=-sys_resource",
             "--", try SandboxLeftoverTests.fixloop(), "sandbox", "run", "--workspace", workspace.path, "--", "true",
         ]
-        process.environment = ["PATH": "/usr/bin:/bin", "FIXLOOP_HOME": workspace.path + "/home"]
+        process.environment = ["PATH": "/usr/bin:/bin", "FIXLOOP_HOME": home.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

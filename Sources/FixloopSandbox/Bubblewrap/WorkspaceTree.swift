@@ -39,7 +39,8 @@ enum WorkspaceTree {
     ///   be read, or the tree changed under the walk.
     @discardableResult
     static func walk(_ root: Int32, skippingGit: Bool, _ visit: Visitor, leaving: Leaver? = nil) -> Bool {
-        var current = fcntl(root, F_DUPFD_CLOEXEC, 0)
+        // A new open file description: a dup would share the caller's directory offset.
+        var current = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if current >= 0 { close(current) } }
         guard current >= 0, let top = list(current, name: [0], skippingGit: skippingGit, visit) else { return false }
         var stack = [top]
@@ -81,6 +82,8 @@ enum WorkspaceTree {
             return nil
         }
         defer { closedir(stream) }
+        // The copy shares its offset with `folder`: start from the first entry whatever was read before.
+        rewinddir(stream)
         while let entry = readdir(stream) {
             let step: Step? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: CChar.self, capacity: 256) { name in
