@@ -35,6 +35,15 @@ import Testing
         #expect(Array(args.suffix(3)) == ["--", "make", "test"])
     }
 
+    @Test func devIsRemountedReadOnlyBeforeASizedShmIsMounted() throws {
+        let args = try make()
+        let dev = try #require(args.indices.first { args[$0] == "--remount-ro" && args[$0 + 1] == "/dev" })
+        let shm = try #require(args.indices.first { args[$0] == "--tmpfs" && args[$0 + 1] == "/dev/shm" })
+        #expect(args.firstIndex(of: "--dev").map { $0 < dev } == true)
+        #expect(dev < shm)
+        #expect(Array(args[(shm - 2)..<shm]) == ["--size", String(64 << 20)])
+    }
+
     @Test func theWorkspaceIsWritableButItsGitIsNot() throws {
         let args = try make()
         let workspace = try #require(args.firstIndex(of: "--bind-fd"))

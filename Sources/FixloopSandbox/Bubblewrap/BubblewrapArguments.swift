@@ -10,7 +10,8 @@ import Glibc
 /// The shape follows the measured profile in the reference: every namespace unshared (the network only for
 /// policies without network), no user namespaces inside, a new session against TIOCSTI, all capabilities
 /// dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`), a read-only `/dev`
-/// with a size-limited `/dev/shm`, private `/tmp` and `$HOME`, the workspace read-write with its `.git` read-only, and rlimits applied by `prlimit` inside.
+/// with a size-limited `/dev/shm`, private `/tmp` and `$HOME`, the workspace read-write with its `.git`
+/// read-only, and rlimits applied by `prlimit` inside.
 struct BubblewrapArguments {
     /// Where the workspace, its `.git` and extra read-only paths are handed in: child descriptor numbers.
     struct Descriptors {
