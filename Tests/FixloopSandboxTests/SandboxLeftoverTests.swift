@@ -4,6 +4,12 @@ import Testing
 
 @testable import FixloopSandbox
 
+/// The `fixloop` binary is built by `swift build --build-tests`; these tests run it.
+struct MissingBinary: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "\(path) is not built; run `swift build --build-tests` first" }
+}
+
 /// `fixloop sandbox run` and `fixloop verify` killed with SIGKILL mid-run, and what the next run does about it;
 /// the scratch copy `verify` works in, seen by another local user while it runs.
 @Suite(.enabled(if: geteuid() == 0, "ownership and scratch copies are guarded for runs as root"))
@@ -12,9 +18,7 @@ struct SandboxLeftoverTests {
     static func fixloop() throws -> String {
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("fixloop").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw CancellationError()  // not built: `swift build --build-tests` builds it
-        }
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw MissingBinary(path: path) }
         return path
     }
 

@@ -67,9 +67,13 @@ final class LeftoverRecord: @unchecked Sendable {
               let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasSuffix(".leftover") || name.hasSuffix(".draft") {
             let path = "\(folder)/\(name)"
+            // A draft is locked only just after it is created: only old ones are of dead processes.
+            if name.hasSuffix(".draft"), !isOld(path) { continue }
             let fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { continue }
-            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            // Locked by a live process, or already discarded (unlinked) by its owner after this open: skip.
+            var info = stat()
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0, fstat(fd, &info) == 0, info.st_nlink > 0 else {
                 close(fd)
                 continue
             }
@@ -79,6 +83,11 @@ final class LeftoverRecord: @unchecked Sendable {
             record.undo()
             record.discard()
         }
+    }
+
+    private static func isOld(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && time(nil) - info.st_mtim.tv_sec > 60
     }
 
     private func undo() {
