@@ -85,7 +85,11 @@ struct VerifyCommand: AsyncParsableCommand {
                 extraReadOnlyPaths: readOnly, junitXMLPaths: junit))
         }
         line.finish("done")
-        if json { try JSONOutput.print(report) } else { print(VerifyReportTable(report: report).text) }
+        if json {
+            context.print(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self))
+        } else {
+            context.print(VerifyReportTable(report: report).text)
+        }
         switch report.status {
         case "resolved": return
         case "unresolved": throw ExitCode(ExitStatus.negative.rawValue)
