@@ -65,8 +65,10 @@ public struct PatchVerifier: Sendable {
                 return finish(report, reason: "the test patch did not apply (\(why))", durations, start)
             }
         }
-        let testFiles = request.restoresTestFiles
-            ? try await BlockingWork.run { TestFileGuard(patch: request.patch, workspace: request.workspace) } : nil
+        var testFiles: TestFileGuard?
+        if request.restoresTestFiles {
+            testFiles = try await BlockingWork.run { TestFileGuard(patch: request.patch, workspace: request.workspace) }
+        }
         let (beforeRuns, beforeTimes, beforePicture) = try await testRuns(request, phase: "before")
         durations.beforeSeconds = beforeTimes
         report.before = beforePicture

@@ -49,7 +49,7 @@ public enum UnstableTestIDs {
     static func maskedDigits(_ id: String) -> String? {
         guard let open = id.firstIndex(of: "["), id.hasSuffix("]") else { return nil }
         let parameters = id[open...].replacingOccurrences(of: #"[0-9]+"#, with: "#", options: .regularExpression)
-        return id[..<open] + parameters
+        return String(id[..<open]) + parameters
     }
 
     /// The id without its bracketed part; nil when it has none.

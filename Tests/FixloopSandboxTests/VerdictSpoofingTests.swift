@@ -50,11 +50,12 @@ import Testing
         #expect(report.reason.hasPrefix("evidence inconsistent: "), "\(report.reason)")
     }
 
+    /// Its early lines reach the pipe before pytest's buffered header, so the first problem found is usually the
+    /// order; `TestEvidenceTests.failuresWithExitStatusZeroAreInconsistent` checks the exit status on its own.
     @Test func exitingZeroAfterFailuresIsEvidenceInconsistent() async throws {
         let report = try await verify(patch: "spoof-atexit.patch", failToPass: Self.divide)
         #expect(report.status == "unresolved")
         #expect(report.reason.hasPrefix("evidence inconsistent: after, run 1: "), "\(report.reason)")
-        #expect(report.reason.contains("exited 0"), "\(report.reason)")
         #expect(report.after.outcomes[Self.divide[0]] == .failed, "the runner's report is the authority")
     }
 
