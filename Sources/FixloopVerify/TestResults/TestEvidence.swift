@@ -90,9 +90,6 @@ public enum StructuredReportRunner: String, Sendable, Equatable {
         }
     }
 
-    /// The file name of the report in the evidence folder, after a random stem.
-    var fileExtension: String { "xml" }
-
     /// The source name shown in reports.
     var source: String { "pytest-junit" }
 }
