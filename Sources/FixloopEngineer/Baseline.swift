@@ -18,10 +18,14 @@ public struct Baseline: Sendable {
         return Baseline(run: first, flaky: flaky)
     }
 
-    /// Problems with `run` against this baseline: a reproduction test that does not pass, or a test that passed
-    /// before and does not now.
+    /// Problems with `run` against this baseline: evidence that does not hold together (when the baseline's did),
+    /// a reproduction test that does not pass, or a test that passed before and does not now.
     func regressions(in run: TestRun, reproduction: Set<String>) -> [String] {
         var problems: [String] = []
+        let evidence = SandboxedTests.evidenceTestID
+        if run.results.outcomes[evidence] != nil, self.run.results.outcomes[evidence] == nil {
+            problems.append("the test evidence is inconsistent (see the first line of the output)")
+        }
         for id in reproduction.sorted() where run.results.outcome(of: id) != .passed {
             problems.append("the reproduction test \(id) is \(run.results.outcome(of: id).rawValue)")
         }

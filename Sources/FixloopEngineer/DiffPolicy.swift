@@ -1,5 +1,6 @@
 import FixloopCore
 import FixloopGit
+import FixloopVerify
 
 /// What a fix may change. Checked on every candidate before it can be delivered; a violation is a value
 /// that names the file and the rule.
@@ -62,19 +63,31 @@ public struct DiffPolicy: Sendable, Equatable {
 }
 
 /// Recognizes test files, removed test definitions and added skips in unified diffs, across languages.
+///
+/// Only test files (``TestFileRules``) count, and in them only the skip constructs of the file's own language,
+/// outside line comments and string literals: a changelog that mentions `.disabled()` or a Python comment about
+/// `pytest.skip(` is not a skipped test.
 enum TestLines {
     static func isTestFile(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        return name.hasPrefix("test_") || name.hasSuffix("_test.py") || name.hasSuffix("_test.go")
-            || name.hasSuffix("Tests.swift") || name.hasSuffix("Test.swift") || name.contains(".test.")
-            || name.contains(".spec.") || path.hasPrefix("tests/") || path.contains("/tests/") || path.hasPrefix("Tests/")
+        TestFileRules.isTestFile(path)
     }
 
     private static let definitions = ["def test", "func test", "@Test", "#[test]", "it(", "test(", "describe("]
-    private static let skips = [
-        "@pytest.mark.skip", "@pytest.mark.xfail", "@unittest.skip", "pytest.skip(", "XCTSkip", ".disabled(",
-        "@Test(.disabled", "t.Skip(", "#[ignore]", "it.skip(", "xit(", "test.skip(", "describe.skip(", "xdescribe(",
-    ]
+
+    /// File extension → the skip constructs of that language.
+    static let skips: [String: [String]] = {
+        let javascript = ["it.skip(", "test.skip(", "describe.skip(", "xit(", "xtest(", "xdescribe(", "it.todo("]
+        var table: [String: [String]] = [
+            "py": ["@pytest.mark.skip", "@pytest.mark.xfail", "@unittest.skip", "pytest.skip(", ".skipTest(",
+                   "@unittest.expectedFailure"],
+            "swift": [".disabled(", "XCTSkip"],
+            "go": ["t.Skip(", "t.Skipf(", "t.SkipNow(", "b.Skip("],
+            "rs": ["#[ignore"],
+            "java": ["@Disabled", "@Ignore"], "kt": ["@Disabled", "@Ignore"],
+        ]
+        for language in ["js", "jsx", "ts", "tsx", "mjs", "cjs"] { table[language] = javascript }
+        return table
+    }()
 
     static func violations(in patch: String) -> [DiffPolicy.Violation] {
         var found: [DiffPolicy.Violation] = []
@@ -90,21 +103,52 @@ enum TestLines {
         for line in patch.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("diff --git ") {
                 flush()
-                file = line.split(separator: " ").last.map { String($0.dropFirst(2)) }
+                file = line.split(separator: " ").last.map { String($0.dropFirst(2)) }.flatMap { isTestFile($0) ? $0 : nil }
                 removed = [:]
                 added = [:]
-            } else if line.hasPrefix("-") && !line.hasPrefix("---") {
-                let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+            }
+            guard let file, !line.hasPrefix("---"), !line.hasPrefix("+++") else { continue }
+            let language = String(file.split(separator: ".").last ?? "")
+            let body = code(of: line.dropFirst(), language: language).trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("-") {
                 if let definition = definitions.first(where: { body.hasPrefix($0) }) { removed[definition, default: 0] += 1 }
-            } else if line.hasPrefix("+") && !line.hasPrefix("+++") {
-                let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+            } else if line.hasPrefix("+") {
                 if let definition = definitions.first(where: { body.hasPrefix($0) }) { added[definition, default: 0] += 1 }
-                if let skip = skips.first(where: { body.contains($0) }), let file {
+                if let skip = skips[language, default: []].first(where: { body.contains($0) }) {
                     found.append(.init(rule: .skippedTest, path: file, detail: "adds a skip (\(skip))"))
                 }
             }
         }
         flush()
         return found
+    }
+
+    /// A source line without its line comment and with its string literals emptied (single-line strings; `#`
+    /// comments for Python, `//` for the others).
+    static func code(of line: Substring, language: String) -> String {
+        let python = language == "py"
+        let quotes: Set<Character> = python || ["js", "jsx", "ts", "tsx", "mjs", "cjs"].contains(language)
+            ? ["\"", "'", "`"] : ["\"", "`"]
+        var result = ""
+        var quote: Character?
+        var escaped = false
+        var previous: Character = " "
+        for character in line {
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open {
+                    quote = nil
+                    result.append(character)
+                }
+                continue
+            }
+            if python ? character == "#" : (character == "/" && previous == "/") {
+                if !python { result.removeLast() }
+                break
+            }
+            if quotes.contains(character) { quote = character }
+            result.append(character)
+            previous = character
+        }
+        return result
     }
 }

@@ -119,7 +119,7 @@ public struct Engineer: Sendable {
         let report = try await verifier.verify(VerificationRequest(
             workspace: copy, setupCommand: setupCommand, testCommand: tests.testCommand, patch: candidate.diff.patch,
             failToPass: reproduction.tests.sorted(), passToPass: baseline.run.passing.subtracting(baseline.flaky).sorted(),
-            extraReadOnlyPaths: tests.readOnlyPaths))
+            extraReadOnlyPaths: tests.readOnlyPaths, restoresTestFiles: !reproduction.written))
         await trajectory.record("verify", report.status, report.reason)
         return report
     }

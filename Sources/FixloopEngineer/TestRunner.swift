@@ -41,12 +41,23 @@ public struct SandboxedTests: Sendable {
         self.readOnlyPaths = readOnlyPaths
     }
 
+    /// Runs the tests with the same evidence as `fixloop verify` (``TestEvidenceRunner``); evidence that does not
+    /// hold together is one more test in error, ``evidenceTestID``, and a line at the top of the output.
     public func runTests(in workspace: URL) async throws -> TestRun {
-        let result = try await sandbox.run(.shell(testCommand, workspace: workspace, policy: testPolicy, extraReadOnlyPaths: readOnlyPaths))
-        let text = result.standardOutput.text + "\n" + result.standardError.text
-        let results = TestOutputReader.read(output: text, commandSucceeded: result.succeeded)
+        let run = try await TestEvidenceRunner(sandbox: sandbox).run(
+            testCommand, workspace: workspace, policy: testPolicy, extraReadOnlyPaths: readOnlyPaths)
+        let result = run.sandbox
+        var text = result.standardOutput.text + "\n" + result.standardError.text
+        var results = run.evidence.results
+        if let problem = run.evidence.inconsistency {
+            results.record(Self.evidenceTestID, .error)
+            text = "Fixloop: the test evidence is inconsistent: \(problem)\n" + text
+        }
         return TestRun(results: results, sandbox: result, output: Self.trim(text))
     }
+
+    /// The pseudo-test that fails when a run's evidence does not hold together.
+    public static let evidenceTestID = "(test evidence)"
 
     /// Runs `command` with the test policy (or the setup policy, which has the network).
     public func run(_ command: String, in workspace: URL, setup: Bool = false) async throws -> SandboxResult {

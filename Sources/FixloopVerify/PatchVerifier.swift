@@ -65,6 +65,10 @@ public struct PatchVerifier: Sendable {
                 return finish(report, reason: "the test patch did not apply (\(why))", durations, start)
             }
         }
+        var testFiles: TestFileGuard?
+        if request.restoresTestFiles {
+            testFiles = try await BlockingWork.run { TestFileGuard(patch: request.patch, workspace: request.workspace) }
+        }
         let (beforeRuns, beforeTimes, beforePicture) = try await testRuns(request, phase: "before")
         durations.beforeSeconds = beforeTimes
         report.before = beforePicture
@@ -73,26 +77,36 @@ public struct PatchVerifier: Sendable {
         progress("applying the patch")
         report.patch = try await applier.apply(request.patch, to: request.workspace)
         report.patchApplied = report.patch.applied
+        if report.patchApplied, let testFiles {
+            report.restoredTestFiles = try await BlockingWork.run { testFiles.restore(in: request.workspace) }
+        }
         durations.patchSeconds = Self.seconds(patchStart.duration(to: clock.now))
 
-        var afterRuns: [TestResults] = []
+        var afterRuns: [TestEvidenceRunner.Run] = []
         if report.patchApplied {
             let (runs, times, picture) = try await testRuns(request, phase: "after")
             afterRuns = runs
             durations.afterSeconds = times
             report.after = picture
         }
-        let before = Verdict.combine(beforeRuns)
-        let after = Verdict.combine(afterRuns)
+        if let never = Self.neverRan(before: beforeRuns, after: afterRuns) {
+            return finish(report, reason: never, durations, start)
+        }
+        let before = Verdict.combine(beforeRuns.map(\.evidence.results))
+        let after = Verdict.combine(afterRuns.map(\.evidence.results))
         let judgement = Verdict.judge(
             before: before, after: after, failToPass: request.failToPass, passToPass: request.passToPass,
             patchApplied: report.patchApplied)
         report.failToPass = judgement.failToPass
         report.passToPass = judgement.passToPass
-        report.resolved = judgement.resolved
         report.flakyTests = before.flaky.union(after.flaky).sorted()
-        report.status = judgement.resolved ? "resolved" : "unresolved"
-        return finish(report, reason: judgement.reason, durations, start, keepStatus: true)
+        report.unstableTests = judgement.unstable.sorted()
+        let problems = report.before.evidenceProblems.map { "before, \($0)" }
+            + report.after.evidenceProblems.map { "after, \($0)" }
+        report.resolved = judgement.resolved && problems.isEmpty
+        report.status = report.resolved ? "resolved" : "unresolved"
+        let reason = problems.first.map { "evidence inconsistent: \($0)" } ?? judgement.reason
+        return finish(report, reason: reason, durations, start, keepStatus: true)
     }
 
     private func finish(
@@ -108,37 +122,28 @@ public struct PatchVerifier: Sendable {
         return report
     }
 
-    /// Runs the tests `request.runs` times and reads each run's outcomes.
+    /// Runs the tests `request.runs` times and reads each run's evidence.
     private func testRuns(
         _ request: VerificationRequest, phase: String
-    ) async throws -> ([TestResults], [Double], TestPicture) {
-        var results: [TestResults] = []
-        var times: [Double] = []
-        var endings: [String] = []
-        var lastTail = ""
+    ) async throws -> ([TestEvidenceRunner.Run], [Double], TestPicture) {
+        let runner = TestEvidenceRunner(sandbox: sandbox)
+        var runs: [TestEvidenceRunner.Run] = []
         for index in 0..<request.runs {
             try Task.checkCancellation()
             progress("tests \(phase) \(index + 1)/\(request.runs)")
-            let (paths, workspace) = (request.junitXMLPaths, request.workspace)
-            if !paths.isEmpty {
-                try await BlockingWork.run { for path in paths { WorkspaceFileReader.remove(path, in: workspace) } }
-            }
-            let result = try await run(request.testCommand, policy: testPolicy, request: request)
-            let xml = paths.isEmpty ? [] : try await BlockingWork.run {
-                paths.compactMap { WorkspaceFileReader.read($0, in: workspace) }
-            }
-            let output = result.standardOutput.text + "\n" + result.standardError.text
-            results.append(TestOutputReader.read(output: output, junitXML: xml, commandSucceeded: result.succeeded))
-            times.append(result.durationSeconds)
-            endings.append(Self.ending(result))
-            lastTail = Self.tail(result)
+            runs.append(try await runner.run(
+                request.testCommand, workspace: request.workspace, policy: testPolicy,
+                extraReadOnlyPaths: request.extraReadOnlyPaths, junitXMLPaths: request.junitXMLPaths))
         }
-        let combined = Verdict.combine(results)
+        let combined = Verdict.combine(runs.map(\.evidence.results))
         let summary = combined.outcomes.values.reduce(into: [String: Int]()) { $0[$1.rawValue, default: 0] += 1 }
-        let picture = TestPicture(
-            outcomes: combined.outcomes, summary: summary, sources: combined.sources, runs: endings,
-            outputTail: lastTail)
-        return (results, times, picture)
+        var picture = TestPicture(
+            outcomes: combined.outcomes, summary: summary, sources: combined.sources,
+            runs: runs.map { Self.ending($0.sandbox) }, outputTail: runs.last.map { Self.tail($0.sandbox) } ?? "")
+        picture.evidenceProblems = runs.enumerated().compactMap { index, run in
+            run.evidence.inconsistency.map { "run \(index + 1): \($0)" }
+        }
+        return (runs, runs.map(\.sandbox.durationSeconds), picture)
     }
 
     private func run(_ command: String, policy: SandboxPolicy, request: VerificationRequest) async throws -> SandboxResult {

@@ -11,6 +11,8 @@ public enum Verdict {
         public var flaky: Set<String>
         /// Where the outcomes came from.
         public var sources: [String]
+        /// Ids whose parametrized part changed between the runs, as each run spelled them (``UnstableTestIDs``).
+        public var unstable: Set<String> = []
     }
 
     /// The judgement.
@@ -25,10 +27,21 @@ public enum Verdict {
         public var derived: Bool
         /// One clause: why.
         public var reason: String
+        /// Ids whose parametrized part changed between before and after (or from a given list), in every spelling.
+        public var unstable: Set<String> = []
     }
 
     /// Combines the runs of one phase.
+    /// Ids whose parametrized part changed from the first run are renamed to the first run's spelling.
     public static func combine(_ runs: [TestResults]) -> Combined {
+        var runs = runs
+        var unstable: Set<String> = []
+        for index in runs.indices.dropFirst() {
+            let matches = UnstableTestIDs.matches(
+                reference: Set(runs[0].outcomes.keys), other: Set(runs[index].outcomes.keys))
+            runs[index].outcomes = UnstableTestIDs.aligned(runs[index].outcomes, renaming: matches)
+            for match in matches { unstable.formUnion([match.reference, match.other]) }
+        }
         let ids = Set(runs.flatMap { $0.outcomes.keys })
         var outcomes: [String: TestOutcome] = [:]
         var flaky: Set<String> = []
@@ -39,7 +52,7 @@ public enum Verdict {
         }
         var sources: [String] = []
         for source in runs.flatMap(\.sources) where !sources.contains(source) { sources.append(source) }
-        return Combined(outcomes: outcomes, flaky: flaky, sources: sources)
+        return Combined(outcomes: outcomes, flaky: flaky, sources: sources, unstable: unstable)
     }
 
     /// Judges a patch with SWE-bench semantics.
@@ -52,7 +65,20 @@ public enum Verdict {
     public static func judge(
         before: Combined, after: Combined, failToPass: [String], passToPass: [String], patchApplied: Bool
     ) -> Judgement {
-        let afterResults = TestResults(outcomes: after.outcomes)
+        var unstable = before.unstable.union(after.unstable)
+        let renamed = UnstableTestIDs.matches(reference: Set(before.outcomes.keys), other: Set(after.outcomes.keys))
+        for match in renamed { unstable.formUnion([match.reference, match.other]) }
+        var after = after
+        after.outcomes = UnstableTestIDs.aligned(after.outcomes, renaming: renamed)
+        var afterResults = TestResults(outcomes: after.outcomes)
+        let given = Set(failToPass + passToPass).filter { afterResults.outcome(of: $0) == .missing }
+        let unclaimed = Set(after.outcomes.keys).filter { id in
+            !(failToPass + passToPass).contains { TestResults.normalizedTestID($0) == TestResults.normalizedTestID(id) }
+        }
+        for match in UnstableTestIDs.matches(reference: given, other: unclaimed) {
+            afterResults.outcomes[match.reference] = after.outcomes[match.other]
+            unstable.formUnion([match.reference, match.other])
+        }
         let flaky = before.flaky.union(after.flaky)
         let derived = failToPass.isEmpty && passToPass.isEmpty
         var ftpIDs = failToPass
@@ -82,6 +108,7 @@ public enum Verdict {
             resolved = true
             reason = "every fail-to-pass test passes and every pass-to-pass test still passes"
         }
-        return Judgement(failToPass: ftp, passToPass: ptp, resolved: resolved, derived: derived, reason: reason)
+        return Judgement(
+            failToPass: ftp, passToPass: ptp, resolved: resolved, derived: derived, reason: reason, unstable: unstable)
     }
 }

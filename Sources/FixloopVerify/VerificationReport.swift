@@ -3,8 +3,9 @@ import FixloopSandbox
 
 /// The evidence and the verdict of one verification, in the shape `fixloop verify --json` prints.
 public struct VerificationReport: Sendable, Codable, Equatable {
-    /// `resolved`, `unresolved`, or `error` when the verification itself could not be done (setup failed, the
-    /// test patch did not apply).
+    /// `resolved`, `unresolved` (also when the test evidence did not hold together: the reason starts with
+    /// `evidence inconsistent:`), or `error` when the verification itself could not be done (setup failed, the
+    /// test patch did not apply, the test command never ran).
     public var status: String
     /// True when every fail-to-pass test passes after and every pass-to-pass test still passes.
     public var resolved: Bool
@@ -20,6 +21,12 @@ public struct VerificationReport: Sendable, Codable, Equatable {
     public var reason: String
     /// Tests whose outcome changed between repeated runs; excluded from derived lists.
     public var flakyTests: [String]
+    /// Test ids whose parametrized part changed between runs (a time stamp in a parameter id), in every spelling
+    /// seen; compared by their stable part rather than counted as tests that stopped passing.
+    public var unstableTests: [String] = []
+    /// Test files and test configuration the patch changed, put back from the base plus the test patch before
+    /// the *after* runs.
+    public var restoredTestFiles: [String] = []
     /// The tests before the patch.
     public var before: TestPicture
     /// The tests after the patch; empty when the patch did not apply.
@@ -42,6 +49,8 @@ public struct VerificationReport: Sendable, Codable, Equatable {
         case passToPass = "pass_to_pass"
         case listsDerived = "lists_derived"
         case flakyTests = "flaky_tests"
+        case unstableTests = "unstable_tests"
+        case restoredTestFiles = "restored_test_files"
         case testPatch = "test_patch"
     }
 }
@@ -58,6 +67,8 @@ public struct TestPicture: Sendable, Codable, Equatable {
     public var runs: [String]
     /// The last run's output tail, for a person reading a failure.
     public var outputTail: String
+    /// Why a run's evidence did not hold together (`run 1: …`); empty when every run's did.
+    public var evidenceProblems: [String] = []
 
     /// An empty picture (the phase did not run).
     public static let empty = TestPicture(outcomes: [:], summary: [:], sources: [], runs: [], outputTail: "")
@@ -65,6 +76,7 @@ public struct TestPicture: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case outcomes, summary, sources, runs
         case outputTail = "output_tail"
+        case evidenceProblems = "evidence_problems"
     }
 }
 

@@ -55,6 +55,43 @@ struct DiffPolicyTests {
         #expect(found.contains { $0.rule == .skippedTest })
     }
 
+    /// attrs-1513: a correct fix refused because the changelog mentions `.disabled()`.
+    @Test func aChangelogThatMentionsSkipsIsNotASkippedTest() async throws {
+        let found = try await violations { dir in
+            try GitFixture.write([
+                "app/cart.py": "def total(items):\n    return sum(items or [])\n",
+                "CHANGELOG.md": "- Tests use `.disabled()` and `@pytest.mark.skip` less; `it.skip(` is gone.\n",
+                "docs/testing.rst": "Use ``pytest.skip(`` sparingly.\n",
+            ], in: dir)
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    @Test func skipsInCommentsAndStringsOfATestFileDoNotCount() async throws {
+        let found = try await violations { dir in
+            try GitFixture.write(["tests/test_cart.py": """
+                def test_total():
+                    # no @pytest.mark.skip here: the bug is fixed
+                    assert total([1, 2]) == 3, "not pytest.skip(ped)"
+
+                def test_empty():
+                    assert total([]) == 0
+                """ + "\n"], in: dir)
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    @Test func onlyTheFileLanguagesSkipConstructsCount() async throws {
+        let swift = try await violations { dir in
+            try GitFixture.write(["Tests/CartTests/CartTests.swift": "@Test(.disabled(\"flaky\")) func adds() {}\n"], in: dir)
+        }
+        #expect(swift.map(\.rule) == [.skippedTest])
+        let notPython = try await violations { dir in
+            try GitFixture.write(["tests/test_cart.py": Self.files["tests/test_cart.py"]! + "\nMODES = [m.disabled() for m in []]\n"], in: dir)
+        }
+        #expect(notPython.isEmpty, "\(notPython)")
+    }
+
     @Test func binariesAndLargeDiffsAreRefused() async throws {
         let binary = try await violations { dir in try Data([0, 1, 2, 0, 255]).write(to: dir.appendingPathComponent("app/blob.bin")) }
         #expect(binary.map(\.rule) == [.binary])

@@ -149,4 +149,27 @@ import Testing
         #expect(!result.applied)
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
     }
+
+    /// Latin-1 source (`café` is `caf\xe9`), patched byte for byte: no byte becomes U+FFFD on the way.
+    @Test func aLatin1PatchAppliesByteForByte() async throws {
+        let ws = try SandboxSupport.temporaryDirectory("latin1")
+        defer { try? FileManager.default.removeItem(at: ws) }
+        let latin1 = { (text: String) in Array(text.unicodeScalars.map { UInt8($0.value) }) }
+        try Data(latin1("# caf\u{e9}\nname = 'caf\u{e9}'\n")).write(to: ws.appendingPathComponent("menu.py"))
+        let patch = latin1("""
+            --- a/menu.py
+            +++ b/menu.py
+            @@ -1,2 +1,2 @@
+             # caf\u{e9}
+            -name = 'caf\u{e9}'
+            +name = 'cr\u{e8}me br\u{fb}l\u{e9}e'
+
+            """)
+        #expect(String(validating: patch, as: UTF8.self) == nil, "the patch is not UTF-8")
+        let result = try await applier().apply(patch, to: ws)
+        #expect(result.applied, "\(String(describing: result.failure))")
+        #expect(result.files == ["menu.py"])
+        let bytes = [UInt8](try Data(contentsOf: ws.appendingPathComponent("menu.py")))
+        #expect(bytes == latin1("# caf\u{e9}\nname = 'cr\u{e8}me br\u{fb}l\u{e9}e'\n"))
+    }
 }

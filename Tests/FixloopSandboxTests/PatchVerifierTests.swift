@@ -38,6 +38,8 @@ import Testing
         ])
         #expect(report.passToPass == ["tests/test_ops.py::test_add": .passed, "tests/test_ops.py::test_clamp": .passed])
         #expect(report.before.summary == ["passed": 2, "failed": 2])
+        #expect(report.before.sources == ["pytest-junit"], "pytest's own report, written outside the workspace")
+        #expect(report.before.evidenceProblems.isEmpty && report.after.evidenceProblems.isEmpty)
         #expect(report.flakyTests.isEmpty)
         #expect(report.durations.beforeSeconds.count == 2 && report.durations.afterSeconds.count == 2)
         #expect(report.setup?.succeeded == true)
@@ -69,9 +71,13 @@ import Testing
     @Test func aFlakyTestIsReported() async throws {
         let workspace = try SandboxSupport.temporaryDirectory("flaky")
         defer { try? FileManager.default.removeItem(at: workspace) }
+        // Like a real runner, it exits non-zero when a test failed (failures with exit 0 are inconsistent evidence).
         let flip = """
-            if [ -f .flip ]; then rm .flip; echo "PASSED t.py::test_flaky"; else touch .flip; echo "FAILED t.py::test_flaky"; fi
-            echo "PASSED t.py::test_stable"; [ -f fixed ] && echo "PASSED t.py::test_bug" || echo "FAILED t.py::test_bug"
+            status=0
+            if [ -f .flip ]; then rm .flip; echo "PASSED t.py::test_flaky"; else touch .flip; echo "FAILED t.py::test_flaky"; status=1; fi
+            echo "PASSED t.py::test_stable"
+            if [ -f fixed ]; then echo "PASSED t.py::test_bug"; else echo "FAILED t.py::test_bug"; status=1; fi
+            exit $status
             """
         let patch = "--- /dev/null\n+++ b/fixed\n@@ -0,0 +1 @@\n+yes\n"
         let catalog = SandboxPolicyCatalog(directories: [])
@@ -115,6 +121,7 @@ import Testing
             else
               mkdir -p out; echo '<testsuite><testcase classname="t" name="bug"><failure/></testcase></testsuite>' > out/report.xml
               ln -s \(secret.path) link.xml
+              exit 1
             fi
             """
         let catalog = SandboxPolicyCatalog(directories: [])

@@ -71,8 +71,8 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         try SandboxChoice.refuseStateDirectory(readOnly, state: context.state)
-        let patchText = try Self.readInput(patch, what: "patch")
-        let testPatchText = try testPatch.map { try Self.readInput($0, what: "test patch") }
+        let patchBytes = try Self.readInput(patch, what: "patch")
+        let testPatchBytes = try testPatch.map { try Self.readInput($0, what: "test patch") }
         let catalog = SandboxChoice.catalog()
         let line = ProgressLine("verify")
         let verifier = PatchVerifier(
@@ -80,12 +80,16 @@ struct VerifyCommand: AsyncParsableCommand {
             setupPolicy: try catalog.policy("setup"), progress: { line.update($0) })
         let report = try await VerifyWorkspaces(context: context).withWorkspace(repo: repo, commit: commit, copying: workspace) { directory in
             try await verifier.verify(VerificationRequest(
-                workspace: directory, setupCommand: setup, testPatch: testPatchText, testCommand: test,
-                patch: patchText, failToPass: failToPass, passToPass: passToPass, runs: runs,
+                workspace: directory, setupCommand: setup, testPatch: testPatchBytes, testCommand: test,
+                patch: patchBytes, failToPass: failToPass, passToPass: passToPass, runs: runs,
                 extraReadOnlyPaths: readOnly, junitXMLPaths: junit))
         }
         line.finish("done")
-        if json { try JSONOutput.print(report) } else { print(VerifyReportTable(report: report).text) }
+        if json {
+            context.print(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self))
+        } else {
+            context.print(VerifyReportTable(report: report).text)
+        }
         switch report.status {
         case "resolved": return
         case "unresolved": throw ExitCode(ExitStatus.negative.rawValue)
@@ -93,7 +97,8 @@ struct VerifyCommand: AsyncParsableCommand {
         }
     }
 
-    static func readInput(_ path: String, what: String) throws -> String {
+    /// The bytes of `path` (or standard input for `-`), exactly as they are: patches are applied byte for byte.
+    static func readInput(_ path: String, what: String) throws -> [UInt8] {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -105,6 +110,6 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             data = contents
         }
-        return String(decoding: data, as: UTF8.self)
+        return [UInt8](data)
     }
 }

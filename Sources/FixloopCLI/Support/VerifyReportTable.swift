@@ -19,6 +19,16 @@ struct VerifyReportTable {
         lines.append("  before       \(Self.summary(report.before))")
         lines.append("  after        \(report.patchApplied ? Self.summary(report.after) : "not run")")
         lines.append("  flaky        \(report.flakyTests.isEmpty ? "none" : report.flakyTests.joined(separator: ", "))")
+        if !report.unstableTests.isEmpty {
+            lines.append("  unstable ids \(report.unstableTests.joined(separator: ", ")) (compared by their stable part)")
+        }
+        if !report.restoredTestFiles.isEmpty {
+            lines.append("  restored     \(report.restoredTestFiles.joined(separator: ", ")) (test files come from the base "
+                + "and the test patch, not the patch)")
+        }
+        for problem in report.before.evidenceProblems.map({ "before, " + $0 }) + report.after.evidenceProblems.map({ "after, " + $0 }) {
+            lines.append("  evidence     \(problem)")
+        }
         lines.append(String(format: "  time         %.1f s in all", report.durations.totalSeconds))
         let rows = report.failToPass.map { ($0.key, "fail-to-pass", $0.value) }
             + report.passToPass.map { ($0.key, "pass-to-pass", $0.value) }
@@ -33,6 +43,12 @@ struct VerifyReportTable {
                     + row.1.padding(toLength: 14, withPad: " ", startingAt: 0)
                     + before.padding(toLength: 9, withPad: " ", startingAt: 0) + row.2.rawValue)
             }
+        }
+        if report.status == "error", report.setup?.succeeded != false, report.before.runs.count > 0,
+           !report.after.outputTail.isEmpty {
+            lines.append("")
+            lines.append("test output (tail):")
+            lines.append(String(report.after.outputTail.suffix(1000)))
         }
         if report.status == "error", let setup = report.setup, !setup.succeeded, !setup.outputTail.isEmpty {
             lines.append("")

@@ -28,25 +28,43 @@ public struct SandboxRequest: Sendable {
     public var extraReadOnlyPaths: [String]
     /// Bytes written to the command's standard input (then closed).
     public var standardInput: [UInt8]
+    /// One host folder bound read-write for this run only (where a test runner writes its report), or nil.
+    public var readWriteBind: SandboxBind?
 
     /// Creates a request.
     public init(
         arguments: [String], workspace: URL, policy: SandboxPolicy, extraReadOnlyPaths: [String] = [],
-        standardInput: [UInt8] = []
+        standardInput: [UInt8] = [], readWriteBind: SandboxBind? = nil
     ) {
         self.arguments = arguments
         self.workspace = workspace
         self.policy = policy
         self.extraReadOnlyPaths = extraReadOnlyPaths
         self.standardInput = standardInput
+        self.readWriteBind = readWriteBind
     }
 
     /// A request that runs `command` with `/bin/sh -c`.
     public static func shell(
-        _ command: String, workspace: URL, policy: SandboxPolicy, extraReadOnlyPaths: [String] = []
+        _ command: String, workspace: URL, policy: SandboxPolicy, extraReadOnlyPaths: [String] = [],
+        readWriteBind: SandboxBind? = nil
     ) -> SandboxRequest {
         SandboxRequest(
             arguments: ["/bin/sh", "-c", command], workspace: workspace, policy: policy,
-            extraReadOnlyPaths: extraReadOnlyPaths)
+            extraReadOnlyPaths: extraReadOnlyPaths, readWriteBind: readWriteBind)
+    }
+}
+
+/// A host folder bound read-write at a path inside the sandbox, for one run.
+public struct SandboxBind: Sendable, Equatable {
+    /// The host folder (a real folder, not a link); the sandbox user is given it for the run when Fixloop is root.
+    public var hostPath: String
+    /// Where it appears inside, e.g. `/fixloop-evidence`. `--sandbox none` cannot move it: there it is `hostPath`.
+    public var path: String
+
+    /// Creates a bind.
+    public init(hostPath: String, path: String) {
+        self.hostPath = hostPath
+        self.path = path
     }
 }

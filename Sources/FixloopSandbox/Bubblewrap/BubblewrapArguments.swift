@@ -19,6 +19,7 @@ struct BubblewrapArguments {
         var gitDirectory: Int32?
         var extraReadOnly: [(descriptor: Int32, path: String)]
         var seccomp: Int32?
+        var readWrite: (descriptor: Int32, path: String)? = nil
     }
 
     /// Host paths that are symlinks to be recreated inside (merged-usr) rather than bound.
@@ -49,6 +50,9 @@ struct BubblewrapArguments {
         args += ["--size", String(policy.homeSizeBytes), "--tmpfs", policy.homePath]
         for extra in descriptors.extraReadOnly {
             args += ["--ro-bind-fd", String(extra.descriptor), extra.path]
+        }
+        if let readWrite = descriptors.readWrite {
+            args += ["--bind-fd", String(readWrite.descriptor), readWrite.path]
         }
         args += ["--bind-fd", String(descriptors.workspace), policy.workspacePath]
         if let git = descriptors.gitDirectory {

@@ -1,4 +1,5 @@
 import CFixloopSandbox
+import FixloopCore
 import Foundation
 
 #if canImport(Glibc)
@@ -16,7 +17,7 @@ final class BubblewrapHandles {
 
     /// - Parameter seccomp: a BPF program handed over in a fresh pipe (read once by bubblewrap, so there is no
     ///   file offset to rewind between runs).
-    init(workspace: String, extraReadOnly: [String], seccomp: [UInt8]?) throws {
+    init(workspace: String, extraReadOnly: [String], seccomp: [UInt8]?, readWrite: SandboxBind? = nil) throws {
         childDescriptors = BubblewrapArguments.Descriptors(
             workspace: 3, gitDirectory: nil, extraReadOnly: [], seccomp: nil)
         var info = stat()
@@ -47,6 +48,11 @@ final class BubblewrapHandles {
             try adopt(open(resolved, openPathOnly | O_CLOEXEC), child: next, path: resolved)
             childDescriptors.extraReadOnly.append((next, resolved))
             next += 1
+        }
+        if let readWrite {
+            try adopt(open(readWrite.hostPath, openPathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), child: next,
+                      path: readWrite.hostPath)
+            childDescriptors.readWrite = (next, readWrite.path)
         }
     }
 

@@ -89,7 +89,7 @@ public struct BubblewrapSandbox: Sandbox {
         if let lease {
             policy.userID = lease.userID
             policy.groupID = lease.groupID
-            for path in [workspace] + request.extraReadOnlyPaths {
+            for path in [workspace] + request.extraReadOnlyPaths + [request.readWriteBind?.hostPath].compactMap({ $0 }) {
                 try Self.checkTraversable(path, user: lease.userID, group: lease.groupID)
             }
         }
@@ -97,19 +97,20 @@ public struct BubblewrapSandbox: Sandbox {
         request.policy = policy
         let handles = try BubblewrapHandles(
             workspace: workspace, extraReadOnly: request.extraReadOnlyPaths,
-            seccomp: configuration.seccomp ? SeccompFilter.program : nil)
+            seccomp: configuration.seccomp ? SeccompFilter.program : nil, readWrite: request.readWriteBind)
         defer { handles.close() }
         let (user, group) = (policy.userID, policy.groupID)
+        let bound = [workspace] + [request.readWriteBind?.hostPath].compactMap { $0 }
         let ownership = dropPrivileges
-            ? try await BlockingWork.run { try WorkspaceOwnership.hand(workspace, to: user, group: group) } : nil
+            ? try await BlockingWork.run { try bound.map { try WorkspaceOwnership.hand($0, to: user, group: group) } } : []
         let outcome: ProcessOutcome
         do {
             outcome = try await launch(request, handles: handles, dropPrivileges: dropPrivileges)
         } catch {
-            if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
+            _ = try? await BlockingWork.run { ownership.forEach { $0.restore() } }
             throw error
         }
-        if let ownership { _ = try? await BlockingWork.run { ownership.restore() } }
+        _ = try? await BlockingWork.run { ownership.forEach { $0.restore() } }
         // bubblewrap's and the helper's own failures (exit 1 "bwrap: …", exit 125/127 "fixloop-sandbox-exec: …")
         // mean the command never ran: an error, not a result.
         let firstLine = outcome.standardError.head.split(separator: "\n").first.map(String.init) ?? ""

@@ -31,10 +31,17 @@ public struct PatchApplier: Sendable {
         self.extraReadOnlyPaths = extraReadOnlyPaths
     }
 
-    /// Applies `patch` to `workspace`.
+    /// Applies `patch` (text; as its UTF-8 bytes) to `workspace`.
+    public func apply(_ patch: String, to workspace: URL) async throws -> PatchApplication {
+        try await apply(Array(patch.utf8), to: workspace)
+    }
+
+    /// Applies `patch` to `workspace` byte for byte: the bytes go to the appliers unchanged, whatever their
+    /// encoding; the host checks read them losslessly (``PatchText``).
     /// - Returns: whether it applied, how, the files it touches, or the file and hunk that failed.
     /// - Throws: ``SandboxError`` only when the sandbox itself cannot run.
-    public func apply(_ patch: String, to workspace: URL) async throws -> PatchApplication {
+    public func apply(_ bytes: [UInt8], to workspace: URL) async throws -> PatchApplication {
+        let patch = PatchText.decode(bytes)
         let diff = UnifiedDiff(parsing: patch)
         let level = diff.stripLevel
         let files = diff.files.map { $0.displayPath(stripLevel: level) }
@@ -49,7 +56,7 @@ public struct PatchApplier: Sendable {
             return PatchApplication(
                 applied: false, files: files, method: nil, failure: PatchFailure(reason: "refused", detail: refusal))
         }
-        var input = Array(patch.utf8)
+        var input = bytes
         if input.last != UInt8(ascii: "\n") { input.append(UInt8(ascii: "\n")) }
         var failures: [PatchFailure] = []
         for attempt in Self.attempts(stripLevel: level) {

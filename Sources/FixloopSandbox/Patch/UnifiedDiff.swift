@@ -92,7 +92,8 @@ public struct UnifiedDiff: Sendable, Equatable {
         return patch.hunkOldStarts.firstIndex(of: line).map { $0 + 1 }
     }
 
-    static func strip(_ path: String, level: Int) -> String {
+    /// `path` without its first `level` components (`a/x/y`, 1 → `x/y`).
+    public static func strip(_ path: String, level: Int) -> String {
         guard level > 0 else { return path }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         return parts.count > level ? parts.dropFirst(level).joined(separator: "/") : path
