@@ -152,5 +152,11 @@ extension ServeSettings {
         if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }
         if let value = try table.string("linear_repository") { linearRepository = value }
         if let value = try table.int("max_body_bytes", range: 1024...(25 << 20)) { maxBodyBytes = value }
+        if let value = try table.string("admin_token_file") { adminTokenFile = value }
+        if let value = try table.int("admin_port", range: 0...65535) { adminPort = value }
+        if try table.string("admin_token") != nil {
+            throw ConfigurationError(kind: .invalidValue, file: table.file, key: "serve.admin_token",
+                                     detail: "is a secret, and secrets are not kept in fixloop.toml: put the token in a file named by admin_token_file, or in FIXLOOP_ADMIN_TOKEN")
+        }
     }
 }
