@@ -22,6 +22,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var planner = PlannerSettings()
     /// The PR bot (`[serve]`).
     public var serve = ServeSettings()
+    /// The `[engineer]` table: how much of a ticket is read and shown to the model.
+    public var engineer = TicketLimits()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -55,6 +57,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var serveTable = try root.section("serve")
         serve = try ServeSettings(reading: &serveTable)
         try serveTable.finish()
+        var engineerTable = try root.section("engineer")
+        engineer = try TicketLimits(reading: &engineerTable)
+        try engineerTable.finish()
         try root.finish()
         sourceFile = file
     }
@@ -134,6 +139,14 @@ extension ScorerSettings {
             grading = mode
         }
         if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
+    }
+}
+
+extension TicketLimits {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.int("max_ticket_bytes", range: 4096...(4 << 20)) { maxTicketBytes = value }
+        if let value = try table.int("max_ticket_read_bytes", range: 4096...(64 << 20)) { maxReadBytes = value }
     }
 }
 
