@@ -82,13 +82,13 @@ struct ServeWiring {
     }
 
     /// What the startup log says about `GET /` and `GET /metrics`.
-    var adminNote: String {
+    var adminNote: String { Self.adminNote(admin: admin, adminPort: settings.adminPort) }
+
+    /// The startup note for `admin` and the admin listener's port: who may read the pages, or how to turn them on.
+    static func adminNote(admin: AdminAccess, adminPort: Int?) -> String {
         var lines: [String] = []
-        switch admin {
-        case .token: lines.append("GET / and GET /metrics need Authorization: Bearer <admin token>")
-        case .closed, .open: break
-        }
-        if let port = settings.adminPort { lines.append("GET / and GET /metrics are served on 127.0.0.1:\(port)") }
+        if case .token = admin { lines.append("GET / and GET /metrics need Authorization: Bearer <admin token>") }
+        if let adminPort { lines.append("GET / and GET /metrics are served on 127.0.0.1:\(adminPort)") }
         if lines.isEmpty {
             lines.append("GET / (the week's review) and GET /metrics are off: set FIXLOOP_ADMIN_TOKEN or [serve] admin_token_file for a bearer token, or [serve] admin_port for a listener on 127.0.0.1")
         }
