@@ -22,6 +22,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var planner = PlannerSettings()
     /// The PR bot (`[serve]`).
     public var serve = ServeSettings()
+    /// The `[engineer]` table: how much of a ticket is read and shown to the model.
+    public var engineer = TicketLimits()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -55,6 +57,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var serveTable = try root.section("serve")
         serve = try ServeSettings(reading: &serveTable)
         try serveTable.finish()
+        var engineerTable = try root.section("engineer")
+        engineer = try TicketLimits(reading: &engineerTable)
+        try engineerTable.finish()
         try root.finish()
         sourceFile = file
     }
@@ -137,6 +142,14 @@ extension ScorerSettings {
     }
 }
 
+extension TicketLimits {
+    init(reading table: inout ConfigSection) throws {
+        self.init()
+        if let value = try table.int("max_ticket_bytes", range: 4096...(4 << 20)) { maxTicketBytes = value }
+        if let value = try table.int("max_ticket_read_bytes", range: 4096...(64 << 20)) { maxReadBytes = value }
+    }
+}
+
 extension ServeSettings {
     init(reading table: inout ConfigSection) throws {
         self.init()
@@ -152,5 +165,11 @@ extension ServeSettings {
         if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }
         if let value = try table.string("linear_repository") { linearRepository = value }
         if let value = try table.int("max_body_bytes", range: 1024...(25 << 20)) { maxBodyBytes = value }
+        if let value = try table.string("admin_token_file") { adminTokenFile = value }
+        if let value = try table.int("admin_port", range: 0...65535) { adminPort = value }
+        if try table.string("admin_token") != nil {
+            throw ConfigurationError(kind: .invalidValue, file: table.file, key: "serve.admin_token",
+                                     detail: "is a secret, and secrets are not kept in fixloop.toml: put the token in a file named by admin_token_file, or in FIXLOOP_ADMIN_TOKEN")
+        }
     }
 }

@@ -23,6 +23,11 @@ public struct ServeSettings: Sendable, Equatable {
     public var linearRepository: String?
     /// Largest webhook body accepted, in bytes.
     public var maxBodyBytes = 1 << 20
+    /// A file holding the bearer token for `GET /` and `GET /metrics` on the public listener, read at start
+    /// (`FIXLOOP_ADMIN_TOKEN` overrides it). With neither this nor ``adminPort``, those pages are not served.
+    public var adminTokenFile: String?
+    /// A second listener on 127.0.0.1 that serves `GET /` and `GET /metrics` without a token (0 picks a port).
+    public var adminPort: Int?
 
     public init() {}
 }

@@ -16,13 +16,27 @@ public enum TicketFileReader {
         return try parseMarkdown(trimmed, reference: reference)
     }
 
-    /// Reads and parses the file at `path`.
-    public static func read(path: String) throws -> Ticket {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// Reads and parses the file at `path`, refusing one larger than `limits.maxReadBytes` before reading it, and one
+    /// that is not text.
+    /// - Throws: ``EngineerError`` when it cannot be read; ``TicketContentError`` when it is too large or binary.
+    public static func read(path: String, limits: TicketLimits = TicketLimits()) throws -> Ticket {
+        // The file's name, not its path: the reference reaches prompts and commit trailers, where a home folder is noise.
+        let reference = (path as NSString).lastPathComponent
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw EngineerError(.ticketUnreadable, "The ticket file \(path) cannot be read; check the path.")
         }
-        // The file's name, not its path: the reference reaches prompts and commit trailers, where a home folder is noise.
-        return try parse(String(decoding: data, as: UTF8.self), reference: (path as NSString).lastPathComponent)
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limits.maxReadBytes + 1) ?? Data()
+        } catch {
+            throw EngineerError(.ticketUnreadable, "The ticket file \(path) cannot be read; check the path.")
+        }
+        if data.count > limits.maxReadBytes {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? data.count
+            throw TicketContentError.tooLarge(reference, bytes: size, limit: limits.maxReadBytes)
+        }
+        return try parse(TicketText.decode(data, reference: reference, limits: limits), reference: reference)
     }
 
     private struct JSONTicket: Decodable {

@@ -4,15 +4,18 @@ import Foundation
 /// so any JSON object decodes and unknown events cost nothing.
 public struct GitHubWebhookPayload: Decodable, Sendable {
     public struct User: Decodable, Sendable { public var login: String; public var type: String? }
-    public struct Label: Decodable, Sendable { public var name: String }
+    public struct Label: Decodable, Sendable { public var name: String; public var id: Int? }
     public struct Issue: Decodable, Sendable {
         public var number: Int
         public var title: String?
+        /// When the issue last changed: for `issues.labeled`, the moment of that labelling (signed with the body).
+        public var updatedAt: String?
         /// Present when the "issue" is a pull request.
         public var pullRequest: PullRequestLink?
     }
     public struct PullRequestLink: Decodable, Sendable { public var url: String? }
     public struct Comment: Decodable, Sendable {
+        public var id: Int?
         public var body: String?
         public var user: User?
         public var authorAssociation: String?

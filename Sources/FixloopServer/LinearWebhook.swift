@@ -28,6 +28,12 @@ public enum LinearWebhook {
         return abs(now.timeIntervalSince1970 - stamp / 1000) <= tolerance
     }
 
+    /// What a trigger is, from signed fields only: the action, the issue and the delivery's `webhookTimestamp`.
+    public static func triggerKey(_ payload: Payload) -> String? {
+        guard let identifier = payload.data?.identifier, let stamp = payload.webhookTimestamp else { return nil }
+        return "linear \(payload.type ?? "-").\(payload.action ?? "-") \(identifier) at=\(Int64(stamp))"
+    }
+
     /// A Linear issue created with, or just given, the configured label queues a fix in `repository`.
     public static func decide(_ payload: Payload, settings: TriggerSettings, repository: String?) -> WebhookAction {
         guard payload.type == "Issue", let action = payload.action, action == "create" || action == "update",

@@ -37,6 +37,12 @@ public enum ProgressText {
             """
     }
 
+    /// A label or `/fixloop fix` on a ticket that a done job already fixed: nothing runs; how to run it again.
+    public static func alreadyDone(_ job: Job, asked trigger: String) -> String {
+        "\(marker)\n**Fixloop** already fixed this issue: \(job.prURL ?? "(no link)") (job \(job.id)), so \(trigger) started nothing."
+            + "\n\nComment `/fixloop retry` to run it again on the same branch and pull request."
+    }
+
     /// Once the job ended: the pull request, or why not and what was tried, and the cost.
     public static func finished(_ job: Job, outcome: JobOutcome) -> String {
         let cost = String(format: "$%.4f", outcome.costUSD)

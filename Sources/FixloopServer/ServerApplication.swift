@@ -11,11 +11,17 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// Larger webhook bodies are refused with 413 (GitHub caps payloads at 25 MB; issue events are small).
     public var maxBodyBytes: Int
+    /// Who may read `GET /` and `GET /metrics` on this listener (default: nobody, 404).
+    public var admin: AdminAccess
+    /// A second listener on 127.0.0.1 that serves the admin pages to anyone who reaches it (off when nil; 0 picks a port).
+    public var adminPort: Int?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, admin: AdminAccess = .closed, adminPort: Int? = nil) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.admin = admin
+        self.adminPort = adminPort
     }
 }
 
@@ -36,8 +42,8 @@ public struct MetricsSources: Sendable {
     }
 }
 
-/// The routes: `POST /webhooks/github`, `POST /webhooks/linear`, `GET /healthz`, `GET /metrics`, and `GET /` (the week's
-/// review). Shared by `fixloop serve` and the tests.
+/// The routes: `POST /webhooks/github`, `POST /webhooks/linear`, `GET /healthz`, and, as `settings.admin` allows,
+/// `GET /metrics` and `GET /` (the week's review). Shared by `fixloop serve` and the tests.
 public func buildRouter(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, clock: ContinuousClock = .init()
 ) -> Router<BasicRequestContext> {
@@ -66,21 +72,7 @@ public func buildRouter(
         return Response(status: .init(code: reply.status), body: .init(byteBuffer: ByteBuffer(string: reply.message + "\n")))
     }
     router.get("/healthz") { _, _ in "ok\n" }
-    router.get("/") { _, _ -> Response in
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        guard let page = await sources.reviewPage() else {
-            let text = "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Fixloop</title><p>No review yet: grade sessions with <code>fixloop score</code> first.</p></html>\n"
-            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
-    router.get("/metrics") { _, _ -> Response in
-        let text = metrics.render(jobs: await sources.jobs(), spendUSD: await sources.spendUSD())
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; version=0.0.4"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
+    addAdminRoutes(to: router, access: settings.admin, metrics: metrics, sources: sources)
     return router
 }
 
@@ -100,11 +92,14 @@ private func receive(_ request: Request, settings: ServerSettings, intake: Webho
         signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!], body: Data(body.readableBytesView))
 }
 
-/// The server as a Hummingbird application with the worker pool (and any other service) beside it.
-/// - Parameter onRunning: called with the port once the server listens (port 0 picks a free one).
+/// The server as a Hummingbird application with the worker pool (and any other service) beside it, and the admin
+/// listener on 127.0.0.1 when `settings.adminPort` is set.
+/// - Parameters:
+///   - onRunning: called with the port once the server listens (port 0 picks a free one).
+///   - onAdminRunning: called with the admin listener's port once it listens.
 public func buildApplication(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
-    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }, onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var app = Application(
         router: buildRouter(settings: settings, intake: intake, metrics: metrics, sources: sources),
@@ -112,18 +107,27 @@ public func buildApplication(
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger)
     for service in services { app.addServices(service) }
+    if let adminPort = settings.adminPort {
+        app.addServices(Application(
+            router: buildAdminRouter(metrics: metrics, sources: sources),
+            configuration: .init(address: .hostname("127.0.0.1", port: adminPort), serverName: "fixloop-admin"),
+            onServerRunning: { channel in await onAdminRunning(channel.localAddress?.port ?? adminPort) },
+            logger: logger))
+    }
     return app
 }
 
 /// Runs the server and `services` until SIGTERM or SIGINT, then shuts down gracefully: the listener closes, the
 /// worker pool takes no new job and lets running ones finish.
-/// - Parameter onRunning: called with the port once the server listens.
+/// - Parameters:
+///   - onRunning: called with the port once the server listens.
+///   - onAdminRunning: called with the admin listener's port once it listens.
 public func runServer(
     settings: ServerSettings, intake: WebhookIntake, metrics: ServerMetrics, sources: MetricsSources, services: [any Service],
-    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }, onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws {
     let app = buildApplication(settings: settings, intake: intake, metrics: metrics, sources: sources, services: services,
-                               logger: logger, onRunning: onRunning)
+                               logger: logger, onRunning: onRunning, onAdminRunning: onAdminRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }
 

@@ -49,9 +49,9 @@ public enum TriggerDecision {
         guard parts.count == 2 else { return .ignore("repository \(repository) is not OWNER/NAME") }
         let ticket = "gh:\(repository)#\(issue.number)"
         let sender = payload.sender?.login ?? "someone"
-        func fix(_ trigger: String) -> TicketCommand {
+        func fix(_ trigger: String, retry: Bool = false) -> TicketCommand {
             .fix(JobRequest(ticket: ticket, repository: repository, trigger: trigger, installationID: payload.installation?.id,
-                            maxAttempts: settings.maxAttempts))
+                            maxAttempts: settings.maxAttempts, rerunsFinished: retry))
         }
         switch (event, payload.action) {
         case ("issues", "labeled"):
@@ -62,12 +62,30 @@ public enum TriggerDecision {
             guard let comment = payload.comment, let verb = command(in: comment.body ?? "") else { return .ignore("no /fixloop command") }
             let author = comment.user?.login ?? sender
             if comment.user?.type == "Bot" { return .ignore("a bot's comment") }
-            let command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)")
+            let command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)", retry: verb == "retry")
             let permission: PermissionCheck = writerAssociations.contains(comment.authorAssociation ?? "")
                 ? .granted : .ask(owner: parts[0], name: parts[1], user: author)
             return .command(command, permission: permission)
         default:
             return .ignore("event \(event).\(payload.action ?? "-") is not a trigger")
+        }
+    }
+
+    /// What a trigger is, from signed fields only (the `X-GitHub-Delivery` id is not signed, so a replay can carry a new
+    /// one): the event, the action, the repository and issue, and the comment id, or for a label (whose event has no id
+    /// in the payload) the label, the issue's `updated_at` at that moment and the sender. Nil for what is no trigger.
+    public static func triggerKey(event: String, payload: GitHubWebhookPayload) -> String? {
+        guard let repository = payload.repository?.fullName, let issue = payload.issue else { return nil }
+        let base = "github \(event).\(payload.action ?? "-") \(repository)#\(issue.number)"
+        switch (event, payload.action) {
+        case ("issues", "labeled"):
+            let label = payload.label.map { "\($0.id.map(String.init) ?? "-"):\($0.name)" } ?? "-"
+            return "\(base) label=\(label) at=\(issue.updatedAt ?? "-") by=\(payload.sender?.login ?? "-")"
+        case ("issue_comment", "created"):
+            guard let id = payload.comment?.id else { return nil }
+            return "\(base) comment=\(id)"
+        default:
+            return nil
         }
     }
 

@@ -57,7 +57,12 @@ public struct WebhookIntake: Sendable {
             guard try await store.recordDelivery(delivery, now: now()) else {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
             }
-            switch TriggerDecision.decide(event: event, payload: payload, settings: triggers) {
+            let action = TriggerDecision.decide(event: event, payload: payload, settings: triggers)
+            if case .command = action, let key = TriggerDecision.triggerKey(event: event, payload: payload),
+               !(try await store.recordTrigger(key, delivery: delivery, now: now())) {
+                return WebhookReply(status: 202, result: "duplicate", message: "this \(event).\(payload.action ?? "-") was already received under another delivery id")
+            }
+            switch action {
             case .ignore(let reason):
                 return WebhookReply(status: 202, result: "ignored", message: reason)
             case .command(let command, permission: .granted):
@@ -90,7 +95,12 @@ public struct WebhookIntake: Sendable {
             if let delivery, !delivery.isEmpty, !(try await store.recordDelivery("linear:\(delivery)", now: now())) {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
             }
-            switch LinearWebhook.decide(payload, settings: triggers, repository: linear.repository) {
+            let action = LinearWebhook.decide(payload, settings: triggers, repository: linear.repository)
+            if case .command = action, let key = LinearWebhook.triggerKey(payload),
+               !(try await store.recordTrigger(key, delivery: "linear:\(delivery ?? "-")", now: now())) {
+                return WebhookReply(status: 202, result: "duplicate", message: "this Linear \(payload.action ?? "-") was already received under another delivery id")
+            }
+            switch action {
             case .ignore(let reason): return WebhookReply(status: 202, result: "ignored", message: reason)
             case .command(let command, _): return try await execute(command)
             }
@@ -109,6 +119,9 @@ public struct WebhookIntake: Sendable {
                 return WebhookReply(status: 202, result: "queued", message: "job \(job.id) queued for \(job.ticket)")
             case .alreadyActive(let job):
                 return WebhookReply(status: 202, result: "already_active", message: "job \(job.id) already holds \(job.ticket)")
+            case .finished(let job):
+                if let progress { await followUps.start { await progress.show(job, ProgressText.alreadyDone(job, asked: request.trigger)) } }
+                return WebhookReply(status: 202, result: "already_done", message: "job \(job.id) already fixed \(job.ticket); /fixloop retry runs it again")
             }
         case .stop(let ticket, let user):
             guard let active = try await store.activeJob(ticket: ticket), let job = try await store.cancel(active.id, now: now()) else {

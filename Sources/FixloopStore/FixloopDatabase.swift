@@ -87,6 +87,7 @@ public final class FixloopDatabase: Sendable {
         PlannerSchema.register(in: &migrator)
         JobSchema.register(in: &migrator)
         ScorerSchema.registerEventContext(in: &migrator)
+        RunBranchSchema.register(in: &migrator)
         return migrator
     }
 

@@ -1,6 +1,7 @@
 import GRDB
 
-/// Migration `jobs.v1`: the PR bot's queue and the webhook deliveries already seen.
+/// Migrations `jobs.v1` (the PR bot's queue and the webhook deliveries already seen) and `jobs.v2` (the triggers
+/// already seen, by what they are rather than by their unsigned delivery id).
 enum JobSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("jobs.v1") { db in
@@ -29,6 +30,14 @@ enum JobSchema {
             try db.create(index: "job_state", on: "job", columns: ["state", "id"])
             try db.create(table: "webhook_delivery") { table in
                 table.primaryKey("id", .text)
+                table.column("received_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("jobs.v2") { db in
+            // Kept for good: a trigger is a person's action, rare, and a replay of an old one must never run again.
+            try db.create(table: "webhook_trigger") { table in
+                table.primaryKey("key", .text)
+                table.column("delivery", .text).notNull()
                 table.column("received_at", .double).notNull()
             }
         }

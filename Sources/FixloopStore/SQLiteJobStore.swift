@@ -14,6 +14,11 @@ public struct SQLiteJobStore: JobStore {
             if let active = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? AND state IN ('queued', 'running')", arguments: [request.ticket]) {
                 return .alreadyActive(Self.job(active))
             }
+            if !request.rerunsFinished, let last = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? ORDER BY id DESC LIMIT 1",
+                                                                    arguments: [request.ticket]).map(Self.job),
+               last.state == .done, last.prURL != nil {
+                return .finished(last)
+            }
             let comment = try Int.fetchOne(db, sql: """
                 SELECT progress_comment_id FROM job WHERE ticket = ? AND progress_comment_id IS NOT NULL ORDER BY id DESC LIMIT 1
                 """, arguments: [request.ticket])
@@ -135,6 +140,14 @@ public struct SQLiteJobStore: JobStore {
                 try db.execute(sql: "DELETE FROM webhook_delivery WHERE received_at < ?", arguments: [now.timeIntervalSince1970 - 30 * 86400])
             }
             return true
+        }
+    }
+
+    public func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO webhook_trigger (key, delivery, received_at) VALUES (?, ?, ?)",
+                           arguments: [key, delivery, now.timeIntervalSince1970])
+            return db.changesCount == 1
         }
     }
 

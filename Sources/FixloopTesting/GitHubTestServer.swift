@@ -77,6 +77,11 @@ public actor GitHubTestState {
         return number
     }
 
+    /// Changes an issue's title, as someone editing it on GitHub would.
+    public func editIssue(_ repository: String, number: Int, title: String) {
+        issues[repository]?[number]?.title = title
+    }
+
     /// Sets a user's permission on a repository (`write`, `read`, …).
     public func setPermission(_ repository: String, user: String, _ permission: String) {
         permissions["\(repository)/\(user)"] = permission

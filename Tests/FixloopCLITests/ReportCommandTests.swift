@@ -64,16 +64,19 @@ struct ReportCommandTests {
     @Test func serveShowsTheSamePageAtTheRoot() async throws {
         try await withTemporaryDirectory("fixloop-report") { root in
             let home = root.appendingPathComponent("home")
-            let environment = ["FIXLOOP_HOME": home.path, "GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t"]
+            let token = "admin-token-0123456789abcdef"
+            let environment = ["FIXLOOP_HOME": home.path, "GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t", "FIXLOOP_ADMIN_TOKEN": token]
             let context = CommandContext(configuration: FixloopConfiguration(), state: StateDirectory(root: home), environment: environment)
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             let wiring = try ServeWiring(context: context, settings: ServeSettings(), fixArguments: [], cloneFrom: [:], logger: logger)
             let router = buildRouter(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources)
             try await LoopbackServer.with(router) { server in
-                let (_, empty) = try await URLSession.shared.data(from: server.baseURL)
+                var request = URLRequest(url: server.baseURL)
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                let (_, empty) = try await URLSession.shared.data(for: request)
                 #expect((empty as? HTTPURLResponse)?.statusCode == 404)
                 _ = try await Self.scoredHome(root)
-                let (data, response) = try await URLSession.shared.data(from: server.baseURL)
+                let (data, response) = try await URLSession.shared.data(for: request)
                 #expect((response as? HTTPURLResponse)?.statusCode == 200)
                 #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
                 let page = String(decoding: data, as: UTF8.self)

@@ -15,6 +15,7 @@ import FoundationNetworking
 struct WebhookEndpointTests {
     static let secret = Secret("webhook-secret")
     static let linearSecret = Secret("linear-secret")
+    static let adminToken = Secret("admin-token-0123456789abcdef")
     static let labelled = #"{"action": "labeled", "issue": {"number": 3, "title": "Total"}, "label": {"name": "fixloop"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}}"#
 
     struct Scene {
@@ -48,7 +49,9 @@ struct WebhookEndpointTests {
         }
 
         func get(_ path: String) async throws -> String {
-            String(decoding: try await URLSession.shared.data(from: server.baseURL.appendingPathComponent(path)).0, as: UTF8.self)
+            var request = URLRequest(url: server.baseURL.appendingPathComponent(path))
+            request.setValue("Bearer \(WebhookEndpointTests.adminToken.reveal())", forHTTPHeaderField: "Authorization")
+            return String(decoding: try await URLSession.shared.data(for: request).0, as: UTF8.self)
         }
     }
 
@@ -66,7 +69,7 @@ struct WebhookEndpointTests {
                                            followUps: followUps, logger: logger)
                 intake.linear = (Self.linearSecret, "acme/shop")
                 let metrics = ServerMetrics()
-                let router = buildRouter(settings: ServerSettings(maxBodyBytes: 64 << 10), intake: intake, metrics: metrics,
+                let router = buildRouter(settings: ServerSettings(maxBodyBytes: 64 << 10, admin: .token(Self.adminToken)), intake: intake, metrics: metrics,
                                          sources: MetricsSources(jobs: { (try? await store.counts()) ?? [:] }, spendUSD: { 1.25 }))
                 try await LoopbackServer.with(router) { server in
                     try await body(Scene(server: server, store: store, progress: progress, metrics: metrics, followUps: followUps, github: githubServer.state))
@@ -82,7 +85,8 @@ struct WebhookEndpointTests {
             #expect(status == 202 && text.contains("queued"), "\(text)")
             let (again, againText) = try await scene.post(Self.labelled, delivery: "d-1")
             #expect(again == 202 && againText.contains("already received"))
-            let (second, secondText) = try await scene.post(Self.labelled, delivery: "d-2")
+            let relabelled = Self.labelled.replacingOccurrences(of: #""title": "Total""#, with: #""title": "Total", "updated_at": "2026-01-02T03:04:05Z""#)
+            let (second, secondText) = try await scene.post(relabelled, delivery: "d-2")
             #expect(second == 202 && secondText.contains("already holds"), "a ticket has one active job")
             let jobs = try await scene.store.jobs(state: nil, limit: 10)
             #expect(jobs.count == 1 && jobs.first?.ticket == "gh:acme/shop#3" && jobs.first?.state == .queued)

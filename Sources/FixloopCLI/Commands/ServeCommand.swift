@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run the GitHub PR bot: webhooks in, a durable job queue, workers.",
         discussion: """
             Listens for GitHub webhooks on POST /webhooks/github (GITHUB_WEBHOOK_SECRET verifies them), with GET \
-            /healthz and GET /metrics. An issue labelled fixloop, or a /fixloop fix comment from a user with write \
+            /healthz; GET / (the week's review) and GET /metrics need FIXLOOP_ADMIN_TOKEN or [serve] admin_token_file \
+            (a bearer token), or are served on 127.0.0.1 at [serve] admin_port. An issue labelled fixloop, or a /fixloop fix comment from a user with write \
             access, queues a job; workers fix it and open a draft PR. GitHub access: a GitHub App (GITHUB_APP_ID, \
             GITHUB_APP_PRIVATE_KEY_FILE) or GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise.
             """)
@@ -36,9 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
         let wiring = try ServeWiring(context: context, settings: settings(context), fixArguments: fixArguments(context),
                                      cloneFrom: Self.cloneMap(cloneFrom), logger: Logger(label: "fixloop.serve"))
         try await runServer(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources,
-                            services: [wiring.workers], logger: wiring.logger) { port in
+                            services: [wiring.workers], logger: wiring.logger, onRunning: { port in
             context.print("fixloop serve: listening on http://\(wiring.settings.host):\(port) with \(wiring.settings.workers) worker(s)")
-        }
+            wiring.logger.notice("\(wiring.adminNote)")
+        }, onAdminRunning: { port in
+            context.print("fixloop serve: the review and metrics on http://127.0.0.1:\(port)")
+        })
         await wiring.followUps.drain()
     }
 

@@ -3,6 +3,7 @@ import FixloopEngineer
 import FixloopGit
 import FixloopGitHub
 import FixloopPrompts
+import FixloopStore
 import Foundation
 
 /// Commits the chosen candidate on Fixloop's branch, pushes it, and opens (or updates) the draft pull request;
@@ -17,7 +18,7 @@ struct Delivery {
         _ candidate: Engineer.Candidate, report: inout FixReport, ticket: Ticket, reference: TicketReference,
         remote: RepositoryReference, baseCommit: String, testCommand: String, credentials: GitCredentials, runDirectory: URL
     ) async throws {
-        let branch = BranchName.make(for: reference, title: ticket.title)
+        let branch = try fixedBranch(ticket: ticket, reference: reference, remote: remote)
         report.branch = branch
         let patchFile = runDirectory.appendingPathComponent("fix.patch")
         try candidate.diff.patch.write(to: patchFile, atomically: true, encoding: .utf8)
@@ -52,6 +53,14 @@ struct Delivery {
                 owner: issueOwner, name: issueName, issue: number,
                 body: "Fixloop \(verb) a draft pull request for this issue: \(pullRequest.url)\n\nRoot cause: \(candidate.rootCause)")
         }
+    }
+
+    /// The ticket's branch as stored when it was first taken (``SQLiteRunStore/branch(ticket:repository:proposed:)``),
+    /// so an edited title never makes a second branch or pull request.
+    func fixedBranch(ticket: Ticket, reference: TicketReference, remote: RepositoryReference) throws -> String {
+        let repository = pullRequestRepository(remote: remote, reference: reference).map { "\($0.0)/\($0.1)" } ?? remote.url
+        return try SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
+            .branch(ticket: reference.description, repository: repository, proposed: BranchName.make(for: reference, title: ticket.title))
     }
 
     private func pullRequestRepository(remote: RepositoryReference, reference: TicketReference) -> (String, String)? {

@@ -45,6 +45,8 @@ struct FixRunner {
                                                  host: ProcessInfo.processInfo.hostName, pid: getpid())) {
             throw CommandError(code: "fix.ticket_busy", message: "The ticket \(reference) is being fixed by run \(holder.id) (process \(holder.pid)); wait for it to finish or stop that process.")
         }
+        // The branch is fixed when the ticket is first taken: a later title never makes a new branch or pull request.
+        _ = try? Delivery(command: command, context: context, trajectory: trajectory).fixedBranch(ticket: ticket, reference: reference, remote: remote)
         await trajectory.record("run", "start", "ticket \(reference) on \(remote)")
         do {
             let report = try await fix(ticket: ticket, reference: reference, remote: remote, runID: runID, runDirectory: runDirectory, trajectory: trajectory)

@@ -20,6 +20,8 @@ struct ServeWiring {
     let logger: Logger
     /// The week's review that `GET /` shows.
     let review: ReviewPage
+    /// Who may read `GET /` and `GET /metrics` on the public listener.
+    let admin: AdminAccess
 
     /// - Parameters:
     ///   - fixArguments: `fix` options every job gets.
@@ -33,6 +35,7 @@ struct ServeWiring {
         guard let secret = [environment["GITHUB_WEBHOOK_SECRET"], fromFile].compactMap({ $0 }).first(where: { !$0.isEmpty }).map(Secret.init) else {
             throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
         }
+        admin = try Self.adminAccess(settings, environment: environment)
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
         store = SQLiteJobStore(database: database)
@@ -54,7 +57,43 @@ struct ServeWiring {
                              name: "\(ProcessInfo.processInfo.hostName)-\(getpid())", logger: logger)
     }
 
-    var serverSettings: ServerSettings { ServerSettings(host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes) }
+    var serverSettings: ServerSettings {
+        ServerSettings(host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes, admin: admin, adminPort: settings.adminPort)
+    }
+
+    /// The admin token: `FIXLOOP_ADMIN_TOKEN`, else the first line of `[serve] admin_token_file`; `.closed` with neither.
+    static func adminAccess(_ settings: ServeSettings, environment: [String: String]) throws -> AdminAccess {
+        let token: String
+        let origin: String
+        if let value = environment["FIXLOOP_ADMIN_TOKEN"], !value.isEmpty {
+            (token, origin) = (value, "FIXLOOP_ADMIN_TOKEN")
+        } else if let file = settings.adminTokenFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CommandError(code: "serve.admin_token_unreadable", message: "The admin token file \(file) cannot be read; check [serve] admin_token_file, or set FIXLOOP_ADMIN_TOKEN.")
+            }
+            (token, origin) = (text.trimmingCharacters(in: .whitespacesAndNewlines), "the file \(file)")
+        } else {
+            return .closed
+        }
+        guard token.count >= 16 else {
+            throw CommandError(code: "serve.admin_token_short", message: "The admin token in \(origin) is shorter than 16 characters; use a long random one (openssl rand -hex 32).")
+        }
+        return .token(Secret(token))
+    }
+
+    /// What the startup log says about `GET /` and `GET /metrics`.
+    var adminNote: String { Self.adminNote(admin: admin, adminPort: settings.adminPort) }
+
+    /// The startup note for `admin` and the admin listener's port: who may read the pages, or how to turn them on.
+    static func adminNote(admin: AdminAccess, adminPort: Int?) -> String {
+        var lines: [String] = []
+        if case .token = admin { lines.append("GET / and GET /metrics need Authorization: Bearer <admin token>") }
+        if let adminPort { lines.append("GET / and GET /metrics are served on 127.0.0.1:\(adminPort)") }
+        if lines.isEmpty {
+            lines.append("GET / (the week's review) and GET /metrics are off: set FIXLOOP_ADMIN_TOKEN or [serve] admin_token_file for a bearer token, or [serve] admin_port for a listener on 127.0.0.1")
+        }
+        return lines.joined(separator: "; ")
+    }
 
     var sources: MetricsSources {
         MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 },

@@ -10,12 +10,25 @@ import Foundation
 struct TicketLoader {
     let context: CommandContext
 
+    /// The ticket as the model sees it: refused when too large to read or binary, summarised when longer than
+    /// `[engineer] max_ticket_bytes`.
     func load(_ reference: TicketReference) async throws -> Ticket {
+        let limits = context.configuration.engineer
+        let ticket = try await read(reference, limits: limits)
+        switch reference {
+        case .file, .standardInput: break  // checked as bytes when read
+        default: try TicketText.check(([ticket.title, ticket.body] + ticket.evidence).joined(separator: "\n"), reference: reference.description, limits: limits)
+        }
+        return TicketText.bounded(ticket, limits: limits)
+    }
+
+    private func read(_ reference: TicketReference, limits: TicketLimits) async throws -> Ticket {
         switch reference {
         case .file(let path):
-            return try TicketFileReader.read(path: path)
+            return try TicketFileReader.read(path: path, limits: limits)
         case .standardInput:
-            return try TicketFileReader.parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), reference: "-")
+            let data = (try? FileHandle.standardInput.read(upToCount: limits.maxReadBytes + 1)) ?? Data()
+            return try TicketFileReader.parse(TicketText.decode(data, reference: "-", limits: limits), reference: "-")
         case .github(let owner, let name, let number):
             return try await GitHubTicketSource(client: GitHubWiring.client(context)).ticket(owner: owner, name: name, number: number)
         case .linear(let identifier):

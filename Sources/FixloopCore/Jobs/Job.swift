@@ -63,24 +63,29 @@ public struct JobRequest: Sendable, Equatable {
     public var trigger: String
     public var installationID: Int?
     public var maxAttempts: Int
+    /// Whether a finished ticket (its last job done with a pull request) runs again: only `/fixloop retry` does.
+    public var rerunsFinished: Bool
 
-    public init(ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3) {
+    public init(ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3, rerunsFinished: Bool = false) {
         self.ticket = ticket
         self.repository = repository
         self.trigger = trigger
         self.installationID = installationID
         self.maxAttempts = maxAttempts
+        self.rerunsFinished = rerunsFinished
     }
 }
 
-/// The answer to an enqueue: a new job, or the one that already holds the ticket.
+/// The answer to an enqueue: a new job, the one that already holds the ticket, or the done job that fixed it.
 public enum EnqueueResult: Sendable, Equatable {
     case enqueued(Job)
     case alreadyActive(Job)
+    /// The ticket's last job is done with a pull request and the request was not a retry: nothing was queued.
+    case finished(Job)
 
     public var job: Job {
         switch self {
-        case .enqueued(let job), .alreadyActive(let job): return job
+        case .enqueued(let job), .alreadyActive(let job), .finished(let job): return job
         }
     }
 }

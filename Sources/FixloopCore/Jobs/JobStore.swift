@@ -5,7 +5,8 @@ import Foundation
 /// Every transition names the worker that holds the lease, so a worker that lost its job (lease expired and
 /// taken by another, or cancelled) cannot overwrite what happened since.
 public protocol JobStore: Sendable {
-    /// Queues a job, unless the ticket already has a queued or running one.
+    /// Queues a job, unless the ticket already has a queued or running one, or its last job is done with a pull
+    /// request and `request.rerunsFinished` is false.
     func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult
 
     /// Takes the oldest queued job whose repository runs fewer than `perRepositoryLimit` jobs, leasing it to
@@ -44,4 +45,8 @@ public protocol JobStore: Sendable {
 
     /// Records a webhook delivery id. - Returns: false when it was seen before (a replay).
     func recordDelivery(_ id: String, now: Date) async throws -> Bool
+
+    /// Records what a delivery is (event, action, repository, issue, and the comment or label event), whatever its
+    /// unsigned delivery id says. - Returns: false when the same trigger was seen before (a replay under a new id).
+    func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool
 }
