@@ -22,6 +22,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var planner = PlannerSettings()
     /// The PR bot (`[serve]`).
     public var serve = ServeSettings()
+    /// The `[sandbox]` table: the operator's extra read-only paths.
+    public var sandbox = SandboxSettings()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -55,6 +57,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var serveTable = try root.section("serve")
         serve = try ServeSettings(reading: &serveTable)
         try serveTable.finish()
+        var sandboxTable = try root.section("sandbox")
+        sandbox = try SandboxSettings(reading: &sandboxTable)
+        try sandboxTable.finish()
         try root.finish()
         sourceFile = file
     }
