@@ -70,7 +70,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        let readOnly = try SandboxChoice.readOnlyPaths(readOnly, context: context)
+        let readOnly = try SandboxChoice.readOnlyPaths(self.readOnly, context: context)
         try SandboxChoice.refuseExposedPaths(workspace.map { [$0] } ?? [], context: context)
         let patchText = try Self.readInput(patch, what: "patch")
         let testPatchText = try testPatch.map { try Self.readInput($0, what: "test patch") }
