@@ -101,10 +101,17 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // Runs untrusted commands under bubblewrap; policies come from the top-level sandbox/ folder.
+        // The sandbox policies from the top-level sandbox/ folder, bundled as resources the way prompts/ is.
+        .target(
+            name: "FixloopSandboxPolicyFiles", path: "sandbox", sources: ["PolicyFiles.swift"],
+            resources: [.copy("test.toml"), .copy("setup.toml")]
+        ),
+        // Runs untrusted commands under bubblewrap; policies come from the bundled sandbox/ folder.
         .target(
             name: "FixloopSandbox",
-            dependencies: ["CFixloopSandbox", "FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "CFixloopSandbox", "FixloopCore", "FixloopSandboxPolicyFiles", .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         // Patch verification with SWE-bench semantics, and test-output parsing.
         .target(name: "FixloopVerify", dependencies: ["FixloopCore", "FixloopSandbox"]),

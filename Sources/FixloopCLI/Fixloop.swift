@@ -27,7 +27,8 @@ public struct Fixloop: AsyncParsableCommand {
     /// Parses `arguments`, runs the command, and turns every error into a message and an exit code.
     ///
     /// This is the single place where errors meet the user: ``FixloopError``s print their one-sentence message
-    /// and exit 2; usage errors and `--help` go through swift-argument-parser as usual.
+    /// and exit 2; usage errors print swift-argument-parser's message and usage and exit 2 too (not its 64);
+    /// `--help` and `--version` exit 0; any other error is put in one sentence and exits 2.
     /// - Parameter arguments: the command line without the program name.
     /// - Returns: the process exit status.
     public static func run(arguments: [String]) async -> Int32 {
@@ -69,12 +70,7 @@ public struct Fixloop: AsyncParsableCommand {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch {
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                let code = exitCode(for: error)
-                if code == .success { CommandIO.current.write(message + "\n") } else { CommandIO.current.writeError(message + "\n") }
-            }
-            return exitCode(for: error).rawValue
+            return report(error)
         }
     }
 }

@@ -24,6 +24,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var serve = ServeSettings()
     /// The `[engineer]` table: how much of a ticket is read and shown to the model.
     public var engineer = TicketLimits()
+    /// The `[sandbox]` table: the operator's extra read-only paths.
+    public var sandbox = SandboxSettings()
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -60,6 +62,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var engineerTable = try root.section("engineer")
         engineer = try TicketLimits(reading: &engineerTable)
         try engineerTable.finish()
+        var sandboxTable = try root.section("sandbox")
+        sandbox = try SandboxSettings(reading: &sandboxTable)
+        try sandboxTable.finish()
         try root.finish()
         sourceFile = file
     }

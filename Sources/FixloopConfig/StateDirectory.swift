@@ -1,3 +1,4 @@
+import FixloopCore
 import Foundation
 
 /// The folders Fixloop keeps its state in: `$FIXLOOP_HOME`, by default `~/.fixloop`.
@@ -31,11 +32,52 @@ public struct StateDirectory: Sendable, Equatable {
     public var runs: URL { root.appendingPathComponent("runs", isDirectory: true) }
 
     /// Creates the root and its folders, readable by the owner only.
-    /// - Throws: the file system's error when a folder cannot be made.
+    /// - Throws: ``StateDirectoryError`` when a file stands where a folder must be, or a folder cannot be made.
     public func prepare() throws {
         for url in [root, mirrors, workspaces, runs] {
-            try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if let file = LocalFolders.fileInTheWay(to: url) {
+                throw StateDirectoryError(kind: .notAFolder, root: root.path, path: file, detail: nil)
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)
+                    .flatMap { $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : nil }
+                throw StateDirectoryError(kind: .cannotCreate, root: root.path, path: url.path, detail: cause)
+            }
+        }
+    }
+}
+
+/// The state directory cannot be used.
+public struct StateDirectoryError: FixloopError, Equatable {
+    /// Why.
+    public enum Kind: String, Sendable {
+        case notAFolder = "state.not_a_folder"
+        case cannotCreate = "state.cannot_create"
+    }
+
+    /// Why the state directory was refused.
+    public let kind: Kind
+    /// The state directory.
+    public let root: String
+    /// The path at fault: the file in the way, or the folder that could not be made.
+    public let path: String
+    /// The system's reason, when there is one (`Permission denied`).
+    public let detail: String?
+
+    public var code: String { kind.rawValue }
+    public var message: String {
+        switch kind {
+        case .notAFolder where path == root:
+            return "The state directory path \(root) is a file, not a folder; set FIXLOOP_HOME (or --state-dir) to a folder."
+        case .notAFolder:
+            return "The state directory \(root) cannot be made because \(path) is a file, not a folder; set "
+                + "FIXLOOP_HOME (or --state-dir) to a folder."
+        case .cannotCreate:
+            return "The state directory folder \(path) cannot be made (\(detail ?? "unknown cause")); check its "
+                + "permissions or set FIXLOOP_HOME (or --state-dir) to a writable folder."
         }
     }
 }

@@ -1,3 +1,4 @@
+import FixloopSandbox
 import Foundation
 
 /// One ranked file: where the fix probably goes, and why.
@@ -107,11 +108,15 @@ public struct Localizer: Sendable {
         let base = directory.standardizedFileURL.path
         for case let url as URL in enumerator {
             if skipped.contains(url.lastPathComponent) { enumerator.skipDescendants(); continue }
-            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true,
-                  (values.fileSize ?? 0) <= maxBytes, let data = try? Data(contentsOf: url), !data.contains(0),
-                  let text = String(data: data, encoding: .utf8) else { continue }
             let path = url.standardizedFileURL.path
-            files[path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path] = text
+            guard path.hasPrefix(base + "/"),
+                  let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true,
+                  (values.fileSize ?? 0) <= maxBytes else { continue }
+            // Read without following links: a test run may have swapped a file for a link to a host secret.
+            let relative = String(path.dropFirst(base.count + 1))
+            guard let data = try? CheckoutFile.read(relative, in: directory, maxBytes: maxBytes), !data.contains(0),
+                  let text = String(data: data, encoding: .utf8) else { continue }
+            files[relative] = text
         }
         return files
     }

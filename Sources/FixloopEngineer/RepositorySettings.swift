@@ -1,19 +1,25 @@
 import FixloopCore
+import FixloopSandbox
 import Foundation
 
 /// How to set up and test one repository. Flags win over the repository's `.fixloop.toml`, which wins over
 /// detection from the files present (pytest, `swift test`, `npm test`, `go test`, `cargo test`).
+///
+/// The repository is untrusted: it may tighten the operator's diff policy but never loosen it, and it never
+/// mounts host paths (only the operator's `--ro` and `[sandbox] read_only` do).
 public struct RepositorySettings: Sendable, Equatable {
     /// Installs dependencies; runs with the network (setup policy). Nil when none is needed.
     public var setupCommand: String?
     /// Runs the tests; never has the network (test policy).
     public var testCommand: String?
-    /// Extra read-only paths for the sandbox.
+    /// Extra read-only host paths for the sandbox: the operator's only, never the repository's.
     public var readOnlyPaths: [String] = []
-    /// Globs the diff must not touch, on top of ``DiffPolicy/defaultProtectedPaths``.
+    /// Globs the diff must not touch, on top of ``DiffPolicy/defaultProtectedPaths`` (a repository only adds).
     public var protectedPaths: [String] = []
     /// The most lines (added plus removed) a fix may change.
-    public var maxChangedLines: Int = 200
+    public var maxChangedLines: Int = RepositorySettings.operatorMaxChangedLines
+    /// The operator's limit on changed lines; a repository may set a lower one, never a higher one.
+    public static let operatorMaxChangedLines = 200
     /// Where each value came from, for the run's report: `flag`, `.fixloop.toml`, `detected (…)`.
     public var sources: [String: String] = [:]
 
@@ -41,6 +47,9 @@ public struct RepositorySettings: Sendable, Equatable {
         in directory: URL, overrides: Overrides, fileSettings: RepositorySettings?
     ) -> RepositorySettings {
         var settings = fileSettings ?? RepositorySettings()
+        // What the repository may not decide: host mounts, and a looser diff limit than the operator's.
+        settings.readOnlyPaths = overrides.readOnlyPaths
+        settings.maxChangedLines = min(settings.maxChangedLines, operatorMaxChangedLines)
         if fileSettings != nil {
             if settings.testCommand != nil { settings.sources["test"] = ".fixloop.toml" }
             if settings.setupCommand != nil { settings.sources["setup"] = ".fixloop.toml" }
@@ -59,7 +68,6 @@ public struct RepositorySettings: Sendable, Equatable {
             settings.setupCommand = setup
             settings.sources["setup"] = "flag"
         }
-        settings.readOnlyPaths += overrides.readOnlyPaths
         return settings
     }
 }
@@ -87,7 +95,7 @@ public enum TestCommandDetector {
             return Detection(test: "python3 -m pytest -rA", setup: setup, reason: "Python project")
         }
         if has("package.json"),
-           let data = FileManager.default.contents(atPath: directory.appendingPathComponent("package.json").path),
+           let data = try? CheckoutFile.read("package.json", in: directory, maxBytes: 1 << 20),
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let scripts = object["scripts"] as? [String: Any], scripts["test"] != nil {
             return Detection(test: "npm test", setup: has("package-lock.json") ? "npm ci" : "npm install", reason: "package.json")

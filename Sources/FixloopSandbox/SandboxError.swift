@@ -40,7 +40,7 @@ public struct SandboxError: FixloopError, Equatable {
         SandboxError(
             kind: .policyNotFound,
             message: "The sandbox policy '\(name)' was not found (looked in \(searched.joined(separator: ", "))); "
-                + "give a policy file path or one of the built-in names test and setup.")
+                + "give a policy file path or one of the bundled names test and setup.")
     }
 
     static func policyInvalid(file: String, key: String?, detail: String) -> SandboxError {

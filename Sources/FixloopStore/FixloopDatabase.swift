@@ -37,7 +37,9 @@ public final class FixloopDatabase: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(operation: "open", path: url.path, resultCode: nil)
+            var failure = StoreError(operation: "open", path: url.path, resultCode: nil)
+            failure.fileInTheWay = LocalFolders.fileInTheWay(to: url.deletingLastPathComponent())
+            throw failure
         }
     }
 
@@ -118,6 +120,8 @@ public struct StoreError: FixloopError, Equatable {
     public let path: String
     /// SQLite's result code, when SQLite failed.
     public let resultCode: Int32?
+    /// A file standing where the store's folder must be (`FIXLOOP_HOME` naming a file).
+    public var fileInTheWay: String?
 
     /// Makes an error.
     public init(operation: String, path: String, resultCode: Int32?) {
@@ -126,9 +130,24 @@ public struct StoreError: FixloopError, Equatable {
         self.resultCode = resultCode
     }
 
-    public var code: String { "store.\(operation)_failed" }
+    public var code: String {
+        if fileInTheWay != nil { return "store.not_a_folder" }
+        if resultCode.map({ $0 & 0xff }) == Self.notADatabase { return "store.not_a_database" }
+        return "store.\(operation)_failed"
+    }
     public var message: String {
+        if let fileInTheWay {
+            return "The store at \(path) cannot be made because \(fileInTheWay) is a file, not a folder; set FIXLOOP_HOME "
+                + "(or --state-dir) to a folder."
+        }
+        if resultCode.map({ $0 & 0xff }) == Self.notADatabase {
+            return "The store file \(path) is not a SQLite database; move it aside or set FIXLOOP_HOME (or --state-dir) "
+                + "to another state directory."
+        }
         let cause = resultCode.map { "SQLite result code \($0)" } ?? "an I/O error"
         return "The store at \(path) could not \(operation) (\(cause)); check that the state directory is writable and not full."
     }
+
+    /// SQLite's `SQLITE_NOTADB`: the file is not a database (or is encrypted).
+    static let notADatabase: Int32 = 26
 }

@@ -35,6 +35,31 @@ struct RepositorySettingsTests {
         }
     }
 
+    @Test func aPackageJSONLinkedOutOfTheCheckoutIsNotRead() async throws {
+        try await withTemporaryDirectory { root in
+            let checkout = root.appendingPathComponent("checkout")
+            try GitFixture.write(["README.md": "hi"], in: checkout)
+            try GitFixture.write(["host.json": #"{"scripts": {"test": "jest"}}"#], in: root)
+            try FileManager.default.createSymbolicLink(
+                atPath: checkout.appendingPathComponent("package.json").path, withDestinationPath: root.appendingPathComponent("host.json").path)
+            #expect(TestCommandDetector.detect(in: checkout) == nil)
+        }
+    }
+
+    @Test func theRepositoryTightensTheDiffPolicyButNeverLoosensItNorMountsPaths() async throws {
+        try await withTemporaryDirectory { root in
+            var file = RepositorySettings()
+            file.testCommand = "make check"
+            file.readOnlyPaths = ["/root/.ssh"]
+            file.maxChangedLines = 5000
+            let loose = RepositorySettings.resolve(in: root, overrides: .init(readOnlyPaths: ["/opt/tools"]), fileSettings: file)
+            #expect(loose.readOnlyPaths == ["/opt/tools"], "only the operator's paths")
+            #expect(loose.maxChangedLines == RepositorySettings.operatorMaxChangedLines)
+            file.maxChangedLines = 40
+            #expect(RepositorySettings.resolve(in: root, overrides: .init(), fileSettings: file).maxChangedLines == 40)
+        }
+    }
+
     @Test func nothingToDetectLeavesTheCommandUnset() async throws {
         try await withTemporaryDirectory { root in
             try GitFixture.write(["README.md": "hi"], in: root)

@@ -9,10 +9,21 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test(arguments: ["test", "setup"])
-    func builtInPoliciesMatchTheFilesInTheSandboxFolder(name: String) throws {
+    func bundledPoliciesAreTheFilesInTheSandboxFolder(name: String) throws {
         let file = Self.repositoryRoot.appendingPathComponent("sandbox/\(name).toml")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(BuiltinSandboxPolicies.text[name] == text)
+        let bundled = try #require(SandboxPolicyCatalog().bundled).appendingPathComponent("\(name).toml")
+        #expect(try String(contentsOf: bundled, encoding: .utf8) == String(contentsOf: file, encoding: .utf8))
+        #expect(try SandboxPolicyCatalog().policy(name) == SandboxPolicyReader.parse(
+            String(contentsOf: file, encoding: .utf8), name: name, file: "bundled \(name).toml"))
+    }
+
+    @Test func theOperatorsFolderComesBeforeTheBundle() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fixloop-policies-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "network = true\n".write(to: folder.appendingPathComponent("test.toml"), atomically: true, encoding: .utf8)
+        #expect(try SandboxPolicyCatalog(directories: [folder]).policy("test").network == true)
+        #expect(try SandboxPolicyCatalog().policy("test").network == false, "only the bundle without the operator's folder")
     }
 
     @Test func testPolicyHasNoNetworkAndSetupHasIt() throws {

@@ -44,7 +44,7 @@ struct FixCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        try SandboxChoice.refuseStateDirectory(readOnly, state: context.state)
+        _ = try SandboxChoice.readOnlyPaths(readOnly, context: context)
         let report = try await FixRunner(command: self, context: context).run()
         if json {
             context.print(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self))

@@ -53,7 +53,8 @@ struct SandboxRunCommand: AsyncParsableCommand {
         var chosen = try SandboxChoice.catalog().policy(policy)
         if let timeout { chosen.limits.wallClockSeconds = timeout }
         let directory = URL(fileURLWithPath: workspace ?? FileManager.default.currentDirectoryPath)
-        try SandboxChoice.refuseStateDirectory([directory.path] + readOnly, state: context.state)
+        try SandboxChoice.refuseExposedPaths([directory.path], context: context)
+        let readOnly = try SandboxChoice.readOnlyPaths(self.readOnly, context: context)
         let runner = try await sandbox.make(context: context)
         let result = try await runner.run(SandboxRequest(
             arguments: command, workspace: directory, policy: chosen, extraReadOnlyPaths: readOnly))

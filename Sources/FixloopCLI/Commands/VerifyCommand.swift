@@ -70,7 +70,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        try SandboxChoice.refuseStateDirectory(readOnly, state: context.state)
+        let readOnly = try SandboxChoice.readOnlyPaths(self.readOnly, context: context)
+        try SandboxChoice.refuseExposedPaths(workspace.map { [$0] } ?? [], context: context)
         let patchBytes = try Self.readInput(patch, what: "patch")
         let testPatchBytes = try testPatch.map { try Self.readInput($0, what: "test patch") }
         let catalog = SandboxChoice.catalog()

@@ -70,6 +70,7 @@ struct FixRunner {
         let model = try wiring.client(
             for: spec, attribution: CallAttribution(runID: runID, ticketID: reference.description, repository: remote.url),
             record: command.record.map { URL(fileURLWithPath: $0) })
+        let readOnly = try SandboxChoice.readOnlyPaths(command.readOnly, context: context)
         let sandbox = try await command.sandbox.make(context: context)
         let catalog = SandboxChoice.catalog()
         let (testPolicy, setupPolicy) = (try catalog.policy("test"), try catalog.policy("setup"))
@@ -84,7 +85,7 @@ struct FixRunner {
                 let base = scratch.appendingPathComponent("base", isDirectory: true)
                 try FileManager.default.copyItem(at: workspace.directory, to: base)
                 let settings = RepositorySettings.resolve(
-                    in: base, overrides: .init(setupCommand: command.setup, testCommand: command.test, readOnlyPaths: command.readOnly),
+                    in: base, overrides: .init(setupCommand: command.setup, testCommand: command.test, readOnlyPaths: readOnly),
                     fileSettings: try RepositoryFile.read(in: base))
                 guard let testCommand = settings.testCommand else {
                     throw CommandError(code: "fix.no_test_command", message: "No test command for \(remote): pass --test, or add test = \"…\" to the repository's .fixloop.toml.")

@@ -24,29 +24,10 @@ enum SandboxChoice: String, ExpressibleByArgument, CaseIterable {
         }
     }
 
-    /// Refuses binding the state directory (database, mirrors, tokens) or a folder that contains it.
-    /// - Throws: ``CommandError`` naming the path.
-    static func refuseStateDirectory(_ paths: [String], state: StateDirectory) throws {
-        let root = state.root.standardizedFileURL.path
-        let workspaces = state.workspaces.standardizedFileURL.path
-        for raw in paths {
-            let path = URL(fileURLWithPath: raw).standardizedFileURL.path
-            let containsState = path == "/" || root == path || root.hasPrefix(path + "/")
-            let insideState = path.hasPrefix(root + "/") && !(path == workspaces || path.hasPrefix(workspaces + "/"))
-            if containsState || insideState {
-                throw CommandError(
-                    code: "cli.state_directory_exposed",
-                    message: "The path \(path) would show Fixloop's state directory \(root) inside the sandbox; "
-                        + "give a path outside it.")
-            }
-        }
-    }
-
-    /// The policy catalog: `./sandbox/*.toml`, then the built-in copies.
+    /// The policy catalog: the policies bundled with the binary. Never the current directory, which may be an
+    /// untrusted checkout; the operator names any other policy file with `--policy FILE`.
     static func catalog() -> SandboxPolicyCatalog {
-        SandboxPolicyCatalog(directories: [
-            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("sandbox")
-        ])
+        SandboxPolicyCatalog()
     }
 }
 

@@ -1,0 +1,71 @@
+import FixloopConfig
+import Foundation
+
+/// Which host paths the operator may show inside the sandbox.
+///
+/// Only the operator mounts host paths (`--ro`, `[sandbox] read_only`, the workspace of `sandbox run`), and even
+/// then never the state directory (database, mirrors, tokens), `$HOME` or its dot-folders (`~/.ssh`, `~/.config`,
+/// …), the GitHub App's private key file or a folder holding it, or a key file by its name (`*.pem`, `*.key`,
+/// `id_*`). Each path is checked as given and with its symbolic links resolved, since bubblewrap follows them.
+extension SandboxChoice {
+    /// The operator's extra read-only paths: `--ro` then `[sandbox] read_only` from `fixloop.toml`, checked.
+    /// - Throws: ``CommandError`` naming the first path that would expose a secret.
+    static func readOnlyPaths(_ flags: [String], context: CommandContext) throws -> [String] {
+        let paths = flags + context.configuration.sandbox.readOnlyPaths
+        try refuseExposedPaths(paths, context: context)
+        return paths
+    }
+
+    /// Refuses any path that would show the state directory, `$HOME`'s dot-folders or a key file.
+    /// - Throws: ``CommandError`` naming the path, what it would expose, and what to do.
+    static func refuseExposedPaths(_ paths: [String], context: CommandContext) throws {
+        let state = context.state.root.standardizedFileURL.path
+        let workspaces = context.state.workspaces.standardizedFileURL.path
+        let home = (context.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory())
+        let homes = [home, URL(fileURLWithPath: home).resolvingSymlinksInPath().path].map(standardized).filter { $0 != "/" }
+        let appKey = context.environment["GITHUB_APP_PRIVATE_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let keys = appKey.map { [standardized($0), URL(fileURLWithPath: $0).resolvingSymlinksInPath().path] } ?? []
+        for raw in paths {
+            let given = standardized(raw)
+            for path in [given, URL(fileURLWithPath: given).resolvingSymlinksInPath().path] {
+                let containsState = path == "/" || state == path || state.hasPrefix(path + "/")
+                let insideState = path.hasPrefix(state + "/") && !(path == workspaces || path.hasPrefix(workspaces + "/"))
+                if containsState || insideState {
+                    throw CommandError(
+                        code: "cli.state_directory_exposed",
+                        message: "The path \(given) would show Fixloop's state directory \(state) inside the sandbox; "
+                            + "give a path outside it.")
+                }
+                if let home = homes.first(where: { Self.exposesDotFolders(path, home: $0) }) {
+                    throw CommandError(
+                        code: "cli.home_dot_folders_exposed",
+                        message: "The path \(given) would show the dot-folders of \(home) (~/.ssh, ~/.config, …) inside "
+                            + "the sandbox; give a path outside them.")
+                }
+                if keys.contains(where: { $0 == path || $0.hasPrefix(path + "/") }) || Self.looksLikeKeyFile(path) {
+                    throw CommandError(
+                        code: "cli.key_file_exposed",
+                        message: "The path \(given) is or holds a private key file, which is never shown inside the "
+                            + "sandbox; give a path without keys.")
+                }
+            }
+        }
+    }
+
+    /// True for `$HOME` itself, a folder above it, or anything under one of its dot-folders.
+    static func exposesDotFolders(_ path: String, home: String) -> Bool {
+        if path == "/" || path == home || home.hasPrefix(path + "/") { return true }
+        guard path.hasPrefix(home + "/") else { return false }
+        return path.dropFirst(home.count + 1).split(separator: "/").first?.hasPrefix(".") == true
+    }
+
+    /// Key files by name: `*.pem`, `*.key`, `id_rsa`, `id_ed25519`, … (and their `.pub` halves, for simplicity).
+    static func looksLikeKeyFile(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        return name.hasSuffix(".pem") || name.hasSuffix(".key") || name.hasPrefix("id_")
+    }
+
+    private static func standardized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}
