@@ -12,6 +12,9 @@ struct LocalSourceTests {
             // What a default-branch rename upstream leaves in a clone: origin/HEAD names a branch that is gone.
             try await GitCommandLine.run(["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master"], in: scene.source)
             let source = try RepositoryReference(parsing: scene.source.path)
+            let update = try await scene.pool.mirrors.update(source)
+            #expect(update.defaultBranch == "main")  // the source's own HEAD, never its origin/HEAD
+            #expect(update.danglingReferences.map(\.description) == ["refs/remotes/origin/HEAD → refs/remotes/origin/master"])
             try await scene.pool.withWorkspace(remote: source) { workspace in
                 #expect(workspace.baseCommit == scene.firstCommit)
                 let readme = try read(workspace.directory.appendingPathComponent("README.md"))
