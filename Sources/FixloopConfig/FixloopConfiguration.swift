@@ -110,6 +110,8 @@ extension GitSettings {
         if let value = try table.int("workspace_pool_size", range: 0...64) { workspacePoolSize = value }
         if let value = try table.strings("enterprise_hosts") { enterpriseHosts = value.map { $0.lowercased() } }
         if let value = try table.int("credential_attempts", range: 1...10) { credentialAttempts = value }
+        if let value = try table.int("max_checkout_files", range: 1...100_000_000) { maxCheckoutFiles = value }
+        if let value = try table.int("max_checkout_mb", range: 1...1_048_576) { maxCheckoutMB = value }
     }
 }
 

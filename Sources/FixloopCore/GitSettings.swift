@@ -10,6 +10,10 @@ public struct GitSettings: Sendable, Equatable {
     public var enterpriseHosts: [String] = []
     /// How many times a rejected credential is offered again before the operation fails.
     public var credentialAttempts: Int = 2
+    /// The most files and folders one checkout may write (`max_checkout_files`), counted before and while writing.
+    public var maxCheckoutFiles: Int = 200_000
+    /// The most megabytes of file content one checkout may write (`max_checkout_mb`).
+    public var maxCheckoutMB: Int = 2048
 
     public init() {}
 }

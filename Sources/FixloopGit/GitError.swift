@@ -12,6 +12,14 @@ public struct GitError: FixloopError, Equatable {
         case repositoryNotFound = "repository_not_found"
         case corruptRepository = "corrupt_repository"
         case ownership
+        /// A checkout would pass `[git] max_checkout_files` or `max_checkout_mb`.
+        case checkoutTooLarge = "checkout_too_large"
+        /// A symbolic ref points at a ref that does not exist.
+        case danglingReference = "dangling_reference"
+        /// A local source is a partial clone lacking objects Fixloop needs.
+        case partialClone = "partial_clone"
+        /// A local source lacks an object its refs need.
+        case missingObject = "missing_object"
         case workspace
         case cancelled
     }
@@ -51,15 +59,18 @@ public struct GitError: FixloopError, Equatable {
         } else if code == GIT_ENONFASTFORWARD.rawValue {
             refined = .pushRejected
             hint = "the remote branch moved; fetch and rebase, or push with force for Fixloop's own branches"
+        } else if code == GIT_ENOTFOUND.rawValue, klass == Int32(GIT_ERROR_REFERENCE.rawValue) {
+            refined = .danglingReference
+            hint = "a ref points at a ref that does not exist; repair or delete it (git symbolic-ref, git update-ref -d)"
+        } else if let klass, [GIT_ERROR_ODB, GIT_ERROR_ZLIB, GIT_ERROR_INDEXER].map({ Int32($0.rawValue) }).contains(klass) {
+            refined = .corruptRepository
+            hint = "the object database is damaged; remove it and fetch again"
         } else if reason.contains("404") || reason.contains("not found") || reason.contains("failed to resolve path")
                     || reason.contains("could not find repository") {
             if kind == .clone || kind == .fetch || kind == .push {
                 refined = .repositoryNotFound
                 hint = "check the URL or path and that the token can see the repository"
             }
-        } else if let klass, [GIT_ERROR_ODB, GIT_ERROR_ZLIB, GIT_ERROR_INDEXER].map({ Int32($0.rawValue) }).contains(klass) {
-            refined = .corruptRepository
-            hint = "the object database is damaged; remove it and fetch again"
         }
         return GitError(refined, "\(capitalized(what)) failed: \(trimmed(reason)); \(hint).",
                         libgit2Class: klass, libgit2Code: code)

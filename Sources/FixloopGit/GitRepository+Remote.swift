@@ -3,10 +3,12 @@ import Foundation
 
 extension GitRepository {
     /// Fetches `refspecs` from `url` (or the named remote's configured refspecs when `refspecs` is empty).
+    /// - Parameter source: where the objects and refs are actually read, when not `url` (a ``LocalSourceView``).
     /// - Returns: the remote's default branch (`refs/heads/main`), when it advertises one.
     @discardableResult
     func fetch(
-        remoteName: String?, url: String, refspecs: [String], prune: Bool, callbacks box: RemoteCallbacks
+        remoteName: String?, url: String, through source: String? = nil, refspecs: [String], prune: Bool,
+        callbacks box: RemoteCallbacks
     ) throws -> String? {
         var remote: OpaquePointer?
         if let remoteName {
@@ -15,6 +17,9 @@ extension GitRepository {
             try gitCheck(git_remote_create_anonymous(&remote, pointer, url), .fetch, "preparing a fetch from \(url)")
         }
         defer { git_remote_free(remote) }
+        if let source {
+            try gitCheck(git_remote_set_instance_url(remote, source), .fetch, "preparing a fetch from \(url)")
+        }
         var options = git_fetch_options()
         git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
         options.callbacks = box.makeCallbacks()

@@ -172,22 +172,6 @@ extension GitRepository {
         }
     }
 
-    /// Makes the working tree, the index and a detached HEAD exactly `commit`: tracked changes are undone,
-    /// untracked and ignored files removed.
-    func forceCheckoutDetached(_ commit: git_oid) throws {
-        var id = commit
-        try gitCheck(git_repository_set_head_detached(pointer, &id), .checkout, "moving HEAD of \(path) to \(hex(commit))")
-        var object: OpaquePointer?
-        try gitCheck(git_object_lookup(&object, pointer, &id, GIT_OBJECT_COMMIT), .checkout, "reading \(hex(commit))")
-        defer { git_object_free(object) }
-        var options = git_checkout_options()
-        git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
-        options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_REMOVE_UNTRACKED.rawValue
-            | GIT_CHECKOUT_REMOVE_IGNORED.rawValue
-        try gitCheck(git_reset(pointer, object, GIT_RESET_HARD, &options), .checkout,
-                     "checking out \(hex(commit)) in \(path)")
-    }
-
     /// Deletes every local branch; HEAD must be detached.
     func deleteLocalBranches() throws {
         var iterator: OpaquePointer?

@@ -68,9 +68,11 @@ public struct GitWorkingCopy: Sendable, Equatable {
     }
 
     /// Makes the working tree exactly `revision` with a detached HEAD, removing untracked and ignored files.
-    public func checkoutDetached(_ revision: String) async throws {
+    /// - Throws: ``GitError`` of kind `checkout_too_large` when the tree passes `limits` (checked before writing).
+    public func checkoutDetached(_ revision: String, limits: CheckoutLimits = CheckoutLimits()) async throws {
+        let name = directory.path
         try await withRepository { repository in
-            try repository.forceCheckoutDetached(try repository.resolveCommit(revision))
+            try repository.forceCheckoutDetached(try repository.resolveCommit(revision), limits: limits, repositoryName: name)
             try repository.removeUntrackedAndIgnored()
         }
     }

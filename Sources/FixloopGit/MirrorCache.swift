@@ -21,6 +21,9 @@ public struct MirrorCache: Sendable {
         public let created: Bool
         /// True when an existing mirror was found damaged and rebuilt.
         public let rebuilt: Bool
+        /// Refs of a local source that point nowhere (a `refs/remotes/origin/HEAD` after a default-branch rename),
+        /// left out of the mirror instead of failing the fetch.
+        public let danglingReferences: [DanglingReference]
     }
 
     /// The mirror folder for `remote` (which may not exist yet).
@@ -54,16 +57,18 @@ public struct MirrorCache: Sendable {
                         let repository = try GitRepository.open(directory.path)
                         try Self.checkHealth(repository)
                         if repository.remoteURL() != remote.url { try repository.setConfig("remote.origin.url", remote.url) }
-                        let head = try repository.fetch(remoteName: "origin", url: remote.url, refspecs: [], prune: true, callbacks: callbacks())
-                        try Self.pointHead(repository, at: head)
-                        return Update(directory: directory, defaultBranch: head.map(Self.shortBranch), created: false, rebuilt: false)
+                        let fetched = try Self.fetchOrigin(repository, remote: remote, mirror: directory, callbacks: callbacks())
+                        try Self.pointHead(repository, at: fetched)
+                        return Update(directory: directory, defaultBranch: fetched.head.map(Self.shortBranch), created: false,
+                                      rebuilt: false, danglingReferences: fetched.dangling)
                     } catch let error as GitError where error.kind == .open || error.kind == .corruptRepository {
                         try FileTree.forceRemove(directory)
                         rebuilt = true
                     }
                 }
-                let head = try Self.create(remote, at: directory, scratch: root, callbacks: callbacks())
-                return Update(directory: directory, defaultBranch: head.map(Self.shortBranch), created: true, rebuilt: rebuilt)
+                let fetched = try Self.create(remote, at: directory, scratch: root, callbacks: callbacks())
+                return Update(directory: directory, defaultBranch: fetched.head.map(Self.shortBranch), created: true,
+                              rebuilt: rebuilt, danglingReferences: fetched.dangling)
             }
         }
     }
@@ -72,11 +77,11 @@ public struct MirrorCache: Sendable {
     /// so a failed clone never leaves an empty mirror behind.
     private static func create(
         _ remote: RepositoryReference, at directory: URL, scratch: URL, callbacks: RemoteCallbacks
-    ) throws -> String? {
+    ) throws -> Fetched {
         let temporary = directory.deletingLastPathComponent()
             .appendingPathComponent(".\(directory.lastPathComponent).tmp-\(UUID().uuidString)")
         defer { try? FileTree.forceRemove(temporary) }
-        let head: String?
+        let fetched: Fetched
         do {
             let repository = try GitRepository.initialize(temporary.path, bare: true)
             var remoteHandle: OpaquePointer?
@@ -85,19 +90,13 @@ public struct MirrorCache: Sendable {
             git_remote_free(remoteHandle)
             try gitCheck(git_remote_add_fetch(repository.pointer, "origin", "+refs/tags/*:refs/tags/*"), .clone,
                          "configuring the mirror of \(remote.url)")
-            head = try repository.fetch(remoteName: "origin", url: remote.url, refspecs: [], prune: true, callbacks: callbacks)
-            try pointHead(repository, at: head)
+            fetched = try fetchOrigin(repository, remote: remote, mirror: directory, callbacks: callbacks)
+            try pointHead(repository, at: fetched)
         }
         guard rename(temporary.path, directory.path) == 0 else {
             throw GitError(.clone, "Cannot move the new mirror into \(directory.path): \(String(cString: strerror(errno))).")
         }
-        return head
-    }
-
-    /// Points a mirror's HEAD at the remote's default branch, so "no revision" means what the remote means.
-    private static func pointHead(_ repository: GitRepository, at head: String?) throws {
-        guard let head, head.hasPrefix("refs/heads/") else { return }
-        try gitCheck(git_repository_set_head(repository.pointer, head), .fetch, "setting HEAD of \(repository.path) to \(head)")
+        return fetched
     }
 
     /// Reads every ref's target object and its tree: a damaged pack, a lost object or a garbled ref fails here.

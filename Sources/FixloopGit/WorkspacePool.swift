@@ -22,15 +22,19 @@ public final class WorkspacePool: Sendable {
     public let root: URL
     /// Idle checkouts kept per repository; 0 turns reuse off.
     public let poolSize: Int
+    /// What one checkout may write (``GitSettings/maxCheckoutFiles``, ``GitSettings/maxCheckoutMB``).
+    public let checkoutLimits: CheckoutLimits
 
     /// - Parameters:
     ///   - mirrors: the mirror cache workspaces are made from.
     ///   - root: usually `StateDirectory.workspaces`.
     ///   - poolSize: idle checkouts kept per repository (``GitSettings/workspacePoolSize``).
-    public init(mirrors: MirrorCache, root: URL, poolSize: Int) {
+    ///   - checkoutLimits: what one checkout may write; `CheckoutLimits(configuration.git)` in the CLI.
+    public init(mirrors: MirrorCache, root: URL, poolSize: Int, checkoutLimits: CheckoutLimits = CheckoutLimits()) {
         self.mirrors = mirrors
         self.root = root.standardizedFileURL
         self.poolSize = max(0, poolSize)
+        self.checkoutLimits = checkoutLimits
     }
 
     /// Runs `body` with a workspace at `revision` of `remote`, and cleans up on every path out of it.
@@ -41,7 +45,8 @@ public final class WorkspacePool: Sendable {
     ///   - refresh: when to fetch first.
     ///   - progress: transfer counts while the mirror fetches.
     ///   - body: the run; the workspace must not be used after it returns.
-    /// - Throws: ``GitError`` from the mirror, the checkout, or `body`'s own error.
+    /// - Throws: ``GitError`` from the mirror, the checkout (`checkout_too_large` when the tree passes
+    ///   ``checkoutLimits``), or `body`'s own error.
     public func withWorkspace<T>(
         remote: RepositoryReference, at revision: String? = nil, credentials: GitCredentials = .none,
         refresh: Refresh = .always, progress: GitProgressHandler? = nil,
@@ -76,11 +81,16 @@ public final class WorkspacePool: Sendable {
             commit = try? await GitThread.run { _ in try MirrorCache.resolve(revision, in: mirror) }
         }
         if commit == nil {
-            _ = try await mirrors.update(remote, credentials: credentials, progress: progress)
-            commit = try await GitThread.run { _ in try MirrorCache.resolve(revision, in: mirror) }
+            let update = try await mirrors.update(remote, credentials: credentials, progress: progress)
+            do {
+                commit = try await GitThread.run { _ in try MirrorCache.resolve(revision, in: mirror) }
+            } catch let error as GitError where error.kind == .revision {
+                throw update.danglingCause(of: revision, source: remote.url) ?? error
+            }
         }
         let resolved = commit!
         let root = self.root
+        let limits = checkoutLimits
         return try await GitThread.run { _ in
             try Self.sweepAbandoned(root: root)
             let id = UUID().uuidString.lowercased()
@@ -93,13 +103,15 @@ public final class WorkspacePool: Sendable {
             do {
                 if try Self.claimIdle(root: root, remote: remote, into: destination) {
                     do {
-                        try WorkspaceReset.reset(destination, to: resolved, mirror: mirror)
+                        try WorkspaceReset.reset(destination, remote: remote, to: resolved, mirror: mirror, limits: limits)
                         return Lease(workspace: Workspace(directory: destination, remote: remote, baseCommit: resolved, reused: true), lock: lock)
+                    } catch let error as GitError where error.kind == .checkoutTooLarge {
+                        throw error  // a fresh clone would be refused the same way
                     } catch {
                         try FileTree.forceRemove(destination)
                     }
                 }
-                try WorkspaceReset.cloneFresh(from: mirror, remote: remote, into: destination, at: resolved)
+                try WorkspaceReset.cloneFresh(from: mirror, remote: remote, into: destination, at: resolved, limits: limits)
                 return Lease(workspace: Workspace(directory: destination, remote: remote, baseCommit: resolved, reused: false), lock: lock)
             } catch {
                 try? FileTree.forceRemove(destination)

@@ -6,8 +6,11 @@ import Foundation
 enum WorkspaceReset {
     static let pristineConfigName = "fixloop-pristine-config"
 
-    /// Clones `mirror` by path (objects hard-linked), points `origin` at the real remote and checks out `commit`.
-    static func cloneFresh(from mirror: URL, remote: RepositoryReference, into destination: URL, at commit: String) throws {
+    /// Clones `mirror` by path (objects hard-linked), points `origin` at the real remote and checks out `commit`
+    /// within `limits`.
+    static func cloneFresh(
+        from mirror: URL, remote: RepositoryReference, into destination: URL, at commit: String, limits: CheckoutLimits
+    ) throws {
         var options = git_clone_options()
         git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION))
         options.local = GIT_CLONE_LOCAL
@@ -17,7 +20,7 @@ enum WorkspaceReset {
                      "making a workspace of \(remote.url) in \(destination.path)")
         let repository = GitRepository.adopt(raw!, path: destination.path)
         try repository.setConfig("remote.origin.url", remote.url)
-        try repository.forceCheckoutDetached(try oid(commit))
+        try repository.forceCheckoutDetached(try oid(commit), limits: limits, repositoryName: remote.url)
         try repository.deleteLocalBranches()
         let gitDirectory = destination.appendingPathComponent(".git")
         let hooks = gitDirectory.appendingPathComponent("hooks")
@@ -27,7 +30,9 @@ enum WorkspaceReset {
     }
 
     /// Resets a used checkout to `commit`, or throws when it cannot be proven clean (the caller then discards it).
-    static func reset(_ directory: URL, to commit: String, mirror: URL) throws {
+    static func reset(
+        _ directory: URL, remote: RepositoryReference, to commit: String, mirror: URL, limits: CheckoutLimits
+    ) throws {
         let gitDirectory = directory.appendingPathComponent(".git")
         var info = stat()
         guard lstat(gitDirectory.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
@@ -47,7 +52,7 @@ enum WorkspaceReset {
                                  refspecs: ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
                                  prune: false, callbacks: callbacks)
         }
-        try repository.forceCheckoutDetached(target)
+        try repository.forceCheckoutDetached(target, limits: limits, repositoryName: remote.url)
         try repository.removeUntrackedAndIgnored()
         try repository.deleteLocalBranches()
         guard let head = try repository.headCommit(), hex(head) == hex(target) else {

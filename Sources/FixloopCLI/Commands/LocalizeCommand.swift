@@ -26,7 +26,7 @@ struct LocalizeCommand: AsyncParsableCommand {
         let remote = try RepositoryReference(parsing: repositoryText)
         try context.state.prepare()
         let pool = WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
-                                 poolSize: context.configuration.git.workspacePoolSize)
+                                 poolSize: context.configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(context.configuration.git))
         var localizer = Localizer()
         localizer.limit = limit
         let ranking = try await pool.withWorkspace(remote: remote, at: commit ?? loaded.commit,

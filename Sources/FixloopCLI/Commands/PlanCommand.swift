@@ -105,7 +105,7 @@ struct PlanCommand: AsyncParsableCommand {
             return try await body(CodebaseSearch(root: URL(fileURLWithPath: remote.path)))
         }
         let pool = WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
-                                 poolSize: context.configuration.git.workspacePoolSize)
+                                 poolSize: context.configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(context.configuration.git))
         return try await pool.withWorkspace(remote: remote, credentials: GitCredentialChoice.credentials(for: remote, context: context)) { workspace in
             try await body(CodebaseSearch(root: workspace.directory))
         }

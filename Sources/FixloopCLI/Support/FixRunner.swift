@@ -75,7 +75,7 @@ struct FixRunner {
         let catalog = SandboxChoice.catalog()
         let (testPolicy, setupPolicy) = (try catalog.policy("test"), try catalog.policy("setup"))
         let pool = WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
-                                 poolSize: configuration.git.workspacePoolSize)
+                                 poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git))
         let credentials = GitCredentialChoice.credentials(for: remote, context: context)
         let progress = ProgressLine("fetching \(remote)")
         var report = try await pool.withWorkspace(remote: remote, at: command.commit ?? ticket.commit, credentials: credentials,

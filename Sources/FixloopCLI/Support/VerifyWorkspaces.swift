@@ -22,7 +22,7 @@ struct VerifyWorkspaces {
             try state.prepare()
             let pool = WorkspacePool(
                 mirrors: MirrorCache(root: state.mirrors), root: state.workspaces,
-                poolSize: context.configuration.git.workspacePoolSize)
+                poolSize: context.configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(context.configuration.git))
             let progress = ProgressLine("fetching \(remote)")
             return try await pool.withWorkspace(
                 remote: remote, at: commit, credentials: credentials(for: remote), progress: progress.gitHandler
