@@ -56,4 +56,28 @@ struct WorkspaceOwnershipTests {
         #expect(complete)
         #expect(strays == 0)
     }
+
+    /// Run from `/tmp` (the workspace defaulting to the current folder), a run once gave all of `/tmp` to the
+    /// sandbox user and back to whoever owned `/tmp` by then.
+    @Test(arguments: [0o1777, 0o777] as [mode_t])
+    func aSharedFolderIsRefusedAndNothingInItChangesHands(mode: mode_t) async throws {
+        let shared = try SandboxSupport.temporaryDirectory("shared")
+        defer { WorkspaceTree.remove(shared.path) }
+        let other = shared.appendingPathComponent("someone-elses")
+        try Data("x".utf8).write(to: other)
+        #expect(chown(other.path, 4242, 4242) == 0)
+        #expect(chmod(shared.path, mode) == 0)
+        await #expect(throws: SandboxError.self) { _ = try await SandboxSupport.shell("true", in: shared) }
+        let after = try #require(rawStat(other, []))
+        #expect(after.st_uid == 4242, "a file in the shared folder changed owner")
+    }
+
+    @Test func aFolderOfAnotherUserIsRefused() async throws {
+        let foreign = try SandboxSupport.temporaryDirectory("foreign")
+        defer { WorkspaceTree.remove(foreign.path) }
+        #expect(chown(foreign.path, 4242, 4242) == 0)
+        let error = await #expect(throws: SandboxError.self) { _ = try await SandboxSupport.shell("true", in: foreign) }
+        #expect("\(error.map { $0 } as Any)".contains("belongs to uid 4242"))
+        #expect(try #require(rawStat(foreign, [])).st_uid == 4242)
+    }
 }

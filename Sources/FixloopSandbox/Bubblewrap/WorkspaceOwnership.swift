@@ -23,10 +23,28 @@ struct WorkspaceOwnership {
         guard lstat(root, &info) == 0 else {
             throw SandboxError.workspaceInvalid(path: root, reason: "it does not exist")
         }
+        try refuseShared(root, info)
         let record = try LeftoverRecord.make(.ownership(root: root, owner: info.st_uid, group: info.st_gid))
         let ownership = WorkspaceOwnership(root: root, ownerID: info.st_uid, groupID: info.st_gid, record: record)
         ownership.apply(user: user, group: group)
         return ownership
+    }
+
+    /// Refuses a folder that is not the runner's own: everything in it would be given to the sandbox user and back
+    /// to the folder's owner, so `/tmp` or someone else's home would change hands whole.
+    static func refuseShared(_ root: String, _ info: stat) throws {
+        if root == "/" || info.st_mode & (S_ISVTX | S_IWOTH) != 0 {
+            throw SandboxError.workspaceInvalid(
+                path: root,
+                reason: "it is a shared folder (world-writable or sticky, like /tmp), whose every file would be handed "
+                    + "to the sandbox user; use a folder of its own, e.g. mkdir a new one and pass --workspace")
+        }
+        if info.st_uid != geteuid() {
+            throw SandboxError.workspaceInvalid(
+                path: root,
+                reason: "it belongs to uid \(info.st_uid), not to the user running Fixloop (uid \(geteuid())); "
+                    + "copy it to a folder of your own and pass that")
+        }
     }
 
     /// Gives everything back to the original owner, then drops the record.
