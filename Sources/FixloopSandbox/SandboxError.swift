@@ -11,6 +11,7 @@ public struct SandboxError: FixloopError, Equatable {
         case workspaceInvalid = "sandbox.workspace_invalid"
         case launchFailed = "sandbox.launch_failed"
         case patchInvalid = "sandbox.patch_invalid"
+        case networkUnavailable = "sandbox.network_unavailable"
     }
 
     /// The kind of failure.
