@@ -103,16 +103,18 @@ import Glibc
         }
     }
 
-    @Test(arguments: Ending.allCases)
+    // Serialized: each case looks for the helpers that appear during its own run.
+    @Test(.serialized, arguments: Ending.allCases)
     func theNetworkHelperIsGoneWhenTheRunEnds(_ ending: Ending) async throws {
         try await Self.inWorkspace("setup-helper") { workspace in
+            let before = Set(Self.ourNetworkHelpers())
             let sandbox = try await SandboxSupport.sandbox()
             let policy = try Self.setupPolicy(wallClock: ending == .wallClock ? 3 : 60)
             let command = ending == .exit ? "sleep 1.5" : "sleep 600"
             let task = Task { try await sandbox.run(.shell(command, workspace: workspace, policy: policy)) }
             var seen: Set<Int32> = []
             for _ in 0..<300 where seen.isEmpty {
-                seen.formUnion(Self.ourNetworkHelpers())
+                seen.formUnion(Set(Self.ourNetworkHelpers()).subtracting(before))
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(!seen.isEmpty, "control: a network helper ran during the setup phase")
