@@ -58,6 +58,26 @@ static int join_owner(int netns) {
     return result;
 }
 
+static int has_content(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char byte;
+    ssize_t count = read(fd, &byte, 1);
+    close(fd);
+    return count > 0;
+}
+
+// bubblewrap's child writes its namespace's uid and gid maps just after it starts. Until then the helper is nobody
+// there and would lose its capabilities in the namespace at exec, so wait for them (at most 5 s).
+static int wait_for_maps(void) {
+    for (int i = 0; i < 5000; i++) {
+        if (has_content("/proc/self/uid_map") && has_content("/proc/self/gid_map")) return 0;
+        usleep(1000);
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
 int main(int argc, char **argv) {
     long long v[7];
     long long netns = -1;
@@ -99,7 +119,7 @@ int main(int argc, char **argv) {
             return 125;
         }
     }
-    if (netns >= 0 && join_owner((int)netns) != 0) {
+    if (netns >= 0 && (join_owner((int)netns) != 0 || wait_for_maps() != 0)) {
         fprintf(stderr, "fixloop-sandbox-exec: cannot join the sandbox's user namespace: %s\n", strerror(errno));
         return 125;
     }

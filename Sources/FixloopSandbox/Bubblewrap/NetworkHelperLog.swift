@@ -46,12 +46,13 @@ struct NetworkHelperLog {
         }
     }
 
-    /// The last line slirp4netns wrote that says something (its tap hand-over chatter left out).
+    /// The last two lines slirp4netns wrote that say something (its tap hand-over chatter left out).
     var reason: String {
         let lines = String(decoding: kept, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("sent tapfd") && !$0.hasPrefix("received tapfd") }
-        return lines.last.map { "slirp4netns: \($0)" } ?? "slirp4netns exited without a message"
+        let said = lines.suffix(2).joined(separator: "; ")
+        return said.isEmpty ? "slirp4netns exited without a message" : "slirp4netns: \(said)"
     }
 
     private func openPipes() -> [pollfd] {
