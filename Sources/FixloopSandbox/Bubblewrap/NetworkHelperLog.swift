@@ -46,11 +46,11 @@ struct NetworkHelperLog {
         }
     }
 
-    /// The last two lines slirp4netns wrote that say something (its tap hand-over chatter left out).
+    /// The last two lines slirp4netns wrote that say something (its tap hand-over chatter and warnings left out).
     var reason: String {
         let lines = String(decoding: kept, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("sent tapfd") && !$0.hasPrefix("received tapfd") }
+            .filter { !$0.isEmpty && !$0.hasPrefix("sent tapfd") && !$0.hasPrefix("received tapfd") && !$0.hasPrefix("WARNING:") }
         let said = lines.suffix(2).joined(separator: "; ")
         return said.isEmpty ? "slirp4netns exited without a message" : "slirp4netns: \(said)"
     }
