@@ -12,6 +12,7 @@ public struct SandboxError: FixloopError, Equatable {
         case launchFailed = "sandbox.launch_failed"
         case patchInvalid = "sandbox.patch_invalid"
         case hostLimitBelowPolicy = "sandbox.host_limit_below_policy"
+        case networkUnavailable = "sandbox.network_unavailable"
     }
 
     /// The kind of failure.

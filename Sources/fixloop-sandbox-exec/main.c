@@ -1,15 +1,29 @@
 // fixloop-sandbox-exec: applies resource limits, drops to an unprivileged user, then execs the sandbox.
 //
-// Usage: fixloop-sandbox-exec UID GID CPU_S AS_BYTES NPROC NOFILE FSIZE_BYTES -- PROGRAM [ARG]...
+// Usage: fixloop-sandbox-exec [--network-helper NETNS_FD] UID GID CPU_S AS_BYTES NPROC NOFILE FSIZE_BYTES
+//            -- PROGRAM [ARG]...
 // UID and GID of -1 keep the current user. One small exec instead of `setpriv` plus `prlimit` keeps the
 // per-command overhead of the sandbox low; the limits are inherited by bubblewrap and everything inside it.
+//
+// --network-helper starts the user-mode network helper (slirp4netns) for a sandbox whose network namespace is
+// open at NETNS_FD: as root, the helper gets a mount namespace of its own whose /dev/net/tun is a fresh node owned
+// by UID (the host's may be 0600 root where no udev runs); after the drop to UID it joins the user namespace that
+// owns the sandbox's network namespace, as its owner may, so it can create the tap device there and never holds
+// more than the sandbox user's rights on the host.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static int parse(const char *text, long long *out) {
@@ -36,8 +50,55 @@ static int limit(int resource, const char *name, long long value) {
     return -1;
 }
 
+// A private /dev/net/tun for uid/gid, in a mount namespace of this process only (run as root).
+static int private_tun(uid_t uid, gid_t gid) {
+    if (unshare(CLONE_NEWNS) != 0) return -1;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
+    if (mount("tmpfs", "/dev/net", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=4k,mode=0755") != 0) return -1;
+    if (mknod("/dev/net/tun", S_IFCHR | 0600, makedev(10, 200)) != 0) return -1;
+    return chown("/dev/net/tun", uid, gid);
+}
+
+// Joins the user namespace that owns the network namespace open at netns.
+static int join_owner(int netns) {
+    int userns = ioctl(netns, NS_GET_USERNS);
+    if (userns < 0) return -1;
+    int result = setns(userns, CLONE_NEWUSER);
+    close(userns);
+    return result;
+}
+
+static int has_content(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char byte;
+    ssize_t count = read(fd, &byte, 1);
+    close(fd);
+    return count > 0;
+}
+
+// bubblewrap's child writes its namespace's uid and gid maps just after it starts. Until then the helper is nobody
+// there and would lose its capabilities in the namespace at exec, so wait for them (at most 5 s).
+static int wait_for_maps(void) {
+    for (int i = 0; i < 5000; i++) {
+        if (has_content("/proc/self/uid_map") && has_content("/proc/self/gid_map")) return 0;
+        usleep(1000);
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
 int main(int argc, char **argv) {
     long long v[7];
+    long long netns = -1;
+    if (argc > 2 && strcmp(argv[1], "--network-helper") == 0) {
+        if (parse(argv[2], &netns) != 0 || netns < 0) {
+            fprintf(stderr, "fixloop-sandbox-exec: '%s' is not a descriptor\n", argv[2]);
+            return 125;
+        }
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 10 || strcmp(argv[8], "--") != 0) {
         fprintf(stderr, "fixloop-sandbox-exec: usage: UID GID CPU AS NPROC NOFILE FSIZE -- PROGRAM [ARG]...\n");
         return 125;
@@ -53,6 +114,10 @@ int main(int argc, char **argv) {
         limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", v[6]) || limit(RLIMIT_CORE, "RLIMIT_CORE", 0)) {
         return 125;
     }
+    if (netns >= 0 && v[0] >= 0 && private_tun((uid_t)v[0], (gid_t)v[1]) != 0) {
+        fprintf(stderr, "fixloop-sandbox-exec: cannot prepare /dev/net/tun: %s\n", strerror(errno));
+        return 125;
+    }
     if (v[0] >= 0) {
         if (setgroups(0, NULL) != 0 || setresgid((gid_t)v[1], (gid_t)v[1], (gid_t)v[1]) != 0 ||
             setresuid((uid_t)v[0], (uid_t)v[0], (uid_t)v[0]) != 0) {
@@ -63,6 +128,10 @@ int main(int argc, char **argv) {
             fprintf(stderr, "fixloop-sandbox-exec: the user switch did not stick\n");
             return 125;
         }
+    }
+    if (netns >= 0 && (join_owner((int)netns) != 0 || wait_for_maps() != 0)) {
+        fprintf(stderr, "fixloop-sandbox-exec: cannot join the sandbox's user namespace: %s\n", strerror(errno));
+        return 125;
     }
     execv(argv[9], &argv[9]);
     fprintf(stderr, "fixloop-sandbox-exec: cannot run %s: %s\n", argv[9], strerror(errno));

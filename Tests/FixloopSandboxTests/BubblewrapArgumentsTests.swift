@@ -63,7 +63,20 @@ import Testing
         #expect(!env.joined().joined().contains("secret-token"))
     }
 
-    @Test func theSetupPolicyKeepsTheNetwork() throws {
-        #expect(try make(network: true).contains("--share-net"))
+    @Test func theSetupPolicyGetsANetworkNamespaceOfItsOwn() throws {
+        var policy = try SandboxPolicyCatalog(directories: []).policy("setup")
+        policy.readOnlyPaths += ["/etc/resolv.conf"]
+        let descriptors = BubblewrapArguments.Descriptors(
+            workspace: 3, gitDirectory: nil, extraReadOnly: [], seccomp: nil,
+            network: .init(info: 6, block: 7, resolvConf: 8))
+        let args = BubblewrapArguments(hostSymlinks: [:], hostEnvironment: [:], hostPathExists: { _ in true })
+            .make(policy: policy, command: ["pip", "install", "."], descriptors: descriptors, limitsInside: false)
+        #expect(!args.contains("--share-net") && args.contains("--unshare-all"))
+        #expect(values(args, "--info-fd") == [["6"]] && values(args, "--block-fd") == [["7"]])
+        let resolv = try #require(args.firstIndex(of: "--ro-bind-data"))
+        #expect(Array(args[resolv...].prefix(3)) == ["--ro-bind-data", "8", "/etc/resolv.conf"])
+        let hostResolv = try #require(args.indices.last { args[$0] == "/etc/resolv.conf" && args[$0 - 2] == "--ro-bind-try" })
+        #expect(resolv > hostResolv, "the sandbox's resolv.conf is bound over any host copy")
+        #expect(try !make(network: true).contains("--share-net"), "without a network hand-over it stays offline")
     }
 }

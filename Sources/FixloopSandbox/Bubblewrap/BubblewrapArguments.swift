@@ -7,11 +7,11 @@ import Glibc
 
 /// Turns a policy and a request into the bubblewrap command line (pure; the caller opens the descriptors).
 ///
-/// The shape follows the measured profile in the reference: every namespace unshared (the network only for
-/// policies without network), no user namespaces inside, a new session against TIOCSTI, all capabilities
-/// dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`), a read-only `/dev`
-/// with a size-limited `/dev/shm`, private `/tmp` and `$HOME`, the workspace read-write with its `.git`
-/// read-only, and rlimits applied by `prlimit` inside.
+/// The shape follows the measured profile in the reference: every namespace unshared (the network too; a
+/// policy with network gets slirp4netns in its own), no user namespaces inside, a new session against TIOCSTI,
+/// all capabilities dropped, an empty environment plus the allow-list, minimal read-only binds (never `/`),
+/// a read-only `/dev` with a size-limited `/dev/shm`, private `/tmp` and `$HOME`, the workspace read-write with
+/// its `.git` read-only, and rlimits applied by `prlimit` inside.
 struct BubblewrapArguments {
     /// Where the workspace, its `.git` and extra read-only paths are handed in: child descriptor numbers.
     struct Descriptors {
@@ -20,6 +20,8 @@ struct BubblewrapArguments {
         var extraReadOnly: [(descriptor: Int32, path: String)]
         var seccomp: Int32?
         var readWrite: (descriptor: Int32, path: String)? = nil
+        /// The network hand-over, for a policy with network; nil keeps the sandbox offline.
+        var network: NetworkDescriptors? = nil
     }
 
     /// Host paths that are symlinks to be recreated inside (merged-usr) rather than bound.
@@ -32,8 +34,8 @@ struct BubblewrapArguments {
     /// The arguments after `bwrap`.
     /// - Parameter limitsInside: put `prlimit` in front of the command (when the helper did not set the limits).
     func make(policy: SandboxPolicy, command: [String], descriptors: Descriptors, limitsInside: Bool) -> [String] {
+        // The network namespace is always the sandbox's own; a policy with network gets slirp4netns in it.
         var args = ["--unshare-all"]
-        if policy.network { args.append("--share-net") }
         args += ["--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         args += ["--hostname", "fixloop-sandbox", "--clearenv"]
         for (name, value) in environment(policy: policy).sorted(by: { $0.key < $1.key }) {
@@ -58,6 +60,7 @@ struct BubblewrapArguments {
         if let git = descriptors.gitDirectory {
             args += ["--ro-bind-fd", String(git), policy.workspacePath + "/.git"]
         }
+        args += Self.networkArguments(descriptors.network)
         if let seccomp = descriptors.seccomp { args += ["--seccomp", String(seccomp)] }
         args += ["--remount-ro", "/", "--chdir", policy.workspacePath, "--"]
         return args + (limitsInside ? limitPrefix(policy.limits) : []) + command

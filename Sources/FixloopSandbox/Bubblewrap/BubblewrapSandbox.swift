@@ -23,14 +23,17 @@ public struct BubblewrapSandbox: Sandbox {
         public var helperPath: String?
         /// Whether to load the seccomp deny-list (x86_64 only).
         public var seccomp: Bool
+        /// slirp4netns, which gives a policy with network a network namespace of its own.
+        public var networkHelperPath: String
 
         /// Creates a configuration with the Debian paths.
         public init(
             bubblewrapPath: String = "/usr/bin/bwrap", setprivPath: String = "/usr/bin/setpriv",
             hostEnvironment: [String: String] = [:], helperPath: String? = SandboxHelper.defaultPath(),
-            seccomp: Bool = true
+            seccomp: Bool = true, networkHelperPath: String = "/usr/bin/slirp4netns"
         ) {
             self.seccomp = seccomp
+            self.networkHelperPath = networkHelperPath
             self.bubblewrapPath = bubblewrapPath
             self.setprivPath = setprivPath
             self.hostEnvironment = hostEnvironment
@@ -130,17 +133,22 @@ public struct BubblewrapSandbox: Sandbox {
         let builder = BubblewrapArguments(
             hostSymlinks: BubblewrapArguments.hostSymlinks(among: request.policy.readOnlyPaths),
             hostEnvironment: configuration.hostEnvironment)
-        let (executable, argv) = commandLine(
-            request: request, builder: builder, descriptors: handles.childDescriptors, dropPrivileges: dropPrivileges)
-        let limits = request.policy.limits
-        return try await ChildProcess.run(ProcessLaunch(
-            executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
-            workingDirectory: "/", standardInput: request.standardInput,
-            inheritedDescriptors: handles.inheritance, wallClockSeconds: limits.wallClockSeconds,
-            outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes,
-            workspaceQuota: WorkspaceQuota(
-                path: request.workspace.standardizedFileURL.path, bytes: limits.workspaceBytes,
-                files: limits.workspaceFiles)))
+        return try await withNetwork(for: request.policy, dropPrivileges: dropPrivileges, after: handles) { network in
+            var descriptors = handles.childDescriptors
+            descriptors.network = network?.childDescriptors
+            let (executable, argv) = commandLine(
+                request: request, builder: builder, descriptors: descriptors, dropPrivileges: dropPrivileges)
+            let limits = request.policy.limits
+            return try await ChildProcess.run(ProcessLaunch(
+                executable: executable, arguments: argv, environment: ["PATH": "/usr/bin:/bin"],
+                workingDirectory: "/", standardInput: request.standardInput,
+                inheritedDescriptors: handles.inheritance.merging(network?.inheritance ?? [:]) { kept, _ in kept },
+                wallClockSeconds: limits.wallClockSeconds,
+                outputBytes: limits.outputBytes, outputKillBytes: limits.outputKillBytes,
+                workspaceQuota: WorkspaceQuota(
+                    path: request.workspace.standardizedFileURL.path, bytes: limits.workspaceBytes,
+                    files: limits.workspaceFiles)))
+        }
     }
 
     /// The host command line: the helper (or `setpriv` and `prlimit`), then bubblewrap, then the command.

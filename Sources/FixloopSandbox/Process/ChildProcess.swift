@@ -92,7 +92,8 @@ enum ChildProcess {
         return .signaled(signal)
     }
 
-    private static func spawn(_ launch: ProcessLaunch, pipes: PipeSet) throws -> pid_t {
+    /// Starts `launch` in a process group of its own with the pipes as its standard streams; returns its pid.
+    static func spawn(_ launch: ProcessLaunch, pipes: PipeSet) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
