@@ -200,7 +200,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
             ]
         ),
-        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "fixloop-sandbox-exec"]),
+        .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "FixloopTesting", "fixloop-sandbox-exec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,8 @@ struct Candidates {
             let copy = scratch.appendingPathComponent("candidate-\(index)", isDirectory: true)
             try? FileManager.default.removeItem(at: copy)
             try FileManager.default.copyItem(at: workspace, to: copy)
+            // Private: no other local user may read the checkout (the sandbox user gets it for each run).
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
             let git = GitWorkingCopy(directory: copy)
             let policy = engineer.settings.policy
             let baseline = self.baseline

@@ -115,6 +115,8 @@ public struct Engineer: Sendable {
         let copy = scratch.appendingPathComponent("verify", isDirectory: true)
         try? FileManager.default.removeItem(at: copy)
         try FileManager.default.copyItem(at: pristine, to: copy)
+        // Private: no other local user may read the checkout (the sandbox user gets it for each run).
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
         try await GitWorkingCopy(directory: copy).checkoutDetached(baseCommit)
         let report = try await verifier.verify(VerificationRequest(
             workspace: copy, setupCommand: setupCommand, testCommand: tests.testCommand, patch: candidate.diff.patch,

@@ -1,5 +1,6 @@
 import FixloopCore
 import Foundation
+import FixloopTesting
 import Testing
 
 @testable import FixloopSandbox
@@ -7,7 +8,7 @@ import Testing
 /// Hard rlimits set on Fixloop itself that are below the policy's: said as they are, before anything starts.
 @Suite struct HostLimitTests {
     @Test(.enabled(if: geteuid() == 0, "drops CAP_SYS_RESOURCE from a root process to stand for an unprivileged one"))
-    func aHardAddressSpaceLimitBelowThePolicyIsNamed() throws {
+    func aHardAddressSpaceLimitBelowThePolicyIsNamed() async throws {
         let workspace = try SandboxSupport.temporaryDirectory("hard-as")
         let home = try SandboxSupport.temporaryDirectory("hard-as-home")
         defer { [workspace, home].forEach { WorkspaceTree.remove($0.path) } }
@@ -22,9 +23,8 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2, "\(output)")
+        let output = String(decoding: await pipe.fileHandleForReading.readAllOffThePool(), as: UTF8.self)
+        #expect(await process.exitStatus() == 2, "\(output)")
         #expect(output.contains("sandbox.host_limit_below_policy"), "\(output)")
         #expect(output.contains("limits.memory_mb (8192 MB)"), "\(output)")
         #expect(output.contains("RLIMIT_AS limit (4096 MB"), "\(output)")

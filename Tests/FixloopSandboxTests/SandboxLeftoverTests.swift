@@ -1,5 +1,6 @@
 import FixloopCore
 import Foundation
+import FixloopTesting
 import Testing
 
 @testable import FixloopSandbox
@@ -49,7 +50,7 @@ struct SandboxLeftoverTests {
     }
 
     /// Runs `command` as an unrelated unprivileged uid; returns its exit status and output.
-    static func asStranger(_ command: [String]) throws -> (Int32, String) {
+    static func asStranger(_ command: [String]) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=1600123", "--regid=1600123", "--clear-groups"] + command
@@ -57,9 +58,8 @@ struct SandboxLeftoverTests {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let data = await pipe.fileHandleForReading.readAllOffThePool()
+        return (await process.exitStatus(), String(decoding: data, as: UTF8.self))
     }
 
     @Test func aKilledSandboxRunIsHandedBackByTheNextRun() async throws {
@@ -117,10 +117,10 @@ struct SandboxLeftoverTests {
         var info = stat()
         #expect(lstat(scratch.path, &info) == 0)
         #expect(info.st_mode & 0o077 == 0, "mode \(String(info.st_mode & 0o7777, radix: 8))")
-        let listing = try Self.asStranger(["/usr/bin/ls", scratch.path])
+        let listing = try await Self.asStranger(["/usr/bin/ls", scratch.path])
         #expect(listing.0 != 0, "another uid listed the scratch folder: \(listing.1)")
         for inner in ["secret.txt", "workspace/secret.txt"] {
-            let read = try Self.asStranger(["/usr/bin/cat", scratch.appendingPathComponent(inner).path])
+            let read = try await Self.asStranger(["/usr/bin/cat", scratch.appendingPathComponent(inner).path])
             #expect(read.0 != 0 && !read.1.contains(secret), "another uid read \(inner)")
         }
 

@@ -81,9 +81,10 @@ struct FixRunner {
         var report = try await pool.withWorkspace(remote: remote, at: command.commit ?? ticket.commit, credentials: credentials,
                                                   progress: progress.gitHandler) { workspace in
             progress.finish()
-            return try await Scratch.with { scratch in
+            return try await ScratchWorkspace.withFolder(label: "run") { scratch in
                 let base = scratch.appendingPathComponent("base", isDirectory: true)
                 try FileManager.default.copyItem(at: workspace.directory, to: base)
+                try ScratchWorkspace.makePrivate(base)
                 let settings = RepositorySettings.resolve(
                     in: base, overrides: .init(setupCommand: command.setup, testCommand: command.test, readOnlyPaths: readOnly),
                     fileSettings: try RepositoryFile.read(in: base))
@@ -129,15 +130,6 @@ struct FixRunner {
     }
 }
 
-/// A scratch folder the sandbox user can pass through (0711) but not list; removed on every path.
-enum Scratch {
-    static func with<T>(isolation: isolated (any Actor)? = #isolation, _ body: (URL) async throws -> T) async throws -> T {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fixloop-run-\(UUID().uuidString.lowercased())", isDirectory: true)
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        return try await body(scratch)
-    }
-}
 
 extension JSONEncoder {
     static var pretty: JSONEncoder {

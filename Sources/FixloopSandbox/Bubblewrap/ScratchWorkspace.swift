@@ -35,6 +35,42 @@ public enum ScratchWorkspace {
         return try await body(workspace)
     }
 
+    /// Makes a fresh scratch folder for a job's own copies, runs `body` with it, and removes it on every path.
+    ///
+    /// The folder is 0711 (the sandbox user passes through it to the copies, nobody can list it); each copy
+    /// inside must be made 0700 by its maker (``makePrivate(_:)``). A ``LeftoverRecord`` lets the next sandboxed
+    /// run remove it if this process is killed.
+    /// - Parameters:
+    ///   - label: a word in the folder's name (`fixloop-<label>-<uuid>`).
+    ///   - body: the job; it gets the folder.
+    /// - Returns: what `body` returns.
+    /// - Throws: ``SandboxError`` when the folder cannot be made, or what `body` throws.
+    public static func withFolder<T>(
+        label: String, isolation: isolated (any Actor)? = #isolation, _ body: (URL) async throws -> T
+    ) async throws -> T {
+        let name = "fixloop-\(label)-\(UUID().uuidString.lowercased())"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
+        let record = try LeftoverRecord.make(.scratch([folder.path]))
+        defer {
+            WorkspaceTree.remove(folder.path)
+            record.discard()
+        }
+        guard mkdir(folder.path, 0o700) == 0, chmod(folder.path, 0o711) == 0 else {
+            throw SandboxError.workspaceInvalid(
+                path: folder.path, reason: "its scratch folder cannot be made (\(String(cString: strerror(errno))))")
+        }
+        return try await body(folder)
+    }
+
+    /// Makes a copy's top folder 0700, so that no other local user can read the checkout inside.
+    /// - Throws: ``SandboxError`` when the mode cannot be set.
+    public static func makePrivate(_ copy: URL) throws {
+        guard chmod(copy.path, 0o700) == 0 else {
+            throw SandboxError.workspaceInvalid(
+                path: copy.path, reason: "it cannot be made private (\(String(cString: strerror(errno))))")
+        }
+    }
+
     private static func copy(_ source: URL, into staging: URL, then workspace: URL) throws {
         guard mkdir(staging.path, 0o700) == 0 else {
             throw SandboxError.workspaceInvalid(
