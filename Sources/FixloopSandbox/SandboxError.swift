@@ -50,10 +50,10 @@ public struct SandboxError: FixloopError, Equatable {
             kind: .policyInvalid, message: "The sandbox policy \(what) \(detail); fix the policy file and run again.")
     }
 
-    static func workspaceInvalid(path: String, reason: String) -> SandboxError {
+    static func workspaceInvalid(path: String, reason: String, advice: String = "give an existing directory") -> SandboxError {
         SandboxError(
             kind: .workspaceInvalid,
-            message: "The workspace \(path) cannot be used because \(reason); give an existing directory.")
+            message: "The workspace \(path) cannot be used because \(reason); \(advice).")
     }
 
     static func launchFailed(program: String, reason: String) -> SandboxError {

@@ -37,13 +37,14 @@ struct WorkspaceOwnership {
             throw SandboxError.workspaceInvalid(
                 path: root,
                 reason: "it is a shared folder (world-writable or sticky, like /tmp), whose every file would be handed "
-                    + "to the sandbox user; use a folder of its own, e.g. mkdir a new one and pass --workspace")
+                    + "to the sandbox user",
+                advice: "make a folder of its own and pass it (--workspace DIR)")
         }
         if info.st_uid != geteuid() {
             throw SandboxError.workspaceInvalid(
                 path: root,
-                reason: "it belongs to uid \(info.st_uid), not to the user running Fixloop (uid \(geteuid())); "
-                    + "copy it to a folder of your own and pass that")
+                reason: "it belongs to uid \(info.st_uid), not to the user running Fixloop (uid \(geteuid()))",
+                advice: "copy it to a folder of your own and pass that")
         }
     }
 
