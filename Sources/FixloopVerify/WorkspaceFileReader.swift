@@ -1,10 +1,12 @@
+import FixloopSandbox
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Reads and writes files the sandbox may have touched, without following any symbolic link on the way.
+/// Reads and writes files the sandbox may have touched, without following any symbolic link on the way
+/// (reading goes through ``CheckoutFile``).
 ///
 /// A test run could replace `report.xml` (or a folder above it) with a link to `~/.ssh/id_rsa`; every
 /// component is opened with `O_NOFOLLOW` relative to the one before, so such a file is simply not read.
@@ -14,25 +16,11 @@ enum WorkspaceFileReader {
         bytes(relativePath, in: workspace, maxBytes: maxBytes).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The file's bytes, or nil when it is missing, not a regular file, behind a link, or larger than `maxBytes`.
+    /// The file's bytes, or nil when it is missing, not a regular file, behind a link, or larger than `maxBytes`
+    /// (read through ``CheckoutFile``, the one no-follow reader).
     static func bytes(_ relativePath: String, in workspace: URL, maxBytes: Int = 32 << 20) -> [UInt8]? {
-        guard let (directory, name) = parent(of: relativePath, in: workspace) else { return nil }
-        let file = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        close(directory)
-        guard file >= 0 else { return nil }
-        defer { close(file) }
-        var info = stat()
-        guard fstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) <= maxBytes else {
-            return nil
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress! + offset, $0.count - offset) }
-            if count <= 0 { break }
-            offset += count
-        }
-        return Array(bytes[0..<offset])
+        guard let data = try? CheckoutFile.read(relativePath, in: workspace, maxBytes: maxBytes) else { return nil }
+        return [UInt8](data)
     }
 
     /// Writes `bytes` as a regular file (replacing a file or link already there, never writing through one).
