@@ -8,8 +8,7 @@ import Testing
 struct FixScratchTests {
     let e2e = FixEndToEndTests()
 
-    static func runFolders() -> Set<String> {
-        let temporary = FileManager.default.temporaryDirectory.path
+    static func runFolders(in temporary: String) -> Set<String> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
         return Set(names.filter { $0.hasPrefix("fixloop-run-") }.map { "\(temporary)/\($0)" })
     }
@@ -35,7 +34,11 @@ struct FixScratchTests {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the fixloop product first")
         try await withTemporaryDirectory("fixloop-fix-kill") { root in
             let scene = try await e2e.makeScene(root)
-            let before = Self.runFolders()
+            // Its own temporary folder: parallel tests' runs make scratch folders in the shared one.
+            let temporary = root.appendingPathComponent("tmp").path
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+            chmod(root.path, 0o755)
+            chmod(temporary, 0o755)
             try await withLoopbackModelServer(.openAI) { model in
                 await model.enqueue(FixEndToEndTests.triageBug, .hang(.seconds(120)))
                 let process = Process()
@@ -43,7 +46,7 @@ struct FixScratchTests {
                 process.arguments = e2e.fixArguments(scene, ["--no-pr"])
                 process.environment = [
                     "OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-test-key",
-                    "FIXLOOP_HOME": scene.state.path, "HOME": root.path,
+                    "FIXLOOP_HOME": scene.state.path, "HOME": root.path, "TMPDIR": temporary,
                     "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                 ]
                 process.standardOutput = FileHandle.nullDevice
@@ -56,7 +59,7 @@ struct FixScratchTests {
                     editing = await model.received().count >= 2
                 }
                 try #require(editing, "the run reached the edit loop")
-                let scratch = try #require(Self.runFolders().subtracting(before).first, "the run made its scratch folder")
+                let scratch = try #require(Self.runFolders(in: temporary).first, "the run made its scratch folder")
 
                 // While it runs: the folder can be passed through, the copies in it are the runner's alone.
                 #expect(Self.mode(scratch) == 0o711)
@@ -71,7 +74,6 @@ struct FixScratchTests {
                 // have: so nothing is checked between the kill and this run).
                 let workspace = root.appendingPathComponent("next")
                 try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: false)
-                chmod(root.path, 0o755)
                 let (status, output) = await runFixloop(
                     ["sandbox", "run", "--workspace", workspace.path, "--", "true"],
                     environment: ["FIXLOOP_HOME": scene.state.path, "HOME": root.path, "PATH": "/usr/bin:/bin"])
