@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "FixloopServer",
             dependencies: [
-                "FixloopCore", "FixloopGitHub",
+                "FixloopCore", "FixloopGitHub", "FixloopFixService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -88,6 +88,14 @@ let package = Package(
         .target(
             name: "FixloopEngineer",
             dependencies: ["FixloopCore", "FixloopGit", "FixloopPrompts", "FixloopModels", "FixloopSandbox", "FixloopVerify"]
+        ),
+        // The fix service: the engineer as a library that `fix`, `serve` and `demo` call, with its adapters.
+        .target(
+            name: "FixloopFixService",
+            dependencies: [
+                "FixloopCore", "FixloopConfig", "FixloopEngineer", "FixloopGit", "FixloopGitHub", "FixloopLinear", "FixloopModels",
+                "FixloopPrompts", "FixloopSandbox", "FixloopStore", "FixloopVerify",
+            ]
         ),
         // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
         .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
@@ -127,7 +135,7 @@ let package = Package(
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
                 "FixloopReport",
                 "FixloopPlanner",
-                "FixloopServer",
+                "FixloopServer", "FixloopFixService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -169,7 +177,10 @@ let package = Package(
         .testTarget(name: "FixloopReportTests", dependencies: ["FixloopReport"]),
         .testTarget(
             name: "FixloopPlannerTests",
-            dependencies: ["FixloopPlanner", "FixloopStore", "FixloopScorer", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopTesting"]
+            dependencies: [
+                "FixloopPlanner", "FixloopStore", "FixloopScorer", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopFixService",
+                "FixloopTesting",
+            ]
         ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
@@ -191,7 +202,8 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(
-            name: "FixloopCLITests", dependencies: ["FixloopCLI", "FixloopScorer", "FixloopStore", "FixloopServer", "FixloopTesting"],
+            name: "FixloopCLITests",
+            dependencies: ["FixloopCLI", "FixloopFixService", "FixloopScorer", "FixloopStore", "FixloopServer", "FixloopTesting"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

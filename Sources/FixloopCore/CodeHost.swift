@@ -1,5 +1,8 @@
 /// A forge that hosts pull requests and issues (GitHub, GitHub Enterprise).
 public protocol CodeHost: Sendable {
+    /// The repository's default branch, which pull requests target.
+    func defaultBranch(owner: String, name: String) async throws -> String
+
     /// Opens a draft pull request from `head`, or updates the open one that already has that head:
     /// a ticket never gets a second pull request.
     func openOrUpdatePullRequest(_ request: PullRequestRequest) async throws -> PullRequestInfo

@@ -92,12 +92,14 @@ public struct Ticket: Sendable, Equatable, Codable {
     public var labels: [String]
     /// Stack traces, log lines and error messages attached to the ticket.
     public var evidence: [String]
+    /// The planner's pattern behind the ticket, for tickets the planner filed in the local store.
+    public var pattern: PatternEvidence?
     /// A link for people (the issue page).
     public var url: String?
 
     public init(
         reference: String, title: String, body: String, repository: String? = nil, commit: String? = nil,
-        labels: [String] = [], evidence: [String] = [], url: String? = nil
+        labels: [String] = [], evidence: [String] = [], url: String? = nil, pattern: PatternEvidence? = nil
     ) {
         self.reference = reference
         self.title = title
@@ -107,6 +109,7 @@ public struct Ticket: Sendable, Equatable, Codable {
         self.labels = labels
         self.evidence = evidence
         self.url = url
+        self.pattern = pattern
     }
 
     /// Title, body and evidence as one text, for localization and prompts.

@@ -43,7 +43,7 @@ struct Candidates {
                 model: engineer.model, tools: EngineerTools(files: WorkspaceFiles(root: copy), tests: engineer.tests),
                 prompts: engineer.prompts, settings: engineer.settings, trajectory: engineer.trajectory,
                 usesTools: engineer.usesTools, deadline: deadline)
-            let result = try await loop.run(system: system, task: task, workspace: copy, acceptance: acceptance, step: "candidate-\(index)")
+            let result = try await loop.run(system: system, task: task, workspace: copy, acceptance: acceptance, step: .candidate(index))
             tokens += result.tokens
             switch result.ending {
             case .fixed(let rootCause, let summary):

@@ -41,7 +41,7 @@ public struct EditLoop: Sendable {
         var lastRun: TestRun?
     }
 
-    public func run(system: String, task: String, workspace: URL, acceptance: Acceptance, step: String) async throws -> Result {
+    public func run(system: String, task: String, workspace: URL, acceptance: Acceptance, step: FixStep) async throws -> Result {
         var state = State(messages: [.system(system), .user(task)])
         while true {
             try Task.checkCancellation()

@@ -47,11 +47,11 @@ public struct Engineer: Sendable {
         if !settings.force {
             switch try await Triage(model: model, prompts: prompts).classify(ticket) {
             case .failure(let failure):
-                await trajectory.record("triage", "failed", failure.reason)
+                await trajectory.record(.triage, "failed", failure.reason)
                 return (.ended(failure.reason.hasPrefix("budget") ? .notFixed : .error, failure.reason), nil)
             case .success(let decision):
                 triage = decision
-                await trajectory.record("triage", decision.ticketClass.rawValue, decision.reason)
+                await trajectory.record(.triage, decision.ticketClass.rawValue, decision.reason)
                 guard decision.ticketClass == .bug else {
                     return (.ended(.notABug, "triage: \(decision.ticketClass.rawValue): \(decision.reason)", triage: decision), nil)
                 }
@@ -59,13 +59,13 @@ public struct Engineer: Sendable {
         }
         if let setupCommand {
             let result = try await tests.run(setupCommand, in: workspace, setup: true)
-            await trajectory.record("setup", result.succeeded ? "ok" : "failed", result.standardError.text.suffix(2_000).description)
+            await trajectory.record(.setup, result.succeeded ? "ok" : "failed", result.standardError.text.suffix(2_000).description)
             guard result.succeeded else {
                 return (.ended(.error, "setup: '\(setupCommand)' ended with \(result.limit.map { "the \($0) limit" } ?? result.termination.description)", triage: triage), nil)
             }
         }
         let baseline = try await Baseline.measure(tests: tests, workspace: workspace, runs: settings.baselineRuns)
-        await trajectory.record("baseline", "tests", "\(baseline.run.summary)\nfailing: \(baseline.run.failing.joined(separator: ", "))\nflaky: \(baseline.flaky.sorted().joined(separator: ", "))")
+        await trajectory.record(.baseline, "tests", "\(baseline.run.summary)\nfailing: \(baseline.run.failing.joined(separator: ", "))\nflaky: \(baseline.flaky.sorted().joined(separator: ", "))")
         let reproduction = try await Reproduction(model: model, prompts: prompts, tests: tests, trajectory: trajectory)
             .find(ticket: ticket, baseline: baseline, workspace: workspace)
         guard !reproduction.tests.isEmpty else {
@@ -75,7 +75,7 @@ public struct Engineer: Sendable {
         }
         let files = Localizer.readFiles(in: workspace)
         let localization = Localizer().rank(text: ticket.fullText + "\n" + baseline.run.output, files: files)
-        await trajectory.record("localize", "ranking", localization.candidates.map { "\($0.path) \($0.score)" }.joined(separator: "\n"))
+        await trajectory.record(.localize, "ranking", localization.candidates.map { "\($0.path) \($0.score)" }.joined(separator: "\n"))
         let system = try prompts.render(EngineerSystemPrompt(usesTools: usesTools, maxTurns: settings.maxTurns, budget: nil)).text
         let task = try prompts.render(EngineerTaskPrompt(
             ticket: ticket, testCommand: tests.testCommand, baselineSummary: baseline.run.summary,
@@ -122,7 +122,7 @@ public struct Engineer: Sendable {
             workspace: copy, setupCommand: setupCommand, testCommand: tests.testCommand, patch: candidate.diff.patch,
             failToPass: reproduction.tests.sorted(), passToPass: baseline.run.passing.subtracting(baseline.flaky).sorted(),
             extraReadOnlyPaths: tests.readOnlyPaths, restoresTestFiles: !reproduction.written))
-        await trajectory.record("verify", report.status, report.reason)
+        await trajectory.record(.verify, report.status, report.reason)
         return report
     }
 }

@@ -7,6 +7,7 @@ public struct EngineerError: FixloopError, Equatable {
         case ticketInvalid = "ticket_invalid"
         case settingsInvalid = "settings_invalid"
         case noTestCommand = "no_test_command"
+        case noPullRequestRepository = "no_pr_repository"
     }
 
     public let kind: Kind
@@ -18,4 +19,10 @@ public struct EngineerError: FixloopError, Equatable {
     }
 
     public var code: String { "engineer.\(kind.rawValue)" }
+
+    /// No GitHub repository can be told for the pull request.
+    static func noPullRequestRepository(remote: String) -> EngineerError {
+        EngineerError(.noPullRequestRepository,
+                      "Cannot tell which GitHub repository gets the pull request for \(remote); pass --pr-repo OWNER/NAME, or --branch-only or --no-pr.")
+    }
 }

@@ -19,7 +19,7 @@ struct Reproduction {
     func find(ticket: Ticket, baseline: Baseline, workspace: URL) async throws -> Found {
         let named = baseline.run.failing.filter { id in Self.mentions(ticket.fullText, id) }
         if !named.isEmpty {
-            await trajectory.record("reproduce", "named", named.joined(separator: ", "))
+            await trajectory.record(.reproduce, "named", named.joined(separator: ", "))
             try RunLeftovers.exclude(in: workspace, extra: [])
             return Found(tests: Set(named), written: false)
         }
@@ -30,7 +30,7 @@ struct Reproduction {
         var messages: [ChatMessage] = [.user(prompt)]
         for attempt in 1...2 {
             guard case .reply(let reply) = try await model.send(ModelRequest(messages: messages)) else { break }
-            await trajectory.record("reproduce", "model_reply", reply.message.content)
+            await trajectory.record(.reproduce, "model_reply", reply.message.content)
             messages.append(reply.message)
             let edits = SearchReplaceParser.parse(reply.message.content).edits.filter { TestLines.isTestFile($0.path) }
             let files = WorkspaceFiles(root: workspace)
@@ -42,7 +42,7 @@ struct Reproduction {
             let run = try await tests.runTests(in: workspace)
             let newFailures = Set(run.failing).subtracting(baseline.run.failing)
                 .filter { id in baseline.run.results.outcome(of: id) == .missing }
-            await trajectory.record("reproduce", "attempt \(attempt)", "\(run.summary); new failures: \(newFailures.sorted().joined(separator: ", "))")
+            await trajectory.record(.reproduce, "attempt \(attempt)", "\(run.summary); new failures: \(newFailures.sorted().joined(separator: ", "))")
             if !newFailures.isEmpty {
                 try RunLeftovers.exclude(in: workspace, extra: [])
                 return Found(tests: newFailures, written: true)

@@ -7,7 +7,7 @@ public actor Trajectory {
     /// One line of the log.
     public struct Event: Sendable, Codable, Equatable {
         public var time: Date
-        public var step: String
+        public var step: FixStep
         public var kind: String
         public var detail: String
     }
@@ -30,7 +30,7 @@ public actor Trajectory {
     }
 
     /// Appends one event.
-    public func record(_ step: String, _ kind: String, _ detail: String) {
+    public func record(_ step: FixStep, _ kind: String, _ detail: String) {
         var text = detail
         for secret in secrets { text = secret.redact(text) }
         if text.count > 20_000 { text = String(text.prefix(10_000)) + "\n… [\(text.count - 20_000) characters left out] …\n" + String(text.suffix(10_000)) }

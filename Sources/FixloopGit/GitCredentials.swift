@@ -68,3 +68,14 @@ public struct GitTransferProgress: Sendable, Equatable {
 
 /// Receives transfer progress; called on a git thread, so it must be cheap and thread-safe.
 public typealias GitProgressHandler = @Sendable (GitTransferProgress) -> Void
+
+extension GitCredentials {
+    /// The credentials for `remote`: `token` over HTTPS for GitHub hosts only (github.com and `settings`'
+    /// Enterprise hosts), else the SSH agent for SSH remotes; never a token sent to another host.
+    public static func choose(for remote: RepositoryReference, token: Secret?, settings: GitSettings) -> GitCredentials {
+        if remote.isGitHub(enterpriseHosts: Set(settings.enterpriseHosts)), let token {
+            return GitCredentials(token: token, tokenHost: remote.host, maxAttempts: settings.credentialAttempts)
+        }
+        return GitCredentials(useSSHAgent: remote.transport == .ssh, maxAttempts: settings.credentialAttempts)
+    }
+}

@@ -6,6 +6,10 @@ public struct GitHubCodeHost: CodeHost {
 
     public init(client: GitHubClient) { self.client = client }
 
+    public func defaultBranch(owner: String, name: String) async throws -> String {
+        try await client.repository(owner, name).defaultBranch
+    }
+
     public func openOrUpdatePullRequest(_ request: PullRequestRequest) async throws -> PullRequestInfo {
         if let existing = try await existing(request) {
             let updated = try await client.updatePullRequest(request.owner, request.name, number: existing.number, title: request.title, body: request.body)

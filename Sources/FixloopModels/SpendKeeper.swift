@@ -62,13 +62,13 @@ public actor SpendKeeper {
         defer { unlock() }
         let estimate = TokenUsage(inputTokens: request.estimatedInputTokens, outputTokens: request.maxOutputTokens)
         let price = price(for: spec)
-        if budgets.hasMoneyBudget, price == nil {
+        if budgets.hasMoneyBudget || attribution.runLimitUSD != nil, price == nil {
             return .refused(BudgetRefusal(budget: .unknownPrice, model: spec.description, limit: 0, spent: 0, estimate: 0))
         }
         let cost = price?.cost(of: estimate) ?? 0
         let day = LedgerEntry.utcDay(of: now())
         let checks: [(BudgetRefusal.Budget, Double?, LedgerScope?, Bool)] = [
-            (.perRunUSD, budgets.perRunUSD, .run(attribution.runID), false),
+            (.perRunUSD, attribution.runLimitUSD ?? budgets.perRunUSD, .run(attribution.runID), false),
             (.perTicketUSD, budgets.perTicketUSD, attribution.ticketID.map { .ticket($0) }, false),
             (.perDayUSD, budgets.perDayUSD, .day(day), false),
             (.perRunTokens, budgets.perRunTokens.map(Double.init), .run(attribution.runID), true),

@@ -1,3 +1,4 @@
+import FixloopCore
 import Foundation
 
 /// A ticket as the planner writes it for any tracker: title, Markdown body with the hidden marker, labels,
@@ -17,6 +18,8 @@ public struct TicketDraft: Sendable, Hashable, Codable {
     public var updateComment: String
     /// The repository the codebase check searched (`--repo`), for the engineer; nil when none was given.
     public var repository: String?
+    /// The pattern as data: what the local store keeps with the ticket for the engineer.
+    public var pattern: PatternEvidence
 
     /// `<!-- fixloop:pattern=FINGERPRINT -->`: how a ticket is found again on GitHub.
     public static func marker(_ fingerprint: String) -> String { "<!-- fixloop:pattern=\(fingerprint) -->" }
@@ -31,6 +34,11 @@ public struct TicketDraft: Sendable, Hashable, Codable {
         classification = pattern.classification
         sessions = pattern.stats.sessions
         body = Self.body(pattern, decision, period)
+        self.pattern = PatternEvidence(
+            pattern: pattern.fingerprint, kind: pattern.signature.kind.words, route: pattern.signature.route,
+            signature: pattern.signature.text, frames: pattern.signature.frames, messages: pattern.exampleMessages,
+            examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) },
+            suspectedCode: pattern.suspectedCode.map { .init(path: $0.path, line: $0.line, reason: $0.reason) })
         let stats = pattern.stats
         updateComment = """
             Fixloop update (\(period)): \(stats.sessions) sessions, \(stats.users) users, \(Self.percent(stats.routeShare)) of \(stats.route)'s sessions; \

@@ -7,14 +7,14 @@ import Logging
 public enum ProgressStage: String, Sendable, CaseIterable {
     case queued, reproducing, fixing, verifying, delivering
 
-    /// The stage an engineer trajectory step belongs to (nil when it changes nothing).
-    public static func of(step: String) -> ProgressStage? {
+    /// The stage an engineer step belongs to (nil when it changes nothing).
+    public static func of(_ step: FixStep) -> ProgressStage? {
         switch step {
-        case "triage", "setup", "baseline", "reproduce": return .reproducing
-        case "localize": return .fixing
-        case "verify": return .verifying
-        case "deliver": return .delivering
-        default: return step.hasPrefix("candidate") ? .fixing : nil
+        case .triage, .setup, .baseline, .reproduce: .reproducing
+        case .localize, .candidate: .fixing
+        case .verify: .verifying
+        case .deliver: .delivering
+        case .run: nil
         }
     }
 }

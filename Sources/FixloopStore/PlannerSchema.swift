@@ -46,5 +46,9 @@ enum PlannerSchema {
                 table.uniqueKey(["sink", "fingerprint"])
             }
         }
+        // The ticket's pattern as data (``PatternEvidence`` as JSON), for the engineer; NULL for tickets filed before.
+        migrator.registerMigration("planner.v2") { db in
+            try db.alter(table: "planner_ticket") { table in table.add(column: "pattern", .text) }
+        }
     }
 }

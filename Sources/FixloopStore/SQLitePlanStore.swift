@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPlanner
 import FixloopScorer
 import Foundation
@@ -22,6 +23,8 @@ public struct SQLitePlanStore: TicketRecordStore {
         public var repository: String?
         /// The update comments, oldest first.
         public var updates: [String]
+        /// The pattern as data; nil for a ticket filed before it was kept (the next plan run fills it in).
+        public var pattern: PatternEvidence?
         public var createdAt: Date
         public var updatedAt: Date
     }
@@ -144,8 +147,9 @@ public struct SQLitePlanStore: TicketRecordStore {
                 var updates = (try? JSONDecoder().decode([String].self, from: Data((row["updates"] as String).utf8))) ?? []
                 updates.append(draft.updateComment)
                 try db.execute(
-                    sql: "UPDATE planner_ticket SET sessions = ?, reported = ?, updates = ?, updated_at = ? WHERE id = ?",
-                    arguments: [draft.sessions, draft.updateComment, String(decoding: try JSONEncoder().encode(updates), as: UTF8.self), Date().timeIntervalSince1970, row["id"] as Int64])
+                    sql: "UPDATE planner_ticket SET sessions = ?, reported = ?, updates = ?, pattern = ?, updated_at = ? WHERE id = ?",
+                    arguments: [draft.sessions, draft.updateComment, String(decoding: try JSONEncoder().encode(updates), as: UTF8.self),
+                                String(decoding: try JSONEncoder().encode(draft.pattern), as: UTF8.self), Date().timeIntervalSince1970, row["id"] as Int64])
             }
         }
     }
@@ -172,12 +176,13 @@ public struct SQLitePlanStore: TicketRecordStore {
         let now = Date().timeIntervalSince1970
         try db.execute(sql: """
             INSERT INTO planner_ticket (sink, fingerprint, fingerprints, reference, remote_id, url, title, body, labels, classification,
-                priority, sessions, reported, repository, updates, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)
+                priority, sessions, reported, repository, updates, pattern, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)
             """, arguments: [
                 sink, draft.fingerprint, String(decoding: try JSONEncoder().encode(draft.fingerprints), as: UTF8.self), reference, remoteID, url,
                 draft.title, draft.body, String(decoding: try JSONEncoder().encode(draft.labels), as: UTF8.self),
-                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, draft.updateComment, draft.repository, now, now,
+                draft.classification.rawValue, draft.priority.rawValue, draft.sessions, draft.updateComment, draft.repository,
+                String(decoding: try JSONEncoder().encode(draft.pattern), as: UTF8.self), now, now,
             ])
     }
 
@@ -188,6 +193,7 @@ public struct SQLitePlanStore: TicketRecordStore {
             title: row["title"], body: row["body"], labels: try decoder.decode([String].self, from: Data((row["labels"] as String).utf8)),
             classification: row["classification"], priority: row["priority"], sessions: row["sessions"], repository: row["repository"],
             updates: try decoder.decode([String].self, from: Data((row["updates"] as String).utf8)),
+            pattern: try (row["pattern"] as String?).map { try decoder.decode(PatternEvidence.self, from: Data($0.utf8)) },
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 

@@ -2,34 +2,8 @@ import FixloopCore
 import Foundation
 import GRDB
 
-/// One `fixloop fix` run as the store keeps it.
-public struct RunRecord: Sendable, Equatable, Codable {
-    public var id: String
-    public var ticket: String
-    public var repository: String
-    /// `running`, then the outcome (`fixed`, `not_fixed`, `not_a_bug`, `error`); `interrupted` when its process died.
-    public var status: String
-    public var host: String
-    public var pid: Int32
-    public var startedAt: Date
-    public var finishedAt: Date?
-    public var branch: String?
-    public var prURL: String?
-    public var reason: String?
-
-    public init(id: String, ticket: String, repository: String, host: String, pid: Int32, startedAt: Date = Date()) {
-        self.id = id
-        self.ticket = ticket
-        self.repository = repository
-        status = "running"
-        self.host = host
-        self.pid = pid
-        self.startedAt = startedAt
-    }
-}
-
 /// Runs in SQLite: a killed run is seen as interrupted, and one ticket is never fixed by two live runs at once.
-public struct SQLiteRunStore: Sendable {
+public struct SQLiteRunStore: RunStore {
     public let database: FixloopDatabase
     /// Tells whether a process on this host is alive; injected for tests.
     public var isAlive: @Sendable (Int32) -> Bool = { kill($0, 0) == 0 || errno == EPERM }
@@ -53,10 +27,10 @@ public struct SQLiteRunStore: Sendable {
     }
 
     /// Records how a run ended.
-    public func finish(_ id: String, status: String, branch: String?, prURL: String?, reason: String?) throws {
+    public func finish(_ id: String, status: RunStatus, branch: String?, prURL: String?, reason: String?) throws {
         try write { db in
             try db.execute(sql: "UPDATE fix_run SET status = ?, finished_at = ?, branch = ?, pr_url = ?, reason = ? WHERE id = ?",
-                           arguments: [status, Date().timeIntervalSince1970, branch, prURL, reason, id])
+                           arguments: [status.rawValue, Date().timeIntervalSince1970, branch, prURL, reason, id])
         }
     }
 
@@ -110,7 +84,7 @@ public struct SQLiteRunStore: Sendable {
     private static func record(_ row: Row) -> RunRecord {
         var record = RunRecord(id: row["id"], ticket: row["ticket"], repository: row["repository"], host: row["host"], pid: row["pid"],
                                startedAt: Date(timeIntervalSince1970: row["started_at"]))
-        record.status = row["status"]
+        record.status = RunStatus(rawValue: row["status"]) ?? .error
         record.finishedAt = (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         record.branch = row["branch"]
         record.prURL = row["pr_url"]

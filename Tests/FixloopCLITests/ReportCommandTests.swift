@@ -68,7 +68,7 @@ struct ReportCommandTests {
             let environment = ["FIXLOOP_HOME": home.path, "GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t", "FIXLOOP_ADMIN_TOKEN": token]
             let context = CommandContext(configuration: FixloopConfiguration(), state: StateDirectory(root: home), environment: environment)
             let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-            let wiring = try ServeWiring(context: context, settings: ServeSettings(), fixArguments: [], cloneFrom: [:], logger: logger)
+            let wiring = try await ServeWiring(context: context, settings: ServeSettings(), jobs: .init(model: .init(provider: .openai, name: "test-model")), cloneFrom: [:], logger: logger)
             let router = buildRouter(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources)
             try await LoopbackServer.with(router) { server in
                 var request = URLRequest(url: server.baseURL)

@@ -60,7 +60,7 @@ struct ServeKillTests {
                     await model.enqueue(FixEndToEndTests.triageBug, .toolCalls([FixEndToEndTests.fixCall(), FixEndToEndTests.submitCall]))
                     let context = CommandContext(configuration: try FixloopConfiguration.load(explicitPath: config.path, environment: environment, currentDirectory: root.path),
                                                  state: StateDirectory(root: scene.state), environment: environment)
-                    let wiring = try ServeWiring(context: context, settings: context.configuration.serve, fixArguments: ["--model", "openai:test-model"],
+                    let wiring = try await ServeWiring(context: context, settings: context.configuration.serve, jobs: .init(model: .init(provider: .openai, name: "test-model")),
                                                  cloneFrom: ["acme/shop": scene.remote.path], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
                     var resumed = false
                     for _ in 0..<60 where !resumed {

@@ -41,7 +41,7 @@ struct ServeRetryTests {
                         "GITHUB_API_URL": server.baseURL.absoluteString, "GITHUB_TOKEN": "test-token", "GITHUB_WEBHOOK_SECRET": "hook-secret",
                     ]
                     let context = CommandContext(configuration: FixloopConfiguration(), state: StateDirectory(root: scene.state), environment: environment)
-                    let wiring = try ServeWiring(context: context, settings: ServeSettings(), fixArguments: ["--model", "openai:test-model"],
+                    let wiring = try await ServeWiring(context: context, settings: ServeSettings(), jobs: .init(model: .init(provider: .openai, name: "test-model")),
                                                  cloneFrom: ["acme/shop": scene.remote.path], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
                     let router = buildRouter(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources)
                     let labelled = """

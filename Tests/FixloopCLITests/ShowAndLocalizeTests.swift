@@ -1,4 +1,5 @@
 @testable import FixloopCLI
+import FixloopCore
 import FixloopStore
 import FixloopTesting
 import Foundation
@@ -58,11 +59,11 @@ struct RunStoreTests {
             #expect(try store.start(RunRecord(id: "run-3", ticket: "gh:o/r#2", repository: "/r", host: host, pid: getpid())) == nil)
             store.isAlive = { _ in false }
             #expect(try store.start(RunRecord(id: "run-4", ticket: "gh:o/r#1", repository: "/r", host: host, pid: 1)) == nil)
-            #expect(try store.run("run-1")?.status == "interrupted")
-            try store.finish("run-4", status: "fixed", branch: "fixloop/x", prURL: "https://example/pull/1", reason: "verified")
+            #expect(try store.run("run-1")?.status == .interrupted)
+            try store.finish("run-4", status: .fixed, branch: "fixloop/x", prURL: "https://example/pull/1", reason: "verified")
             let runs = try store.runs(ticket: "gh:o/r#1")
             #expect(runs.map(\.id) == ["run-4", "run-1"])
-            #expect(runs.first?.prURL == "https://example/pull/1" && runs.first?.finishedAt != nil)
+            #expect(runs.first?.prURL == "https://example/pull/1" && runs.first?.finishedAt != nil && runs.first?.status == .fixed)
         }
     }
 }

@@ -67,6 +67,12 @@ struct PlanCommandTests {
             #expect(ticket.evidence.contains("charge of 12.20 is above the cart total 11.00"))
             #expect(ticket.evidence.contains("shop/checkout.py:charge"))
             #expect(ticket.repository == Self.shop.path)
+            // The pattern reaches the engineer as data, not as Markdown read back.
+            let pattern = try #require(ticket.pattern, "the local ticket carries its pattern")
+            #expect(pattern.pattern == latest.patterns[0].fingerprint)
+            #expect(pattern.suspectedCode.contains { $0.path == "shop/checkout.py" && $0.line == 10 })
+            #expect(pattern.examples.count == latest.patterns[0].stats.examples.count && !pattern.examples.isEmpty)
+            #expect(pattern.route == latest.patterns[0].signature.route)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FixloopCore
+import FixloopFixService
 import FixloopGit
 import FixloopReport
 import FixloopScorer
@@ -76,14 +77,16 @@ struct DemoCommand: AsyncParsableCommand {
         try await stage.run(
             ["plan", "--since", DemoBundle.weekStart, "--until", DemoBundle.weekEnd, "--repo", remote.path, "--model", spec, "--sink", "local"]
                 + recording("planner"), environment: stageEnvironment)
-        let ticket = try DemoBundle.mostUrgentBug(
-            in: try await stage.run(["tickets", "list", "--json"], environment: stageEnvironment, echo: false))
+        let context = try CommandContext.make(environment: stageEnvironment)
+        let ticket = try await DemoBundle.mostUrgentBug(in: SQLitePlanStore(database: try FixloopDatabase(url: context.state.database)))
         stage.end()
 
         stage.begin("engineer", "fix \(ticket) in the sandbox and push its branch to the local remote")
-        let fixStatus = try await stage.run(
-            ["fix", "--ticket", ticket, "--repo", remote.path, "--model", spec, "--branch-only", "--sandbox", sandbox.rawValue]
-                + recording("engineer"), environment: stageEnvironment, allowFailure: true)
+        var request = FixRequest(ticket: .reference(ticket), model: try ModelSpec(parsing: spec))
+        request.repository = remote.path
+        request.delivery = .branchOnly
+        request.record = record == nil ? nil : transcripts.appendingPathComponent("engineer.jsonl")
+        let fixStatus = try await stage.fix(request, context: context, sandbox: sandbox)
         stage.end()
 
         stage.begin("report", "the week's review")
@@ -155,9 +158,22 @@ struct DemoStage {
         return text
     }
 
-    /// Like ``run(_:environment:echo:)`` but returns the exit status instead of failing on it.
-    func run(_ arguments: [String], environment: [String: String], allowFailure: Bool) async throws -> Int32 {
-        await capture(arguments, environment: environment, echo: true).status
+    /// Runs the fix through the process's ``FixService``, printing its summary indented; returns the exit status
+    /// `fixloop fix` would have (0 fixed, 1 not fixed, 2 could not run) and prints the error of a run that could not.
+    func fix(_ request: FixRequest, context: CommandContext, sandbox: SandboxChoice) async throws -> Int32 {
+        do {
+            let service = try await FixWiring.service(context: context, sandbox: sandbox)
+            let outcome = try await service.run(request)
+            for line in outcome.humanSummary.split(separator: "\n") { say("   " + line) }
+            switch outcome.engineer.outcome {
+            case .fixed: return ExitStatus.success.rawValue
+            case .notFixed, .notABug: return ExitStatus.negative.rawValue
+            case .error: return ExitStatus.error.rawValue
+            }
+        } catch let error as any FixloopError {
+            CommandIO.current.writeError("   error: \(error.message) [\(error.code)]\n")
+            return ExitStatus.error.rawValue
+        }
     }
 
     private func capture(_ arguments: [String], environment: [String: String], echo: Bool) async -> (status: Int32, text: String) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FixloopCore
+import FixloopFixService
 import Foundation
 
 /// `fixloop fix`: one bug ticket → reproduce, patch, verify in the sandbox → a draft pull request.
@@ -44,18 +45,36 @@ struct FixCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        _ = try SandboxChoice.readOnlyPaths(readOnly, context: context)
-        let report = try await FixRunner(command: self, context: context).run()
-        if json {
-            context.print(String(decoding: try JSONEncoder.pretty.encode(report), as: UTF8.self))
-        } else {
-            context.print(report.humanSummary)
-        }
-        switch report.engineer.outcome {
+        let service = try await FixWiring.service(context: context, sandbox: sandbox, readOnly: readOnly)
+        let progress = ProgressLine("")
+        let outcome = try await service.run(try request(context), observer: FixObserver(
+            fetch: { remote, counts in progress.update("fetching \(remote): \(counts)") }, fetched: { progress.finish() }))
+        context.print(json ? String(decoding: try JSONEncoder.pretty.encode(outcome), as: UTF8.self) : outcome.humanSummary)
+        switch outcome.engineer.outcome {
         case .fixed: return
         case .notFixed, .notABug: throw ExitCode(ExitStatus.negative.rawValue)
         case .error: throw ExitCode(ExitStatus.error.rawValue)
         }
+    }
+
+    /// The run these options ask for.
+    func request(_ context: CommandContext) throws -> FixRequest {
+        var request = FixRequest(ticket: .reference(try TicketReference(parsing: ticket)),
+                                 model: try ModelSpec(parsing: model ?? context.configuration.models.defaultModel))
+        request.repository = repo
+        request.commit = commit
+        request.limits.candidates = candidates
+        request.limits.maxTurns = maxTurns
+        request.limits.maxCostUSD = maxCost
+        request.limits.timeout = Self.duration(timeout) ?? .seconds(1800)
+        request.limits.baselineRuns = runs
+        request.overrides = .init(setupCommand: setup, testCommand: test)
+        request.force = force
+        request.usesTools = !noTools
+        request.delivery = noPR ? .patchOnly : branchOnly ? .branchOnly : .pullRequest(repository: prRepo, commentOnTicket: true)
+        request.credentials = EdgeSecrets(context.environment).fixCredentials
+        request.record = record.map { URL(fileURLWithPath: $0) }
+        return request
     }
 
     /// `90s`, `20m`, `1h`, or plain seconds.

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        let wiring = try ServeWiring(context: context, settings: settings(context), fixArguments: fixArguments(context),
+        let wiring = try await ServeWiring(context: context, settings: settings(context), jobs: try jobDefaults(context),
                                      cloneFrom: Self.cloneMap(cloneFrom), logger: Logger(label: "fixloop.serve"))
         try await runServer(settings: wiring.serverSettings, intake: wiring.intake, metrics: wiring.metrics, sources: wiring.sources,
                             services: [wiring.workers], logger: wiring.logger, onRunning: { port in
@@ -54,10 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
         return settings
     }
 
-    func fixArguments(_ context: CommandContext) -> [String] {
-        var arguments = ["--model", model ?? context.configuration.serve.model ?? context.configuration.models.defaultModel, "--sandbox", sandbox.rawValue]
-        if let cost = maxCost ?? context.configuration.serve.maxCostUSD { arguments += ["--max-cost", "\(cost)"] }
-        return arguments
+    func jobDefaults(_ context: CommandContext) throws -> ServeWiring.JobDefaults {
+        let spec = try ModelSpec(parsing: model ?? context.configuration.serve.model ?? context.configuration.models.defaultModel)
+        return ServeWiring.JobDefaults(model: spec, maxCostUSD: maxCost ?? context.configuration.serve.maxCostUSD, sandbox: sandbox)
     }
 
     static func cloneMap(_ entries: [String]) -> [String: String] {

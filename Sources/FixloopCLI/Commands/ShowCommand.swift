@@ -30,7 +30,7 @@ struct ShowCommand: AsyncParsableCommand {
             context.print(String(decoding: try JSONEncoder.pretty.encode(events), as: UTF8.self))
             return
         }
-        context.print("run \(id): \(record.status)\(record.reason.map { " — \($0)" } ?? "")")
+        context.print("run \(id): \(record.status.rawValue)\(record.reason.map { " — \($0)" } ?? "")")
         context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
         let formatter = ISO8601DateFormatter()
         for event in events {

@@ -1,6 +1,7 @@
 import FixloopCore
 import FixloopGit
 import FixloopReport
+import FixloopStore
 import Foundation
 
 /// The bundled example the demo runs on: the product repository, its week of analytics, its product context and
@@ -68,15 +69,13 @@ struct DemoBundle {
         return bare
     }
 
-    /// The reference of the most urgent bug ticket in `fixloop tickets list --json`.
-    static func mostUrgentBug(in json: String) throws -> String {
-        let tickets = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]) ?? []
-        let bugs = tickets.filter { $0["classification"] as? String == "bug" && $0["reference"] is String }
-            .sorted { ($0["priority"] as? Int ?? 9, $0["id"] as? Int ?? 0) < ($1["priority"] as? Int ?? 9, $1["id"] as? Int ?? 0) }
-        guard let reference = bugs.first?["reference"] as? String else {
+    /// The most urgent bug ticket the planner filed in the store.
+    static func mostUrgentBug(in store: SQLitePlanStore) async throws -> TicketReference {
+        let bugs = try await store.tickets().filter { $0.classification == "bug" && $0.sink == "local" }
+        guard let ticket = bugs.min(by: { ($0.priority, $0.id) < ($1.priority, $1.id) }) else {
             throw CommandError(code: "demo.no_ticket", message: "The planner filed no bug ticket on the demo week, so the engineer has nothing to fix; check the planner's output above.")
         }
-        return reference
+        return .local(id: ticket.id)
     }
 
     /// Joins the per-layer transcripts into one replayable file.

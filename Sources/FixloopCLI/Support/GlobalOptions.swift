@@ -12,14 +12,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Reads the configuration and the state directory; the environment is read here, at the edge.
     func context() throws -> CommandContext {
-        let environment = CommandIO.current.environment ?? ProcessInfo.processInfo.environment
-        let configuration = try FixloopConfiguration.load(
-            explicitPath: config, environment: environment,
-            currentDirectory: FileManager.default.currentDirectoryPath)
-        let state = stateDir.map { StateDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) }
-            ?? StateDirectory(environment: environment)
-        return CommandContext(
-            configuration: configuration, state: state, environment: environment, output: CommandIO.current.write)
+        try CommandContext.make(environment: CommandIO.current.environment ?? ProcessInfo.processInfo.environment,
+                                config: config, stateDir: stateDir)
     }
 }
 
@@ -30,6 +24,17 @@ struct CommandContext: Sendable {
     let environment: [String: String]
     /// Writes report text: standard output, or what a test collects.
     var output: @Sendable (String) -> Void = { text in FileHandle.standardOutput.write(Data(text.utf8)) }
+
+    /// The context `environment` gives, with an explicit configuration file and state directory when named.
+    static func make(environment: [String: String], config: String? = nil, stateDir: String? = nil) throws -> CommandContext {
+        let configuration = try FixloopConfiguration.load(
+            explicitPath: config, environment: environment,
+            currentDirectory: FileManager.default.currentDirectoryPath)
+        let state = stateDir.map { StateDirectory(root: URL(fileURLWithPath: $0, isDirectory: true)) }
+            ?? StateDirectory(environment: environment)
+        return CommandContext(
+            configuration: configuration, state: state, environment: environment, output: CommandIO.current.write)
+    }
 
     /// Writes one line of report text.
     func print(_ line: String) { output(line + "\n") }

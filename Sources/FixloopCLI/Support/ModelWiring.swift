@@ -6,7 +6,7 @@ import Foundation
 
 /// The model adapters of one command, built from its context: endpoints from the environment, the shared
 /// limiter, the ledger in the state directory and the spend keeper. The only place they are wired together.
-struct ModelWiring {
+struct ModelWiring: Sendable {
     let factory: ModelClientFactory
     let keeper: SpendKeeper
     let state: StateDirectory

@@ -38,6 +38,7 @@ final class ProgressLine: Sendable {
     }
 
     private func write(_ text: String) {
-        StandardError.write(StandardError.isTerminal ? "\r\u{1B}[K\(label): \(text)" : "\(label): \(text)\n")
+        let line = label.isEmpty ? text : "\(label): \(text)"
+        StandardError.write(StandardError.isTerminal ? "\r\u{1B}[K\(line)" : "\(line)\n")
     }
 }

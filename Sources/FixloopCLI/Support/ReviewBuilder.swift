@@ -70,7 +70,7 @@ struct ReviewBuilder: Sendable {
     /// The engineer's runs since the period began, with what their reports say.
     func fixes(from start: Date, to end: Date) throws -> [WeeklyReview.Fix] {
         try SQLiteRunStore(database: database).runs(from: start, to: end.addingTimeInterval(1)).map { run in
-            var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status, reason: run.reason ?? "",
+            var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status.rawValue, reason: run.reason ?? "",
                                        branch: run.branch, pullRequest: run.prURL)
             let reportURL = state.runs.appendingPathComponent(run.id).appendingPathComponent("report.json")
             if let data = FileManager.default.contents(atPath: reportURL.path),

@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopFixService
 import FixloopGitHub
 import FixloopServer
 import FixloopStore
@@ -24,9 +25,9 @@ struct ServeWiring {
     let admin: AdminAccess
 
     /// - Parameters:
-    ///   - fixArguments: `fix` options every job gets.
+    ///   - jobs: what every job's fix request starts from (model, budget, sandbox).
     ///   - cloneFrom: `OWNER/NAME` → clone source overrides.
-    init(context: CommandContext, settings: ServeSettings, fixArguments: [String], cloneFrom: [String: String], logger: Logger) throws {
+    init(context: CommandContext, settings: ServeSettings, jobs: JobDefaults, cloneFrom: [String: String], logger: Logger) async throws {
         self.settings = settings
         self.logger = logger
         let environment = context.environment
@@ -51,10 +52,21 @@ struct ServeWiring {
             intake.linear = (Secret(linearSecret), settings.linearRepository)
         }
         self.intake = intake
-        let runner = FixJobRunner(context: context, tokens: connection.tokens, fixArguments: fixArguments, cloneFrom: cloneFrom)
+        var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
+        template.limits.maxCostUSD = jobs.maxCostUSD
+        template.credentials = EdgeSecrets(environment).fixCredentials
+        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox)
+        let runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
                              settings: WorkerSettings(workers: settings.workers, perRepositoryLimit: settings.perRepository, lease: .seconds(settings.leaseSeconds)),
                              name: "\(ProcessInfo.processInfo.hostName)-\(getpid())", logger: logger)
+    }
+
+    /// What every job's fix request starts from.
+    struct JobDefaults {
+        var model: ModelSpec
+        var maxCostUSD: Double?
+        var sandbox: SandboxChoice = .bubblewrap
     }
 
     var serverSettings: ServerSettings {

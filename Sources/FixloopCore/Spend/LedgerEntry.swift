@@ -8,12 +8,15 @@ public struct CallAttribution: Sendable, Hashable, Codable {
     public var ticketID: String?
     /// The repository (`owner/name` or its URL), when there is one.
     public var repository: String?
+    /// This run's own money cap (`fixloop fix --max-cost`), in place of `[budgets] per_run_usd`.
+    public var runLimitUSD: Double?
 
     /// Makes an attribution.
-    public init(runID: String, ticketID: String? = nil, repository: String? = nil) {
+    public init(runID: String, ticketID: String? = nil, repository: String? = nil, runLimitUSD: Double? = nil) {
         self.runID = runID
         self.ticketID = ticketID
         self.repository = repository
+        self.runLimitUSD = runLimitUSD
     }
 }
 

@@ -23,13 +23,13 @@ enum RepositoryFile {
     static let maxBytes = 64 << 10
 
     /// The settings in `directory`'s `.fixloop.toml`, or nil when it has none.
-    /// - Throws: ``CommandError`` when the file is a link, not a regular file, too large, or sets `read_only`;
+    /// - Throws: ``FixServiceError`` when the file is a link, not a regular file, too large, or sets `read_only`;
     ///   ``ConfigurationError`` for bad TOML, unknown keys and wrong values.
     static func read(in directory: URL) throws -> RepositorySettings? {
         guard let data = try readBytes(in: directory) else { return nil }
         var table = try ConfigSection.parse(toml: String(decoding: data, as: UTF8.self), file: "\(name) in the repository")
         if table.keys.contains("read_only") {
-            throw CommandError(
+            throw FixServiceError(
                 code: "repository.read_only_refused",
                 message: "The repository's \(name) sets read_only, but only the operator may mount host paths; remove "
                     + "the key from the repository and pass --ro PATH or set [sandbox] read_only in fixloop.toml instead.")
@@ -47,16 +47,16 @@ enum RepositoryFile {
         do {
             return try CheckoutFile.read(name, in: directory, maxBytes: maxBytes)
         } catch CheckoutFile.Refusal.symbolicLink {
-            throw CommandError(
+            throw FixServiceError(
                 code: "repository.file_is_link",
                 message: "The repository's \(name) is a symbolic link, which Fixloop does not follow; make it a "
                     + "regular file in the repository.")
         } catch CheckoutFile.Refusal.tooLarge {
-            throw CommandError(
+            throw FixServiceError(
                 code: "repository.file_too_large",
                 message: "The repository's \(name) is larger than \(maxBytes >> 10) KiB; keep only the settings in it.")
         } catch {
-            throw CommandError(
+            throw FixServiceError(
                 code: "repository.file_not_regular",
                 message: "The repository's \(name) is not a regular file; make it a plain TOML file or remove it.")
         }

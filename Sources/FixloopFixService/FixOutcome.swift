@@ -1,29 +1,42 @@
+import FixloopCore
 import FixloopEngineer
 import Foundation
 
-/// What `fixloop fix --json` prints: the engineer's report plus the run and its delivery.
-struct FixReport: Encodable {
-    var engineer: EngineerReport
-    var runID: String
-    var ticket: String
-    var trajectory: String
-    var branch: String?
-    var prURL: String?
-    var patchFile: String?
-    var costUSD: Double = 0
+/// What a fix run found and delivered: the engineer's report plus the run and its delivery.
+/// `fixloop fix --json` prints it, and the run's `report.json` keeps it.
+public struct FixOutcome: Sendable, Encodable {
+    public var engineer: EngineerReport
+    public var runID: String
+    public var ticket: String
+    /// The trajectory file.
+    public var trajectory: String
+    public var branch: String?
+    public var prURL: String?
+    public var patchFile: String?
+    public var costUSD: Double = 0
 
-    init(engineer: EngineerReport, runID: String, ticket: String, trajectory: String) {
+    public init(engineer: EngineerReport, runID: String, ticket: String, trajectory: String) {
         self.engineer = engineer
         self.runID = runID
         self.ticket = ticket
         self.trajectory = trajectory
     }
 
+    /// How the run ended, as the store keeps it.
+    public var status: RunStatus {
+        switch engineer.outcome {
+        case .fixed: .fixed
+        case .notFixed: .notFixed
+        case .notABug: .notABug
+        case .error: .error
+        }
+    }
+
     private enum Keys: String, CodingKey {
         case runID = "run_id", ticket, trajectory, branch, prURL = "pr_url", patchFile = "patch_file", cost
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         try engineer.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(runID, forKey: .runID)
@@ -35,7 +48,8 @@ struct FixReport: Encodable {
         try container.encode(costUSD, forKey: .cost)
     }
 
-    var humanSummary: String {
+    /// The few lines `fixloop fix` prints.
+    public var humanSummary: String {
         var lines = ["\(engineer.outcome.rawValue): \(engineer.reason)", "run \(runID) — ticket \(ticket)"]
         if let triage = engineer.triage { lines.append("triage: \(triage.ticketClass.rawValue) (\(triage.reason))") }
         if !engineer.baseline.isEmpty { lines.append("baseline: \(engineer.baseline)") }

@@ -1,0 +1,60 @@
+import FixloopCore
+import FixloopFixService
+import FixloopGit
+import FixloopGitHub
+import FixloopModels
+import FixloopSandbox
+import FixloopStore
+import Foundation
+
+/// Builds the process's one ``FixService`` from a command's context: the model wiring (one rate limiter per
+/// provider, one spend keeper), the sandbox, the workspace pool, the ticket sources, GitHub as the code host,
+/// and the run store. `fix`, `serve` and `demo` build it once and hand it requests.
+enum FixWiring {
+    /// - Throws: ``CommandError`` for a refused read-only path; the sandbox's, store's and model wiring's errors.
+    static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = []) async throws -> FixService {
+        try context.state.prepare()
+        let configuration = context.configuration
+        let models = try ModelWiring(context: context)
+        let catalog = SandboxChoice.catalog()
+        let database = try FixloopDatabase(url: context.state.database)
+        let githubAPI = GitHubWiring.apiURL(context)
+        var settings = FixService.Settings(runsFolder: context.state.runs, git: configuration.git)
+        settings.readOnlyPaths = try SandboxChoice.readOnlyPaths(readOnly, context: context)
+        settings.secrets = EdgeSecrets(context.environment).models
+        return FixService(
+            models: models, sandbox: try await choice.make(context: context),
+            testPolicy: try catalog.policy("test"), setupPolicy: try catalog.policy("setup"),
+            workspaces: WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
+                                      poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
+            tickets: TicketSources(context: context),
+            codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
+            runs: SQLiteRunStore(database: database), settings: settings)
+    }
+}
+
+extension ModelWiring: FixModels {
+    func cost(ofRun runID: String) async -> Double {
+        (try? await ledger.totals(for: .run(runID)).costUSD) ?? 0
+    }
+}
+
+extension TicketSources {
+    /// The sources a command reads tickets from: `GITHUB_API_URL`, `LINEAR_API_URL`, the state directory's store.
+    init(context: CommandContext) {
+        self.init(
+            githubAPI: GitHubWiring.apiURL(context),
+            linearAPI: context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!,
+            database: context.state.database, limits: context.configuration.engineer)
+    }
+}
+
+/// Reads one ticket for a command (`localize`), with the edge's credentials.
+struct TicketLoader {
+    let context: CommandContext
+
+    func load(_ reference: TicketReference) async throws -> Ticket {
+        try context.state.prepare()
+        return try await TicketSources(context: context).ticket(reference, credentials: EdgeSecrets(context.environment).fixCredentials)
+    }
+}

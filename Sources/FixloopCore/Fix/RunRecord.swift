@@ -1,0 +1,39 @@
+import Foundation
+
+/// One `fixloop fix` run as the store keeps it.
+public struct RunRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var ticket: String
+    public var repository: String
+    public var status: RunStatus
+    public var host: String
+    public var pid: Int32
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var branch: String?
+    public var prURL: String?
+    public var reason: String?
+
+    public init(id: String, ticket: String, repository: String, host: String, pid: Int32, startedAt: Date = Date()) {
+        self.id = id
+        self.ticket = ticket
+        self.repository = repository
+        status = .running
+        self.host = host
+        self.pid = pid
+        self.startedAt = startedAt
+    }
+}
+
+/// Where fix runs are kept: one live run per ticket, and the branch each ticket was given.
+public protocol RunStore: Sendable {
+    /// Records a new run, unless another live run holds the same ticket.
+    /// - Returns: nil when started; the run holding the ticket otherwise.
+    func start(_ record: RunRecord) throws -> RunRecord?
+
+    /// Records how a run ended.
+    func finish(_ id: String, status: RunStatus, branch: String?, prURL: String?, reason: String?) throws
+
+    /// The ticket's branch: the one given when it was first taken, else `proposed`, kept from now on.
+    func branch(ticket: String, repository: String, proposed: String) throws -> String
+}

@@ -1,0 +1,128 @@
+import FixloopCore
+import FixloopGit
+import FixloopPrompts
+import Foundation
+
+/// Commits the chosen candidate on Fixloop's branch, pushes it, and opens (or updates) the draft pull request on
+/// the ``CodeHost``; in ``DeliveryMode/patchOnly`` only writes the patch next to the run.
+public struct Delivery: Sendable {
+    public let codeHost: any CodeHost
+    public let author: GitSignature
+    public let prompts: PromptLibrary
+    public let trajectory: Trajectory
+
+    public init(codeHost: any CodeHost, author: GitSignature, prompts: PromptLibrary, trajectory: Trajectory) {
+        self.codeHost = codeHost
+        self.author = author
+        self.prompts = prompts
+        self.trajectory = trajectory
+    }
+
+    /// Where and what to deliver.
+    public struct Target: Sendable {
+        public var ticket: Ticket
+        public var reference: TicketReference
+        public var remote: RepositoryReference
+        /// The ticket's branch, as first given (``RunStore/branch(ticket:repository:proposed:)``).
+        public var branch: String
+        public var baseCommit: String
+        public var testCommand: String
+        public var credentials: GitCredentials
+        public var runID: String
+        /// Where `fix.patch` is written.
+        public var runDirectory: URL
+        public var costUSD: Double
+
+        public init(ticket: Ticket, reference: TicketReference, remote: RepositoryReference, branch: String, baseCommit: String,
+                    testCommand: String, credentials: GitCredentials, runID: String, runDirectory: URL, costUSD: Double) {
+            self.ticket = ticket
+            self.reference = reference
+            self.remote = remote
+            self.branch = branch
+            self.baseCommit = baseCommit
+            self.testCommand = testCommand
+            self.credentials = credentials
+            self.runID = runID
+            self.runDirectory = runDirectory
+            self.costUSD = costUSD
+        }
+    }
+
+    /// What was delivered.
+    public struct Delivered: Sendable, Equatable {
+        public var patchFile: String
+        public var branch: String?
+        public var pullRequest: PullRequestInfo?
+    }
+
+    /// Delivers `candidate` as `mode` asks.
+    /// - Throws: ``EngineerError`` when no repository can take the pull request; git and code-host errors as they come.
+    public func deliver(_ candidate: Engineer.Candidate, report: EngineerReport, to target: Target, mode: DeliveryMode) async throws -> Delivered {
+        let patchFile = target.runDirectory.appendingPathComponent("fix.patch")
+        try candidate.diff.patch.write(to: patchFile, atomically: true, encoding: .utf8)
+        var delivered = Delivered(patchFile: patchFile.path)
+        guard mode != .patchOnly else {
+            await trajectory.record(.deliver, "local", patchFile.path)
+            return delivered
+        }
+        let git = GitWorkingCopy(directory: candidate.directory)
+        try await git.createBranch(target.branch, checkout: true, force: true)
+        let message = "Fix: \(target.ticket.title)\n\n\(candidate.rootCause)\n\n\(candidate.summary)\n\n"
+            + "Fixloop-Ticket: \(target.reference)\nFixloop-Run: \(target.runID)\n"
+        let commit = try await git.commitAll(message: message, author: author)
+        try await git.push(branch: target.branch, credentials: target.credentials, force: true)
+        delivered.branch = target.branch
+        await trajectory.record(.deliver, "pushed", "\(target.branch) at \(commit) to \(target.remote)")
+        guard case .pullRequest(let repository, let commentOnTicket) = mode else { return delivered }
+        guard let (owner, name) = Self.pullRequestRepository(repository, remote: target.remote, reference: target.reference) else {
+            throw EngineerError.noPullRequestRepository(remote: target.remote.description)
+        }
+        let base = try await codeHost.defaultBranch(owner: owner, name: name)
+        let body = try prompts.render(PullRequestBody(report: report, target: target)).text
+        let pullRequest = try await codeHost.openOrUpdatePullRequest(PullRequestRequest(
+            owner: owner, name: name, head: target.branch, base: base, title: "Fix: \(target.ticket.title)", body: body, draft: true))
+        delivered.pullRequest = pullRequest
+        await trajectory.record(.deliver, pullRequest.created ? "pr_opened" : "pr_updated", pullRequest.url)
+        if commentOnTicket, case .github(let issueOwner, let issueName, let number) = target.reference {
+            try await codeHost.comment(
+                owner: issueOwner, name: issueName, issue: number,
+                body: "Fixloop \(pullRequest.created ? "opened" : "updated") a draft pull request for this issue: \(pullRequest.url)"
+                    + "\n\nRoot cause: \(candidate.rootCause)")
+        }
+        return delivered
+    }
+
+    /// The repository that gets the pull request: `repository` (`OWNER/NAME`), else the GitHub ticket's, else the
+    /// remote's owner and name; nil when none can be told.
+    public static func pullRequestRepository(
+        _ repository: String?, remote: RepositoryReference, reference: TicketReference
+    ) -> (owner: String, name: String)? {
+        if let repository {
+            let parts = repository.split(separator: "/").map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        if case .github(let owner, let name, _) = reference { return (owner, name) }
+        return remote.ownerAndName.map { ($0.owner, $0.name) }
+    }
+}
+
+extension PullRequestBody {
+    /// The body for `report`, delivered as `target` says.
+    init(report: EngineerReport, target: Delivery.Target) {
+        let after = report.verification?.after.outcomes ?? [:]
+        let before = report.verification?.before.outcomes ?? [:]
+        var rows = report.reproduction.map { TestRow(id: $0, before: "failed", after: after[$0]?.rawValue ?? "passed") }
+        for id in after.keys.sorted() where !report.reproduction.contains(id) && rows.count < 25 {
+            rows.append(.init(id: id, before: before[id]?.rawValue ?? "—", after: after[id]?.rawValue ?? "—"))
+        }
+        let failToPass = report.reproduction.map { "--fail-to-pass '\($0)'" }.joined(separator: " ")
+        self.init(
+            ticketLink: target.ticket.url ?? target.reference.description, ticketTitle: target.ticket.title, rootCause: report.rootCause,
+            changeSummary: report.summary.isEmpty ? "See the diff." : report.summary, files: report.changedFiles, tests: rows,
+            reproductionTest: report.reproduction.first,
+            cost: String(format: "$%.4f (%d turns, %d tokens)", target.costUSD, report.turns, report.tokens),
+            reverifyCommand: "fixloop verify --repo \(target.remote.url) --commit \(target.baseCommit) --patch fix.patch "
+                + "--test '\(target.testCommand)' \(failToPass)   # fix.patch: this pull request's diff",
+            runID: target.runID)
+    }
+}

@@ -1,0 +1,35 @@
+import FixloopCore
+import Foundation
+
+/// The model side of fix runs: a client per run, all under the process's one rate limiter per provider and one
+/// spend keeper.
+public protocol FixModels: Sendable {
+    /// The client a run uses: `spec`'s, charged to `attribution`, also recorded to `record` when given.
+    func client(for spec: ModelSpec, attribution: CallAttribution, record: URL?) throws -> any ModelClient
+
+    /// What the run has cost so far, in US dollars.
+    func cost(ofRun runID: String) async -> Double
+}
+
+/// Where tickets are read from: files, standard input, GitHub, Linear, the local store.
+public protocol TicketSource: Sendable {
+    /// The ticket `reference` points at, as the model may see it (bounded by the ticket limits).
+    func ticket(_ reference: TicketReference, credentials: FixRequest.Credentials) async throws -> Ticket
+}
+
+/// Reports a fix run makes while it works.
+public struct FixObserver: Sendable {
+    /// Each step's events as the trajectory records them (the PR bot's progress comment follows the steps).
+    public var event: (@Sendable (FixStep, _ kind: String) -> Void)?
+    /// Transfer counts while the repository (its URL or path first) is fetched.
+    public var fetch: (@Sendable (_ remote: String, _ progress: String) -> Void)?
+    /// The fetch is done.
+    public var fetched: (@Sendable () -> Void)?
+
+    public init(event: (@Sendable (FixStep, String) -> Void)? = nil, fetch: (@Sendable (String, String) -> Void)? = nil,
+                fetched: (@Sendable () -> Void)? = nil) {
+        self.event = event
+        self.fetch = fetch
+        self.fetched = fetched
+    }
+}

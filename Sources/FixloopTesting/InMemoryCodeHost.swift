@@ -1,0 +1,63 @@
+import FixloopCore
+import Synchronization
+
+/// A ``CodeHost`` that keeps pull requests and comments in memory, for tests of delivery without a server.
+/// Like GitHub, a second pull request for the same head updates the first.
+public final class InMemoryCodeHost: CodeHost {
+    public struct Comment: Sendable, Equatable {
+        public var id: Int
+        public var owner: String
+        public var name: String
+        public var issue: Int
+        public var body: String
+    }
+
+    private struct State {
+        var pullRequests: [PullRequestRequest] = []
+        var comments: [Comment] = []
+    }
+
+    private let state = Mutex(State())
+    /// Each repository's default branch (`OWNER/NAME` → branch); `main` when absent.
+    public let defaultBranches: [String: String]
+
+    public init(defaultBranches: [String: String] = [:]) { self.defaultBranches = defaultBranches }
+
+    /// Every pull request as last opened or updated, in the order first opened.
+    public var pullRequests: [PullRequestRequest] { state.withLock { $0.pullRequests } }
+    /// Every comment, oldest first.
+    public var comments: [Comment] { state.withLock { $0.comments } }
+
+    public func defaultBranch(owner: String, name: String) async throws -> String {
+        defaultBranches["\(owner)/\(name)"] ?? "main"
+    }
+
+    public func openOrUpdatePullRequest(_ request: PullRequestRequest) async throws -> PullRequestInfo {
+        state.withLock { state in
+            let url = { (number: Int) in "https://code.example/\(request.owner)/\(request.name)/pull/\(number)" }
+            if let index = state.pullRequests.firstIndex(where: {
+                $0.owner == request.owner && $0.name == request.name && $0.head == request.head
+            }) {
+                state.pullRequests[index] = request
+                return PullRequestInfo(number: index + 1, url: url(index + 1), created: false)
+            }
+            state.pullRequests.append(request)
+            return PullRequestInfo(number: state.pullRequests.count, url: url(state.pullRequests.count), created: true)
+        }
+    }
+
+    @discardableResult
+    public func comment(owner: String, name: String, issue: Int, body: String) async throws -> Int {
+        state.withLock { state in
+            let id = state.comments.count + 1
+            state.comments.append(Comment(id: id, owner: owner, name: name, issue: issue, body: body))
+            return id
+        }
+    }
+
+    public func updateComment(owner: String, name: String, id: Int, body: String) async throws {
+        state.withLock { state in
+            if let index = state.comments.firstIndex(where: { $0.id == id }) { state.comments[index].body = body }
+        }
+    }
+}
