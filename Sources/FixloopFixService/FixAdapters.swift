@@ -7,6 +7,9 @@ public protocol FixModels: Sendable {
     /// The client a run uses: `spec`'s, charged to `attribution`, also recorded to `record` when given.
     func client(for spec: ModelSpec, attribution: CallAttribution, record: URL?) throws -> any ModelClient
 
+    /// The refusal every call of `spec` would meet before any work is done (a money budget and no price), or nil.
+    func refusal(for spec: ModelSpec, runLimitUSD: Double?) -> BudgetRefusal?
+
     /// What the run has cost so far, in US dollars.
     func cost(ofRun runID: String) async -> Double
 }

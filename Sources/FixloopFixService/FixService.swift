@@ -65,6 +65,9 @@ public struct FixService: Sendable {
     ///   (ticket source, git, sandbox, store) when the run could not be done.
     public func run(_ request: FixRequest, observer: FixObserver = FixObserver()) async throws -> FixOutcome {
         let reference = request.ticket.reference
+        if let refusal = models.refusal(for: request.model, runLimitUSD: request.limits.maxCostUSD) {
+            throw FixServiceError(code: "fix.budget_refused", message: refusal.description)
+        }
         let ticket: Ticket
         switch request.ticket {
         case .ticket(let given, _): ticket = given

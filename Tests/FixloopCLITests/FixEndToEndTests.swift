@@ -269,4 +269,18 @@ struct FixCandidatesAndBudgetTests {
             }
         }
     }
+
+    @Test func anUnpricedModelUnderABudgetIsRefusedBeforeAnyWork() async throws {
+        try await withTemporaryDirectory("fixloop-e2e") { root in
+            let scene = try await e2e.makeScene(root)
+            try await withLoopbackModelServer(.openAI) { model in
+                let (status, text) = await e2e.run(e2e.fixArguments(scene, ["--no-pr", "--max-cost", "2"]), model: model, github: nil, scene: scene)
+                #expect(status == 2, "\(text)")
+                #expect(text.contains("[fix.budget_refused]") && text.contains("has no price"), "\(text)")
+                #expect(await model.received().isEmpty, "no model call was made")
+                let runs = (try? FileManager.default.contentsOfDirectory(atPath: scene.state.appendingPathComponent("runs").path)) ?? []
+                #expect(runs.isEmpty, "no run was started: \(runs)")
+            }
+        }
+    }
 }

@@ -34,6 +34,11 @@ enum FixWiring {
 }
 
 extension ModelWiring: FixModels {
+    func refusal(for spec: ModelSpec, runLimitUSD: Double?) -> BudgetRefusal? {
+        guard keeper.budgets.hasMoneyBudget || runLimitUSD != nil, keeper.price(for: spec) == nil else { return nil }
+        return BudgetRefusal(budget: .unknownPrice, model: spec.description, limit: 0, spent: 0, estimate: 0)
+    }
+
     func cost(ofRun runID: String) async -> Double {
         (try? await ledger.totals(for: .run(runID)).costUSD) ?? 0
     }
