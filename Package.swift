@@ -196,6 +196,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "FixloopFixServiceTests",
+            dependencies: ["FixloopFixService", "FixloopEngineer", "FixloopGit", "FixloopSandbox", "FixloopStore", "FixloopTesting"]
+        ),
         .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
         .testTarget(
             name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
