@@ -47,26 +47,20 @@ public struct ModelEndpoints: Sendable {
         self.anthropic = anthropic
     }
 
-    /// Reads the endpoints from an environment dictionary that the CLI or server read at the edge.
+    /// The endpoints from the base URLs and keys the edge read (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`; nil or empty
+    /// for the providers' own).
     /// - Throws: ``ModelError`` of kind `configuration` when a base URL is not an http(s) URL or carries credentials.
-    public init(environment: [String: String]) throws {
+    public init(openAIBaseURL: String?, openAIKey: Secret?, anthropicBaseURL: String?, anthropicKey: Secret?) throws {
         openAI = ModelEndpoint(
-            baseURL: try Self.baseURL(environment["OPENAI_BASE_URL"], variable: "OPENAI_BASE_URL",
-                                      default: ModelEndpoint.openAIDefaultBaseURL),
-            apiKey: Self.secret(environment["OPENAI_API_KEY"]))
+            baseURL: try Self.baseURL(openAIBaseURL, variable: "OPENAI_BASE_URL", default: ModelEndpoint.openAIDefaultBaseURL),
+            apiKey: openAIKey)
         anthropic = ModelEndpoint(
-            baseURL: try Self.baseURL(environment["ANTHROPIC_BASE_URL"], variable: "ANTHROPIC_BASE_URL",
-                                      default: ModelEndpoint.anthropicDefaultBaseURL),
-            apiKey: Self.secret(environment["ANTHROPIC_API_KEY"]))
+            baseURL: try Self.baseURL(anthropicBaseURL, variable: "ANTHROPIC_BASE_URL", default: ModelEndpoint.anthropicDefaultBaseURL),
+            apiKey: anthropicKey)
     }
 
     /// Every key, for redacting text that might contain one.
     public var secrets: [Secret] { [openAI.apiKey, anthropic.apiKey].compactMap { $0 } }
-
-    private static func secret(_ value: String?) -> Secret? {
-        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        return Secret(value.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
 
     private static func baseURL(_ text: String?, variable: String, default fallback: URL) throws -> URL {
         guard let text, !text.isEmpty else { return fallback }

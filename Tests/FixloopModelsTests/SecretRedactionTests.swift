@@ -38,10 +38,8 @@ import Testing
         #expect(text.contains("<redacted>"))
     }
 
-    @Test func endpointsFromTheEnvironmentKeepKeysSecret() throws {
-        let endpoints = try ModelEndpoints(environment: [
-            "OPENAI_API_KEY": testKey.reveal(), "OPENAI_BASE_URL": "http://127.0.0.1:1/v1",
-        ])
+    @Test func endpointsKeepKeysSecret() throws {
+        let endpoints = try ModelEndpoints(openAIBaseURL: "http://127.0.0.1:1/v1", openAIKey: testKey, anthropicBaseURL: nil, anthropicKey: nil)
         #expect(endpoints.openAI.apiKey?.reveal() == testKey.reveal())
         #expect(!String(describing: endpoints).contains(testKey.reveal()))
         #expect(endpoints.anthropic.apiKey == nil)
@@ -50,7 +48,7 @@ import Testing
 
     @Test func aBaseURLWithCredentialsIsRefusedWithoutEchoingThem() {
         #expect {
-            try ModelEndpoints(environment: ["OPENAI_BASE_URL": "https://user:\(testKey.reveal())@example.com/v1"])
+            try ModelEndpoints(openAIBaseURL: "https://user:\(testKey.reveal())@example.com/v1", openAIKey: nil, anthropicBaseURL: nil, anthropicKey: nil)
         } throws: { error in
             guard let error = error as? ModelError else { return false }
             return error.kind == .configuration && !error.message.contains(testKey.reveal())

@@ -113,8 +113,9 @@ struct DemoCommand: AsyncParsableCommand {
         if let model {
             return (model, model.hasPrefix("replay:") ? "replay of \(model.dropFirst(7)) — a recorded transcript, not a live model" : "\(model) (live)")
         }
-        if let key = environment["OPENAI_API_KEY"], !key.isEmpty { return ("openai:gpt-4.1-mini", "openai:gpt-4.1-mini (live; OPENAI_API_KEY is set)") }
-        if let key = environment["ANTHROPIC_API_KEY"], !key.isEmpty {
+        let secrets = EdgeSecrets(environment)
+        if secrets.openAI != nil { return ("openai:gpt-4.1-mini", "openai:gpt-4.1-mini (live; OPENAI_API_KEY is set)") }
+        if secrets.anthropic != nil {
             return ("anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5 (live; ANTHROPIC_API_KEY is set)")
         }
         guard FileManager.default.fileExists(atPath: bundle.transcript.path) else {

@@ -124,11 +124,11 @@ struct PlanCommand: AsyncParsableCommand {
             }
             return GitHubTicketSink(client: GitHubWiring.client(context), owner: owner, repository: name)
         case .linear:
-            guard let key = context.environment["LINEAR_API_KEY"], !key.isEmpty else {
+            guard let key = EdgeSecrets(context.environment).linear else {
                 throw CommandError(code: "plan.no_linear_key", message: "--sink linear needs LINEAR_API_KEY; set it in the environment.")
             }
             let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!
-            let client = LinearClient(endpoint: endpoint, apiKey: Secret(key))
+            let client = LinearClient(endpoint: endpoint, apiKey: key)
             let teams = try await client.teams()
             guard let chosen = team.map({ key in teams.first { $0.key.lowercased() == key.lowercased() } }) ?? teams.first else {
                 throw CommandError(code: "plan.no_linear_team", message: "Linear has no team \(team ?? "at all") for this key; pass --team with one of \(teams.map(\.key).joined(separator: ", ")).")

@@ -4,22 +4,43 @@ import FixloopGit
 import FixloopGitHub
 import Foundation
 
-/// The secrets the commands read from the environment, read here, at the edge, and handed on as ``Secret``s.
-/// (Model keys are read with their endpoints by `ModelEndpoints`, from the same environment dictionary.)
+/// Every secret the commands take from the environment, read here and only here (the CLI edge), and handed on as
+/// ``Secret``s inside typed values. Secrets kept in files are named by the environment or `fixloop.toml` and read
+/// where they are used (`GITHUB_APP_PRIVATE_KEY_FILE`, `[serve] webhook_secret_file`, `admin_token_file`).
 struct EdgeSecrets: Sendable {
-    /// `GITHUB_TOKEN`, else `GH_TOKEN`.
+    /// `GITHUB_TOKEN`, else `GH_TOKEN`: GitHub's API and git over HTTPS to GitHub hosts.
     var github: Secret?
     /// `LINEAR_API_KEY`.
     var linear: Secret?
-    /// `OPENAI_API_KEY` and `ANTHROPIC_API_KEY`, for redaction.
-    var models: [Secret]
+    /// `OPENAI_API_KEY`.
+    var openAI: Secret?
+    /// `ANTHROPIC_API_KEY`.
+    var anthropic: Secret?
+    /// `GITHUB_WEBHOOK_SECRET`, for `serve`.
+    var githubWebhook: Secret?
+    /// `LINEAR_WEBHOOK_SECRET`, for `serve`.
+    var linearWebhook: Secret?
+    /// `FIXLOOP_ADMIN_TOKEN`, for `serve`'s admin pages.
+    var adminToken: Secret?
+    /// `GITHUB_APP_PRIVATE_KEY` (the PEM itself; `GITHUB_APP_PRIVATE_KEY_FILE` names a file instead).
+    var appPrivateKey: Secret?
 
     init(_ environment: [String: String]) {
-        func secret(_ name: String) -> Secret? { environment[name].flatMap { $0.isEmpty ? nil : Secret($0) } }
+        func secret(_ name: String) -> Secret? {
+            environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : Secret($0) }
+        }
         github = secret("GITHUB_TOKEN") ?? secret("GH_TOKEN")
         linear = secret("LINEAR_API_KEY")
-        models = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"].compactMap(secret)
+        openAI = secret("OPENAI_API_KEY")
+        anthropic = secret("ANTHROPIC_API_KEY")
+        githubWebhook = secret("GITHUB_WEBHOOK_SECRET")
+        linearWebhook = secret("LINEAR_WEBHOOK_SECRET")
+        adminToken = secret("FIXLOOP_ADMIN_TOKEN")
+        appPrivateKey = environment["GITHUB_APP_PRIVATE_KEY"].flatMap { $0.isEmpty ? nil : Secret($0) }
     }
+
+    /// The model keys, redacted from every trajectory.
+    var models: [Secret] { [openAI, anthropic].compactMap { $0 } }
 
     /// What a fix run may use.
     var fixCredentials: FixRequest.Credentials { FixRequest.Credentials(github: github, linear: linear) }

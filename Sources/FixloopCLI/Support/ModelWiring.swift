@@ -18,13 +18,20 @@ struct ModelWiring: Sendable {
     init(context: CommandContext) throws {
         let configuration = context.configuration
         factory = ModelClientFactory(
-            endpoints: try ModelEndpoints(environment: context.environment),
+            endpoints: try Self.endpoints(context),
             settings: configuration.models,
             limiter: RateLimiter(limits: configuration.rateLimits))
         state = context.state
         try context.state.prepare()
         ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
         keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
+    }
+
+    /// The endpoints: base URLs from the environment, keys from ``EdgeSecrets``.
+    static func endpoints(_ context: CommandContext) throws -> ModelEndpoints {
+        let secrets = EdgeSecrets(context.environment)
+        return try ModelEndpoints(openAIBaseURL: context.environment["OPENAI_BASE_URL"], openAIKey: secrets.openAI,
+                                  anthropicBaseURL: context.environment["ANTHROPIC_BASE_URL"], anthropicKey: secrets.anthropic)
     }
 
     /// The client a run uses: `spec`'s client, recorded to `record` when given, logged (redacted) to the run's

@@ -33,7 +33,8 @@ struct ServeWiring {
         let environment = context.environment
         let fromFile = settings.webhookSecretFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let secret = [environment["GITHUB_WEBHOOK_SECRET"], fromFile].compactMap({ $0 }).first(where: { !$0.isEmpty }).map(Secret.init) else {
+        let secrets = EdgeSecrets(environment)
+        guard let secret = secrets.githubWebhook ?? fromFile.flatMap({ $0.isEmpty ? nil : Secret($0) }) else {
             throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
         }
         admin = try Self.adminAccess(settings, environment: environment)
@@ -48,13 +49,11 @@ struct ServeWiring {
         progress = ProgressComments(store: store, github: connection, logger: logger)
         var intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts), store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
-        if let linearSecret = environment["LINEAR_WEBHOOK_SECRET"], !linearSecret.isEmpty {
-            intake.linear = (Secret(linearSecret), settings.linearRepository)
-        }
+        if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD
-        template.credentials = EdgeSecrets(environment).fixCredentials
+        template.credentials = secrets.fixCredentials
         let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox)
         let runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
@@ -77,8 +76,8 @@ struct ServeWiring {
     static func adminAccess(_ settings: ServeSettings, environment: [String: String]) throws -> AdminAccess {
         let token: String
         let origin: String
-        if let value = environment["FIXLOOP_ADMIN_TOKEN"], !value.isEmpty {
-            (token, origin) = (value, "FIXLOOP_ADMIN_TOKEN")
+        if let value = EdgeSecrets(environment).adminToken {
+            (token, origin) = (value.reveal(), "FIXLOOP_ADMIN_TOKEN")
         } else if let file = settings.adminTokenFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw CommandError(code: "serve.admin_token_unreadable", message: "The admin token file \(file) cannot be read; check [serve] admin_token_file, or set FIXLOOP_ADMIN_TOKEN.")
@@ -114,8 +113,9 @@ struct ServeWiring {
 
     /// A GitHub App (`GITHUB_APP_ID` with `GITHUB_APP_PRIVATE_KEY` or `GITHUB_APP_PRIVATE_KEY_FILE`), else `GITHUB_TOKEN`.
     static func tokens(_ environment: [String: String], baseURL: URL) throws -> any GitHubTokenProvider {
+        let secrets = EdgeSecrets(environment)
         if let appID = environment["GITHUB_APP_ID"], !appID.isEmpty {
-            var pem = environment["GITHUB_APP_PRIVATE_KEY"] ?? ""
+            var pem = secrets.appPrivateKey?.reveal() ?? ""
             if pem.isEmpty, let file = environment["GITHUB_APP_PRIVATE_KEY_FILE"] {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                     throw CommandError(code: "serve.app_key_unreadable", message: "The GitHub App private key file \(file) cannot be read; check GITHUB_APP_PRIVATE_KEY_FILE.")
@@ -128,8 +128,7 @@ struct ServeWiring {
             return try GitHubAppAuth(appID: appID, privateKeyPEM: pem, baseURL: baseURL,
                                      defaultInstallation: environment["GITHUB_APP_INSTALLATION_ID"].flatMap(Int.init))
         }
-        let token = (environment["GITHUB_TOKEN"] ?? environment["GH_TOKEN"]).flatMap { $0.isEmpty ? nil : Secret($0) }
-        guard let token else {
+        guard let token = secrets.github else {
             throw CommandError(code: "serve.no_github_auth", message: "fixloop serve needs GitHub access: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY_FILE (a GitHub App), or GITHUB_TOKEN.")
         }
         return StaticGitHubToken(token)

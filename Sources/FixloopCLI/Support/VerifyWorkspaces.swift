@@ -47,11 +47,6 @@ struct VerifyWorkspaces {
 
     /// A token from the environment for GitHub remotes; the SSH agent for SSH remotes; else nothing.
     private func credentials(for remote: RepositoryReference) -> GitCredentials {
-        let enterprise = Set(context.configuration.git.enterpriseHosts)
-        if remote.isGitHub(enterpriseHosts: enterprise),
-           let token = context.environment["GITHUB_TOKEN"] ?? context.environment["GH_TOKEN"], !token.isEmpty {
-            return .token(Secret(token), host: remote.host)
-        }
-        return GitCredentials(useSSHAgent: remote.transport == .ssh, maxAttempts: context.configuration.git.credentialAttempts)
+        GitCredentialChoice.credentials(for: remote, context: context)
     }
 }
