@@ -191,6 +191,7 @@ let package = Package(
         .testTarget(
             name: "FixloopServerTests",
             dependencies: [
+                "FixloopFixService",
                 "FixloopServer", "FixloopStore", "FixloopGitHub", "FixloopTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

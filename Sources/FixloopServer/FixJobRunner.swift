@@ -21,7 +21,8 @@ public struct FixJobRunner: JobRunner {
     }
 
     public func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome {
-        let request = try await request(for: job)
+        let token = try await tokens.token(installation: job.installationID)
+        let request = try Self.request(for: job, template: template, token: token, cloneFrom: cloneFrom)
         let (stages, continuation) = AsyncStream<ProgressStage>.makeStream()
         let relay = Task { for await stage in stages { await progress(stage) } }
         defer { continuation.finish() }
@@ -39,10 +40,10 @@ public struct FixJobRunner: JobRunner {
 
     /// The job's request: its ticket, its repository (or the clone source), its token; the bot's progress comment
     /// stands in for a comment on the ticket.
-    func request(for job: Job) async throws -> FixRequest {
+    static func request(for job: Job, template: FixRequest, token: Secret?, cloneFrom: [String: String]) throws -> FixRequest {
         var request = template
         request.ticket = .reference(try TicketReference(parsing: job.ticket))
-        request.credentials.github = try await tokens.token(installation: job.installationID) ?? template.credentials.github
+        request.credentials.github = token ?? template.credentials.github
         request.repository = cloneFrom[job.repository]
         request.delivery = .pullRequest(repository: nil, commentOnTicket: false)
         if job.ticket.hasPrefix("linear:") {
