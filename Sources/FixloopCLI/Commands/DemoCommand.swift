@@ -6,7 +6,6 @@ import FixloopReport
 import FixloopScorer
 import FixloopStore
 import Foundation
-import Synchronization
 
 /// `fixloop demo`: the whole loop on the bundled example product — import → score → plan → fix → branch → review —
 /// in a fresh state directory with a local git remote, offline with the bundled scripted transcript.
@@ -47,6 +46,8 @@ struct DemoCommand: AsyncParsableCommand {
         let stateFolder = workFolder.appendingPathComponent("state", isDirectory: true)
         var stageEnvironment = environment
         stageEnvironment["FIXLOOP_HOME"] = stateFolder.path
+        let context = try CommandContext.make(environment: stageEnvironment)
+        let model = try ModelSpec(parsing: spec)
         let started = ContinuousClock.now
 
         say("""
@@ -64,46 +65,52 @@ struct DemoCommand: AsyncParsableCommand {
 
         let transcripts = workFolder.appendingPathComponent("transcripts", isDirectory: true)
         if record != nil { try FileManager.default.createDirectory(at: transcripts, withIntermediateDirectories: true) }
-        func recording(_ layer: String) -> [String] {
-            record == nil ? [] : ["--record", transcripts.appendingPathComponent("\(layer).jsonl").path]
-        }
+        func recording(_ layer: String) -> URL? { record == nil ? nil : transcripts.appendingPathComponent("\(layer).jsonl") }
 
         stage.begin("scorer", "import the week's PostHog export; the model grades every session")
-        try await stage.run(["score", "--import", bundle.export.path, "--product", bundle.productContext.path,
-                             "--model", spec, "--grading", "all", "--worst", "3"] + recording("scorer"), environment: stageEnvironment)
+        var score = ScoreJob(grading: .model)
+        score.files = [bundle.export]
+        score.product = bundle.productContext
+        score.model = model
+        score.worst = 3
+        score.record = recording("scorer")
+        stage.show(try await score.run(context: context).text())
         stage.end()
 
         stage.begin("planner", "group the failures into patterns; a ticket for the frequent one, a flag for the rare one")
-        try await stage.run(
-            ["plan", "--since", DemoBundle.weekStart, "--until", DemoBundle.weekEnd, "--repo", remote.path, "--model", spec, "--sink", "local"]
-                + recording("planner"), environment: stageEnvironment)
-        let context = try CommandContext.make(environment: stageEnvironment)
+        var plan = PlanJob(until: try SpendCommand.startDate(DemoBundle.weekEnd, now: Date()))
+        plan.since = try SpendCommand.startDate(DemoBundle.weekStart, now: Date())
+        plan.repo = remote.path
+        plan.model = model
+        plan.record = recording("planner")
+        stage.show(try await plan.run(context: context).report.text())
         let ticket = try await DemoBundle.mostUrgentBug(in: SQLitePlanStore(database: try FixloopDatabase(url: context.state.database)))
         stage.end()
 
         stage.begin("engineer", "fix \(ticket) in the sandbox and push its branch to the local remote")
-        var request = FixRequest(ticket: .reference(ticket), model: try ModelSpec(parsing: spec))
+        var request = FixRequest(ticket: .reference(ticket), model: model)
         request.repository = remote.path
         request.delivery = .branchOnly
-        request.record = record == nil ? nil : transcripts.appendingPathComponent("engineer.jsonl")
+        request.credentials = EdgeSecrets(environment).fixCredentials
+        request.record = recording("engineer")
         let fixStatus = try await stage.fix(request, context: context, sandbox: sandbox)
         stage.end()
 
         stage.begin("report", "the week's review")
         let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
-        try await stage.run(["report", "--out", reviewFolder.path, "--product", bundle.productContext.path],
-                            environment: stageEnvironment)
+        var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
+        builder.product = product.name
+        let period = try await builder.period(since: nil, now: Date())
+        let review = try await builder.build(start: period.start, end: period.end)
+        let written = try ReportCommand.write(review, to: reviewFolder)
+        stage.show("review of \(review.overall.sessions) sessions, \(review.patterns.count) patterns, \(review.fixes.count) fixes\n"
+            + "\(written.html.path)\n\(written.markdown.path)")
         stage.end()
 
         if let record {
             try DemoBundle.concatenate(["scorer", "planner", "engineer"].map { transcripts.appendingPathComponent("\($0).jsonl") },
                                        into: URL(fileURLWithPath: record))
         }
-        let database = try FixloopDatabase(url: stateFolder.appendingPathComponent("fixloop.sqlite"))
-        var builder = ReviewBuilder(database: database, state: .init(root: stateFolder))
-        builder.product = product.name
-        let period = try await builder.period(since: nil, now: Date())
-        let review = try await builder.build(start: period.start, end: period.end)
         say(DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started).text)
         if fixStatus != 0 { throw ExitCode(fixStatus) }
     }
@@ -149,14 +156,9 @@ struct DemoStage {
         number += 1
     }
 
-    /// Runs a fixloop command line in-process with `environment`, echoing its output indented; returns its output.
-    @discardableResult
-    func run(_ arguments: [String], environment: [String: String], echo: Bool = true) async throws -> String {
-        let (status, text) = await capture(arguments, environment: environment, echo: echo)
-        guard status == 0 else {
-            throw CommandError(code: "demo.stage_failed", message: "'fixloop \(arguments.prefix(1).joined())' failed in the demo (exit \(status)); its output is above.")
-        }
-        return text
+    /// Prints a stage's result, indented.
+    func show(_ text: String) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { say("   " + line) }
     }
 
     /// Runs the fix through the process's ``FixService``, printing its summary indented; returns the exit status
@@ -175,30 +177,5 @@ struct DemoStage {
             CommandIO.current.writeError("   error: \(error.message) [\(error.code)]\n")
             return ExitStatus.error.rawValue
         }
-    }
-
-    private func capture(_ arguments: [String], environment: [String: String], echo: Bool) async -> (status: Int32, text: String) {
-        let collected = Mutex("")
-        let pending = Mutex("")
-        let say = self.say
-        let forward: @Sendable (String) -> Void = { text in
-            collected.withLock { $0 += text }
-            guard echo else { return }
-            let lines: [String] = pending.withLock { buffer in
-                buffer += text
-                var complete = buffer.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                buffer = complete.removeLast()
-                return complete
-            }
-            for line in lines { say("   " + line) }
-        }
-        let outer = CommandIO.current
-        let errors: @Sendable (String) -> Void = { text in
-            for line in text.split(separator: "\n") { outer.writeError("   " + line + "\n") }
-        }
-        let status = await Fixloop.run(arguments: arguments, environment: environment, output: forward, errors: errors)
-        let rest = pending.withLock { buffer in defer { buffer = "" }; return buffer }
-        if echo, !rest.isEmpty { say("   " + rest) }
-        return (status, collected.withLock { $0 })
     }
 }

@@ -60,80 +60,23 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         let now = Date()
-        let start = since.lowercased() == "all" ? nil : try SpendCommand.startDate(since, now: now)
-        let end = try until.map { try SpendCommand.startDate($0, now: now) } ?? now
-        try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
-        let store = SQLitePlanStore(database: database)
-        let sessions = try await store.scoredSessions(since: start, until: end)
-        let plannerModel: (any PlannerModel)? = try model.lowercased() == "none" ? nil : plannerModel(context)
-        let plan = try await withCodebase(context) { codebase in
-            try await Planner(settings: settings(context.configuration.planner), model: plannerModel, library: PromptLibrary(), codebase: codebase)
-                .plan(sessions: sessions, since: start, until: end)
-        }
-        let ticketSink = try await makeSink(context, store: store)
-        let period = "\(start.map(PlanReport.day) ?? "start") → \(PlanReport.day(end))"
-        let result = try await TicketFiler(sink: ticketSink, records: store).file(plan, period: period, repository: repo.flatMap { try? RepositoryReference(parsing: $0).url }, dryRun: dryRun)
-        if !dryRun { try await store.savePlan(result, sink: ticketSink.name) }
-        let report = PlanReport(plan: result, sink: ticketSink.name, dryRun: dryRun)
+        var job = PlanJob(until: try until.map { try SpendCommand.startDate($0, now: now) } ?? now)
+        job.since = since.lowercased() == "all" ? nil : try SpendCommand.startDate(since, now: now)
+        job.sink = sink
+        job.repo = repo
+        job.issuesRepo = issuesRepo
+        job.team = team
+        job.linearLabelIDs = linearLabelIDs
+        job.model = model.lowercased() == "none" ? nil : try ModelSpec(parsing: model)
+        job.ticketSessions = ticketSessions
+        job.ticketShare = ticketShare
+        job.flagSessions = flagSessions
+        job.dryRun = dryRun
+        job.record = record.map { URL(fileURLWithPath: $0) }
+        let (report, sessions) = try await job.run(context: context)
         context.print(json ? try report.jsonText() : report.text())
-        if sessions.isEmpty, !json {
+        if sessions == 0, !json {
             context.print("no scored sessions in the period; score an export first (fixloop score --import FILE) or widen --since (e.g. --since all)")
-        }
-    }
-
-    /// The configured thresholds with the command line's on top.
-    func settings(_ configured: PlannerSettings) throws -> PlannerSettings {
-        var settings = configured
-        settings.ticketSessions = ticketSessions ?? settings.ticketSessions
-        settings.ticketShare = ticketShare ?? settings.ticketShare
-        settings.flagSessions = flagSessions ?? settings.flagSessions
-        guard settings.ticketSessions > 0, settings.flagSessions > 0, (0...1).contains(settings.ticketShare) else {
-            throw CommandError(code: "plan.invalid_threshold", message: "The thresholds must be positive and --ticket-share between 0 and 1; fix the options.")
-        }
-        return settings
-    }
-
-    /// Runs `body` with a search over `--repo`: a git repository through a workspace from the pool, a plain
-    /// folder as it is, nothing without `--repo`.
-    private func withCodebase<T: Sendable>(_ context: CommandContext, _ body: (CodebaseSearch?) async throws -> T) async throws -> T {
-        guard let repo else { return try await body(nil) }
-        let remote = try RepositoryReference(parsing: repo)
-        var isDirectory: ObjCBool = false
-        if remote.transport == .local, FileManager.default.fileExists(atPath: remote.path, isDirectory: &isDirectory), isDirectory.boolValue,
-           !FileManager.default.fileExists(atPath: remote.path + "/.git") {
-            return try await body(CodebaseSearch(root: URL(fileURLWithPath: remote.path)))
-        }
-        let pool = WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
-                                 poolSize: context.configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(context.configuration.git))
-        return try await pool.withWorkspace(remote: remote, credentials: GitCredentialChoice.credentials(for: remote, context: context)) { workspace in
-            try await body(CodebaseSearch(root: workspace.directory))
-        }
-    }
-
-    private func makeSink(_ context: CommandContext, store: SQLitePlanStore) async throws -> any TicketSink {
-        switch sink {
-        case .local:
-            return LocalTicketSink(store: store)
-        case .github:
-            let text = issuesRepo ?? repo ?? ""
-            let ownerAndName = (try? RepositoryReference(parsing: text))?.ownerAndName
-                ?? Self.ownerAndName(text)
-            guard let (owner, name) = ownerAndName else {
-                throw CommandError(code: "plan.no_issues_repo", message: "--sink github needs the repository for the issues; pass --issues-repo OWNER/NAME or a GitHub --repo.")
-            }
-            return GitHubTicketSink(client: GitHubWiring.client(context), owner: owner, repository: name)
-        case .linear:
-            guard let key = EdgeSecrets(context.environment).linear else {
-                throw CommandError(code: "plan.no_linear_key", message: "--sink linear needs LINEAR_API_KEY; set it in the environment.")
-            }
-            let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!
-            let client = LinearClient(endpoint: endpoint, apiKey: key)
-            let teams = try await client.teams()
-            guard let chosen = team.map({ key in teams.first { $0.key.lowercased() == key.lowercased() } }) ?? teams.first else {
-                throw CommandError(code: "plan.no_linear_team", message: "Linear has no team \(team ?? "at all") for this key; pass --team with one of \(teams.map(\.key).joined(separator: ", ")).")
-            }
-            return LinearTicketSink(client: client, team: chosen, labelIDs: linearLabelIDs)
         }
     }
 
@@ -142,13 +85,5 @@ struct PlanCommand: AsyncParsableCommand {
         let parts = text.split(separator: "/")
         guard parts.count == 2, !text.contains(":") else { return nil }
         return (String(parts[0]), String(parts[1]))
-    }
-
-    private func plannerModel(_ context: CommandContext) throws -> any PlannerModel {
-        let spec = try ModelSpec(parsing: model)
-        let wiring = try ModelWiring(context: context)
-        let runID = "plan-" + String(UUID().uuidString.prefix(8)).lowercased()
-        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record.map { URL(fileURLWithPath: $0) })
-        return ModelClientPlannerModel(client: client, maxOutputTokens: context.configuration.models.maxOutputTokens)
     }
 }

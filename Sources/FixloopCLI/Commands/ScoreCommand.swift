@@ -41,24 +41,22 @@ struct ScoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        let settings = context.configuration.scorer
-        let start = try since.map { try SpendCommand.startDate($0, now: Date()) }
-        let productContext = try (product ?? settings.productContext).map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
-        let mode = gradingMode(configured: settings.grading)
-        let template = mode == .rubricOnly ? nil : try Self.gradeTemplate()
-        try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
-        let pipeline = ScorePipeline(
-            database: database,
-            assessor: try SessionAssessor(context: productContext, mode: mode, template: template),
-            model: mode == .rubricOnly ? nil : try gradingModel(context: context),
-            importer: AnalyticsImporter(
-                format: format, maximumReportedProblems: settings.reportedProblems,
-                idleGap: TimeInterval(settings.idleGapMinutes * 60)))
-        let report = files.isEmpty ? nil : try pipeline.importFiles(files.map { URL(fileURLWithPath: $0) })
-        let (scores, tally) = try await pipeline.grade(since: start)
-        let result = ScoreResult(import: report, grading: tally, summary: ScoreSummary(scores: scores, worst: worst))
+        let result = try await job(context).run(context: context)
         context.print(json ? try result.jsonText() : result.text())
+    }
+
+    /// The run these options ask for.
+    func job(_ context: CommandContext) throws -> ScoreJob {
+        let mode = gradingMode(configured: context.configuration.scorer.grading)
+        var job = ScoreJob(grading: mode)
+        job.files = files.map { URL(fileURLWithPath: $0) }
+        job.format = format
+        job.product = product.map { URL(fileURLWithPath: $0) }
+        job.since = try since.map { try SpendCommand.startDate($0, now: Date()) }
+        if mode != .rubricOnly { job.model = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel) }
+        job.worst = worst
+        job.record = record.map { URL(fileURLWithPath: $0) }
+        return job
     }
 
     /// `--model none` is the rubric alone; a named model with the rubric configured grades the unsure sessions.
@@ -67,15 +65,6 @@ struct ScoreCommand: AsyncParsableCommand {
         if model?.lowercased() == "none" { return .rubricOnly }
         if model != nil, configured == .rubricOnly { return .modelWhenUnsure }
         return configured
-    }
-
-    private func gradingModel(context: CommandContext) throws -> any SessionGradingModel {
-        let spec = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel)
-        let wiring = try ModelWiring(context: context)
-        let runID = "score-" + String(UUID().uuidString.prefix(8)).lowercased()
-        let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record.map { URL(fileURLWithPath: $0) })
-        return ModelClientGradingModel(
-            client: client, price: wiring.keeper.price(for: spec), maxOutputTokens: context.configuration.models.maxOutputTokens)
     }
 
     /// The bundled `prompts/scorer/grade.mustache`.
