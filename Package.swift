@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(
             name: "FixloopGitHubTests",
-            dependencies: ["FixloopGitHub", "FixloopTesting", .product(name: "_CryptoExtras", package: "swift-crypto")]
+            dependencies: ["FixloopGitHub", "FixloopHTTP", "FixloopTesting", .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .testTarget(
             name: "FixloopServerTests",
@@ -188,9 +188,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FixloopHTTPTests", dependencies: ["FixloopHTTP", "FixloopTesting"]),
-        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
+        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopHTTP", "FixloopTesting"]),
         .testTarget(
-            name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
+            name: "FixloopEngineerTests",
+            dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting", "FixloopSandbox", "FixloopVerify", "FixloopGit"],
             resources: [.copy("Golden")]
         ),
         .testTarget(
