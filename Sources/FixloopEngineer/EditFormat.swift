@@ -12,6 +12,8 @@ public protocol EditFormat: Sendable {
     func actions(in reply: ChatMessage) -> EditActions
     /// The system prompt's part about this format (`formatInstructions`).
     var instructions: String { get }
+    /// The system prompt's rule for submitting once the tests pass (`submitRule`).
+    var submitRule: String { get }
     /// What the model is told after a reply with no action.
     var noActionNudge: String { get }
     /// What the model is told when the tests pass but it has not submitted.
@@ -67,6 +69,7 @@ public struct EditSubmission: Sendable, Equatable {
 public struct ToolCallEditFormat: EditFormat {
     public let tools: [ToolDefinition]
     public let instructions: String
+    public let submitRule: String
     public let noActionNudge: String
     public let askToSubmit: String
 
@@ -74,7 +77,8 @@ public struct ToolCallEditFormat: EditFormat {
     public init(prompts: PromptLibrary) throws {
         tools = try EngineerTools.definitions(prompts: prompts)
         func text(_ part: EditFormatPart) throws -> String { try prompts.render(ToolCallFormatPrompt(part)).text.trimmed }
-        (instructions, noActionNudge, askToSubmit) = (try text(.instructions), try text(.noAction), try text(.askToSubmit))
+        (instructions, submitRule) = (try text(.instructions), try text(.submitRule))
+        (noActionNudge, askToSubmit) = (try text(.noAction), try text(.askToSubmit))
     }
 
     public func actions(in reply: ChatMessage) -> EditActions {
@@ -88,13 +92,15 @@ public struct ToolCallEditFormat: EditFormat {
 public struct SearchReplaceEditFormat: EditFormat {
     public var tools: [ToolDefinition] { [] }
     public let instructions: String
+    public let submitRule: String
     public let noActionNudge: String
     public let askToSubmit: String
 
     /// - Throws: ``PromptError`` when `prompts/engineer/format-search-replace.mustache` does not render.
     public init(prompts: PromptLibrary) throws {
         func text(_ part: EditFormatPart) throws -> String { try prompts.render(SearchReplaceFormatPrompt(part)).text.trimmed }
-        (instructions, noActionNudge, askToSubmit) = (try text(.instructions), try text(.noAction), try text(.askToSubmit))
+        (instructions, submitRule) = (try text(.instructions), try text(.submitRule))
+        (noActionNudge, askToSubmit) = (try text(.noAction), try text(.askToSubmit))
     }
 
     public func actions(in reply: ChatMessage) -> EditActions {

@@ -78,7 +78,7 @@ public struct Engineer: Sendable {
         let localization = Localizer().rank(text: ticket.fullText + "\n" + baseline.run.output, files: files)
         await trajectory.record("localize", "ranking", localization.candidates.map { "\($0.path) \($0.score)" }.joined(separator: "\n"))
         let format = try editFormat()
-        let system = try prompts.render(EngineerSystemPrompt(formatInstructions: format.instructions, maxTurns: settings.maxTurns, budget: nil)).text
+        let system = try prompts.render(EngineerSystemPrompt(format: format, maxTurns: settings.maxTurns, budget: nil)).text
         let task = try prompts.render(EngineerTaskPrompt(
             ticket: ticket, testCommand: tests.testCommand, baselineSummary: baseline.run.summary,
             reproductionTest: reproduction.tests.sorted().joined(separator: "`, `"), localization: localization,

@@ -5,16 +5,18 @@ import FixloopPrompts
 public struct EngineerSystemPrompt: PromptContext, Equatable {
     public static let templateName = "engineer/system"
     public var formatInstructions: String
+    public var submitRule: String
     public var maxTurns: Int
     public var hasBudget: Bool
     public var budget: String
 
     /// - Parameters:
-    ///   - formatInstructions: how the model edits and submits (``EditFormat/instructions``).
+    ///   - format: how the model edits (``EditFormat/instructions``) and submits (``EditFormat/submitRule``).
     ///   - maxTurns: the turn limit.
     ///   - budget: the spend limit as text, if there is one.
-    public init(formatInstructions: String, maxTurns: Int, budget: String?) {
-        self.formatInstructions = formatInstructions
+    public init(format: any EditFormat, maxTurns: Int, budget: String?) {
+        formatInstructions = format.instructions
+        submitRule = format.submitRule
         self.maxTurns = maxTurns
         hasBudget = budget != nil
         self.budget = budget ?? ""
@@ -149,21 +151,23 @@ public struct ReproduceAgainPrompt: PromptContext, Equatable {
     }
 }
 
-/// One part of an edit format's model-facing text: the system prompt's instructions, the nudge after a reply
-/// with no action, or the ask to submit once the tests pass.
+/// One part of an edit format's model-facing text: the system prompt's instructions and its rule for submitting,
+/// the nudge after a reply with no action, or the ask to submit once the tests pass.
 public enum EditFormatPart: Sendable, CaseIterable {
-    case instructions, noAction, askToSubmit
+    case instructions, submitRule, noAction, askToSubmit
 }
 
 /// `prompts/engineer/format-tools.mustache`: the tool-call format's text.
 public struct ToolCallFormatPrompt: PromptContext, Equatable {
     public static let templateName = "engineer/format-tools"
     public var instructions: Bool
+    public var submitRule: Bool
     public var noAction: Bool
     public var askToSubmit: Bool
 
     public init(_ part: EditFormatPart) {
-        (instructions, noAction, askToSubmit) = (part == .instructions, part == .noAction, part == .askToSubmit)
+        (instructions, submitRule) = (part == .instructions, part == .submitRule)
+        (noAction, askToSubmit) = (part == .noAction, part == .askToSubmit)
     }
 }
 
@@ -171,10 +175,12 @@ public struct ToolCallFormatPrompt: PromptContext, Equatable {
 public struct SearchReplaceFormatPrompt: PromptContext, Equatable {
     public static let templateName = "engineer/format-search-replace"
     public var instructions: Bool
+    public var submitRule: Bool
     public var noAction: Bool
     public var askToSubmit: Bool
 
     public init(_ part: EditFormatPart) {
-        (instructions, noAction, askToSubmit) = (part == .instructions, part == .noAction, part == .askToSubmit)
+        (instructions, submitRule) = (part == .instructions, part == .submitRule)
+        (noAction, askToSubmit) = (part == .noAction, part == .askToSubmit)
     }
 }

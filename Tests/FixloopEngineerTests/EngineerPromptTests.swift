@@ -14,10 +14,22 @@ struct EngineerPromptTests {
     @Test(arguments: [true, false])
     func systemPromptRendersForToolAndTextModels(usesTools: Bool) throws {
         let format: any EditFormat = usesTools ? try ToolCallEditFormat(prompts: library) : try SearchReplaceEditFormat(prompts: library)
-        let text = try library.render(EngineerSystemPrompt(formatInstructions: format.instructions, maxTurns: 30, budget: "$1.00")).text
+        let text = try library.render(EngineerSystemPrompt(format: format, maxTurns: 30, budget: "$1.00")).text
         #expect(text.contains("30 turns") && text.contains("$1.00"))
         #expect(text.contains("<<<<<<< SEARCH") != usesTools)
         #expect(text.contains("call `submit`") == usesTools && text.contains("ROOT CAUSE:") != usesTools)
+    }
+
+    /// The tool format's system prompt is the one the demo's transcript was recorded with (replay matches by content).
+    @Test func theToolFormatsSystemPromptIsUnchanged() throws {
+        let text = try library.render(EngineerSystemPrompt(format: try ToolCallEditFormat(prompts: library), maxTurns: 30, budget: nil)).text
+        #expect(text.hasSuffix("""
+            - Run the tests after each edit. When they pass, call `submit` with a two-sentence root cause and a one-line summary.
+
+            You act through the tools you are given. Paths are relative to the repository root.
+            Limits: at most 30 turns.
+
+            """))
     }
 
     @Test func eachEditFormatHasItsOwnNudgeAndAskToSubmit() throws {
