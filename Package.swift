@@ -61,11 +61,13 @@ let package = Package(
             name: "FixloopPrompts",
             dependencies: ["FixloopCore", "FixloopPromptFiles", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // The one HTTP retry mechanism (back-off, Retry-After, rate-limit classifiers, deadline) of every client.
+        .target(name: "FixloopHTTP"),
         // GitHub's REST API: issues, comments, pull requests; GitHub App installation tokens (RS256 JWT).
         .target(
             name: "FixloopGitHub",
             dependencies: [
-                "FixloopCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "FixloopCore", "FixloopHTTP", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The PR bot: webhook receiver (Hummingbird), trigger decisions, worker pool over the job queue.
@@ -81,7 +83,7 @@ let package = Package(
             ]
         ),
         // Linear's GraphQL API: issues, comments, attachments.
-        .target(name: "FixloopLinear", dependencies: ["FixloopCore"]),
+        .target(name: "FixloopLinear", dependencies: ["FixloopCore", "FixloopHTTP"]),
         // The week's review page: HTML with inline SVG, and Markdown, from plain values.
         .target(name: "FixloopReport"),
         // The engineer: a bug ticket in, a verified pull request out.
@@ -98,7 +100,7 @@ let package = Package(
             ]
         ),
         // Model clients: OpenAI-compatible and Anthropic over URLSession, retries, rate limits, budgets, replay.
-        .target(name: "FixloopModels", dependencies: ["FixloopCore"]),
+        .target(name: "FixloopModels", dependencies: ["FixloopCore", "FixloopHTTP"]),
         // The store: SQLite through GRDB (system libsqlite3), WAL mode, migrations.
         .target(
             name: "FixloopStore",
@@ -186,7 +188,7 @@ let package = Package(
         .testTarget(name: "FixloopPromptsTests", dependencies: ["FixloopPrompts", "FixloopTesting"]),
         .testTarget(
             name: "FixloopGitHubTests",
-            dependencies: ["FixloopGitHub", "FixloopTesting", .product(name: "_CryptoExtras", package: "swift-crypto")]
+            dependencies: ["FixloopGitHub", "FixloopHTTP", "FixloopTesting", .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .testTarget(
             name: "FixloopServerTests",
@@ -201,9 +203,11 @@ let package = Package(
             name: "FixloopFixServiceTests",
             dependencies: ["FixloopFixService", "FixloopEngineer", "FixloopGit", "FixloopSandbox", "FixloopStore", "FixloopTesting"]
         ),
-        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopTesting"]),
+        .testTarget(name: "FixloopHTTPTests", dependencies: ["FixloopHTTP", "FixloopTesting"]),
+        .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopHTTP", "FixloopTesting"]),
         .testTarget(
-            name: "FixloopEngineerTests", dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting"],
+            name: "FixloopEngineerTests",
+            dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting", "FixloopSandbox", "FixloopVerify", "FixloopGit"],
             resources: [.copy("Golden")]
         ),
         .testTarget(
@@ -214,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "FixloopModelsTests",
             dependencies: [
-                "FixloopCore", "FixloopConfig", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
+                "FixloopCore", "FixloopConfig", "FixloopHTTP", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
             ]
         ),
         .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "FixloopTesting", "fixloop-sandbox-exec"]),

@@ -6,6 +6,8 @@ import Foundation
 /// chosen: fewest changed lines, then agreement between candidates, then the earliest.
 struct Candidates {
     let engineer: Engineer
+    /// How every candidate's model edits and submits.
+    let format: any EditFormat
     let baseline: Baseline
     let reproduction: Reproduction.Found
     let deadline: ContinuousClock.Instant
@@ -29,20 +31,12 @@ struct Candidates {
             // Private: no other local user may read the checkout (the sandbox user gets it for each run).
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
             let git = GitWorkingCopy(directory: copy)
-            let policy = engineer.settings.policy
-            let baseline = self.baseline
-            let reproduction = self.reproduction.tests
-            let acceptance = EditLoop.Acceptance { run in
-                var problems = baseline.regressions(in: run, reproduction: reproduction)
-                let diff = try await git.diff(from: baseCommit)
-                if diff.files.allSatisfy({ TestLines.isTestFile($0.path) }) { problems.append("no source file was changed yet") }
-                problems += policy.violations(of: diff).map { "policy (\($0.rule.rawValue)): \($0)" }
-                return problems
-            }
+            let acceptance = Self.acceptance(
+                of: git, baseCommit: baseCommit, baseline: baseline, reproduction: reproduction.tests, policy: engineer.settings.policy)
             let loop = EditLoop(
                 model: engineer.model, tools: EngineerTools(files: WorkspaceFiles(root: copy), tests: engineer.tests),
-                prompts: engineer.prompts, settings: engineer.settings, trajectory: engineer.trajectory,
-                usesTools: engineer.usesTools, deadline: deadline)
+                format: format, prompts: engineer.prompts, settings: engineer.settings, trajectory: engineer.trajectory,
+                deadline: deadline)
             let result = try await loop.run(system: system, task: task, workspace: copy, acceptance: acceptance, step: .candidate(index))
             tokens += result.tokens
             switch result.ending {
@@ -59,15 +53,36 @@ struct Candidates {
         guard !fixed.isEmpty else {
             return Outcome(chosen: nil, summaries: summaries, reason: reasons.first ?? "no candidate", tokens: tokens)
         }
-        let agreement = Dictionary(grouping: fixed, by: { Self.normalized($0.candidate.diff.patch) }).mapValues(\.count)
-        let best = fixed.min { lhs, rhs in
-            let (a, b) = (lhs.candidate.diff.changedLines, rhs.candidate.diff.changedLines)
+        let best = Self.choose(fixed.map { ($0.index, $0.candidate.diff.changedLines, $0.candidate.diff.patch) })
+        let chosen = fixed.first { $0.index == best }!
+        return Outcome(chosen: chosen.candidate, summaries: summaries, reason: "candidate \(best) chosen", tokens: tokens)
+    }
+
+    /// A candidate's change counts when the reproduction passes, nothing that passed before fails, a source file
+    /// (not only tests) changed, and the diff policy holds.
+    static func acceptance(
+        of git: GitWorkingCopy, baseCommit: String, baseline: Baseline, reproduction: Set<String>, policy: DiffPolicy
+    ) -> EditLoop.Acceptance {
+        EditLoop.Acceptance { run in
+            var problems = baseline.regressions(in: run, reproduction: reproduction)
+            let diff = try await git.diff(from: baseCommit)
+            if diff.files.allSatisfy({ TestLines.isTestFile($0.path) }) { problems.append("no source file was changed yet") }
+            problems += policy.violations(of: diff).map { "policy (\($0.rule.rawValue)): \($0)" }
+            return problems
+        }
+    }
+
+    /// The best of the fixed candidates: fewest changed lines, then the change most candidates agree on, then
+    /// the earliest. - Returns: its index; `fixed` must not be empty.
+    static func choose(_ fixed: [(index: Int, changedLines: Int, patch: String)]) -> Int {
+        let agreement = Dictionary(grouping: fixed, by: { normalized($0.patch) }).mapValues(\.count)
+        return fixed.min { lhs, rhs in
+            let (a, b) = (lhs.changedLines, rhs.changedLines)
             if a != b { return a < b }
-            let (x, y) = (agreement[Self.normalized(lhs.candidate.diff.patch)] ?? 0, agreement[Self.normalized(rhs.candidate.diff.patch)] ?? 0)
+            let (x, y) = (agreement[normalized(lhs.patch)] ?? 0, agreement[normalized(rhs.patch)] ?? 0)
             if x != y { return x > y }
             return lhs.index < rhs.index
-        }!
-        return Outcome(chosen: best.candidate, summaries: summaries, reason: "candidate \(best.index) chosen", tokens: tokens)
+        }!.index
     }
 
     /// The patch without index lines, so equal changes compare equal.

@@ -14,6 +14,7 @@ public struct Engineer: Sendable {
     public let prompts: PromptLibrary
     public let settings: EngineerSettings
     public let trajectory: Trajectory
+    /// Offer tools (``ToolCallEditFormat``) or ask for SEARCH/REPLACE blocks only (``SearchReplaceEditFormat``).
     public let usesTools: Bool
     public let setupCommand: String?
 
@@ -76,12 +77,13 @@ public struct Engineer: Sendable {
         let files = Localizer.readFiles(in: workspace)
         let localization = Localizer().rank(text: ticket.fullText + "\n" + baseline.run.output, files: files)
         await trajectory.record(.localize, "ranking", localization.candidates.map { "\($0.path) \($0.score)" }.joined(separator: "\n"))
-        let system = try prompts.render(EngineerSystemPrompt(usesTools: usesTools, maxTurns: settings.maxTurns, budget: nil)).text
+        let format = try editFormat()
+        let system = try prompts.render(EngineerSystemPrompt(format: format, maxTurns: settings.maxTurns, budget: nil)).text
         let task = try prompts.render(EngineerTaskPrompt(
             ticket: ticket, testCommand: tests.testCommand, baselineSummary: baseline.run.summary,
             reproductionTest: reproduction.tests.sorted().joined(separator: "`, `"), localization: localization,
             files: files.keys.sorted())).text
-        let attempts = try await Candidates(engineer: self, baseline: baseline, reproduction: reproduction, deadline: deadline)
+        let attempts = try await Candidates(engineer: self, format: format, baseline: baseline, reproduction: reproduction, deadline: deadline)
             .run(count: settings.candidates, from: workspace, baseCommit: baseCommit, scratch: scratch, system: system, task: task)
         var report = EngineerReport.ended(.notFixed, attempts.reason, triage: triage)
         report.baseline = baseline.run.summary
@@ -106,6 +108,12 @@ public struct Engineer: Sendable {
         report.outcome = .fixed
         report.reason = "verified: the reproduction passes and every test that passed before still passes"
         return (report, chosen)
+    }
+
+    /// Tool calls when ``usesTools``, else SEARCH/REPLACE blocks.
+    /// - Throws: ``PromptError`` when the format's template does not render.
+    func editFormat() throws -> any EditFormat {
+        usesTools ? try ToolCallEditFormat(prompts: prompts) : try SearchReplaceEditFormat(prompts: prompts)
     }
 
     /// The same machinery as `fixloop verify`, on a fresh copy of the base commit.

@@ -1,16 +1,22 @@
 import FixloopCore
 import FixloopPrompts
 
-/// `prompts/engineer/system.mustache`: the engineer's standing instructions.
+/// `prompts/engineer/system.mustache`: the engineer's standing instructions, with the edit format's own.
 public struct EngineerSystemPrompt: PromptContext, Equatable {
     public static let templateName = "engineer/system"
-    public var usesTools: Bool
+    public var formatInstructions: String
+    public var submitRule: String
     public var maxTurns: Int
     public var hasBudget: Bool
     public var budget: String
 
-    public init(usesTools: Bool, maxTurns: Int, budget: String?) {
-        self.usesTools = usesTools
+    /// - Parameters:
+    ///   - format: how the model edits (``EditFormat/instructions``) and submits (``EditFormat/submitRule``).
+    ///   - maxTurns: the turn limit.
+    ///   - budget: the spend limit as text, if there is one.
+    public init(format: any EditFormat, maxTurns: Int, budget: String?) {
+        formatInstructions = format.instructions
+        submitRule = format.submitRule
         self.maxTurns = maxTurns
         hasBudget = budget != nil
         self.budget = budget ?? ""
@@ -108,8 +114,19 @@ public struct TestFeedbackPrompt: PromptContext, Equatable {
     public var output: String
     public var elided: Int
     public var passed: Bool
+    public var hasProblems: Bool
+    public var problems: [String]
 
-    public init(summary: String, failures: [String], output: String, elided: Int, passed: Bool) {
+    /// - Parameters:
+    ///   - summary: the run's counts.
+    ///   - failures: the failing tests (the first 20 are shown).
+    ///   - output: the trimmed output, empty when it is not shown.
+    ///   - elided: bytes of output left out.
+    ///   - passed: true when the change is acceptable.
+    ///   - problems: why the change is not acceptable yet (regressions, policy).
+    public init(summary: String, failures: [String], output: String, elided: Int, passed: Bool, problems: [String] = []) {
+        self.problems = problems
+        hasProblems = !problems.isEmpty
         self.summary = summary
         self.failures = Array(failures.prefix(20))
         hasFailures = !failures.isEmpty
@@ -117,5 +134,53 @@ public struct TestFeedbackPrompt: PromptContext, Equatable {
         hasOutput = !output.isEmpty
         self.elided = elided
         self.passed = passed
+    }
+}
+
+/// `prompts/engineer/reproduce-again.mustache`: what the model is told when its reproduction test was not usable.
+public struct ReproduceAgainPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/reproduce-again"
+    /// False when no test file was written at all.
+    public var written: Bool
+    /// The run's counts when the written test did not fail.
+    public var summary: String
+
+    public init(written: Bool, summary: String) {
+        self.written = written
+        self.summary = summary
+    }
+}
+
+/// One part of an edit format's model-facing text: the system prompt's instructions and its rule for submitting,
+/// the nudge after a reply with no action, or the ask to submit once the tests pass.
+public enum EditFormatPart: Sendable, CaseIterable {
+    case instructions, submitRule, noAction, askToSubmit
+}
+
+/// `prompts/engineer/format-tools.mustache`: the tool-call format's text.
+public struct ToolCallFormatPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/format-tools"
+    public var instructions: Bool
+    public var submitRule: Bool
+    public var noAction: Bool
+    public var askToSubmit: Bool
+
+    public init(_ part: EditFormatPart) {
+        (instructions, submitRule) = (part == .instructions, part == .submitRule)
+        (noAction, askToSubmit) = (part == .noAction, part == .askToSubmit)
+    }
+}
+
+/// `prompts/engineer/format-search-replace.mustache`: the SEARCH/REPLACE format's text.
+public struct SearchReplaceFormatPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/format-search-replace"
+    public var instructions: Bool
+    public var submitRule: Bool
+    public var noAction: Bool
+    public var askToSubmit: Bool
+
+    public init(_ part: EditFormatPart) {
+        (instructions, submitRule) = (part == .instructions, part == .submitRule)
+        (noAction, askToSubmit) = (part == .noAction, part == .askToSubmit)
     }
 }

@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopPrompts
 import Foundation
 
 /// The tools the model works through. Files are read and edited on the host inside the checkout
@@ -22,19 +23,34 @@ public struct EngineerTools: Sendable {
         public static func == (lhs: Self, rhs: Self) -> Bool { lhs.text == rhs.text && lhs.edited == rhs.edited }
     }
 
-    public static let definitions: [ToolDefinition] = [
-        tool("read_file", "Read a file, or lines start_line..end_line of it, with line numbers.",
-             ["path": .string, "start_line": .integer, "end_line": .integer], required: ["path"]),
-        tool("search", "Find a literal text in the repository's files (or under path). Returns path:line: text.",
-             ["text": .string, "path": .string], required: ["text"]),
-        tool("list_files", "List files and folders under path (default: the repository root).", ["path": .string], required: []),
-        tool("replace", "Replace one exact snippet of a file. The search text must occur exactly once.",
-             ["path": .string, "search": .string, "replace": .string], required: ["path", "search", "replace"]),
-        tool("write_file", "Create or overwrite a file with content.", ["path": .string, "content": .string], required: ["path", "content"]),
-        tool("run_tests", "Run the repository's tests in the sandbox and see failures first.", [:], required: []),
-        tool("run_command", "Run a shell command in the sandbox (no network) at the repository root.", ["command": .string], required: ["command"]),
-        tool("submit", "Submit the fix when the tests pass.", ["root_cause": .string, "summary": .string], required: ["root_cause", "summary"]),
+    /// Each tool's parameters; what a tool is for, as the model reads it, is in `prompts/engineer/tools.json`.
+    static let parameters: [(name: String, properties: [String: Kind], required: [String])] = [
+        ("read_file", ["path": .string, "start_line": .integer, "end_line": .integer], ["path"]),
+        ("search", ["text": .string, "path": .string], ["text"]),
+        ("list_files", ["path": .string], []),
+        ("replace", ["path": .string, "search": .string, "replace": .string], ["path", "search", "replace"]),
+        ("write_file", ["path": .string, "content": .string], ["path", "content"]),
+        ("run_tests", [:], []),
+        ("run_command", ["command": .string], ["command"]),
+        ("submit", ["root_cause": .string, "summary": .string], ["root_cause", "summary"]),
     ]
+
+    /// The tools' names.
+    public static var names: [String] { parameters.map(\.name) }
+
+    /// The tool definitions, described with `prompts/engineer/tools.json` (a JSON object: name → description).
+    /// - Throws: ``PromptError`` when the file is missing, is not such an object, or lacks or adds a tool.
+    public static func definitions(prompts: PromptLibrary) throws -> [ToolDefinition] {
+        let file = "engineer/tools.json"
+        guard let descriptions = try? JSONDecoder().decode([String: String].self, from: Data(prompts.text(of: file).utf8)) else {
+            throw PromptError(code: "prompt.malformed", message: "The prompt file \(file) is not a JSON object of tool names and descriptions; fix it.")
+        }
+        let (missing, unknown) = (Set(names).subtracting(descriptions.keys), Set(descriptions.keys).subtracting(names))
+        guard missing.isEmpty, unknown.isEmpty else {
+            throw PromptError(code: "prompt.missing_key", message: "The prompt file \(file) must describe exactly the tools \(names.joined(separator: ", ")) (missing: \(missing.sorted().joined(separator: ", ")); unknown: \(unknown.sorted().joined(separator: ", "))); fix it.")
+        }
+        return parameters.map { tool($0.name, descriptions[$0.name]!, $0.properties, required: $0.required) }
+    }
 
     enum Kind { case string, integer }
 
@@ -90,7 +106,7 @@ public struct EngineerTools: Sendable {
             return Result(text: "Submitted; Fixloop verifies the change now.",
                           submission: (string("root_cause") ?? "", string("summary") ?? ""))
         default:
-            return Result(text: "There is no tool named \(call.name); use one of \(Self.definitions.map(\.name).joined(separator: ", ")).")
+            return Result(text: "There is no tool named \(call.name); use one of \(Self.names.joined(separator: ", ")).")
         }
     }
 

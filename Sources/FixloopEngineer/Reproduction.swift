@@ -36,7 +36,7 @@ struct Reproduction {
             let files = WorkspaceFiles(root: workspace)
             let written = edits.filter { $0.apply(in: files).succeeded }.map(\.path)
             guard !written.isEmpty else {
-                messages.append(.user("No test file was written. Reply with one SEARCH/REPLACE block that creates a test file."))
+                messages.append(.user(try prompts.render(ReproduceAgainPrompt(written: false, summary: "")).text))
                 continue
             }
             let run = try await tests.runTests(in: workspace)
@@ -48,7 +48,7 @@ struct Reproduction {
                 return Found(tests: newFailures, written: true)
             }
             for path in written { try? FileManager.default.removeItem(at: try files.resolve(path)) }
-            messages.append(.user("The test did not fail (\(run.summary)). Write a test that fails because of the bug described."))
+            messages.append(.user(try prompts.render(ReproduceAgainPrompt(written: true, summary: run.summary)).text))
         }
         try RunLeftovers.exclude(in: workspace, extra: [])
         return Found(tests: [], written: false)

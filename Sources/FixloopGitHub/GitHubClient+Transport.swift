@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -18,13 +19,14 @@ extension GitHubClient {
         }
     }
 
-    /// Sends one request, waiting out rate limits and retrying server errors; returns the body of a 2xx answer.
+    /// Sends one request, waiting out rate limits and retrying server errors (``retry``); returns the body of a 2xx answer.
     func raw(_ method: String, _ path: String, query: [URLQueryItem], body: [String: JSONValue]?) async throws -> Data {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
-        request.timeoutInterval = 60
+        // Only a backstop: the exchange has its own 60 s deadline.
+        request.timeoutInterval = 65
         request.setValue("application/vnd.github+json", forHTTPHeaderField: "Accept")
         request.setValue("2022-11-28", forHTTPHeaderField: "X-GitHub-Api-Version")
         request.setValue("fixloop", forHTTPHeaderField: "User-Agent")
@@ -33,55 +35,37 @@ extension GitHubClient {
             request.httpBody = try JSONEncoder().encode(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        var attempt = 0
-        while true {
-            attempt += 1
-            let data: Data
-            let response: HTTPURLResponse
-            do {
-                let (received, answer) = try await session.data(for: request)
-                guard let http = answer as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-                data = received
-                response = http
-            } catch {
-                guard attempt < maxAttempts else {
-                    throw GitHubError(.transport, status: nil, "\(method) \(path) could not reach \(baseURL.host ?? "GitHub") (\(describe(error))); check GITHUB_API_URL and the network.")
-                }
-                try await sleep(.seconds(1 << min(attempt, 5)))
-                continue
-            }
-            if (200..<300).contains(response.statusCode) { return data }
-            let message = Self.serverMessage(data)
-            if attempt < maxAttempts, let wait = rateLimitWait(response, message: message) {
-                guard wait <= maxWait else {
-                    throw GitHubError(.rateLimited, status: response.statusCode, "\(method) \(path) is rate limited for \(wait.components.seconds) s, longer than Fixloop waits; try again later.")
-                }
-                try await sleep(wait)
-                continue
-            }
-            if response.statusCode >= 500, attempt < maxAttempts {
-                try await sleep(.seconds(1 << min(attempt, 5)))
-                continue
-            }
-            var error = GitHubError.from(status: response.statusCode, method: method, path: path, serverMessage: message)
-            if let token { error = GitHubError(error.kind, status: error.status, token.redact(error.message)) }
-            throw error
+        let outcome = try await retry.send(request, session: session, timeout: .seconds(60), classifier: Self.retryClassifier)
+        let answer: HTTPAnswer
+        switch outcome.result {
+        case .noAnswer(let error):
+            throw GitHubError(.transport, status: nil, "\(method) \(path) could not reach \(baseURL.host ?? "GitHub") (\(describe(error))); check GITHUB_API_URL and the network.")
+        case .answer(let received):
+            answer = received
         }
+        if answer.succeeded { return answer.body }
+        if case .serverWaitTooLong(let wait) = outcome.ending {
+            throw GitHubError(.rateLimited, status: answer.status, "\(method) \(path) is rate limited for \(wait.components.seconds) s, longer than Fixloop waits; try again later.")
+        }
+        var error = GitHubError.from(status: answer.status, method: method, path: path, serverMessage: Self.serverMessage(answer.body))
+        if let token { error = GitHubError(error.kind, status: error.status, token.redact(error.message)) }
+        throw error
     }
 
-    /// How long to wait before retrying, when the answer is a rate limit; nil otherwise.
-    func rateLimitWait(_ response: HTTPURLResponse, message: String?) -> Duration? {
-        let status = response.statusCode
-        guard status == 429 || status == 403 else { return nil }
-        if let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init) {
-            return .seconds(max(retryAfter, 1))
+    /// GitHub's rate limits in front of the standard decision: a 429 or 403 with `Retry-After` (secondary limit),
+    /// a 403 with `x-ratelimit-remaining: 0` (primary limit, until `x-ratelimit-reset`), and a secondary limit
+    /// named only in the message (60 s). Any other 403 is final.
+    static let retryClassifier = RetryClassifier.standard.preceded { answer, now in
+        guard answer.status == 429 || answer.status == 403 else { return nil }
+        if let retryAfter = RetryHeaders.retryAfter(answer.headers, now: now) { return .wait(max(retryAfter, .seconds(1))) }
+        if answer.header("x-ratelimit-remaining") == "0",
+           let reset = RetryHeaders.untilReset("x-ratelimit-reset", in: answer.headers, now: now) {
+            return .wait(reset)
         }
-        if response.value(forHTTPHeaderField: "x-ratelimit-remaining") == "0",
-           let reset = response.value(forHTTPHeaderField: "x-ratelimit-reset").flatMap(Double.init) {
-            return .seconds(max(1, Int(reset - Date().timeIntervalSince1970) + 1))
+        if answer.status == 429 || (serverMessage(answer.body)?.lowercased().contains("secondary rate limit") ?? false) {
+            return .wait(.seconds(60))
         }
-        if status == 429 || (message?.lowercased().contains("secondary rate limit") ?? false) { return .seconds(60) }
-        return nil
+        return .accept
     }
 
     static func serverMessage(_ data: Data) -> String? {
@@ -90,6 +74,7 @@ extension GitHubClient {
     }
 
     private func describe(_ error: Error) -> String {
-        (error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "connection failed"
+        if case ExchangeInterruption.timedOut = error { return "no answer within 60 s" }
+        return (error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "connection failed"
     }
 }

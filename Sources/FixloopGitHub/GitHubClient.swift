@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -14,11 +15,24 @@ public struct GitHubClient: Sendable {
     public let baseURL: URL
     let token: Secret?
     let session: URLSession
-    /// The longest single wait for a rate limit.
-    public var maxWait: Duration = .seconds(120)
-    public var maxAttempts = 4
-    /// Sleeps between attempts; tests pass a recording sleeper.
-    public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    /// When to try again: server errors and broken connections back off from 2 s (at most 32 s); a rate limit is
+    /// waited out as GitHub names it, up to 120 s; 4 attempts in all.
+    public var retry = RetryPolicy(maxAttempts: 4, initialDelay: .seconds(2), maxDelay: .seconds(32), longestServerWait: .seconds(120))
+    /// The longest single wait for a rate limit (``retry``'s longest server wait).
+    public var maxWait: Duration {
+        get { retry.longestServerWait ?? retry.maxDelay }
+        set { retry.longestServerWait = newValue }
+    }
+    /// Attempts in all (``retry``'s).
+    public var maxAttempts: Int {
+        get { retry.maxAttempts }
+        set { retry.maxAttempts = max(1, newValue) }
+    }
+    /// Sleeps between attempts (``retry``'s); tests pass a recording sleeper.
+    public var sleep: @Sendable (Duration) async throws -> Void {
+        get { retry.sleep }
+        set { retry.sleep = newValue }
+    }
 
     /// - Parameters:
     ///   - baseURL: the API root (`GITHUB_API_URL`).

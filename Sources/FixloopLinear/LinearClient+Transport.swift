@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -37,60 +38,49 @@ extension LinearClient {
     func perform<T: Decodable>(_ operation: String, _ query: String, variables: [String: JSONValue]) async throws -> T {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
-        request.timeoutInterval = 60
+        // Only a backstop: the exchange has its own 60 s deadline.
+        request.timeoutInterval = 65
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         let key = apiKey.reveal()
         request.setValue(key.hasPrefix("lin_oauth") ? "Bearer \(key)" : key, forHTTPHeaderField: "Authorization")
         request.httpBody = try JSONEncoder().encode(Body(operationName: operation, query: query, variables: variables))
-        var attempt = 0
-        while true {
-            attempt += 1
-            let data: Data
-            let response: HTTPURLResponse
-            do {
-                let (received, answer) = try await session.data(for: request)
-                guard let http = answer as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-                (data, response) = (received, http)
-            } catch {
-                guard attempt < maxAttempts else {
-                    throw LinearError(kind: .transport, "\(operation) could not reach \(endpoint.host ?? "Linear"); check LINEAR_API_URL and the network.")
-                }
-                try await sleep(.seconds(1 << min(attempt, 5)))
-                continue
-            }
-            let envelope = try? JSONDecoder().decode(Envelope<T>.self, from: data)
-            let rateLimited = response.statusCode == 429 || (envelope?.errors?.contains { $0.extensions?.code == "RATELIMITED" } ?? false)
-            if rateLimited, attempt < maxAttempts {
-                let wait = Self.rateLimitWait(response)
-                guard wait <= maxWait else { throw LinearError(kind: .rateLimited, "\(operation) is rate limited by Linear for longer than Fixloop waits; try again later.") }
-                try await sleep(wait)
-                continue
-            }
-            if response.statusCode >= 500, attempt < maxAttempts {
-                try await sleep(.seconds(1 << min(attempt, 5)))
-                continue
-            }
-            if response.statusCode == 401 || response.statusCode == 403 {
-                throw LinearError(kind: .unauthorized, "\(operation) was refused by Linear (\(response.statusCode)); check that LINEAR_API_KEY is set and valid.")
-            }
-            if let errors = envelope?.errors, !errors.isEmpty {
-                let said = apiKey.redact(errors.map(\.message).joined(separator: "; "))
-                throw LinearError(kind: rateLimited ? .rateLimited : .rejected, "Linear refused \(operation): \(said.prefix(300)).")
-            }
-            guard (200..<300).contains(response.statusCode), let value = envelope?.data else {
-                throw LinearError(kind: response.statusCode >= 500 ? .server : .decoding,
-                                  "\(operation) answered \(response.statusCode) with a body Fixloop cannot read; check LINEAR_API_URL.")
-            }
-            return value
+        let outcome = try await retry.send(request, session: session, timeout: .seconds(60), classifier: Self.retryClassifier)
+        guard case .answer(let answer) = outcome.result else {
+            throw LinearError(kind: .transport, "\(operation) could not reach \(endpoint.host ?? "Linear"); check LINEAR_API_URL and the network.")
         }
+        if case .serverWaitTooLong = outcome.ending {
+            throw LinearError(kind: .rateLimited, "\(operation) is rate limited by Linear for longer than Fixloop waits; try again later.")
+        }
+        let envelope = try? JSONDecoder().decode(Envelope<T>.self, from: answer.body)
+        if answer.status == 401 || answer.status == 403 {
+            throw LinearError(kind: .unauthorized, "\(operation) was refused by Linear (\(answer.status)); check that LINEAR_API_KEY is set and valid.")
+        }
+        if let errors = envelope?.errors, !errors.isEmpty {
+            let said = apiKey.redact(errors.map(\.message).joined(separator: "; "))
+            let rateLimited = answer.status == 429 || Self.isRateLimited(answer.body)
+            throw LinearError(kind: rateLimited ? .rateLimited : .rejected, "Linear refused \(operation): \(said.prefix(300)).")
+        }
+        guard answer.succeeded, let value = envelope?.data else {
+            throw LinearError(kind: answer.status >= 500 ? .server : .decoding,
+                              "\(operation) answered \(answer.status) with a body Fixloop cannot read; check LINEAR_API_URL.")
+        }
+        return value
     }
 
-    static func rateLimitWait(_ response: HTTPURLResponse) -> Duration {
-        if let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init) { return .seconds(max(1, retryAfter)) }
-        if let reset = response.value(forHTTPHeaderField: "x-ratelimit-requests-reset").flatMap(Double.init) {
-            let seconds = reset > 1e12 ? reset / 1000 : reset
-            return .seconds(max(1, Int(seconds - Date().timeIntervalSince1970) + 1))
-        }
-        return .seconds(30)
+    /// Linear's rate limit in front of the standard decision: HTTP 429 or a GraphQL error with
+    /// `extensions.code: RATELIMITED` (often with status 200 or 400), waited until `Retry-After`, else until
+    /// `x-ratelimit-requests-reset`, else 30 s.
+    static let retryClassifier = RetryClassifier.standard.preceded { answer, now in
+        guard answer.status == 429 || isRateLimited(answer.body) else { return nil }
+        let wait = RetryHeaders.retryAfter(answer.headers, now: now).map { max($0, .seconds(1)) }
+            ?? RetryHeaders.untilReset("x-ratelimit-requests-reset", in: answer.headers, now: now)
+            ?? .seconds(30)
+        return .wait(wait)
+    }
+
+    /// True when the body is a GraphQL answer with a `RATELIMITED` error.
+    static func isRateLimited(_ body: Data) -> Bool {
+        struct Errors: Decodable { var errors: [GraphQLError]? }
+        return (try? JSONDecoder().decode(Errors.self, from: body))?.errors?.contains { $0.extensions?.code == "RATELIMITED" } ?? false
     }
 }

@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

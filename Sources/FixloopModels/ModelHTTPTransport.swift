@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -29,69 +30,53 @@ struct ModelHTTPTransport: Sendable {
         request.timeoutInterval = Double(timeout.components.seconds) + 5
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        var attempt = 0
-        while true {
-            attempt += 1
-            try Task.checkCancellation()
+        let outcome = try await retry.run({ _ in
             let ticket = try await limiter?.acquire(spec, estimatedTokens: estimatedTokens)
-            let failure: Failure
-            do {
-                let json = try await once(request)
-                if let ticket { await limiter?.settle(ticket, actualTokens: usedTokens(json)) }
-                return json
-            } catch let caught as Failure {
-                failure = caught
-            }
-            guard failure.error.isRetryable, attempt < retry.maxAttempts else {
-                var error = failure.error
-                error.attempts = attempt
-                throw error
-            }
-            let delay = retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter)
-            if failure.retryAfter != nil, let limiter { await limiter.pause(spec, for: delay) }
-            try await retry.sleep(delay)
-        }
-    }
-
-    private struct Failure: Error {
-        var error: ModelError
-        var retryAfter: Duration?
-    }
-
-    private func once(_ request: URLRequest) async throws -> JSONValue {
-        let data: Data
-        let response: URLResponse
+            let exchange = try await session.exchange(request, timeout: timeout)
+            if case .answer(let answer) = exchange, let limiter { await limiter.learn(spec, headers: answer.headers) }
+            return Attempt(ticket: ticket, exchange: exchange)
+        }, decide: { RetryClassifier.standard.decision(for: $0.exchange, now: retry.now()) }, willWait: { delay, serverNamed in
+            // A wait the server named holds back every caller of this model, not only this one.
+            if serverNamed, let limiter { await limiter.pause(spec, for: delay) }
+        })
         do {
-            (data, response) = try await session.data(for: request, deadline: timeout)
-        } catch ExchangeInterruption.timedOut {
-            throw Failure(error: makeError(.timeout, status: nil, detail: "no answer within \(Self.describe(timeout))"))
-        } catch let error as URLError {
-            throw Failure(error: transportError(error))
-        } catch let error as CancellationError {
+            let json = try value(of: outcome.result.exchange)
+            if let ticket = outcome.result.ticket { await limiter?.settle(ticket, actualTokens: usedTokens(json)) }
+            return json
+        } catch var error as ModelError {
+            error.attempts = outcome.attempts
             throw error
-        } catch {
+        }
+    }
+
+    private struct Attempt: Sendable {
+        var ticket: RateLimiter.Ticket?
+        var exchange: HTTPExchangeResult
+    }
+
+    /// The reply's JSON, or the error the exchange amounts to.
+    private func value(of exchange: HTTPExchangeResult) throws -> JSONValue {
+        let answer: HTTPAnswer
+        switch exchange {
+        case .noAnswer(ExchangeInterruption.timedOut):
+            throw makeError(.timeout, status: nil, detail: "no answer within \(Self.describe(timeout))")
+        case .noAnswer(let error as URLError):
+            throw transportError(error)
+        case .noAnswer(let error):
             // FoundationNetworking reports some failures as plain NSErrors; they are transport failures all the same.
-            throw Failure(error: makeError(.connection, status: nil, detail: "the connection failed (\(type(of: error)))"))
+            throw makeError(.connection, status: nil, detail: "the connection failed (\(type(of: error)))")
+        case .answer(let received):
+            answer = received
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw Failure(error: makeError(.malformedReply, status: nil, detail: "the response was not HTTP"))
+        guard answer.succeeded else {
+            throw makeError(Self.kind(forStatus: answer.status), status: answer.status, detail: serverMessage(answer.body))
         }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        do {
+            return try JSONValue(parsing: answer.body)
+        } catch {
+            throw makeError(.malformedReply, status: answer.status,
+                            detail: "the body is not JSON (\(answer.body.count) bytes: \(excerpt(answer.body)))")
         }
-        if let limiter { await limiter.learn(spec, headers: headers) }
-        let status = http.statusCode
-        if (200..<300).contains(status) {
-            do {
-                return try JSONValue(parsing: data)
-            } catch {
-                throw Failure(error: makeError(.malformedReply, status: status,
-                                                detail: "the body is not JSON (\(data.count) bytes: \(excerpt(data)))"))
-            }
-        }
-        throw Failure(error: makeError(Self.kind(forStatus: status), status: status, detail: serverMessage(data)),
-                      retryAfter: Self.retryAfter(headers))
     }
 
     static func kind(forStatus status: Int) -> ModelError.Kind {
@@ -103,21 +88,6 @@ struct ModelHTTPTransport: Sendable {
         case 500...: return .serverError
         default: return .badRequest
         }
-    }
-
-    /// `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date.
-    static func retryAfter(_ headers: [String: String], now: Date = Date()) -> Duration? {
-        if let text = headers["retry-after-ms"], let value = Double(text.trimmingCharacters(in: .whitespaces)) {
-            return .milliseconds(Int(max(0, value)))
-        }
-        guard let text = headers["retry-after"]?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(text) { return .milliseconds(Int(max(0, seconds) * 1000)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: text) else { return nil }
-        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
     }
 
     private func transportError(_ error: URLError) -> ModelError {

@@ -58,9 +58,22 @@ public struct PromptLibrary: Sendable {
         return RenderedPrompt(text: rendered, template: name, templateHash: Self.hash(source), overridden: overridden)
     }
 
-    private func locate(_ name: String) -> (URL, Bool)? {
+    /// A model-facing file that is not a template (e.g. `engineer/tools.json`), from the override folder first.
+    /// - Parameter file: the path under `prompts/` with its extension.
+    /// - Throws: ``PromptError`` when the file is missing or unreadable.
+    public func text(of file: String) throws -> String {
+        guard let (url, _) = locate(file, extension: "") else {
+            throw PromptError(code: "prompt.missing", message: "The prompt file '\(file)' was not found in \(folders.map(\.path).joined(separator: " or ")); reinstall Fixloop or fix prompts_dir.")
+        }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw PromptError(code: "prompt.unreadable", message: "The prompt file \(url.path) cannot be read as UTF-8; fix or remove it.")
+        }
+        return text
+    }
+
+    private func locate(_ name: String, extension suffix: String = ".mustache") -> (URL, Bool)? {
         for (index, folder) in folders.enumerated() {
-            let url = folder.appendingPathComponent(name + ".mustache")
+            let url = folder.appendingPathComponent(name + suffix)
             if FileManager.default.fileExists(atPath: url.path) { return (url, index == 0 && folders.count > 1) }
         }
         return nil
@@ -81,6 +94,12 @@ public struct PromptLibrary: Sendable {
 public struct PromptError: FixloopError {
     public let code: String
     public let message: String
+
+    /// Makes an error; layers that read their own prompt files (tool descriptions) use the same codes.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
 extension String {

@@ -10,6 +10,8 @@ public actor ScriptedModelClient: ModelClient {
         case text(String, usage: TokenUsage = TokenUsage(inputTokens: 12, outputTokens: 4))
         /// A reply calling tools.
         case toolCalls([ToolCall], text: String = "", usage: TokenUsage = TokenUsage(inputTokens: 12, outputTokens: 8))
+        /// A call the budget refused (no reply, no spend).
+        case refused(BudgetRefusal)
         /// A failure (thrown as is).
         case failure(any Error)
     }
@@ -44,6 +46,8 @@ public actor ScriptedModelClient: ModelClient {
             return .reply(ModelReply(message: .assistant(text), stopReason: .endTurn, usage: usage, model: spec.name))
         case .toolCalls(let calls, let text, let usage):
             return .reply(ModelReply(message: .assistant(text, toolCalls: calls), stopReason: .toolUse, usage: usage, model: spec.name))
+        case .refused(let refusal):
+            return .refused(refusal)
         case .failure(let error):
             throw error
         }

@@ -1,6 +1,8 @@
 @testable import FixloopEngineer
 import FixloopCore
 import FixloopPrompts
+import FixloopTesting
+import Foundation
 import Testing
 
 /// Every engineer template renders with its typed context: a key the template uses that the context lacks fails here.
@@ -11,9 +13,53 @@ struct EngineerPromptTests {
 
     @Test(arguments: [true, false])
     func systemPromptRendersForToolAndTextModels(usesTools: Bool) throws {
-        let text = try library.render(EngineerSystemPrompt(usesTools: usesTools, maxTurns: 30, budget: "$1.00")).text
+        let format: any EditFormat = usesTools ? try ToolCallEditFormat(prompts: library) : try SearchReplaceEditFormat(prompts: library)
+        let text = try library.render(EngineerSystemPrompt(format: format, maxTurns: 30, budget: "$1.00")).text
         #expect(text.contains("30 turns") && text.contains("$1.00"))
         #expect(text.contains("<<<<<<< SEARCH") != usesTools)
+        #expect(text.contains("call `submit`") == usesTools && text.contains("ROOT CAUSE:") != usesTools)
+    }
+
+    /// The tool format's system prompt is the one the demo's transcript was recorded with (replay matches by content).
+    @Test func theToolFormatsSystemPromptIsUnchanged() throws {
+        let text = try library.render(EngineerSystemPrompt(format: try ToolCallEditFormat(prompts: library), maxTurns: 30, budget: nil)).text
+        #expect(text.hasSuffix("""
+            - Run the tests after each edit. When they pass, call `submit` with a two-sentence root cause and a one-line summary.
+
+            You act through the tools you are given. Paths are relative to the repository root.
+            Limits: at most 30 turns.
+
+            """))
+    }
+
+    @Test func eachEditFormatHasItsOwnNudgeAndAskToSubmit() throws {
+        let tools = try ToolCallEditFormat(prompts: library)
+        let blocks = try SearchReplaceEditFormat(prompts: library)
+        #expect(tools.noActionNudge == "Use the tools to read, edit and test; call submit when the tests pass.")
+        #expect(tools.askToSubmit == "Call submit with the root cause and a summary.")
+        #expect(blocks.noActionNudge == "Reply with SEARCH/REPLACE blocks, each after the file's path on its own line.")
+        #expect(blocks.askToSubmit == "Reply with ROOT CAUSE: and SUMMARY: lines.")
+        #expect(!tools.instructions.contains("SEARCH") && blocks.instructions.contains("<<<<<<< SEARCH"))
+        #expect(tools.tools.map(\.name).contains("submit") && blocks.tools.isEmpty)
+    }
+
+    @Test func toolDescriptionsComeFromPromptsAndMustCoverEveryTool() async throws {
+        let definitions = try EngineerTools.definitions(prompts: library)
+        #expect(definitions.map(\.name) == EngineerTools.names)
+        #expect(definitions.first { $0.name == "submit" }?.description == "Submit the fix when the tests pass.")
+        try await withTemporaryDirectory { root in
+            try GitFixture.write(["engineer/tools.json": #"{"read_file": "Read.", "delete_repo": "No."}"#], in: root)
+            #expect { try EngineerTools.definitions(prompts: PromptLibrary(overrides: root)) } throws: { error in
+                let message = (error as? PromptError)?.message ?? ""
+                return message.contains("missing: list_files") && message.contains("unknown: delete_repo")
+            }
+        }
+    }
+
+    @Test func reproduceAgainSaysWhatWasWrongWithTheTest() throws {
+        #expect(try library.render(ReproduceAgainPrompt(written: false, summary: "")).text.contains("No test file was written"))
+        let notFailing = try library.render(ReproduceAgainPrompt(written: true, summary: "3 passed")).text
+        #expect(notFailing.contains("did not fail (3 passed)") && !notFailing.contains("No test file"))
     }
 
     @Test func taskPromptCarriesTheTicketBaselineAndRanking() throws {
@@ -31,5 +77,9 @@ struct EngineerPromptTests {
         #expect(try library.render(ReproducePrompt(ticket: Self.ticket, testCommand: "pytest", testFiles: ["tests/test_a.py"], suggestedPath: "tests/test_fixloop_repro.py")).text.contains("tests/test_fixloop_repro.py"))
         let feedback = try library.render(TestFeedbackPrompt(summary: "2 passed, 1 failed", failures: ["t::x"], output: "assert 1 == 2", elided: 10, passed: false)).text
         #expect(feedback.contains("- `t::x`") && feedback.contains("assert 1 == 2") && feedback.contains("do not change the tests"))
+        #expect(!feedback.contains("Still wrong"))
+        let problems = try library.render(TestFeedbackPrompt(summary: "3 passed", failures: [], output: "", elided: 0, passed: false,
+                                                             problems: ["no source file was changed yet"])).text
+        #expect(problems.contains("Still wrong:\n- no source file was changed yet"))
     }
 }

@@ -28,13 +28,4 @@ import Testing
         #expect(headers.exhaustedReset == .seconds(5))
         #expect(RateLimitHeaders(["x-ratelimit-remaining-requests": "3", "x-ratelimit-reset-requests": "2s"]).exhaustedReset == nil)
     }
-
-    @Test func retryAfterInSecondsMillisecondsOrAsADate() {
-        let now = Date(timeIntervalSince1970: 1_445_412_470) // Wed, 21 Oct 2015 07:27:50 GMT
-        #expect(ModelHTTPTransport.retryAfter(["retry-after": "3"], now: now) == .seconds(3))
-        #expect(ModelHTTPTransport.retryAfter(["retry-after-ms": "250", "retry-after": "3"], now: now) == .milliseconds(250))
-        #expect(ModelHTTPTransport.retryAfter(["retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"], now: now) == .seconds(10))
-        #expect(ModelHTTPTransport.retryAfter(["retry-after": "whenever"], now: now) == nil)
-        #expect(ModelHTTPTransport.retryAfter([:], now: now) == nil)
-    }
 }

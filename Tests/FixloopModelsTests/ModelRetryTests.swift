@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import FixloopModels
 import FixloopTesting
 import Foundation
@@ -152,13 +153,5 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(2))
             #expect(throws: CancellationError.self) { try result.get() }
         }
-    }
-
-    @Test func delaysGrowWithJitterAndStayUnderTheCap() {
-        let policy = RetryPolicy(maxAttempts: 10, initialDelay: .seconds(1), maxDelay: .seconds(8), sleep: { _ in }, random: { 0 })
-        #expect(policy.delay(afterAttempt: 1, retryAfter: nil) == .milliseconds(500))
-        #expect(policy.delay(afterAttempt: 3, retryAfter: nil) == .seconds(2))
-        #expect(policy.delay(afterAttempt: 9, retryAfter: nil) == .seconds(4))
-        #expect(policy.delay(afterAttempt: 2, retryAfter: .seconds(20)) == .seconds(8))
     }
 }

@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopHTTP
 import FixloopModels
 import FixloopTesting
 import Foundation

@@ -5,7 +5,7 @@ import FoundationNetworking
 #endif
 
 /// How one HTTP exchange ended when it did not return a response.
-enum ExchangeInterruption: Error {
+public enum ExchangeInterruption: Error {
     /// The deadline passed first.
     case timedOut
 }
@@ -16,7 +16,7 @@ extension URLSession {
     /// `URLRequest.timeoutInterval` is an idle timeout, and FoundationNetworking rounds it to whole seconds, so the
     /// deadline is kept here: a watchdog cancels the data task when it passes.
     /// - Throws: ``ExchangeInterruption/timedOut``, `CancellationError`, or the session's `URLError`.
-    func data(for request: URLRequest, deadline timeout: Duration) async throws -> (Data, URLResponse) {
+    public func data(for request: URLRequest, deadline timeout: Duration) async throws -> (Data, URLResponse) {
         let exchange = Exchange()
         let watchdog = Task {
             try await Task.sleep(for: timeout)
