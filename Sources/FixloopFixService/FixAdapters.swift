@@ -22,15 +22,19 @@ public protocol TicketSource: Sendable {
 
 /// Reports a fix run makes while it works.
 public struct FixObserver: Sendable {
-    /// Each step's events as the trajectory records them (the PR bot's progress comment follows the steps).
-    public var event: (@Sendable (FixStep, _ kind: String) -> Void)?
+    /// The run was claimed: its id, before any work.
+    public var started: (@Sendable (_ runID: String) -> Void)?
+    /// Each step's events as the trajectory records them, secrets redacted (the PR bot's progress comment follows
+    /// the steps; `fix` prints a line for each).
+    public var event: (@Sendable (FixStep, _ kind: String, _ detail: String) -> Void)?
     /// Transfer counts while the repository (its URL or path first) is fetched.
     public var fetch: (@Sendable (_ remote: String, _ progress: String) -> Void)?
     /// The fetch is done.
     public var fetched: (@Sendable () -> Void)?
 
-    public init(event: (@Sendable (FixStep, String) -> Void)? = nil, fetch: (@Sendable (String, String) -> Void)? = nil,
-                fetched: (@Sendable () -> Void)? = nil) {
+    public init(started: (@Sendable (String) -> Void)? = nil, event: (@Sendable (FixStep, String, String) -> Void)? = nil,
+                fetch: (@Sendable (String, String) -> Void)? = nil, fetched: (@Sendable () -> Void)? = nil) {
+        self.started = started
         self.event = event
         self.fetch = fetch
         self.fetched = fetched

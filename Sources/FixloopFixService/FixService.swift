@@ -80,13 +80,14 @@ public struct FixService: Sendable {
         let run = RunContext(id: Self.newRunID(), reference: reference, remote: remote, folder: settings.runsFolder)
         try FileManager.default.createDirectory(at: run.folder, withIntermediateDirectories: true)
         var follow: (@Sendable (Trajectory.Event) -> Void)?
-        if let report = observer.event { follow = { event in report(event.step, event.kind) } }
+        if let report = observer.event { follow = { event in report(event.step, event.kind, event.detail) } }
         let trajectory = Trajectory(file: run.folder.appendingPathComponent("trajectory.jsonl"),
                                     secrets: settings.secrets + request.credentials.all, observer: follow)
         if let holder = try runs.start(RunRecord(id: run.id, ticket: reference.description, repository: remote.url,
                                                  host: ProcessInfo.processInfo.hostName, pid: getpid())) {
             throw FixServiceError(code: "fix.ticket_busy", message: "The ticket \(reference) is being fixed by run \(holder.id) (process \(holder.pid)); wait for it to finish or stop that process.")
         }
+        observer.started?(run.id)
         do {
             // The branch is fixed when the ticket is first taken: a later title never makes a new branch or pull request.
             let branch = try runs.branch(ticket: reference.description, repository: branchRepository(request, remote: remote, reference: reference),

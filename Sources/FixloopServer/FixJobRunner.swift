@@ -27,7 +27,7 @@ public struct FixJobRunner: JobRunner {
         let relay = Task { for await stage in stages { await progress(stage) } }
         defer { continuation.finish() }
         let outcome = try await withTaskCancellationHandler {
-            try await service.run(request, observer: FixObserver(event: { step, _ in
+            try await service.run(request, observer: FixObserver(event: { step, _, _ in
                 if let stage = ProgressStage.of(step) { continuation.yield(stage) }
             }))
         } onCancel: {

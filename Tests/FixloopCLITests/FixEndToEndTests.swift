@@ -86,6 +86,35 @@ struct FixEndToEndTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any])
     }
 
+    @Test func whileItWorksFixWritesItsRunIDFirstThenOneLinePerStepAndKeepsStandardOutputForTheResult() async throws {
+        try await withTemporaryDirectory("fixloop-e2e") { root in
+            let scene = try await makeScene(root)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(Self.triageBug, .toolCalls([Self.fixCall(), Self.submitCall]))
+                let output = Mutex("")
+                let errors = Mutex("")
+                let status = await Fixloop.run(
+                    arguments: fixArguments(scene, ["--no-pr"]),
+                    environment: ["OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-test-key",
+                                  "FIXLOOP_HOME": scene.state.path, "HOME": scene.root.path,
+                                  "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+                    output: { text in output.withLock { $0 += text } }, errors: { text in errors.withLock { $0 += text } })
+                let stdout = output.withLock { $0 }
+                let lines = errors.withLock { $0 }.split(separator: "\n").map(String.init).filter { $0.hasPrefix("fix: ") }
+                #expect(status == 0, "\(stdout)\n\(lines)")
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "stdout is the JSON alone")
+                let runID = try #require(report["run_id"] as? String)
+                #expect(lines.first == "fix: run \(runID) (fixloop show \(runID) for every step)")
+                let steps = lines.dropFirst().compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+                var order: [String] = []
+                for step in steps where order.last != step { order.append(step) }
+                #expect(order == ["triage", "baseline", "reproduce", "localize", "candidate-1", "verify", "deliver"], "\(lines)")
+                #expect(lines.contains("fix: candidate-1 · model turn"))
+                #expect(lines.contains { $0.hasPrefix("fix: candidate-1 · tests: ") && $0.contains("passed") }, "\(lines)")
+            }
+        }
+    }
+
     @Test func fixesInOneTurnAndOpensADraftPullRequest() async throws {
         try await withTemporaryDirectory("fixloop-e2e") { root in
             let scene = try await makeScene(root)

@@ -73,7 +73,7 @@ struct FixServiceTests {
             let host = InMemoryCodeHost()
             let service = try await Self.service(root: root, model: Self.script(), host: host)
             let steps = Mutex<[FixStep]>([])
-            let outcome = try await service.run(Self.request(remote: remote), observer: FixObserver(event: { step, _ in
+            let outcome = try await service.run(Self.request(remote: remote), observer: FixObserver(event: { step, _, _ in
                 steps.withLock { if $0.last != step { $0.append(step) } }
             }))
 
