@@ -1,5 +1,5 @@
 import FixloopPlanner
-import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 import GRDB
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import FixloopCore
+import FixloopIngest
 import FixloopModels
-import FixloopPromptFiles
+import FixloopPrompts
 import FixloopScorer
 import FixloopStore
 import Foundation
@@ -45,12 +46,11 @@ struct ScoreCommand: AsyncParsableCommand {
         let start = try since.map { try SpendCommand.startDate($0, now: Date()) }
         let productContext = try (product ?? settings.productContext).map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
         let mode = gradingMode(configured: settings.grading)
-        let template = mode == .rubricOnly ? nil : try Self.gradeTemplate()
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
         let pipeline = ScorePipeline(
             database: database,
-            assessor: try SessionAssessor(context: productContext, mode: mode, template: template),
+            assessor: try SessionAssessor(context: productContext, mode: mode, prompts: mode == .rubricOnly ? nil : PromptLibrary()),
             model: mode == .rubricOnly ? nil : try gradingModel(context: context),
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,
@@ -76,14 +76,6 @@ struct ScoreCommand: AsyncParsableCommand {
         let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record.map { URL(fileURLWithPath: $0) })
         return ModelClientGradingModel(
             client: client, price: wiring.keeper.price(for: spec), maxOutputTokens: context.configuration.models.maxOutputTokens)
-    }
-
-    /// The bundled `prompts/scorer/grade.mustache`.
-    static func gradeTemplate() throws -> PromptTemplate {
-        guard let folder = PromptFiles.directory else {
-            throw ScorerError(.invalidTemplate, "The bundled prompts folder was not found; reinstall Fixloop or grade with --model none.")
-        }
-        return try PromptTemplate(contentsOf: folder.appendingPathComponent("scorer/grade.mustache"))
     }
 }
 
