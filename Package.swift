@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "FixloopStore",
             dependencies: [
-                "FixloopCore", "FixloopScorer", "FixloopPlanner", "CSQLiteConfig",
+                "FixloopCore", "FixloopIngest", "FixloopSessionTypes", "FixloopScorer", "FixloopPlanner", "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API, for the analytics bulk paths (no per-value boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -135,6 +135,7 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
+                "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator",
                 "FixloopReport",
                 "FixloopPlanner",
                 "FixloopServer", "FixloopFixService",
@@ -143,16 +144,20 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
-        // The support layer: analytics import, sessions, timelines, rubric, implied NPS, grade contract.
+        // The tuned import path: analytics exports (PostHog, Amplitude zips, Segment; gzip) streamed into events, and
+        // events into sessions.
+        .target(name: "FixloopIngest", dependencies: ["FixloopCore", "CZlib"]),
+        // What the planner and the store read of a scored session: its facts and the model's grade.
+        .target(name: "FixloopSessionTypes"),
+        // The support layer: timelines, rubric, implied NPS, the grading prompt and the grade contract.
         .target(
             name: "FixloopScorer",
-            dependencies: [
-                "FixloopCore", "CZlib",
-                .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            dependencies: ["FixloopCore", "FixloopIngest", "FixloopSessionTypes", "FixloopPrompts"]
         ),
+        // A tool, not part of the product's scorer: synthetic PostHog exports for `demo`, `bench ingest` and tests.
+        .target(name: "FixloopExportGenerator", dependencies: ["FixloopCore", "FixloopIngest", "CZlib"]),
         // The planner: scored sessions → failure signatures → patterns → decisions → tickets (through ports).
-        .target(name: "FixloopPlanner", dependencies: ["FixloopCore", "FixloopScorer", "FixloopPrompts"]),
+        .target(name: "FixloopPlanner", dependencies: ["FixloopCore", "FixloopSessionTypes", "FixloopPrompts"]),
         .executableTarget(name: "fixloop", dependencies: ["FixloopCLI", "fixloop-sandbox-exec"]),
         // Doubles for tests: temporary repositories, loopback protocol servers.
         .target(
@@ -170,17 +175,25 @@ let package = Package(
         .testTarget(name: "FixloopCoreTests", dependencies: ["FixloopCore", "FixloopConfig"]),
         .testTarget(
             name: "FixloopStoreTests",
-            dependencies: ["FixloopStore", "FixloopScorer", "FixloopTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FixloopStore", "FixloopScorer", "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator",
+                "FixloopTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
+        // The scorer family: import (fixtures in every format), timelines, grading, the generator.
         .testTarget(
-            name: "FixloopScorerTests", dependencies: ["FixloopScorer", "FixloopCore"],
+            name: "FixloopScorerTests",
+            dependencies: [
+                "FixloopScorer", "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator", "FixloopPrompts",
+                "FixloopCore",
+            ],
             resources: [.copy("Fixtures"), .copy("Golden")]
         ),
         .testTarget(name: "FixloopReportTests", dependencies: ["FixloopReport"]),
         .testTarget(
             name: "FixloopPlannerTests",
             dependencies: [
-                "FixloopPlanner", "FixloopStore", "FixloopScorer", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopFixService",
+                "FixloopPlanner", "FixloopStore", "FixloopSessionTypes", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopFixService",
                 "FixloopTesting",
             ]
         ),
@@ -212,7 +225,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FixloopCLITests",
-            dependencies: ["FixloopCLI", "FixloopFixService", "FixloopScorer", "FixloopStore", "FixloopServer", "FixloopTesting"],
+            dependencies: [
+                "FixloopCLI", "FixloopFixService", "FixloopScorer", "FixloopExportGenerator", "FixloopStore", "FixloopServer",
+                "FixloopTesting",
+            ],
             resources: [.copy("Golden")]
         ),
         .testTarget(

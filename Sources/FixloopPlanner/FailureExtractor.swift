@@ -1,4 +1,4 @@
-import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 
 /// One failure of one session, before and after its message is templated.

@@ -1,4 +1,4 @@
-import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 
 /// One scored session as the planner reads it from the store: score, blurb, the model's grade if any, and the

@@ -1,19 +1,15 @@
 import FixloopCore
 
-/// What can stop the scorer: an unreadable or undecodable export, a broken template.
+/// What can stop the scorer: an unreadable product context, a missing grading template, a refused model call.
 ///
-/// A malformed line in an export is not an error; it is counted in the ``ImportReport`` and the import goes on.
-/// Messages name files and line numbers, never event contents (they may hold personal data).
+/// Import errors are `FixloopIngest`'s `IngestError`; template errors while rendering are `FixloopPrompts`'
+/// `PromptError`. Messages never carry event contents (they may hold personal data).
 public struct ScorerError: FixloopError {
     /// What went wrong, with a stable code.
     public enum Kind: String, Sendable {
         /// The file could not be opened or read.
         case unreadableFile = "scorer.unreadable_file"
-        /// The export's format could not be recognized from its first bytes.
-        case unknownFormat = "scorer.unknown_format"
-        /// A gzip stream or a zip archive is damaged.
-        case corruptArchive = "scorer.corrupt_archive"
-        /// A prompt template could not be parsed or needs a key its context does not have.
+        /// The grading needs a prompt template that is not there.
         case invalidTemplate = "scorer.invalid_template"
         /// The grading model declined the call before making it (a budget would be crossed).
         case modelRefused = "scorer.model_refused"
@@ -33,6 +29,6 @@ public struct ScorerError: FixloopError {
         self.underlying = underlying
     }
 
-    /// The stable code, such as `scorer.unknown_format`.
+    /// The stable code, such as `scorer.invalid_template`.
     public var code: String { kind.rawValue }
 }

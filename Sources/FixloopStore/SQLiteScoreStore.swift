@@ -1,4 +1,5 @@
 import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 import GRDB
 

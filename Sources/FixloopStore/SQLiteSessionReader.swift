@@ -1,4 +1,4 @@
-import FixloopScorer
+import FixloopIngest
 import Foundation
 import GRDB
 

@@ -1,11 +1,14 @@
-@testable import FixloopCLI
 import FixloopConfig
 import FixloopCore
+import FixloopExportGenerator
 import FixloopScorer
 import FixloopServer
 import FixloopStore
 import FixloopTesting
 import Foundation
+
+@testable import FixloopCLI
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

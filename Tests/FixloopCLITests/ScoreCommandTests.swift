@@ -1,10 +1,12 @@
-@testable import FixloopCLI
 import FixloopCore
+import FixloopExportGenerator
 import FixloopScorer
 import FixloopTesting
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FixloopCLI
 
 /// `fixloop score` and `fixloop sessions` from the command line: a generated PostHog export, the real store, and
 /// a scripted model on a loopback OpenAI-compatible server reached through the real client.

@@ -1,10 +1,12 @@
-@testable import FixloopCLI
+import FixloopExportGenerator
 import FixloopScorer
 import FixloopStore
 import FixloopTesting
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FixloopCLI
 
 /// A real `fixloop score` process killed (SIGKILL) in the middle of an import, then a rerun: every whole batch the
 /// killed process committed stays, and the rerun stores exactly the rest.

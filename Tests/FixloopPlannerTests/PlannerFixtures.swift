@@ -1,5 +1,5 @@
 import FixloopPlanner
-import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 
 /// Weeks of sessions with known patterns: a checkout bug many users hit, a rare edge case, noise, and successes.

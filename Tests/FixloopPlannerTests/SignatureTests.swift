@@ -1,6 +1,6 @@
 import FixloopCore
 import FixloopPlanner
-import FixloopScorer
+import FixloopSessionTypes
 import Foundation
 import Testing
 

@@ -1,6 +1,9 @@
+import FixloopCore
+import FixloopExportGenerator
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 /// The fast path cuts an event's properties into its own and the session context PostHog repeats on every event;

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import FixloopExportGenerator
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct GeneratorTests {

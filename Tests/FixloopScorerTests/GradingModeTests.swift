@@ -1,7 +1,9 @@
 import FixloopCore
+import FixloopSessionTypes
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct GradingModeTests {

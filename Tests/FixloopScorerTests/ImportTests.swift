@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct ImportTests {
@@ -91,6 +92,38 @@ import Testing
         #expect(stored.problems.first?.file == "amplitude-export-stored.zip:export/123456_2025-06-06_9#0.json.gz")
     }
 
+    /// A byte flipped in a stored entry's gzip header (its time stamp) still inflates to the same events: only the
+    /// zip's CRC-32 tells that the archive is damaged.
+    @Test func aZipEntryThatFailsItsCRCIsRefusedAsACorruptArchive() throws {
+        var bytes = Array(try Data(contentsOf: FixtureFiles.url("amplitude-export-stored.zip")))
+        var offset = 0
+        while true {
+            // Local headers: signature, then the compressed size at 18 and the name and extra lengths at 26 and 28.
+            try #require(offset + 30 <= bytes.count && bytes.uint32(at: offset) == 0x0403_4b50)
+            let data = offset + 30 + Int(bytes.uint16(at: offset + 26)) + Int(bytes.uint16(at: offset + 28))
+            let size = Int(bytes.uint32(at: offset + 18))
+            if size > 0 {
+                try #require(bytes[data] == 0x1f && bytes[data + 1] == 0x8b)
+                bytes[data + 4] ^= 0xFF
+                break
+            }
+            offset = data + size
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zip-crc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let damaged = folder.appendingPathComponent("damaged.zip")
+        try Data(bytes).write(to: damaged)
+        var sink = CollectingEventSink()
+        #expect {
+            try AnalyticsImporter().importFiles([damaged], into: &sink)
+        } throws: { error in
+            guard let error = error as? IngestError else { return false }
+            return error.code == "scorer.corrupt_archive" && error.message.contains("CRC-32")
+                && error.message.contains("export/123456_2025-06-06_8#0.json.gz in damaged.zip")
+        }
+    }
+
     @Test func segmentCallsAreMappedAndIdentifyIsSkipped() throws {
         let (report, events) = try run(["segment-events.jsonl"])
         #expect(report.format == .segment)
@@ -119,7 +152,7 @@ import Testing
         var sink = CollectingEventSink()
         let importer = AnalyticsImporter(batchSize: 1)
         let missing = URL(fileURLWithPath: "/nonexistent/fixloop/export.jsonl")
-        #expect(throws: ScorerError.self) {
+        #expect(throws: IngestError.self) {
             try importer.importFiles([FixtureFiles.url("posthog-events.jsonl"), missing], into: &sink)
         }
         #expect(sink.events.count == 7)
@@ -161,7 +194,7 @@ import Testing
             try AnalyticsImporter().importStream(
                 MemoryByteSource(Array("name,email\nJane,jane@example.com\n".utf8)), name: "people.csv", into: &sink)
         } throws: { error in
-            guard let error = error as? ScorerError else { return false }
+            guard let error = error as? IngestError else { return false }
             return error.code == "scorer.unknown_format" && !error.message.contains("jane")
         }
     }
@@ -172,7 +205,7 @@ import Testing
         #expect {
             try AnalyticsImporter().importStream(
                 MemoryByteSource(Array(bytes.prefix(bytes.count / 2))), name: "cut.gz", into: &sink)
-        } throws: { ($0 as? ScorerError)?.code == "scorer.corrupt_archive" }
+        } throws: { ($0 as? IngestError)?.code == "scorer.corrupt_archive" }
     }
 
     @Test func aLineOverTheLimitIsReportedAndSkipped() throws {

@@ -1,6 +1,9 @@
+import FixloopPrompts
+import FixloopSessionTypes
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct ModelGradeTests {
@@ -81,47 +84,60 @@ import Testing
     }
 }
 
-@Suite struct PromptTemplateTests {
+/// `prompts/scorer/grade.mustache` rendered through `FixloopPrompts`' `PromptLibrary`, strictly.
+@Suite struct GradePromptTests {
     static let templateURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../prompts/scorer/grade.mustache").standardized
 
-    @Test func theGradePromptRendersWithEveryKeyAndMatchesTheGoldenFile() throws {
-        let template = try PromptTemplate(contentsOf: Self.templateURL)
+    static func context() throws -> GradePromptContext {
         let timeline = try ModelGradeTests.richTimeline()
-        let context = GradePromptContext(
+        return GradePromptContext(
             product: TimelineTests.context, timeline: timeline,
             rubric: RubricScorer().score(timeline, context: TimelineTests.context))
-        #expect(template.missingKeys(for: context) == [])
-        let rendered = try template.render(context)
-        #expect(!rendered.contains("{{"))
-        #expect(rendered.contains("RAGE-CLICK \"Pay now\" on /checkout"))
-        #expect(rendered.contains("\"Pay now\""))  // text content type: no HTML escaping
-        #expect(!rendered.contains("user_9"))
-        #expect(rendered.contains("- checkout_completed (goal): paid for an order"))
+    }
+
+    /// A folder of prompt overrides holding `scorer/grade.mustache` with `text`.
+    static func overrides(_ text: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grade-prompt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("scorer"), withIntermediateDirectories: true)
+        try text.write(to: folder.appendingPathComponent("scorer/grade.mustache"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func theGradePromptRendersWithEveryKeyAndMatchesTheGoldenFile() throws {
+        let rendered = try PromptLibrary().render(try Self.context())
+        #expect(!rendered.overridden)
+        #expect(!rendered.text.contains("{{"))
+        #expect(rendered.text.contains("RAGE-CLICK \"Pay now\" on /checkout"))
+        #expect(rendered.text.contains("\"Pay now\""))  // text content type: no HTML escaping
+        #expect(!rendered.text.contains("user_9"))
+        #expect(rendered.text.contains("- checkout_completed (goal): paid for an order"))
         if ProcessInfo.processInfo.environment["FIXLOOP_UPDATE_GOLDEN"] == "1" {
-            try rendered.write(to: FixtureFiles.sourceGolden("grade-prompt.txt"), atomically: true, encoding: .utf8)
+            try rendered.text.write(to: FixtureFiles.sourceGolden("grade-prompt.txt"), atomically: true, encoding: .utf8)
         }
-        #expect(rendered == (try String(contentsOf: FixtureFiles.golden("grade-prompt.txt"), encoding: .utf8)))
+        #expect(rendered.text == (try String(contentsOf: FixtureFiles.golden("grade-prompt.txt"), encoding: .utf8)))
     }
 
     @Test func aKeyTheContextLacksFailsTheRender() throws {
-        let timeline = try ModelGradeTests.richTimeline()
-        let context = GradePromptContext(
-            product: TimelineTests.context, timeline: timeline,
-            rubric: RubricScorer().score(timeline, context: TimelineTests.context))
-        let template = try PromptTemplate(
-            text: "{{productName}} {{#milestones}}{{name}} {{weight}}{{/milestones}} {{sessionLength}}", name: "t")
-        #expect(template.missingKeys(for: context) == ["milestones.weight", "sessionLength"])
-        #expect { try template.render(context) } throws: { error in
-            (error as? ScorerError)?.code == "scorer.invalid_template"
-                && (error as? ScorerError)?.message.contains("`milestones.weight`") == true
+        let folder = try Self.overrides("{{productName}} {{#milestones}}{{name}} {{weight}}{{/milestones}} {{sessionLength}}")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect { try PromptLibrary(overrides: folder).render(try Self.context()) } throws: { error in
+            guard let error = error as? PromptError else { return false }
+            return error.code == "prompt.missing_key" && error.message.contains("sessionLength")
+                && error.message.contains("weight")
         }
     }
 
-    @Test func theHashChangesWithTheText() throws {
-        let a = try PromptTemplate(text: "a {{x}}", name: "a")
-        let b = try PromptTemplate(text: "b {{x}}", name: "b")
-        #expect(a.hash != b.hash)
-        #expect(a.hash == (try PromptTemplate(text: "a {{x}}", name: "c")).hash)
+    /// Grades are reused by the template's hash, so it stays the FNV-1a of the template's text that grades stored
+    /// before the renderer moved to `FixloopPrompts` carry.
+    @Test func theHashIsTheTemplateTextsAndChangesWithIt() throws {
+        let text = try String(contentsOf: Self.templateURL, encoding: .utf8)
+        let bundled = try PromptLibrary().render(try Self.context())
+        #expect(bundled.templateHash == StableHash.hex(StableHash.fnv1a(text)))
+        let folder = try Self.overrides(text + "\nBe brief.\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let overridden = try PromptLibrary(overrides: folder).render(try Self.context())
+        #expect(overridden.overridden)
+        #expect(overridden.templateHash != bundled.templateHash)
     }
 }

@@ -1,7 +1,10 @@
 import FixloopCore
+import FixloopExportGenerator
+import FixloopPrompts
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct SessionAssessorTests {
@@ -14,8 +17,7 @@ import Testing
     }
 
     @Test func onlyUnsureSessionsGetAPromptInTheCostControlMode() throws {
-        let template = try PromptTemplate(contentsOf: PromptTemplateTests.templateURL)
-        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .modelWhenUnsure, template: template)
+        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .modelWhenUnsure, prompts: PromptLibrary())
         let assessments = try Self.sessions().map(assessor.assess)
         let prompted = assessments.filter { $0.prompt != nil }
         #expect(!prompted.isEmpty)
@@ -29,15 +31,15 @@ import Testing
     }
 
     @Test func theRubricModeNeedsNoTemplateAndAModelModeDoes() throws {
-        let rubricOnly = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, template: nil)
+        let rubricOnly = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, prompts: nil)
         #expect(try Self.sessions().map(rubricOnly.assess).allSatisfy { $0.prompt == nil })
         #expect(throws: ScorerError.self) {
-            try SessionAssessor(context: TimelineTests.context, mode: .model, template: nil)
+            try SessionAssessor(context: TimelineTests.context, mode: .model, prompts: nil)
         }
     }
 
     @Test func theSummaryCountsEverySessionAndListsTheWorstFirst() throws {
-        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, template: nil)
+        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, prompts: nil)
         let scores = try Self.sessions().map { try assessor.assess($0).score }
         let summary = ScoreSummary(scores: scores, worst: 3)
         #expect(summary.overall.count == scores.count)

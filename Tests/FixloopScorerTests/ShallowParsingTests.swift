@@ -1,6 +1,8 @@
+import FixloopExportGenerator
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 /// The importer's fast path keeps properties as their bytes: it must accept, reject and map exactly what the

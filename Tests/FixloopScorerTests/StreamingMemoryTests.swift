@@ -1,6 +1,8 @@
+import FixloopExportGenerator
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 /// Opt-in (`FIXLOOP_SCORER_MEMORY_TEST=1`, best run alone): importing a file ten times larger must not raise the

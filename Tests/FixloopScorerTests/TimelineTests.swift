@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import FixloopIngest
 @testable import FixloopScorer
 
 @Suite struct TimelineTests {

@@ -1,9 +1,11 @@
+import FixloopCore
+import FixloopExportGenerator
 import FixloopTesting
 import Foundation
 import GRDB
 import Testing
 
-@testable import FixloopScorer
+@testable import FixloopIngest
 @testable import FixloopStore
 
 /// Session contexts kept once (`scorer.v3`): every event still reads back with exactly the properties it came

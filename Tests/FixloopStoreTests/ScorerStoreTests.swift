@@ -1,4 +1,7 @@
+import FixloopExportGenerator
+import FixloopIngest
 import FixloopScorer
+import FixloopSessionTypes
 import FixloopStore
 import FixloopTesting
 import Foundation

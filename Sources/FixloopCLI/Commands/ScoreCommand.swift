@@ -1,7 +1,8 @@
 import ArgumentParser
 import FixloopCore
+import FixloopIngest
 import FixloopModels
-import FixloopPromptFiles
+import FixloopPrompts
 import FixloopScorer
 import FixloopStore
 import Foundation
@@ -65,14 +66,6 @@ struct ScoreCommand: AsyncParsableCommand {
         if model?.lowercased() == "none" { return .rubricOnly }
         if model != nil, configured == .rubricOnly { return .modelWhenUnsure }
         return configured
-    }
-
-    /// The bundled `prompts/scorer/grade.mustache`.
-    static func gradeTemplate() throws -> PromptTemplate {
-        guard let folder = PromptFiles.directory else {
-            throw ScorerError(.invalidTemplate, "The bundled prompts folder was not found; reinstall Fixloop or grade with --model none.")
-        }
-        return try PromptTemplate(contentsOf: folder.appendingPathComponent("scorer/grade.mustache"))
     }
 }
 

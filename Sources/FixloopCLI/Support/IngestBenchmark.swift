@@ -1,5 +1,6 @@
 import FixloopCore
-import FixloopScorer
+import FixloopExportGenerator
+import FixloopIngest
 import FixloopStore
 import Foundation
 import Subprocess

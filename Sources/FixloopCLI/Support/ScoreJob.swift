@@ -1,4 +1,6 @@
 import FixloopCore
+import FixloopIngest
+import FixloopPrompts
 import FixloopScorer
 import FixloopStore
 import Foundation
@@ -26,12 +28,11 @@ struct ScoreJob {
         let settings = context.configuration.scorer
         let productContext = try (product ?? settings.productContext.map { URL(fileURLWithPath: $0) })
             .map { try ProductContext(contentsOf: $0) } ?? .empty
-        let template = grading == .rubricOnly ? nil : try ScoreCommand.gradeTemplate()
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
         let pipeline = ScorePipeline(
             database: database,
-            assessor: try SessionAssessor(context: productContext, mode: grading, template: template),
+            assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : PromptLibrary()),
             model: grading == .rubricOnly ? nil : try gradingModel(context: context),
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,

@@ -1,4 +1,6 @@
+import FixloopIngest
 import FixloopScorer
+import FixloopSessionTypes
 import FixloopStore
 import Foundation
 

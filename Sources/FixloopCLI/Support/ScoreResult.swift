@@ -1,3 +1,4 @@
+import FixloopIngest
 import FixloopScorer
 import Foundation
 

@@ -3,8 +3,10 @@ import Foundation
 /// A JSON value: the typed form of tool schemas, tool arguments and structured replies.
 ///
 /// Integers and floating-point numbers are kept apart so that `16` goes back on the wire as `16`, not `16.0`.
-/// Encoding sorts object keys, so the same value always serializes to the same text.
-public indirect enum JSONValue: Sendable, Hashable {
+/// Encoding sorts object keys, so the same value always serializes to the same text. Not `indirect`: arrays and
+/// dictionaries already hold their elements out of line, and a boxed case would cost the analytics import an
+/// allocation per property value.
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int)

@@ -1,8 +1,13 @@
-/// Everything `prompts/scorer/grade.mustache` reads; a test renders the template with it and fails on a key it
-/// does not have.
-public struct GradePromptContext: Sendable, Hashable {
+import FixloopPrompts
+
+/// Everything `prompts/scorer/grade.mustache` reads; `PromptLibrary` refuses to render it when the template uses a
+/// key this type does not have.
+public struct GradePromptContext: PromptContext, Hashable {
+    /// The template it fills.
+    public static let templateName = "scorer/grade"
+
     /// A milestone as the prompt lists it.
-    public struct MilestoneLine: Sendable, Hashable {
+    public struct MilestoneLine: Sendable, Hashable, Encodable {
         /// The event name or route.
         public var name: String
         /// What reaching it means; empty when the context gives none.

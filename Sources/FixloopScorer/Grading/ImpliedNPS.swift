@@ -1,3 +1,4 @@
+import FixloopIngest
 import Foundation
 
 /// Implied NPS: the share of promoters (9–10) minus the share of detractors (0–6), in points from −100 to 100.
@@ -80,13 +81,13 @@ public enum ImpliedNPS {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         switch period {
         case .day:
-            let (year, month, day) = SessionTimeline.civil(fromDays: days)
+            let (year, month, day) = AnalyticsTimestamp.civil(fromDays: days)
             return String(format: "%04d-%02d-%02d", year, month, day)
         case .week:
             // 1970-01-01 was a Thursday; the ISO year is the year of the week's Thursday.
             let weekday = ((days + 3) % 7 + 7) % 7  // Monday = 0
             let thursday = days - weekday + 3
-            let (year, _, _) = SessionTimeline.civil(fromDays: thursday)
+            let (year, _, _) = AnalyticsTimestamp.civil(fromDays: thursday)
             let januaryFirst = AnalyticsTimestamp.daysFromCivil(year: year, month: 1, day: 1)
             let week = (thursday - januaryFirst) / 7 + 1
             return String(format: "%04d-W%02d", year, week)

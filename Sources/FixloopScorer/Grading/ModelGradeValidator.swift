@@ -1,3 +1,6 @@
+import FixloopCore
+import FixloopIngest
+import FixloopSessionTypes
 import Foundation
 
 /// The outcome of checking a model's reply: a grade, or the problems to send back to the model.
@@ -20,7 +23,7 @@ public struct ModelGradeValidator: Sendable {
 
     /// Validates `reply` (JSON, optionally inside a Markdown code fence); with `timeline`, also the evidence.
     public func validate(_ reply: String, against timeline: SessionTimeline? = nil) -> ModelGradeValidation {
-        guard let value = try? JSONLine.decode(Array(Self.unfenced(reply).utf8)) else {
+        guard let value = try? JSONValue(parsing: Self.unfenced(reply)) else {
             return .invalid(["The reply is not valid JSON; answer with one JSON object and nothing else."])
         }
         guard let object = value.objectValue else {

@@ -1,3 +1,4 @@
+import FixloopIngest
 import Foundation
 
 // The ports the scorer needs from adapters built in other targets. `FixloopStore` (GRDB) implements

@@ -1,4 +1,6 @@
 import FixloopCore
+import FixloopIngest
+import FixloopPrompts
 
 /// One session assessed without a model: its timeline, the rubric's grade, the score to store, and — when the
 /// grading mode asks the model — the rendered prompt to send.
@@ -20,13 +22,14 @@ public struct SessionAssessor: Sendable {
     public var context: ProductContext
     /// Which sessions get a prompt.
     public var mode: GradingMode
-    /// The grading prompt; required unless `mode` is ``GradingMode/rubricOnly``.
-    public var template: PromptTemplate?
+    /// Where `scorer/grade.mustache` is rendered from; required unless `mode` is ``GradingMode/rubricOnly``.
+    public var prompts: PromptLibrary?
 
     /// Creates an assessor.
-    /// - Throws: ``ScorerError`` `scorer.invalid_template` when the mode needs a template and none is given.
-    public init(context: ProductContext, mode: GradingMode, template: PromptTemplate?) throws {
-        if mode != .rubricOnly, template == nil {
+    /// - Throws: ``ScorerError`` `scorer.invalid_template` when the mode needs the grading prompt and no library is
+    ///   given.
+    public init(context: ProductContext, mode: GradingMode, prompts: PromptLibrary?) throws {
+        if mode != .rubricOnly, prompts == nil {
             throw ScorerError(
                 .invalidTemplate,
                 "Grading mode \(mode.rawValue) needs the prompt template prompts/scorer/grade.mustache; "
@@ -34,19 +37,20 @@ public struct SessionAssessor: Sendable {
         }
         self.context = context
         self.mode = mode
-        self.template = template
+        self.prompts = prompts
     }
 
     /// Assesses one session.
-    /// - Throws: ``ScorerError`` when the prompt template needs a key its context lacks.
+    /// - Throws: `PromptError` (FixloopPrompts) when the grading template is missing or uses a key its context lacks.
     public func assess(_ session: AnalyticsSession) throws -> SessionAssessment {
         let timeline = TimelineBuilder(milestones: context.milestones).timeline(for: session)
         let rubric = RubricScorer().score(timeline, context: context)
         var prompt: String?
         var promptHash: String?
-        if mode.asksModel(for: rubric), let template {
-            prompt = try template.render(GradePromptContext(product: context, timeline: timeline, rubric: rubric))
-            promptHash = template.hash
+        if mode.asksModel(for: rubric), let prompts {
+            let rendered = try prompts.render(GradePromptContext(product: context, timeline: timeline, rubric: rubric))
+            prompt = rendered.text
+            promptHash = rendered.templateHash
         }
         let score = SessionScore(
             sessionID: session.id, start: session.start, rubric: rubric, promptHash: promptHash,

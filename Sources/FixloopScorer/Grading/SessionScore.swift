@@ -1,3 +1,5 @@
+import FixloopIngest
+import FixloopSessionTypes
 import Foundation
 
 /// A session's grade as the store keeps it: the rubric's, the model's if one was asked, and what identifies
@@ -13,7 +15,7 @@ public struct SessionScore: Sendable, Hashable, Codable {
     public var modelGrade: ModelGrade?
     /// Which model graded it, e.g. `anthropic/claude-…`; `nil` for the rubric alone.
     public var model: String?
-    /// ``PromptTemplate/hash`` of the prompt used; `nil` for the rubric alone.
+    /// The grading template's hash (`RenderedPrompt.templateHash`); `nil` for the rubric alone.
     public var promptHash: String?
     /// ``SessionTimeline/contentHash`` of the timeline graded.
     public var timelineHash: String

@@ -1,3 +1,5 @@
+import FixloopCore
+import FixloopIngest
 import Foundation
 
 /// Reads an `$exception` event's type, message and top in-app frame from either shape PostHog has used:

@@ -1,3 +1,4 @@
+import FixloopIngest
 import Foundation
 
 extension SessionTimeline {
@@ -16,7 +17,7 @@ extension SessionTimeline {
     /// poor vital, plus the first and last of the other entries, with a line saying how many were left out.
     public func render(maximumEntries: Int = 300) -> String {
         var lines = [
-            "session \(sessionID) · \(source.rawValue) · \(Self.isoSecond(start)) · "
+            "session \(sessionID) · \(source.rawValue) · \(AnalyticsTimestamp.isoSecond(start)) · "
                 + "\(Self.duration(duration)) · \(eventCount) event\(eventCount == 1 ? "" : "s")"
         ]
         var omitted = 0
@@ -102,26 +103,5 @@ extension SessionTimeline {
         if total < 60 { return "\(total)s" }
         if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
         return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
-    }
-
-    static func isoSecond(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let (year, month, day) = civil(fromDays: days)
-        let rest = seconds - days * 86_400
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, rest / 3600, (rest % 3600) / 60, rest % 60)
-    }
-
-    /// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,3 +1,4 @@
+import FixloopIngest
 import Foundation
 
 /// A session reduced to what matters for grading: pages with dwell, clicks by label, frustration signals, every

@@ -1,3 +1,4 @@
+import FixloopIngest
 import Foundation
 
 /// Builds a ``SessionTimeline`` from a session's events and the product's milestones. Pure and deterministic.
