@@ -45,10 +45,12 @@ let package = Package(
         ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
-        // fixloop.toml and the state directory.
+        // The dated list prices from the top-level prices/ folder, bundled as a resource the way prompts/ is.
+        .target(name: "FixloopPriceFiles", path: "prices", sources: ["PriceFiles.swift"], resources: [.copy("prices.toml")]),
+        // fixloop.toml (with the shipped prices under [prices]) and the state directory.
         .target(
             name: "FixloopConfig",
-            dependencies: ["FixloopCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["FixloopCore", "FixloopPriceFiles", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),

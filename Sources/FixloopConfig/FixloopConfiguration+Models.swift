@@ -15,7 +15,7 @@ extension FixloopConfiguration {
             try entry.finish()
         }
         try pricesTable.finish()
-        prices = PriceTable(entries)
+        prices = ShippedPrices.table.overridden(by: entries)
 
         var budgetsTable = try root.section("budgets")
         budgets = try BudgetSettings(reading: &budgetsTable)
@@ -61,17 +61,20 @@ extension ModelPrice {
         let input = try table.double("input")
         let output = try table.double("output")
         let cached = try table.double("cached")
+        let batchInput = try table.double("batch_input")
+        let batchOutput = try table.double("batch_output")
         if !free, input == nil || output == nil {
             throw ConfigurationError(
                 kind: .invalidValue, file: table.file, key: table.prefix,
                 detail: "needs both input and output (dollars per million tokens), or free = true")
         }
-        for (name, value) in [("input", input), ("output", output), ("cached", cached)] {
+        for (name, value) in [("input", input), ("output", output), ("cached", cached), ("batch_input", batchInput), ("batch_output", batchOutput)] {
             if let value, value < 0 {
                 throw ConfigurationError(kind: .invalidValue, file: table.file, key: "\(table.prefix).\(name)", detail: "is negative")
             }
         }
-        self.init(inputPerMillion: input ?? 0, outputPerMillion: output ?? 0, cachedPerMillion: cached, free: free)
+        self.init(inputPerMillion: input ?? 0, outputPerMillion: output ?? 0, cachedPerMillion: cached, free: free,
+                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput)
     }
 }
 

@@ -10,8 +10,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var git = GitSettings()
     /// The `[models]` table.
     public var models = ModelSettings()
-    /// The `[prices]` table: dollars per million tokens, by model.
-    public var prices = PriceTable()
+    /// Dollars per million tokens, by model: the shipped list with the `[prices]` table over it.
+    public var prices = ShippedPrices.table
     /// The `[budgets]` table.
     public var budgets = BudgetSettings()
     /// The `[rate_limits]` table, by spec or provider.

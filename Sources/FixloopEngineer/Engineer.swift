@@ -77,12 +77,16 @@ public struct Engineer: Sendable {
         let files = Localizer.readFiles(in: workspace)
         let localization = Localizer().rank(text: ticket.fullText + "\n" + baseline.run.output, files: files)
         await trajectory.record(.localize, "ranking", localization.candidates.map { "\($0.path) \($0.score)" }.joined(separator: "\n"))
+        let instructions = RepositoryInstructions.read(in: workspace)
+        if let instructions {
+            await trajectory.record(.localize, "instructions", "\(instructions.file)\(instructions.cut ? " (cut)" : "") shown in the task prompt")
+        }
         let format = try editFormat()
         let system = try prompts.render(EngineerSystemPrompt(format: format, maxTurns: settings.maxTurns, budget: nil)).text
         let task = try prompts.render(EngineerTaskPrompt(
             ticket: ticket, testCommand: tests.testCommand, baselineSummary: baseline.run.summary,
             reproductionTest: reproduction.tests.sorted().joined(separator: "`, `"), localization: localization,
-            files: files.keys.sorted())).text
+            files: files.keys.sorted(), instructions: instructions)).text
         let attempts = try await Candidates(engineer: self, format: format, baseline: baseline, reproduction: reproduction, deadline: deadline)
             .run(count: settings.candidates, from: workspace, baseCommit: baseCommit, scratch: scratch, system: system, task: task)
         var report = EngineerReport.ended(.notFixed, attempts.reason, triage: triage)

@@ -45,11 +45,22 @@ public struct EngineerTaskPrompt: PromptContext, Equatable {
     public var reproductionTest: String
     public var candidates: [Candidate]
     public var files: String
+    /// The repository's own instructions for agents (``RepositoryInstructions``), shown as its untrusted text.
+    public var hasInstructions: Bool
+    public var instructionsFile: String
+    public var instructions: String
+    public var instructionsCut: Bool
+    public var instructionsLimitKiB: Int
 
     public init(
         ticket: Ticket, testCommand: String, baselineSummary: String, reproductionTest: String?,
-        localization: Localization, files: [String]
+        localization: Localization, files: [String], instructions: RepositoryInstructions? = nil
     ) {
+        hasInstructions = instructions != nil
+        instructionsFile = instructions?.file ?? ""
+        self.instructions = instructions?.text ?? ""
+        instructionsCut = instructions?.cut ?? false
+        instructionsLimitKiB = RepositoryInstructions.maxBytes >> 10
         ticketReference = ticket.reference
         ticketTitle = ticket.title
         ticketBody = ticket.body

@@ -14,6 +14,8 @@ public struct FixOutcome: Sendable, Encodable {
     public var prURL: String?
     public var patchFile: String?
     public var costUSD: Double = 0
+    /// False when the run's model has no price: its cost is unknown and shows as "unpriced", never as $0.
+    public var costPriced = true
 
     public init(engineer: EngineerReport, runID: String, ticket: String, trajectory: String) {
         self.engineer = engineer
@@ -45,7 +47,12 @@ public struct FixOutcome: Sendable, Encodable {
         try container.encode(branch, forKey: .branch)
         try container.encode(prURL, forKey: .prURL)
         try container.encode(patchFile, forKey: .patchFile)
-        try container.encode(costUSD, forKey: .cost)
+        try container.encode(costPriced ? costUSD : nil, forKey: .cost)
+    }
+
+    /// A run's cost as printed: dollars, or "unpriced" when the model has no price.
+    public static func costText(_ costUSD: Double, priced: Bool) -> String {
+        priced ? String(format: "$%.4f", costUSD) : "unpriced (the model has no price; add it to [prices] in fixloop.toml)"
     }
 
     /// The few lines `fixloop fix` prints.
@@ -63,7 +70,7 @@ public struct FixOutcome: Sendable, Encodable {
         if let branch { lines.append("branch: \(branch)") }
         if let prURL { lines.append("pull request: \(prURL)") }
         if let patchFile { lines.append("patch: \(patchFile)") }
-        lines.append(String(format: "turns %d, tokens %d, cost $%.4f", engineer.turns, engineer.tokens, costUSD))
+        lines.append("turns \(engineer.turns), tokens \(engineer.tokens), cost \(Self.costText(costUSD, priced: costPriced))")
         lines.append("trajectory: \(trajectory)  (fixloop show \(runID))")
         return lines.joined(separator: "\n")
     }

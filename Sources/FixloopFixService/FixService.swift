@@ -95,6 +95,7 @@ public struct FixService: Sendable {
             await trajectory.record(.run, "start", "ticket \(reference) on \(remote)")
             var outcome = try await fix(ticket, request: request, run: run, branch: branch, trajectory: trajectory, observer: observer)
             outcome.costUSD = await models.cost(ofRun: run.id)
+            outcome.costPriced = isPriced(request.model)
             try Data(try JSONEncoder.pretty.encode(outcome)).write(to: run.folder.appendingPathComponent("report.json"))
             await trajectory.record(.run, "end", "\(outcome.engineer.outcome.rawValue): \(outcome.engineer.reason)")
             try runs.finish(run.id, status: outcome.status, branch: outcome.branch, prURL: outcome.prURL, reason: outcome.engineer.reason)
@@ -104,6 +105,12 @@ public struct FixService: Sendable {
             await trajectory.record(.run, "error", "\(error)")
             throw error
         }
+    }
+
+    /// Whether `spec` has a price (or is free): a run limit makes ``FixModels/refusal(for:runLimitUSD:)`` refuse
+    /// exactly the models without one.
+    func isPriced(_ spec: ModelSpec) -> Bool {
+        models.refusal(for: spec, runLimitUSD: 0) == nil
     }
 
     /// One run's identity and folder.
@@ -158,7 +165,7 @@ public struct FixService: Sendable {
                 let delivered = try await delivery.deliver(candidate, report: report, to: Delivery.Target(
                     ticket: ticket, reference: run.reference, remote: run.remote, branch: branch, baseCommit: workspace.baseCommit,
                     testCommand: testCommand, credentials: credentials, runID: run.id, runDirectory: run.folder,
-                    costUSD: await models.cost(ofRun: run.id)), mode: request.delivery)
+                    costUSD: await models.cost(ofRun: run.id), costPriced: isPriced(request.model)), mode: request.delivery)
                 outcome.patchFile = delivered.patchFile
                 outcome.branch = delivered.branch ?? branch
                 outcome.prURL = delivered.pullRequest?.url

@@ -19,11 +19,20 @@ import Testing
     @Test func theDemoRunsTheWholeLoopOfflineFromTheBundledTranscript() async throws {
         try await withTemporaryDirectory("fixloop-demo") { root in
             let work = root.appendingPathComponent("work")
+            // Keys in the environment alone never make the demo live (the base URLs lead nowhere, should they be used).
             let (status, text) = await Self.run(
                 ["demo", "--work", work.path, "--examples", Self.examples.path],
-                environment: ["HOME": root.path, "PATH": "/usr/bin:/bin"])
+                environment: ["HOME": root.path, "PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test-key", "ANTHROPIC_API_KEY": "sk-ant-test",
+                              "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9"])
             #expect(status == 0, "\(text)")
             #expect(text.contains("a scripted transcript, not a live model"))
+            #expect(!text.contains("(live"), "\(text)")
+            // At the end: commands a newcomer can paste, with the demo's state folder.
+            let next = try #require(text.components(separatedBy: "\nnext:\n").last, "\(text)")
+            #expect(next.contains("export FIXLOOP_HOME=\(DemoNext.quoted(work.appendingPathComponent("state").path))"), "\(next)")
+            for command in ["fixloop show latest", "fixloop tickets list", "fixloop report", "--model openai:"] {
+                #expect(next.contains(command), "\(command) in \(next)")
+            }
             // Scorer: every session of the week, some graded by the (replayed) model.
             #expect(text.contains("sessions 320"))
             #expect(text.contains("model 320"), "\(text)")
@@ -49,6 +58,14 @@ import Testing
             #expect(html.contains("<span class=\"badge flag\">flag</span>"))
             #expect(html.contains("<span class=\"add\">+        return self.subtotal() - discount</span>"))
         }
+    }
+
+    @Test func onlyModelMakesTheDemoLive() throws {
+        let bundle = try DemoBundle.locate(Self.examples.path, environment: [:])
+        let offline = try DemoCommand.parse(["--examples", Self.examples.path]).resolveModel(bundle: bundle)
+        #expect(offline.spec.hasPrefix("replay:") && offline.label.contains("no key, no network"))
+        let live = try DemoCommand.parse(["--examples", Self.examples.path, "--model", "openai:gpt-4.1"]).resolveModel(bundle: bundle)
+        #expect(live.spec == "openai:gpt-4.1" && live.label.contains("(live)"))
     }
 
     /// Re-records the transcript from scripted replies: `FIXLOOP_RECORD_DEMO=1 swift test --filter recordTheDemoTranscript`

@@ -306,9 +306,32 @@ struct FixCandidatesAndBudgetTests {
                 let (status, text) = await e2e.run(e2e.fixArguments(scene, ["--no-pr", "--max-cost", "2"]), model: model, github: nil, scene: scene)
                 #expect(status == 2, "\(text)")
                 #expect(text.contains("[fix.budget_refused]") && text.contains("has no price"), "\(text)")
+                // The message gives the exact lines to add to fixloop.toml.
+                #expect(text.contains("[prices.\"openai:test-model\"]\n  input = ") && text.contains("\n  output = "), "\(text)")
                 #expect(await model.received().isEmpty, "no model call was made")
                 let runs = (try? FileManager.default.contentsOfDirectory(atPath: scene.state.appendingPathComponent("runs").path)) ?? []
                 #expect(runs.isEmpty, "no run was started: \(runs)")
+                let workspaces = (try? FileManager.default.contentsOfDirectory(atPath: scene.state.appendingPathComponent("workspaces").path)) ?? []
+                #expect(workspaces.isEmpty, "no workspace was made: \(workspaces)")
+            }
+        }
+    }
+
+    /// The README's command shape: a shipped price lets `--max-cost` work with no `[prices]` of one's own.
+    @Test func theReadmeCommandWithAShippedPriceAndAMoneyBudgetIsNotRefused() async throws {
+        try await withTemporaryDirectory("fixloop-e2e") { root in
+            let scene = try await e2e.makeScene(root)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(FixEndToEndTests.triageBug, .toolCalls([FixEndToEndTests.fixCall(), FixEndToEndTests.submitCall]))
+                let arguments = ["fix", "--ticket", scene.ticketFile.path, "--repo", scene.remote.path, "--model", "openai:gpt-4.1",
+                                 "--max-cost", "2", "--no-pr", "--json"]
+                let (status, text) = await e2e.run(arguments, model: model, github: nil, scene: scene)
+                #expect(status == 0, "\(text)")
+                let report = try e2e.json(text)
+                #expect(report["outcome"] as? String == "fixed")
+                let cost = try #require(report["cost"] as? Double, "a priced run reports its cost: \(report["cost"] ?? "nil")")
+                #expect(cost > 0 && cost <= 2)
+                #expect(await model.received().count == 2)
             }
         }
     }

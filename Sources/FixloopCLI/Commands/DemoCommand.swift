@@ -15,12 +15,14 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Sets up a temporary state directory and a local git remote holding examples/shop, then runs the scorer on \
             the week's PostHog export (examples/analytics/demo-week.jsonl.gz), the planner, the engineer on the \
-            ticket the planner filed, and writes the week's review. Without a key the model is a replay of \
-            examples/demo/demo-transcript.jsonl (a scripted transcript); with OPENAI_API_KEY or ANTHROPIC_API_KEY \
-            set, or --model, the same demo runs against a real model, and --record captures that run for replay.
+            ticket the planner filed, and writes the week's review. The model is a replay of \
+            examples/demo/demo-transcript.jsonl (a scripted transcript, offline) unless --model is given: a key in \
+            the environment alone never makes the demo live. With --model openai:MODEL or anthropic:MODEL (and its \
+            key) the same demo runs against a real model, and --record captures that run for replay. At the end it \
+            prints the commands to look around the demo's state folder.
             """)
 
-    @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE (default: a key's provider, else the bundled transcript).", valueName: "spec"))
+    @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE (default: the bundled transcript, offline; a key alone never makes the demo live).", valueName: "spec"))
     var model: String?
 
     @Option(help: ArgumentHelp("Record the run's model calls to this file, for replay.", valueName: "file"))
@@ -41,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let say: @Sendable (String) -> Void = { io.write($0 + "\n") }
         let bundle = try DemoBundle.locate(examples, environment: environment)
         let workFolder = try work.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DemoBundle.newWorkFolder()
-        let (spec, label) = try resolveModel(bundle: bundle, environment: environment)
+        let (spec, label) = try resolveModel(bundle: bundle)
         let product = try ProductContext(contentsOf: bundle.productContext)
         let stateFolder = workFolder.appendingPathComponent("state", isDirectory: true)
         var stageEnvironment = environment
@@ -112,18 +114,14 @@ struct DemoCommand: AsyncParsableCommand {
                                        into: URL(fileURLWithPath: record))
         }
         say(DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started).text)
+        say(DemoNext(stateFolder: stateFolder, examples: bundle.root).text)
         if fixStatus != 0 { throw ExitCode(fixStatus) }
     }
 
-    /// `--model`, else a key's provider, else the bundled transcript; with the label the output shows.
-    func resolveModel(bundle: DemoBundle, environment: [String: String]) throws -> (spec: String, label: String) {
+    /// `--model`, else the bundled transcript — never a key from the environment alone; with the label the output shows.
+    func resolveModel(bundle: DemoBundle) throws -> (spec: String, label: String) {
         if let model {
             return (model, model.hasPrefix("replay:") ? "replay of \(model.dropFirst(7)) — a recorded transcript, not a live model" : "\(model) (live)")
-        }
-        let secrets = EdgeSecrets(environment)
-        if secrets.openAI != nil { return ("openai:gpt-4.1-mini", "openai:gpt-4.1-mini (live; OPENAI_API_KEY is set)") }
-        if secrets.anthropic != nil {
-            return ("anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5 (live; ANTHROPIC_API_KEY is set)")
         }
         guard FileManager.default.fileExists(atPath: bundle.transcript.path) else {
             throw CommandError(code: "demo.no_transcript", message: "The bundled transcript \(bundle.transcript.path) is missing; restore it from the repository or pass --model.")

@@ -8,8 +8,8 @@ import Foundation
 /// `fixloop models …`: the configured models.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "models", abstract: "Check the configured model clients.",
-        subcommands: [ModelsCheckCommand.self])
+        commandName: "models", abstract: "Check the configured model clients and print the price table.",
+        subcommands: [ModelsCheckCommand.self, ModelsPricesCommand.self])
 }
 
 /// `fixloop models check`: one tiny request, then latency, tokens and price, or what is wrong.

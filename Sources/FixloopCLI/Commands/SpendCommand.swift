@@ -44,14 +44,20 @@ struct SpendCommand: AsyncParsableCommand {
         }
         context.print(Self.line(total))
         if total.unpricedCalls > 0 {
-            context.print("\(total.unpricedCalls) calls had no price in [prices]; their cost is not included.")
+            context.print("\(total.unpricedCalls) calls had no price in [prices]; their cost is not included (\"+\" above); `fixloop models prices` lists the known ones.")
         }
     }
 
     static func line(_ row: LedgerSummary) -> String {
         let key = row.key.count > 28 ? String(row.key.prefix(27)) + "…" : row.key
         return String(format: "%-28@ %6d %10d %10d %10d %12@", key as NSString, row.calls, row.usage.inputTokens,
-                      row.usage.outputTokens, row.usage.cachedInputTokens, String(format: "$%.4f", row.costUSD) as NSString)
+                      row.usage.outputTokens, row.usage.cachedInputTokens, costText(row) as NSString)
+    }
+
+    /// Dollars; "unpriced" when no call of the row had a price, a trailing "+" when some had none (not included).
+    static func costText(_ row: LedgerSummary) -> String {
+        if row.calls > 0, row.unpricedCalls == row.calls { return "unpriced" }
+        return String(format: "$%.4f", row.costUSD) + (row.unpricedCalls > 0 ? "+" : "")
     }
 
     /// The start of the period `text` names.

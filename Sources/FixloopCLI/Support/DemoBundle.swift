@@ -118,3 +118,28 @@ struct DemoSummary {
         return lines.joined(separator: "\n")
     }
 }
+
+/// The commands a newcomer can paste after the demo: its state folder as `FIXLOOP_HOME`, where to look, and how to
+/// run it live.
+struct DemoNext {
+    let stateFolder: URL
+    let examples: URL
+
+    var text: String {
+        [
+            "",
+            "next:",
+            "  export FIXLOOP_HOME=\(Self.quoted(stateFolder.path))   # the demo's state folder",
+            "  fixloop show latest        # the engineer's run, step by step",
+            "  fixloop tickets list       # the tickets the planner filed",
+            "  fixloop report             # the week's review again",
+            "  fixloop spend              # what the model calls cost",
+            "  fixloop demo --examples \(Self.quoted(examples.path)) --model openai:gpt-4.1   # the same demo live (needs OPENAI_API_KEY)",
+        ].joined(separator: "\n")
+    }
+
+    /// `text` as one shell word.
+    static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

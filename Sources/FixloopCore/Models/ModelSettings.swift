@@ -28,13 +28,20 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     public var cachedPerMillion: Double
     /// True for models that cost nothing (local ones); they pass money budgets without a price.
     public var free: Bool
+    /// Dollars per million input tokens through the provider's batch API, when known.
+    public var batchInputPerMillion: Double?
+    /// Dollars per million output tokens through the provider's batch API, when known.
+    public var batchOutputPerMillion: Double?
 
     /// Makes a price.
-    public init(inputPerMillion: Double, outputPerMillion: Double, cachedPerMillion: Double? = nil, free: Bool = false) {
+    public init(inputPerMillion: Double, outputPerMillion: Double, cachedPerMillion: Double? = nil, free: Bool = false,
+                batchInputPerMillion: Double? = nil, batchOutputPerMillion: Double? = nil) {
         self.inputPerMillion = inputPerMillion
         self.outputPerMillion = outputPerMillion
         self.cachedPerMillion = cachedPerMillion ?? inputPerMillion
         self.free = free
+        self.batchInputPerMillion = batchInputPerMillion
+        self.batchOutputPerMillion = batchOutputPerMillion
     }
 
     /// A model that costs nothing.
@@ -48,13 +55,41 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     }
 }
 
-/// Prices by model; the `[prices]` table, keyed by spec (`"openai:gpt-4o-mini"`) or bare model name.
+/// Prices by model, keyed by spec (`"openai:gpt-4o-mini"`) or bare model name: the shipped list
+/// (`prices/prices.toml`) with the `[prices]` table of `fixloop.toml` over it.
 public struct PriceTable: Sendable, Equatable {
-    /// The entries as configured.
+    /// The entries, shipped and configured.
     public var entries: [String: ModelPrice]
+    /// The day the shipped prices were read from the providers (`YYYY-MM-DD`); nil when none ship.
+    public var date: String?
+    /// Where the shipped prices were read.
+    public var sources: [String]
+    /// The keys whose entry comes from `[prices]` in `fixloop.toml` rather than the shipped list.
+    public var configured: Set<String>
 
     /// Makes a table.
-    public init(_ entries: [String: ModelPrice] = [:]) { self.entries = entries }
+    public init(_ entries: [String: ModelPrice] = [:], date: String? = nil, sources: [String] = [], configured: Set<String> = []) {
+        self.entries = entries
+        self.date = date
+        self.sources = sources
+        self.configured = configured
+    }
+
+    /// This table with `overrides` (the `[prices]` table) put over its entries, each replacing the whole entry.
+    public func overridden(by overrides: [String: ModelPrice]) -> PriceTable {
+        var table = self
+        for (key, price) in overrides {
+            table.entries[key] = price
+            table.configured.insert(key)
+        }
+        return table
+    }
+
+    /// The `fixloop.toml` lines that price `spec`, with placeholders for the dollars.
+    public static func configurationLines(for spec: String) -> [String] {
+        ["[prices.\"\(spec)\"]", "input = 0.00   # dollars per million input tokens", "output = 0.00  # dollars per million output tokens",
+         "cached = 0.00  # optional: cached input tokens"]
+    }
 
     /// The price for `spec`: the entry for the whole spec first, then for the bare model name.
     /// - Returns: nil when the model has no known price.

@@ -38,7 +38,9 @@ public struct BudgetRefusal: Sendable, Hashable, Codable, CustomStringConvertibl
     public var description: String {
         switch budget {
         case .unknownPrice:
-            return "The call to \(model) was refused: a money budget is set and \(model) has no price; add it to [prices] (or mark it free = true)."
+            let lines = PriceTable.configurationLines(for: model).joined(separator: "\n  ")
+            return "The call to \(model) was refused: a money budget is set and \(model) has no price in the shipped list or [prices]; "
+                + "add its list prices to fixloop.toml (or mark it free = true):\n  \(lines)"
         case .perRunTokens:
             return "The call to \(model) was refused by \(budget.rawValue) = \(Int(limit)): \(Int(spent)) tokens used and this call could use up to \(Int(estimate))."
         default:

@@ -32,9 +32,12 @@ public struct Delivery: Sendable {
         /// Where `fix.patch` is written.
         public var runDirectory: URL
         public var costUSD: Double
+        /// False when the model has no price: the body says "unpriced" instead of a dollar figure.
+        public var costPriced: Bool
 
         public init(ticket: Ticket, reference: TicketReference, remote: RepositoryReference, branch: String, baseCommit: String,
-                    testCommand: String, credentials: GitCredentials, runID: String, runDirectory: URL, costUSD: Double) {
+                    testCommand: String, credentials: GitCredentials, runID: String, runDirectory: URL, costUSD: Double,
+                    costPriced: Bool = true) {
             self.ticket = ticket
             self.reference = reference
             self.remote = remote
@@ -45,6 +48,7 @@ public struct Delivery: Sendable {
             self.runID = runID
             self.runDirectory = runDirectory
             self.costUSD = costUSD
+            self.costPriced = costPriced
         }
     }
 
@@ -120,7 +124,7 @@ extension PullRequestBody {
             ticketLink: target.ticket.url ?? target.reference.description, ticketTitle: target.ticket.title, rootCause: report.rootCause,
             changeSummary: report.summary.isEmpty ? "See the diff." : report.summary, files: report.changedFiles, tests: rows,
             reproductionTest: report.reproduction.first,
-            cost: String(format: "$%.4f (%d turns, %d tokens)", target.costUSD, report.turns, report.tokens),
+            cost: (target.costPriced ? String(format: "$%.4f", target.costUSD) : "unpriced") + " (\(report.turns) turns, \(report.tokens) tokens)",
             reverifyCommand: "fixloop verify --repo \(target.remote.url) --commit \(target.baseCommit) --patch fix.patch "
                 + "--test '\(target.testCommand)' \(failToPass)   # fix.patch: this pull request's diff",
             runID: target.runID)
