@@ -127,12 +127,12 @@ public final class WorkspacePool: Sendable {
         _ = try? await GitThread.run { _ in
             let directory = lease.workspace.directory
             let idle = Self.idleDirectory(root: root, remote: lease.workspace.remote)
-            let kept = (try? FileManager.default.contentsOfDirectory(atPath: idle.path).count) ?? 0
-            var parked = false
-            if kept < poolSize {
-                try? FileTree.makeDirectory(idle)
-                parked = rename(directory.path, idle.appendingPathComponent(directory.lastPathComponent).path) == 0
-            }
+            try? FileTree.makeDirectory(idle)
+            // Counted and parked under one lock: two releases at once could otherwise both see room for one.
+            let parked = (try? withFileLock(idle.path + ".lock") {
+                let kept = (try? FileManager.default.contentsOfDirectory(atPath: idle.path).count) ?? 0
+                return kept < poolSize && rename(directory.path, idle.appendingPathComponent(directory.lastPathComponent).path) == 0
+            }) ?? false
             if !parked { try? FileTree.forceRemove(directory) }
             lease.lock.release(removingFile: true)
         }
