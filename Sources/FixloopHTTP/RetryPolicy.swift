@@ -25,6 +25,12 @@ public struct RetryPolicy: Sendable {
     /// The wall-clock time, for `Retry-After` dates and reset times.
     public var now: @Sendable () -> Date
 
+    /// The GitHub and Linear clients' policy: server errors and broken connections back off from 2 s (at most
+    /// 32 s); a rate limit is waited out as the server names it, up to 120 s; 4 attempts in all.
+    public static var trackerAPI: RetryPolicy {
+        RetryPolicy(maxAttempts: 4, initialDelay: .seconds(2), maxDelay: .seconds(32), longestServerWait: .seconds(120))
+    }
+
     /// Makes a policy.
     /// - Parameters:
     ///   - maxAttempts: attempts in all (at least 1).

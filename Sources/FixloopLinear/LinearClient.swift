@@ -14,24 +14,8 @@ public struct LinearClient: Sendable {
     public let endpoint: URL
     let apiKey: Secret
     let session: URLSession
-    /// When to try again: server errors and broken connections back off from 2 s (at most 32 s); a rate limit is
-    /// waited out as Linear names it, up to 120 s; 4 attempts in all.
-    public var retry = RetryPolicy(maxAttempts: 4, initialDelay: .seconds(2), maxDelay: .seconds(32), longestServerWait: .seconds(120))
-    /// The longest single wait for a rate limit (``retry``'s longest server wait).
-    public var maxWait: Duration {
-        get { retry.longestServerWait ?? retry.maxDelay }
-        set { retry.longestServerWait = newValue }
-    }
-    /// Attempts in all (``retry``'s).
-    public var maxAttempts: Int {
-        get { retry.maxAttempts }
-        set { retry.maxAttempts = max(1, newValue) }
-    }
-    /// Sleeps between attempts (``retry``'s); tests pass a recording sleeper.
-    public var sleep: @Sendable (Duration) async throws -> Void {
-        get { retry.sleep }
-        set { retry.sleep = newValue }
-    }
+    /// When to try again (``RetryPolicy/trackerAPI``: a rate limit waited out as Linear names it); tests set its sleep.
+    public var retry = RetryPolicy.trackerAPI
 
     /// - Parameters:
     ///   - endpoint: the GraphQL endpoint.

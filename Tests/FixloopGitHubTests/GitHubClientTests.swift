@@ -7,7 +7,7 @@ import Testing
 struct GitHubClientTests {
     func client(_ server: LoopbackServer, token: String = "test-token", sleeper: RecordingSleeper = RecordingSleeper()) -> GitHubClient {
         var client = GitHubClient(baseURL: server.baseURL, token: Secret(token))
-        client.sleep = sleeper.sleep
+        client.retry.sleep = sleeper.sleep
         return client
     }
 

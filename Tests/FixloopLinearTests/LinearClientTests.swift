@@ -7,7 +7,7 @@ import Testing
 struct LinearClientTests {
     func client(_ server: LoopbackServer, key: String = "lin_api_test", sleeper: RecordingSleeper = RecordingSleeper()) -> LinearClient {
         var client = LinearClient(endpoint: server.baseURL.appendingPathComponent("graphql"), apiKey: Secret(key))
-        client.sleep = sleeper.sleep
+        client.retry.sleep = sleeper.sleep
         return client
     }
 

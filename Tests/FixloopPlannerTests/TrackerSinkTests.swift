@@ -26,7 +26,7 @@ struct TrackerSinkTests {
 
     func github(_ server: LoopbackServer, sleeper: RecordingSleeper = RecordingSleeper()) -> GitHubTicketSink {
         var client = GitHubClient(baseURL: server.baseURL, token: Secret("test-token"))
-        client.sleep = sleeper.sleep
+        client.retry.sleep = sleeper.sleep
         return GitHubTicketSink(client: client, owner: "acme", repository: "shop")
     }
 
@@ -111,7 +111,7 @@ struct TrackerSinkTests {
 
     func linear(_ server: LoopbackServer) -> LinearTicketSink {
         var client = LinearClient(endpoint: server.baseURL.appendingPathComponent("graphql"), apiKey: Secret("lin_api_test"))
-        client.sleep = RecordingSleeper().sleep
+        client.retry.sleep = RecordingSleeper().sleep
         return LinearTicketSink(client: client, team: LinearTeamFixture.team, labelIDs: ["label-extra"])
     }
 
