@@ -32,6 +32,10 @@ struct ScoreCommandTests {
     }
 
     func run(_ arguments: [String], root: URL, model: LoopbackModelServer? = nil) async -> (Int32, String) {
+        await runFixloop(arguments, environment: environment(root: root, model: model))
+    }
+
+    func environment(root: URL, model: LoopbackModelServer?) -> [String: String] {
         var environment = [
             "FIXLOOP_HOME": root.appendingPathComponent("state").path, "HOME": root.path,
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -40,7 +44,7 @@ struct ScoreCommandTests {
             environment["OPENAI_BASE_URL"] = model.baseURL.absoluteString
             environment["OPENAI_API_KEY"] = "sk-test-key"
         }
-        return await runFixloop(arguments, environment: environment)
+        return environment
     }
 
     func json(_ text: String) throws -> [String: Any] {
@@ -81,9 +85,11 @@ struct ScoreCommandTests {
                 await model.enqueue(
                     .text(#"{"score": 11, "intent": "buy"}"#), .text(Self.validGrade), .text(Self.validGrade),
                     .text(Self.validGrade))
-                let arguments = ["score", "--import", url.path, "--model", "openai:test-model", "--grading", "all", "--json"]
-                let (status, text) = await run(arguments, root: root, model: model)
-                #expect(status == 0, "\(text)")
+                let arguments = ["score", "--import", url.path, "--model", "openai:test-model", "--grading", "all", "--json", "--yes"]
+                let (status, text, errors) = await runFixloopSeparately(arguments, environment: environment(root: root, model: model))
+                #expect(status == 0, "\(text)\(errors)")
+                #expect(errors.contains("3 sessions × ~") && errors.contains("openai:test-model has no price"), "\(errors)")
+                #expect(try json(text)["unpriced"] as? Bool == true)
                 let grading = try #require(try json(text)["grading"] as? [String: Any])
                 #expect(grading["model"] as? Int == 3 && grading["rejected"] as? Int == 0)
                 let received = await model.received()
@@ -91,13 +97,52 @@ struct ScoreCommandTests {
                 #expect(received[1].body.jsonText.contains("was not accepted"))
                 #expect(!received.contains { $0.body.jsonText.contains("user_") })
 
-                let (again, second) = await run(arguments, root: root, model: model)
+                let (again, second, _) = await runFixloopSeparately(arguments, environment: environment(root: root, model: model))
                 #expect(again == 0, "\(second)")
                 #expect((try json(second)["grading"] as? [String: Any])?["reused"] as? Int == 3)
+                #expect(try json(second)["unpriced"] as? Bool == false)
                 #expect(await model.received().count == 4)
 
                 let (_, list) = await run(["sessions", "list"], root: root)
                 #expect(list.contains(" 3  ") && list.contains("model") && list.contains("the checkout failed"), "\(list)")
+            }
+        }
+    }
+
+    @Test func paidModelGradingOnAPipeWithoutYesStopsBeforeAnyCallAndKeepsTheImport() async throws {
+        try await withTemporaryDirectory("fixloop-score") { root in
+            let (url, events) = try export(in: root, sessions: 4)
+            try await withLoopbackModelServer(.openAI) { model in
+                let arguments = ["score", "--import", url.path, "--model", "openai:gpt-4.1", "--grading", "all"]
+                let (status, output, errors) = await runFixloopSeparately(arguments, environment: environment(root: root, model: model))
+                #expect(status == 2, "\(output)\(errors)")
+                #expect(errors.contains("4 sessions × ~") && errors.contains("≈ $0.0") && errors.contains("with openai:gpt-4.1"), "\(errors)")
+                #expect(errors.contains("score.not_confirmed") && errors.contains("--yes"), "\(errors)")
+                #expect(errors.contains("score: import: \(events) events"), "\(errors)")
+                #expect(await model.received().isEmpty)
+
+                let (again, text) = await run(["score", "--model", "none", "--json"], root: root)
+                #expect(again == 0, "\(text)")
+                let grading = try #require(try json(text)["grading"] as? [String: Any])
+                #expect(grading["sessions"] as? Int == 4)
+            }
+        }
+    }
+
+    @Test func theGradingProgressCountsSessionsAndModelCallsOnAPipe() async throws {
+        try await withTemporaryDirectory("fixloop-score") { root in
+            let (url, _) = try export(in: root, sessions: 2)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(.text(Self.validGrade), .text(Self.validGrade))
+                let arguments = ["score", "--import", url.path, "--model", "openai:gpt-4.1", "--grading", "all", "--yes"]
+                let (status, output, errors) = await runFixloopSeparately(arguments, environment: environment(root: root, model: model))
+                #expect(status == 0, "\(output)\(errors)")
+                let lines = errors.split(separator: "\n").map(String.init)
+                let estimate = try #require(lines.firstIndex { $0.hasPrefix("score: model grading: 2 sessions") }, "\(errors)")
+                let first = try #require(lines.firstIndex { $0.hasPrefix("score: grading: 1/2 sessions · model 1/2 · $") }, "\(errors)")
+                #expect(lines.last?.hasPrefix("score: grading: 2/2 sessions · model 2/2 · $") == true, "\(errors)")
+                #expect(estimate < first)
+                #expect(!output.contains("score:") && output.contains("cost $"), "\(output)")
             }
         }
     }

@@ -49,7 +49,11 @@ public struct Fixloop: AsyncParsableCommand {
         arguments: [String], environment: [String: String], output: @escaping @Sendable (String) -> Void,
         errors: (@Sendable (String) -> Void)? = nil
     ) async -> Int32 {
-        let io = CommandIO(environment: environment, write: output, writeError: errors ?? { StandardError.write($0) })
+        var io = CommandIO(environment: environment, write: output)
+        if let errors {
+            io.writeError = errors
+            io.errorIsTerminal = false
+        }
         return await CommandIO.$current.withValue(io) {
             await runInCurrentIO(arguments: arguments)
         }

@@ -38,6 +38,8 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file"))
     var record: String?
 
+    @Flag(help: "Grade with a paid model without asking (the estimate is still printed).") var yes = false
+
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
@@ -57,6 +59,8 @@ struct ScoreCommand: AsyncParsableCommand {
         if mode != .rubricOnly { job.model = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel) }
         job.worst = worst
         job.record = record.map { URL(fileURLWithPath: $0) }
+        job.showsProgress = !json
+        job.confirm = ModelGradingQuestion(yes: yes, io: CommandIO.current).ask
         return job
     }
 

@@ -11,6 +11,8 @@ struct CommandIO: Sendable {
     var write: @Sendable (String) -> Void
     /// Writes error text (standard error by default).
     var writeError: @Sendable (String) -> Void = { StandardError.write($0) }
+    /// True when error text reaches a terminal, so progress lines redraw in place and questions may be asked.
+    var errorIsTerminal: Bool = StandardError.isTerminal && isatty(STDIN_FILENO) == 1
 
     /// The surroundings of the command running in this task.
     @TaskLocal static var current = CommandIO(environment: nil, write: { text in

@@ -21,6 +21,10 @@ struct ScoreJob {
     var worst = 5
     /// Every model request and reply also goes to this file.
     var record: URL?
+    /// Asked with the estimate before the first model call (not for free models); throws to stop.
+    var confirm: @Sendable (GradingEstimate) async throws -> Void = { _ in }
+    /// Whether the import and the grading show a progress line on standard error.
+    var showsProgress = false
 
     /// Imports, grades and summarises.
     /// - Throws: ``ScorerError`` for bad input or templates, the store's and the model wiring's errors.
@@ -30,19 +34,42 @@ struct ScoreJob {
             .map { try ProductContext(contentsOf: $0) } ?? .empty
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
-        let pipeline = ScorePipeline(
+        let grader = grading == .rubricOnly ? nil : try gradingModel(context: context)
+        var pipeline = ScorePipeline(
             database: database,
             assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : PromptLibrary()),
-            model: grading == .rubricOnly ? nil : try gradingModel(context: context),
+            model: grader,
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,
                 idleGap: TimeInterval(settings.idleGapMinutes * 60)))
+        let progress = showsProgress ? ScoreProgress(files: files) : nil
+        defer { progress?.close() }
+        pipeline.observer = observer(progress: progress, model: grader)
         let report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        progress?.close()
         let (scores, tally) = try await pipeline.grade(since: since)
-        return ScoreResult(import: report, grading: tally, summary: ScoreSummary(scores: scores, worst: worst))
+        var result = ScoreResult(import: report, grading: tally, summary: ScoreSummary(scores: scores, worst: worst))
+        result.unpriced = grader.map { $0.price == nil && tally.model + tally.rejected > 0 } ?? false
+        return result
     }
 
-    private func gradingModel(context: CommandContext) throws -> any SessionGradingModel {
+    private func observer(progress: ScoreProgress?, model: ModelClientGradingModel?) -> ScoreObserver {
+        var observer = ScoreObserver()
+        if let progress {
+            observer.imported = { progress.imported($0) }
+            observer.graded = { progress.graded($0, sessions: $1, modelSessions: $2) }
+        }
+        if let model {
+            let confirm = confirm
+            observer.beforeModelGrading = { work in
+                let estimate = GradingEstimate(work: work, model: model.client.spec, price: model.price)
+                if !estimate.isFree { try await confirm(estimate) }
+            }
+        }
+        return observer
+    }
+
+    private func gradingModel(context: CommandContext) throws -> ModelClientGradingModel {
         let spec = try model ?? ModelSpec(parsing: context.configuration.models.defaultModel)
         let wiring = try ModelWiring(context: context)
         let runID = "score-" + String(UUID().uuidString.prefix(8)).lowercased()

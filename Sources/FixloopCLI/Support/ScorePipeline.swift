@@ -34,15 +34,18 @@ struct ScorePipeline {
     let assessor: SessionAssessor
     let model: (any SessionGradingModel)?
     let importer: AnalyticsImporter
+    /// Told of the import's and the grading's progress, and asked before the first model call.
+    var observer = ScoreObserver()
 
     /// Imports the files; each batch is committed, so an interrupted import is completed by a rerun.
     func importFiles(_ urls: [URL]) throws -> ImportReport {
-        var sink = SQLiteEventSink(database: database)
+        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: observer.imported)
         return try importer.importFiles(urls, into: &sink)
     }
 
     /// Assesses and grades every stored session whose events happened at or after `since`.
     /// - Returns: The scores and how they came about.
+    /// - Throws: what the observer throws when asked about the model work (the run stops before any call).
     func grade(since: Date?) async throws -> (scores: [SessionScore], tally: Tally) {
         var assessments: [(SessionAssessment, Bool, SessionFacts)] = []
         try SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap))
@@ -53,6 +56,8 @@ struct ScorePipeline {
         assessments.sort { ($0.0.score.start, $0.0.score.sessionID) < ($1.0.score.start, $1.0.score.sessionID) }
         let store = SQLiteScoreStore(database: database)
         let grader = SessionGrader(model: model, store: store)
+        let work = try await modelWork(assessments.map(\.0), store: store)
+        if work.sessions > 0 { try await observer.beforeModelGrading(work) }
         var tally = Tally()
         var scores: [SessionScore] = []
         var allowModel = true
@@ -63,7 +68,23 @@ struct ScorePipeline {
             if outcome == .refused { allowModel = false }
             tally.add(outcome, cost: score.costUSD)
             scores.append(score)
+            observer.graded(tally, assessments.count, work.sessions)
         }
         return (scores, tally)
+    }
+
+    /// The sessions the model will be asked about: those with a prompt and no stored grade to reuse.
+    private func modelWork(_ assessments: [SessionAssessment], store: SQLiteScoreStore) async throws -> ModelGradingWork {
+        var work = ModelGradingWork()
+        guard model != nil else { return work }
+        for assessment in assessments {
+            guard let prompt = assessment.prompt else { continue }
+            let score = assessment.score
+            if let stored = try await store.score(sessionID: score.sessionID, timelineHash: score.timelineHash, promptHash: score.promptHash),
+               stored.modelGrade != nil { continue }
+            work.sessions += 1
+            work.promptCharacters += prompt.count
+        }
+        return work
     }
 }

@@ -10,6 +10,8 @@ struct ScoreResult: Sendable, Codable {
     var grading: ScorePipeline.Tally
     /// NPS overall, per day and per week, and the worst sessions.
     var summary: ScoreSummary
+    /// True when the grading model has no price, so its cost is not known (never shown as $0).
+    var unpriced = false
 
     func jsonText() throws -> String {
         let encoder = JSONEncoder()
@@ -33,7 +35,7 @@ struct ScoreResult: Sendable, Codable {
         let g = grading
         lines.append(
             "graded \(g.sessions) sessions: rubric \(g.rubric) · model \(g.model) · reused \(g.reused) · "
-                + "rejected \(g.rejected) · refused \(g.refused) · cost $\(String(format: "%.4f", g.costUSD))")
+                + "rejected \(g.rejected) · refused \(g.refused) · cost " + (unpriced ? "unpriced" : "$" + String(format: "%.4f", g.costUSD)))
         guard summary.overall.count > 0 else {
             lines.append("no sessions to score; import an export with --import FILE")
             return lines.joined(separator: "\n")
