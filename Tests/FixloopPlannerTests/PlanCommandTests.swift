@@ -40,6 +40,9 @@ struct PlanCommandTests {
             #expect(text.contains("95 sessions (95 with failure facts)"), "\(text)")
             #expect(text.contains("patterns: 3 · tickets 1 · flags 1 · ignored 1"), "\(text)")
             let lines = text.split(separator: "\n")
+            let stages = lines.filter { $0.hasPrefix("plan: ") }
+            #expect(stages == ["plan: 95 scored sessions, 2025-06-01 → 2025-06-09", "plan: searching \(Self.shop.path) for the code each pattern points at",
+                               "plan: 3 patterns; filing tickets in local"], "\(text)")
             let ticketLine = lines.filter { $0.hasPrefix("TICKET ") }
             let flag = lines.filter { $0.hasPrefix("FLAG ") }
             #expect(ticketLine.count == 1 && ticketLine[0].hasSuffix("· CheckoutError in charge on /checkout: charge of <num> is above the cart total <num> [bug]"), "\(text)")

@@ -73,6 +73,7 @@ struct PlanCommand: AsyncParsableCommand {
         job.flagSessions = flagSessions
         job.dryRun = dryRun
         job.record = record.map { URL(fileURLWithPath: $0) }
+        job.showsProgress = !json
         let (report, sessions) = try await job.run(context: context)
         context.print(json ? try report.jsonText() : report.text())
         if sessions == 0, !json {

@@ -5,6 +5,7 @@ import FixloopPlanner
 import FixloopPrompts
 import FixloopStore
 import Foundation
+import Synchronization
 
 /// One planner run as typed values: what `fixloop plan` asks for, and what the demo's planner stage runs.
 struct PlanJob {
@@ -26,6 +27,8 @@ struct PlanJob {
     var flagSessions: Int?
     var dryRun = false
     var record: URL?
+    /// Whether each stage is told on standard error (`plan: …` lines; a live line for the model's calls).
+    var showsProgress = false
 
     init(until: Date) { self.until = until }
 
@@ -35,13 +38,23 @@ struct PlanJob {
         let database = try FixloopDatabase(url: context.state.database)
         let store = SQLitePlanStore(database: database)
         let sessions = try await store.scoredSessions(since: since, until: until)
-        let namer: (any PlannerModel)? = try model.map { try plannerModel($0, context: context) }
+        let period = "\(since.map(PlanReport.day) ?? "start") → \(PlanReport.day(until))"
+        let say = showsProgress ? { (line: String) in CommandIO.current.writeError("plan: \(line)\n") } : { _ in }
+        say("\(sessions.count) scored sessions, \(period)")
+        let calls = showsProgress && model != nil ? ProgressLine("plan: model") : nil
+        let namer: (any PlannerModel)? = try model.map { spec in
+            let inner = try plannerModel(spec, context: context)
+            guard let calls else { return inner }
+            return CountingPlannerModel(inner: inner) { calls.update("\($0) call\($0 == 1 ? "" : "s") to \(spec) to name and classify the patterns") }
+        }
+        if let repo { say("searching \(repo) for the code each pattern points at") }
         let plan = try await withCodebase(context) { codebase in
             try await Planner(settings: settings(context.configuration.planner), model: namer, library: PromptLibrary(), codebase: codebase)
                 .plan(sessions: sessions, since: since, until: until)
         }
+        calls?.finish()
         let ticketSink = try await makeSink(context, store: store)
-        let period = "\(since.map(PlanReport.day) ?? "start") → \(PlanReport.day(until))"
+        say("\(plan.patterns.count) patterns; \(dryRun ? "looking up" : "filing") tickets in \(ticketSink.name)")
         let result = try await TicketFiler(sink: ticketSink, records: store).file(
             plan, period: period, repository: repo.flatMap { try? RepositoryReference(parsing: $0).url }, dryRun: dryRun)
         if !dryRun { try await store.savePlan(result, sink: ticketSink.name) }
@@ -108,5 +121,28 @@ struct PlanJob {
         let runID = "plan-" + String(UUID().uuidString.prefix(8)).lowercased()
         let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record)
         return ModelClientPlannerModel(client: client, maxOutputTokens: context.configuration.models.maxOutputTokens)
+    }
+}
+
+/// A planner model that counts its calls, for the progress line.
+private final class CountingPlannerModel: PlannerModel {
+    let inner: any PlannerModel
+    let calls = Mutex(0)
+    let report: @Sendable (Int) -> Void
+
+    init(inner: any PlannerModel, report: @escaping @Sendable (Int) -> Void) {
+        self.inner = inner
+        self.report = report
+    }
+
+    var name: String { inner.name }
+
+    func complete(prompt: String) async throws -> String {
+        let reply = try await inner.complete(prompt: prompt)
+        report(calls.withLock { count in
+            count += 1
+            return count
+        })
+        return reply
     }
 }
