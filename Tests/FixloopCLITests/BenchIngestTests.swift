@@ -24,4 +24,21 @@ struct BenchIngestTests {
             #expect((fixloop["peak_mib"] as? Double ?? 0) > 0 && (python["peak_mib"] as? Double ?? 0) > 0)
         }
     }
+
+    @Test func theTextRunTellsEachStageOnStandardErrorAndTheJSONRunNone() async throws {
+        try await withTemporaryDirectory("fixloop-bench-ingest") { root in
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Benchmarks/ingest_baseline.py")
+            let environment = ["FIXLOOP_HOME": root.path, "HOME": root.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+            let arguments = ["bench", "ingest", "--events", "1000", "--baseline", script.path]
+            let (status, output, errors) = await runFixloopSeparately(arguments, environment: environment)
+            #expect(status == 0, "\(output)\(errors)")
+            #expect(errors.split(separator: "\n") == [
+                "bench ingest: generating a PostHog export of 1000 events", "bench ingest: importing with fixloop",
+                "bench ingest: importing with the Python loader"], "\(errors)")
+            #expect(output.hasPrefix("ingest benchmark: 1000 generated PostHog events"), "\(output)")
+            let (again, _, quiet) = await runFixloopSeparately(arguments + ["--json"], environment: environment)
+            #expect(again == 0 && quiet.isEmpty, "\(quiet)")
+        }
+    }
 }

@@ -35,6 +35,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         var benchmark = IngestBenchmark(events: events, baselineScript: script, folder: folder)
         benchmark.givenExport = export.map { URL(fileURLWithPath: $0) }
+        benchmark.stage = BenchStages.writer("ingest", json: json)
         let result = try await benchmark.measure()
         if json {
             let encoder = JSONEncoder()

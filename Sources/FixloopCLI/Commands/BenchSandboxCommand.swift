@@ -32,6 +32,7 @@ struct BenchSandboxCommand: AsyncParsableCommand {
             .appendingPathComponent("fixloop-bench-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workspace) }
+        BenchStages.writer("sandbox", json: json)("timing \(runs) interleaved pairs of /usr/bin/true, bare and in the sandbox (policy \(chosen.name))")
         let result = try await SandboxBenchmark.measure(runs: runs, sandbox: sandbox, policy: chosen, workspace: workspace)
         if json {
             try JSONOutput.print(result)

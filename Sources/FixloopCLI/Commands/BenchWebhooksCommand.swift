@@ -22,6 +22,7 @@ struct BenchWebhooksCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fixloop-bench-webhooks-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        BenchStages.writer("webhooks", json: json)("sending \(deliveries) signed deliveries, \(concurrency) in flight, to the real server on loopback")
         let result = try await WebhookBenchmark(deliveries: deliveries, concurrency: concurrency, folder: folder).measure()
         if json {
             let encoder = JSONEncoder.pretty

@@ -45,6 +45,8 @@ struct IngestBenchmark {
     let folder: URL
     /// An export to measure on instead of a generated one.
     var givenExport: URL?
+    /// Told of each stage as it starts.
+    var stage: @Sendable (String) -> Void = { _ in }
 
     /// Generates the export (unless one is given), then measures Fixloop and the baseline on it.
     func measure() async throws -> Result {
@@ -55,12 +57,17 @@ struct IngestBenchmark {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(name).sqlite\(suffix)"))
             }
         }
-        if givenExport == nil { try generate(to: export) }
+        if givenExport == nil {
+            stage("generating a PostHog export of \(events) events")
+            try generate(to: export)
+        }
         let size = (try FileManager.default.attributesOfItem(atPath: export.path)[.size] as? NSNumber)?.doubleValue ?? 0
         // Read once before either loader is timed: the first to run would otherwise pay alone for a file that has
         // gone cold (seen here: a million-event run took 10.8 s of processor time instead of 8 on a cold export).
         try Self.readThrough(export)
+        stage("importing with fixloop")
         let fixloop = try measureFixloop(export)
+        stage("importing with the Python loader")
         let python = try await measureBaseline(export)
         return Result(events: fixloop.read, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
     }
