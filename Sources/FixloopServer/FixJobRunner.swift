@@ -59,13 +59,16 @@ public struct FixJobRunner: JobRunner {
         let tried = "\(engineer.candidates.count) candidate(s), \(engineer.turns) model turns, \(engineer.tokens) tokens"
             + (engineer.reproduction.isEmpty ? "; no failing test reproduced the bug" : "; reproduced by \(engineer.reproduction.joined(separator: ", "))")
             + engineer.candidates.filter { !$0.fixed }.prefix(3).map { "; candidate \($0.index): \($0.reason)" }.joined()
+        var outcome: JobOutcome
         switch engineer.outcome {
         case .fixed where report.prURL != nil:
-            return JobOutcome(state: .done, summary: "Root cause: \(engineer.rootCause)", prURL: report.prURL, costUSD: report.costUSD)
+            outcome = JobOutcome(state: .done, summary: "Root cause: \(engineer.rootCause)", prURL: report.prURL, costUSD: report.costUSD)
         case .notABug:
-            return JobOutcome(state: .failed, summary: "triage says this is not a bug (\(engineer.reason)).", costUSD: report.costUSD, tried: "triage only")
+            outcome = JobOutcome(state: .failed, summary: "triage says this is not a bug (\(engineer.reason)).", costUSD: report.costUSD, tried: "triage only")
         default:
-            return JobOutcome(state: .failed, summary: engineer.reason, costUSD: report.costUSD, tried: tried)
+            outcome = JobOutcome(state: .failed, summary: engineer.reason, costUSD: report.costUSD, tried: tried)
         }
+        outcome.costPriced = report.costPriced
+        return outcome
     }
 }

@@ -16,8 +16,11 @@ public struct JobOutcome: Sendable, Equatable {
     public var costUSD: Double
     /// On failure, what the engineer tried (turns, candidates, tests).
     public var tried: String?
+    /// False when the model has no price, so the cost is unknown: shown as "unpriced", never as $0.
+    public var costPriced: Bool
 
-    public init(state: JobState, summary: String, prURL: String? = nil, costUSD: Double = 0, tried: String? = nil) {
+    public init(state: JobState, summary: String, prURL: String? = nil, costUSD: Double = 0, tried: String? = nil, costPriced: Bool = true) {
+        self.costPriced = costPriced
         self.state = state
         self.summary = summary
         self.prURL = prURL

@@ -45,7 +45,7 @@ public enum ProgressText {
 
     /// Once the job ended: the pull request, or why not and what was tried, and the cost.
     public static func finished(_ job: Job, outcome: JobOutcome) -> String {
-        let cost = String(format: "$%.4f", outcome.costUSD)
+        let cost = outcome.costPriced ? String(format: "$%.4f", outcome.costUSD) : "unpriced (the model has no price in the price table)"
         switch outcome.state {
         case .done:
             return "\(marker)\n**Fixloop** opened a draft pull request: \(outcome.prURL ?? "(no link)")\n\n\(outcome.summary)\n\nCost: \(cost) · job \(job.id)"

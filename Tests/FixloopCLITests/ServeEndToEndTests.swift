@@ -62,7 +62,7 @@ struct ServeEndToEndTests {
             let comments = await github.state.comments.filter { $0.issue == number }
             #expect(comments.count == 1, "one progress comment, edited in place: \(comments.map(\.body))")
             let final = try #require(comments.first?.body)
-            #expect(final.contains("opened a draft pull request") && final.contains("/pull/") && final.contains("Cost: $"))
+            #expect(final.contains("opened a draft pull request") && final.contains("/pull/") && final.contains("Cost: unpriced"))
             let edits = await github.state.requests.filter { $0.method == "PATCH" && $0.path.contains("/issues/comments/") }.map(\.body)
             for stage in ["reproducing", "fixing", "verifying"] {
                 #expect(edits.contains { $0.contains("\(stage) ←") }, "the comment showed \(stage)")
