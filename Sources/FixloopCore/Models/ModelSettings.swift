@@ -117,6 +117,10 @@ public struct BudgetSettings: Sendable, Equatable {
         self.perRunTokens = perRunTokens
     }
 
+    /// The caps `fixloop init` writes into a new `fixloop.toml`: $5 a run and $25 a UTC day. Without a config
+    /// file no cap applies (only `--max-cost`); raise or delete the lines to lift them.
+    public static let recommended = BudgetSettings(perRunUSD: 5, perDayUSD: 25)
+
     /// True when any dollar cap is set, so models with no price are refused.
     public var hasMoneyBudget: Bool { perRunUSD != nil || perTicketUSD != nil || perDayUSD != nil }
 }
