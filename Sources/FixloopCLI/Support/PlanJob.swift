@@ -37,7 +37,7 @@ struct PlanJob {
         let sessions = try await store.scoredSessions(since: since, until: until)
         let namer: (any PlannerModel)? = try model.map { try plannerModel($0, context: context) }
         let plan = try await withCodebase(context) { codebase in
-            try await Planner(settings: settings(context.configuration.planner), model: namer, library: PromptLibrary(), codebase: codebase)
+            try await Planner(settings: settings(context.configuration.planner), model: namer, library: context.prompts, codebase: codebase)
                 .plan(sessions: sessions, since: since, until: until)
         }
         let ticketSink = try await makeSink(context, store: store)

@@ -32,7 +32,7 @@ struct ScoreJob {
         let database = try FixloopDatabase(url: context.state.database)
         let pipeline = ScorePipeline(
             database: database,
-            assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : PromptLibrary()),
+            assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : context.prompts),
             model: grading == .rubricOnly ? nil : try gradingModel(context: context),
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,
