@@ -63,7 +63,8 @@ public struct SandboxError: FixloopError, Equatable {
     static func launchFailed(program: String, reason: String) -> SandboxError {
         SandboxError(
             kind: .launchFailed,
-            message: "Could not start \(program) (\(reason)); check that it is installed and executable.")
+            message: "Could not start \(program) (\(reason)); check that it is installed and executable.",
+            cause: reason)
     }
 
     /// - Parameters:

@@ -22,7 +22,9 @@ extension Doctor {
     }
 
     /// The model's key is set (or its base URL points at a server that needs none): the check the model factory
-    /// makes before a run's first call.
+    /// makes before a run's first call. A built-in default model without its key only warns when another
+    /// provider's key is set (the README's commands name their model with --model); with no model key at all, or
+    /// for `[serve] model`, it fails.
     static func modelKey(_ model: ConfiguredModel, facts: DoctorFacts) -> DoctorCheck {
         let name = "model_key"
         guard model.spec.provider != .replay else {
@@ -32,10 +34,19 @@ extension Doctor {
             let factory = ModelClientFactory(
                 endpoints: try ModelWiring.endpoints(environment: facts.environment),
                 settings: facts.configuration.models, limiter: nil)
-            _ = try factory.client(for: model.spec)
+            do {
+                _ = try factory.client(for: model.spec)
+            } catch let error as ModelError {
+                let others = [ModelSpec.Provider.openai, .anthropic].filter { provider in
+                    provider != model.spec.provider && (try? factory.client(for: ModelSpec(provider: provider, name: "probe"))) != nil
+                }
+                guard model.source == "[models] default", let other = others.first else {
+                    return .fail(name, "\(model.spec) (\(model.source)) cannot be called: \(error.detail).")
+                }
+                return .warn(name, "\(model.spec) (\(model.source)) cannot be called (\(error.detail)), so commands without "
+                    + "--model fail; pass --model \(other.rawValue):MODEL or set [models] default to a \(other.rawValue) model.")
+            }
             return .ok(name, "\(model.spec) (\(model.source)) has its key or a base URL that needs none.")
-        } catch let error as ModelError {
-            return .fail(name, "\(model.spec) (\(model.source)) cannot be called: \(error.detail).")
         } catch let error as FixloopError {
             return .fail(name, error.message)
         } catch {

@@ -14,7 +14,7 @@ enum NamespaceDiagnosis {
         if sysctl(apparmorRestriction) == "1" {
             return "AppArmor forbids unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1, "
                 + "the default on Ubuntu 23.10 and later): run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` "
-                + "and keep it in /etc/sysctl.d/60-fixloop.conf, or give /usr/bin/bwrap an AppArmor profile that allows userns"
+                + "and keep it in /etc/sysctl.d/60-fixloop.conf, or give bwrap an AppArmor profile that allows userns"
         }
         if sysctl(debianClone) == "0" {
             return "the kernel forbids unprivileged user namespaces (kernel.unprivileged_userns_clone = 0): run "
