@@ -7,7 +7,7 @@ import Foundation
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a commented fixloop.toml, or a repository's .fixloop.toml with --repo.",
+        abstract: "Write a commented fixloop.toml, or .fixloop.toml with --repo.",
         discussion: """
             fixloop.toml goes where commands look for it: the --config path, else $FIXLOOP_CONFIG, else ./fixloop.toml. \
             Every table is written with the built-in defaults. With --repo PATH, PATH/.fixloop.toml is written instead, \
