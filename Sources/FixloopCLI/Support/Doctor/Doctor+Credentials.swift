@@ -44,7 +44,7 @@ extension Doctor {
                     return .fail(name, "\(model.spec) (\(model.source)) cannot be called: \(error.detail).")
                 }
                 return .warn(name, "\(model.spec) (\(model.source)) cannot be called (\(error.detail)), so commands without "
-                    + "--model fail; pass --model \(other.rawValue):MODEL or set [models] default to a \(other.rawValue) model.")
+                    + "--model fail; pass --model \(other.rawValue):MODEL or set [models] default to an \(other.rawValue): model.")
             }
             return .ok(name, "\(model.spec) (\(model.source)) has its key or a base URL that needs none.")
         } catch let error as FixloopError {
