@@ -26,6 +26,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var engineer = TicketLimits()
     /// The `[sandbox]` table: the operator's extra read-only paths.
     public var sandbox = SandboxSettings()
+    /// `prompts_dir` (a top-level key): a folder of templates searched before the bundled `prompts/`, laid out the
+    /// same way (`engineer/pull-request.mustache`); an absolute path, relative ones resolved against the file's folder.
+    public var promptsDirectory: String?
     /// The file this configuration came from; nil when defaults were used.
     public var sourceFile: String?
 
@@ -46,6 +49,7 @@ public struct FixloopConfiguration: Sendable, Equatable {
                 detail: "line \(error.source.begin.line), column \(error.source.begin.column)")
         }
         var root = ConfigSection(file: file, prefix: "", values: ConfigValue.dictionary(table))
+        promptsDirectory = try Self.promptsDirectory(&root)
         var gitTable = try root.section("git")
         git = try GitSettings(reading: &gitTable)
         try gitTable.finish()
@@ -67,6 +71,20 @@ public struct FixloopConfiguration: Sendable, Equatable {
         try sandboxTable.finish()
         try root.finish()
         sourceFile = file
+    }
+
+    /// Reads `prompts_dir`, resolved against the configuration file's folder; it must name an existing folder.
+    private static func promptsDirectory(_ root: inout ConfigSection) throws -> String? {
+        guard let value = try root.string("prompts_dir") else { return nil }
+        let base = (root.file as NSString).deletingLastPathComponent
+        let path = value.hasPrefix("/") ? value : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(value)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError(
+                kind: .invalidValue, file: root.file, key: "prompts_dir",
+                detail: "is \"\(value)\" but \(path) is not a folder of templates laid out like prompts/ (e.g. engineer/pull-request.mustache)")
+        }
+        return (path as NSString).standardizingPath
     }
 
     /// Finds and reads the configuration the way every command does.

@@ -47,3 +47,15 @@ func withStrArray<T>(_ strings: [String], _ body: (inout git_strarray) throws ->
         return try body(&array)
     }
 }
+
+/// The libgit2 this process is linked against, for `fixloop doctor`.
+public enum Libgit2Version {
+    /// `major.minor.revision` as libgit2 reports it at run time.
+    public static var current: String {
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
+        _ = git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+}

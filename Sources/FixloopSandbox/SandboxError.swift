@@ -19,6 +19,9 @@ public struct SandboxError: FixloopError, Equatable {
     public let kind: Kind
     /// The one-sentence message.
     public let message: String
+    /// What the failing tool itself said (bubblewrap's first error line), when there is one; `fixloop doctor` puts
+    /// it next to its own explanation.
+    public var cause: String? = nil
 
     public var code: String { kind.rawValue }
 
@@ -34,7 +37,8 @@ public struct SandboxError: FixloopError, Equatable {
             kind: .namespacesUnavailable,
             message: "bubblewrap could not create its namespaces (\(detail)); enable unprivileged user namespaces "
                 + "(`sysctl -w kernel.unprivileged_userns_clone=1` and a non-zero user.max_user_namespaces) or run "
-                + "where they are allowed, e.g. a container started with --privileged or a VM.")
+                + "where they are allowed, e.g. a container started with --privileged or a VM.",
+            cause: detail)
     }
 
     static func policyNotFound(name: String, searched: [String]) -> SandboxError {
@@ -59,7 +63,8 @@ public struct SandboxError: FixloopError, Equatable {
     static func launchFailed(program: String, reason: String) -> SandboxError {
         SandboxError(
             kind: .launchFailed,
-            message: "Could not start \(program) (\(reason)); check that it is installed and executable.")
+            message: "Could not start \(program) (\(reason)); check that it is installed and executable.",
+            cause: reason)
     }
 
     /// - Parameters:

@@ -17,7 +17,7 @@ public struct Fixloop: AsyncParsableCommand {
         version: version,
         subcommands: [
             FixCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
-            DemoCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
+            DemoCommand.self, DoctorCommand.self, InitCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
             ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self, JobsCommand.self,
         ]
     )

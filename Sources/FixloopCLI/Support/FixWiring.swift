@@ -29,7 +29,7 @@ enum FixWiring {
                                       poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
             tickets: TicketSources(context: context),
             codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
-            runs: SQLiteRunStore(database: database), settings: settings)
+            runs: SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
     }
 }
 

@@ -29,9 +29,14 @@ struct ModelWiring: Sendable {
 
     /// The endpoints: base URLs from the environment, keys from ``EdgeSecrets``.
     static func endpoints(_ context: CommandContext) throws -> ModelEndpoints {
-        let secrets = EdgeSecrets(context.environment)
-        return try ModelEndpoints(openAIBaseURL: context.environment["OPENAI_BASE_URL"], openAIKey: secrets.openAI,
-                                  anthropicBaseURL: context.environment["ANTHROPIC_BASE_URL"], anthropicKey: secrets.anthropic)
+        try endpoints(environment: context.environment)
+    }
+
+    /// The endpoints of an environment (`fixloop doctor` checks them without opening the ledger).
+    static func endpoints(environment: [String: String]) throws -> ModelEndpoints {
+        let secrets = EdgeSecrets(environment)
+        return try ModelEndpoints(openAIBaseURL: environment["OPENAI_BASE_URL"], openAIKey: secrets.openAI,
+                                  anthropicBaseURL: environment["ANTHROPIC_BASE_URL"], anthropicKey: secrets.anthropic)
     }
 
     /// The client a run uses: `spec`'s client, recorded to `record` when given, logged (redacted) to the run's

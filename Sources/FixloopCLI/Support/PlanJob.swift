@@ -49,7 +49,7 @@ struct PlanJob {
         }
         if let repo { say("searching \(repo) for the code each pattern points at") }
         let plan = try await withCodebase(context) { codebase in
-            try await Planner(settings: settings(context.configuration.planner), model: namer, library: PromptLibrary(), codebase: codebase)
+            try await Planner(settings: settings(context.configuration.planner), model: namer, library: context.prompts, codebase: codebase)
                 .plan(sessions: sessions, since: since, until: until)
         }
         calls?.finish()

@@ -37,7 +37,7 @@ struct ScoreJob {
         let grader = grading == .rubricOnly ? nil : try gradingModel(context: context)
         var pipeline = ScorePipeline(
             database: database,
-            assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : PromptLibrary()),
+            assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : context.prompts),
             model: grader,
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,

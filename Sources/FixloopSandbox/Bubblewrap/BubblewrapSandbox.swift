@@ -68,7 +68,7 @@ public struct BubblewrapSandbox: Sandbox {
         do {
             result = try await sandbox.run(SandboxRequest(arguments: ["/usr/bin/true"], workspace: probe, policy: policy))
         } catch let error as SandboxError where error.kind == .launchFailed {
-            throw SandboxError.namespacesUnavailable(detail: error.message)
+            throw SandboxError.namespacesUnavailable(detail: error.cause ?? error.message)
         }
         guard result.succeeded else {
             let firstLine = result.standardError.text.split(separator: "\n").first.map(String.init) ?? "\(result.termination)"
