@@ -31,7 +31,9 @@ struct InitTests {
             let text = ConfigTemplate.render()
             var parsed = try FixloopConfiguration(toml: text, file: "fixloop.toml")
             parsed.sourceFile = nil
-            #expect(parsed == FixloopConfiguration())
+            var expected = FixloopConfiguration()
+            expected.budgets = .recommended
+            #expect(parsed == expected)
             // The commented examples too: prompts_dir must name a folder next to the file.
             try FileManager.default.createDirectory(at: folder.appendingPathComponent("prompts"), withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("fixloop.toml").path

@@ -17,7 +17,7 @@ enum ConfigTemplate {
         text.key("prompts_dir", nil, example: TemplateText.string("prompts"),
                  "A folder of prompt templates laid out like prompts/ (engineer/pull-request.mustache, …), searched before the bundled ones; relative to this file. Top-level keys go above the first table.")
         models(defaults, &text)
-        budgets(defaults.budgets, &text)
+        budgets(defaults.budgets == BudgetSettings() ? .recommended : defaults.budgets, &text)
         git(defaults.git, &text)
         engineer(defaults.engineer, &text)
         sandbox(defaults.sandbox, &text)
@@ -43,7 +43,8 @@ enum ConfigTemplate {
 
     private static func budgets(_ budgets: BudgetSettings, _ text: inout TemplateText) {
         text.table("budgets")
-        text.comment("Spending caps; a commented key is no cap. Under a dollar cap a model without a price is refused before any work.",
+        text.comment("Spending caps; a commented key is no cap. init writes $5 a run and $25 a day; without this file no cap applies.",
+                     "Under a dollar cap a model without a price is refused before any work.",
                      "Lift a cap by raising or deleting its line; --max-cost sets one run's cap on the command line.")
         text.key("per_run_usd", budgets.perRunUSD.map(TemplateText.number), example: "2.0", "Dollars one run may spend.")
         text.key("per_ticket_usd", budgets.perTicketUSD.map(TemplateText.number), example: "5.0", "Dollars all runs for one ticket may spend.")
