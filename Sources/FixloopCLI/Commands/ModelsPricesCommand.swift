@@ -18,7 +18,7 @@ struct ModelsPricesCommand: AsyncParsableCommand {
         let context = try global.context()
         let table = PriceTableReport(table: context.configuration.prices)
         if json {
-            context.print(table.json.jsonText)
+            try context.printJSON(table.json)
         } else {
             table.lines.forEach(context.print)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopCore
 import FixloopStore
 import Foundation
 
@@ -6,22 +7,29 @@ import Foundation
 struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "List and show the tickets the planner filed.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List stored tickets, newest first.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var list: ListOptions
+        @Option(help: .since("Tickets filed"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+        @Option(help: .until("Tickets filed"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
-            let tickets = try await TicketsCommand.store(context).tickets()
-            if json { return context.print(try TicketsCommand.json(tickets)) }
+            let now = Date()
+            let (start, end) = (since.date(relativeTo: now) ?? .distantPast, until.date(relativeTo: now) ?? .distantFuture)
+            let tickets = list.cut(try await TicketsCommand.store(context).tickets().filter { $0.createdAt >= start && $0.createdAt < end })
+            if json { return try context.printJSON(tickets) }
             if tickets.isEmpty { return context.print("no tickets yet; run fixloop plan") }
+            var table = TextTable(header: ["ticket", "filed as", "priority", "sessions", "kind", "title"], alignments: [.left, .left, .left, .right])
             for ticket in tickets {
                 let priority = ["urgent", "high", "normal", "low"][max(0, min(3, ticket.priority - 1))]
-                context.print("local:\(ticket.id)  \(ticket.reference ?? "-")  \(priority)  \(ticket.sessions) sessions  \(ticket.classification)  \(ticket.title)")
+                table.append(["local:\(ticket.id)", ticket.reference ?? "-", priority, String(ticket.sessions), ticket.classification, ticket.title])
             }
+            context.printTable(table)
         }
     }
 
@@ -37,7 +45,7 @@ struct TicketsCommand: AsyncParsableCommand {
             guard let id, let stored = try await TicketsCommand.store(context).ticket(id: id) else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }
-            if json { return context.print(try TicketsCommand.json(stored)) }
+            if json { return try context.printJSON(stored) }
             var lines = ["local:\(stored.id) · \(stored.reference ?? "-") · \(stored.sink) · \(stored.sessions) sessions · labels \(stored.labels.joined(separator: ", "))"]
             if let url = stored.url { lines.append(url) }
             lines += ["", "# \(stored.title)", "", stored.body]
@@ -49,13 +57,5 @@ struct TicketsCommand: AsyncParsableCommand {
     static func store(_ context: CommandContext) throws -> SQLitePlanStore {
         try context.state.prepare()
         return SQLitePlanStore(database: try FixloopDatabase(url: context.state.database))
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

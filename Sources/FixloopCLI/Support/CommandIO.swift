@@ -11,9 +11,11 @@ struct CommandIO: Sendable {
     var write: @Sendable (String) -> Void
     /// Writes error text (standard error by default).
     var writeError: @Sendable (String) -> Void = { StandardError.write($0) }
+    /// Whether report text goes to a terminal (tables then get a header row).
+    var isTerminal = false
 
     /// The surroundings of the command running in this task.
     @TaskLocal static var current = CommandIO(environment: nil, write: { text in
         FileHandle.standardOutput.write(Data(text.utf8))
-    })
+    }, isTerminal: isatty(STDOUT_FILENO) == 1)
 }

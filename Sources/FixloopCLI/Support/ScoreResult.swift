@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopIngest
 import FixloopScorer
 import Foundation
@@ -11,12 +12,7 @@ struct ScoreResult: Sendable, Codable {
     /// NPS overall, per day and per week, and the worst sessions.
     var summary: ScoreSummary
 
-    func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func jsonText() throws -> String { try JSONEncoder.prettyText(self) }
 
     func text() -> String {
         var lines: [String] = []

@@ -1,0 +1,31 @@
+import ArgumentParser
+import FixloopCore
+
+/// `--limit N` on every list: at most N rows (20 by default, 0 for all); a cut list says so on standard error.
+struct ListOptions: ParsableArguments {
+    /// The default number of rows a list prints.
+    static let defaultLimit = 20
+
+    @Option(help: ArgumentHelp("At most this many rows; 0 for all.", valueName: "n"))
+    var limit = ListOptions.defaultLimit
+
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit is a count of rows (0 for all), not \(limit).") }
+    }
+
+    /// The limit as a store wants it: nil for all.
+    var rows: Int? { limit == 0 ? nil : limit }
+
+    /// `items` cut to the limit; says how many were left out on standard error.
+    func cut<T>(_ items: [T]) -> [T] {
+        guard let rows, items.count > rows else { return items }
+        noteCut(shown: rows, total: items.count)
+        return Array(items.prefix(rows))
+    }
+
+    /// Says on standard error that `total - shown` rows were left out.
+    func noteCut(shown: Int, total: Int) {
+        guard total > shown else { return }
+        CommandIO.current.writeError("… \(total - shown) more (use --limit 0 for all)\n")
+    }
+}
