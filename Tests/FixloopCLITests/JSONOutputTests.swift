@@ -1,5 +1,6 @@
 @testable import FixloopCLI
 import FixloopCore
+import FixloopStore
 import FixloopTesting
 import Foundation
 import Testing
@@ -22,9 +23,8 @@ import Testing
                 ["show", "latest"], ["report"], ["plan", "--since", "2025-06-02", "--until", "2025-06-09", "--dry-run"],
                 ["score", "--model", "none", "--limit", "2"], ["models", "prices"],
                 ["localize", "--ticket", "local:1", "--repo", work.appendingPathComponent("remote/shop.git").path, "--limit", "3"],
-                ["sandbox", "run", "--sandbox", "none", "--", "/bin/true"],
             ]
-            commands = commands.map { $0 + ["--json"] }
+            commands = commands.map { $0 + ["--json"] } + [["sandbox", "run", "--sandbox", "none", "--json", "--", "/bin/true"]]
             var documents = [("demo --json", demo.output)]
             for command in commands {
                 let result = await CLIConsistencyTests.run(command, home: state)
@@ -51,9 +51,7 @@ import Testing
     }
 
     static func firstSessionID(state: URL) async throws -> String? {
-        let result = await CLIConsistencyTests.run(["sessions", "list", "--limit", "1", "--json"], home: state)
-        let rows = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]]
-        return rows?.first?["session_id"] as? String
+        try await SQLiteScoreStore(database: try FixloopDatabase(url: state.appendingPathComponent("fixloop.sqlite"))).scores(limit: 1).first?.sessionID
     }
 }
 
@@ -78,7 +76,8 @@ enum JSONWalk {
     }
 
     static func isDateKey(_ key: String) -> Bool {
-        key.hasSuffix("_at") || ["time", "start", "end", "since", "until", "date", "period_start", "period_end"].contains(key)
+        ["_at", "_seen", "_time", "_start", "_end", "_date", "_until", "_since"].contains { key.hasSuffix($0) }
+            || ["time", "start", "end", "since", "until", "date"].contains(key)
     }
 
     static func dateProblem(_ value: Any) -> String? {

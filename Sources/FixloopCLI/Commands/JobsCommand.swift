@@ -14,7 +14,7 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
         @Option(help: ArgumentHelp("Only jobs in this state: queued, running, done, failed, cancelled.", valueName: "state")) var state: String?
-        @Option(help: .since("Jobs created"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+        @Option(help: .since("Jobs created", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
         @Option(help: .until("Jobs created"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
         @Flag(help: "Print the result as JSON.") var json = false
 

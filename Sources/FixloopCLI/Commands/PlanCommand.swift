@@ -16,7 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: .since("Plan sessions that started"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
+    @Option(help: .since("Plan sessions that started", default: "7d"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
 
     @Option(help: .until("Plan sessions that started"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
 

@@ -20,7 +20,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Option(help: .since("Review what happened"), transform: PeriodBound.argument) var since: PeriodBound?
 
-    @Option(help: .until("Review what happened"), transform: PeriodBound.argument) var until: PeriodBound?
+    @Option(help: .until("Review what happened", default: nil), transform: PeriodBound.argument) var until: PeriodBound?
 
     @Option(help: ArgumentHelp("Write review.html and review.md into this folder.", valueName: "folder"))
     var out = "."

@@ -24,7 +24,7 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The product context Markdown file (default: [scorer] product_context).", valueName: "file"))
     var product: String?
 
-    @Option(help: .since("Grade sessions that started"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+    @Option(help: .since("Grade sessions that started", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
 
     @Option(help: ArgumentHelp("The grading model (openai:MODEL, anthropic:MODEL, replay:FILE), or none for the rubric alone.", valueName: "spec"))
     var model: String?

@@ -22,7 +22,7 @@ struct SessionsListCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var list: ListOptions
-    @Option(help: .since("Sessions that started"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+    @Option(help: .since("Sessions that started", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
     @Option(help: .until("Sessions that started"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
     @Option(name: .customLong("worst"), help: .hidden) var deprecatedWorst: Int?
     @Flag(help: "Print the result as JSON.") var json = false

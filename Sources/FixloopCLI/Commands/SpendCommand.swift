@@ -10,7 +10,7 @@ struct SpendCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: .since("Calls finished"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
+    @Option(help: .since("Calls finished", default: "7d"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
     @Option(help: .until("Calls finished"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
 
     @Option(name: .long, help: ArgumentHelp("Group by run, ticket, repo, day or model.", valueName: "key"))

@@ -13,7 +13,7 @@ struct TicketsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List stored tickets, newest first.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var list: ListOptions
-        @Option(help: .since("Tickets filed"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+        @Option(help: .since("Tickets filed", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
         @Option(help: .until("Tickets filed"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
         @Flag(help: "Print the result as JSON.") var json = false
 

@@ -27,14 +27,15 @@ extension PeriodBound {
 }
 
 extension ArgumentHelp {
-    /// The help of a `--since` option: what it starts, and the accepted forms.
-    static func since(_ what: String) -> ArgumentHelp {
-        ArgumentHelp("\(what) since: \(PeriodBound.acceptedForms).", valueName: "period")
+    /// The help of a `--since` option: what it starts, the accepted forms, and its default the way
+    /// swift-argument-parser writes one (a transformed option's default is not shown by the parser itself).
+    static func since(_ what: String, default value: String? = nil) -> ArgumentHelp {
+        ArgumentHelp("\(what) since: \(PeriodBound.acceptedForms).\(value.map { " (default: \($0))" } ?? "")", valueName: "period")
     }
 
-    /// The help of an `--until` option.
-    static func until(_ what: String) -> ArgumentHelp {
-        ArgumentHelp("\(what) before: the same forms as --since.", valueName: "period")
+    /// The help of an `--until` option (all, its default, is now).
+    static func until(_ what: String, default value: String? = "now") -> ArgumentHelp {
+        ArgumentHelp("\(what) before: the same forms as --since.\(value.map { " (default: \($0))" } ?? "")", valueName: "period")
     }
 }
 
