@@ -116,15 +116,23 @@ struct CLIConsistencyTests {
         #expect(help.contains("EXAMPLES:") && help.contains("fixloop demo"))
     }
 
-    /// Every option that takes a value names it, and defaults read "(default: …)" the one way.
+    /// Every option names its value — a count reads `<n>`, a period `<period>`, and no option repeats its own
+    /// multi-word name as its value name (`--max-turns <max-turns>`) — and defaults read "(default: …)" the one way.
     @Test(arguments: ["spend", "plan", "sessions list", "jobs list", "tickets list", "report", "score", "fix", "verify", "serve",
                       "demo", "localize", "bench workspace", "sandbox run", "models check"])
     func helpNamesValuesAndShowsDefaultsOneWay(command: String) throws {
         let help = try #require(Self.help(command))
-        let flags = ["--json", "--full", "--dry-run", "--no-pr", "--branch-only", "--force", "--no-tools", "--help", "--version"]
-        for line in help.split(separator: "\n") where line.hasPrefix("  --") {
-            let option = line.split(separator: " ").first.map(String.init) ?? ""
-            if !flags.contains(option) { #expect(line.contains(" <"), "\(command): \(line)") }
+        let counts: Set = ["limit", "runs", "candidates", "max-turns", "events", "files", "deliveries", "concurrency", "workers",
+                           "ticket-sessions", "flag-sessions"]
+        let options = help.split(separator: "\n").compactMap { line -> (String, String)? in
+            guard let match = line.firstMatch(of: /^\s+--([a-z-]+) <([^>]+)>/) else { return nil }
+            return (String(match.1), String(match.2))
+        }
+        #expect(!options.isEmpty)
+        for (option, value) in options {
+            if counts.contains(option) { #expect(value == "n", "\(command): --\(option) <\(value)>") }
+            if ["since", "until"].contains(option) { #expect(value == "period", "\(command): --\(option) <\(value)>") }
+            if option.contains("-") { #expect(value != option, "\(command): --\(option) <\(value)>") }
         }
         #expect(!help.contains("Default:") && !help.contains("(default ") && !help.contains("(default)"), "\(help)")
     }

@@ -23,7 +23,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where tickets go: local (the store), github or linear.", valueName: "sink"))
     var sink: Sink = .local
 
-    @Option(help: ArgumentHelp("The repository to search for suspected code: a URL or a local path.", valueName: "repo"))
+    @Option(help: ArgumentHelp("The repository to search for suspected code: a URL or a local path.", valueName: "url|path"))
     var repo: String?
 
     @Option(name: .customLong("issues-repo"), help: ArgumentHelp("The GitHub repository for --sink github (default: --repo's).", valueName: "owner/name"))
