@@ -19,7 +19,7 @@ import Testing
             let session = try #require(try await Self.firstSessionID(state: state))
             var commands: [[String]] = [
                 ["sessions", "list", "--limit", "3"], ["sessions", "show", String(session.prefix(13))], ["tickets", "list"],
-                ["tickets", "show", "local:1"], ["jobs", "list"], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
+                ["tickets", "show", "local:1"], ["tickets", "show", "local:"],  // a unique prefix of the reference it was filed as ["jobs", "list"], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
                 ["show", "latest"], ["report"], ["plan", "--since", "2025-06-02", "--until", "2025-06-09", "--dry-run"],
                 ["score", "--model", "none", "--limit", "2"], ["models", "prices"],
                 ["localize", "--ticket", "local:1", "--repo", work.appendingPathComponent("remote/shop.git").path, "--limit", "3"],

@@ -34,15 +34,16 @@ struct TicketsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one stored ticket: local:N or N.")
+        static let configuration = CommandConfiguration(abstract: "Show one stored ticket: local:N, N, or where it was filed.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The ticket: local:N or N.") var ticket: String
+        @Argument(help: ArgumentHelp("The ticket: local:N or N, or the reference it was filed as (gh:acme/shop#12, ENG-12) or a unique prefix of it.",
+                                     valueName: "ticket")) var ticket: String
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
-            let id = Int(ticket.hasPrefix("local:") ? String(ticket.dropFirst(6)) : ticket)
-            guard let id, let stored = try await TicketsCommand.store(context).ticket(id: id) else {
+            let store = try TicketsCommand.store(context)
+            guard let id = try await Self.id(ticket, store: store), let stored = try await store.ticket(id: id) else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }
             if json { return try context.printJSON(stored) }
@@ -51,6 +52,16 @@ struct TicketsCommand: AsyncParsableCommand {
             lines += ["", "# \(stored.title)", "", stored.body]
             for update in stored.updates { lines += ["", "---", update] }
             context.print(lines.joined(separator: "\n"))
+        }
+
+        /// The stored id `text` names: `local:N`, `N`, or a (unique prefix of a) reference a sink gave the ticket.
+        static func id(_ text: String, store: SQLitePlanStore) async throws -> Int? {
+            if let id = Int(text.hasPrefix("local:") ? String(text.dropFirst(6)) : text) { return id }
+            let filed = try await store.tickets().filter { $0.reference?.hasPrefix(text) == true }
+            let references = Set(filed.compactMap(\.reference)).sorted()
+            guard let reference = try IDPrefix.resolve(text, kind: "ticket", candidates: references, listCommand: "fixloop tickets list")
+            else { return nil }
+            return filed.first { $0.reference == reference }?.id
         }
     }
 
