@@ -17,9 +17,11 @@ import Testing
             #expect(demo.status == 0, "\(demo.errors)")
             #expect(demo.errors.contains("[1/5] set-up"), "the narration goes to standard error")
             let session = try #require(try await Self.firstSessionID(state: state))
+            let jobs = SQLiteJobStore(database: try FixloopDatabase(url: state.appendingPathComponent("fixloop.sqlite")))
+            let job = try await jobs.enqueue(JobRequest(ticket: "gh:acme/shop#7", repository: "acme/shop", trigger: "labelled"), now: Date()).job.id
             var commands: [[String]] = [
                 ["sessions", "list", "--limit", "3"], ["sessions", "show", String(session.prefix(13))], ["tickets", "list"],
-                ["tickets", "show", "local:1"], ["tickets", "show", "local:"],  // a unique prefix of the reference it was filed as ["jobs", "list"], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
+                ["tickets", "show", "local:1"], ["tickets", "show", "local:"],  // a unique prefix of the reference it was filed as ["jobs", "list"], ["jobs", "show", String(job)], ["jobs", "cancel", String(job)], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
                 ["show", "latest"], ["report"], ["plan", "--since", "2025-06-02", "--until", "2025-06-09", "--dry-run"],
                 ["score", "--model", "none", "--limit", "2"], ["models", "prices"],
                 ["localize", "--ticket", "local:1", "--repo", work.appendingPathComponent("remote/shop.git").path, "--limit", "3"],

@@ -64,13 +64,14 @@ struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job (a running one stops at its next lease renewal).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp("The job id.", valueName: "id")) var id: Int64
+        @Flag(help: "Print the job as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
             guard let job = try await JobsCommand.store(context).cancel(id, now: Date()) else {
                 throw CommandError(code: "jobs.not_found", message: "There is no job \(id); see fixloop jobs list.")
             }
-            context.print("job \(job.id): \(job.state.rawValue)")
+            if json { try context.printJSON(job) } else { context.print("job \(job.id): \(job.state.rawValue)") }
             if job.state != .cancelled { throw ExitCode(ExitStatus.negative.rawValue) }
         }
     }

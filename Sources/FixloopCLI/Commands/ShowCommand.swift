@@ -21,7 +21,7 @@ struct ShowCommand: AsyncParsableCommand {
         try context.state.prepare()
         let store = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
         let id = run == "latest" ? run : try IDPrefix.resolve(run, kind: "run", candidates: try store.runIDs(prefix: run),
-                                                               listCommand: "fixloop report --json")
+                                                               listCommand: "fixloop fix")
         guard let id, let record = try store.run(id), !record.id.contains("/"), !record.id.contains("..") else {
             throw CommandError(code: "show.no_such_run", message: "There is no run '\(run)' in \(context.state.root.path); use a run id from fixloop fix, or 'latest'.")
         }

@@ -6,7 +6,7 @@ enum IDPrefix {
     ///   - text: what the user wrote.
     ///   - kind: what the id names ("session", "run"), for the error text.
     ///   - candidates: the stored ids that begin with `text`, sorted (a few more than are shown suffice).
-    ///   - listCommand: the command that lists them, for the error text.
+    ///   - listCommand: the command that prints them, for the error text.
     /// - Returns: the full id, or nil when none matches.
     /// - Throws: ``CommandError`` `cli.ambiguous_id` when several match.
     static func resolve(_ text: String, kind: String, candidates: [String], listCommand: String) throws -> String? {
