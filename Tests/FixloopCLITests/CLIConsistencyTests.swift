@@ -62,6 +62,9 @@ struct CLIConsistencyTests {
             #expect(cut.status == 0, "\(cut.errors)")
             #expect(cut.output.split(separator: "\n").count == 20, "\(cut.output)")
             #expect(cut.errors.contains("… 3 more (use --limit 0 for all)"), "\(cut.errors)")
+            // The note follows the list, where a reader looks for it.
+            let merged = await runFixloop(["sessions"], environment: ["FIXLOOP_HOME": home.path, "HOME": home.path])
+            #expect(merged.output.split(separator: "\n").last == "… 3 more (use --limit 0 for all)", "\(merged.output)")
             let all = await Self.run(["sessions", "--limit", "0"], home: home)
             #expect(all.output.split(separator: "\n").count == 23 && all.errors.isEmpty, "\(all.errors)")
             let five = await Self.run(["sessions", "--limit", "5", "--json"], home: home)

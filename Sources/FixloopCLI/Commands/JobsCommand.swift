@@ -27,8 +27,9 @@ struct JobsCommand: AsyncParsableCommand {
             let now = Date()
             let (start, end) = (since.date(relativeTo: now) ?? .distantPast, until.date(relativeTo: now) ?? .distantFuture)
             // The queue is small; the period is applied here rather than in SQL.
-            let jobs = list.cut(try await JobsCommand.store(context).jobs(state: wanted, limit: -1)
+            let (jobs, total) = list.cut(try await JobsCommand.store(context).jobs(state: wanted, limit: -1)
                 .filter { $0.createdAt >= start && $0.createdAt < end })
+            defer { list.noteCut(shown: jobs.count, total: total) }
             if json { return try context.printJSON(jobs) }
             if jobs.isEmpty { return context.print("no jobs") }
             var table = TextTable(header: ["job", "state", "ticket", "detail"], alignments: [.right])

@@ -34,7 +34,8 @@ struct SessionsListCommand: AsyncParsableCommand {
         let store = try SessionsCommand.store(context)
         let rows = deprecatedWorst ?? list.rows
         let scores = try await store.scores(since: start, until: end, limit: rows)
-        if let rows, scores.count == rows { list.noteCut(shown: rows, total: try await store.scoreCount(since: start, until: end)) }
+        let total = rows != nil && scores.count == rows ? try await store.scoreCount(since: start, until: end) : scores.count
+        defer { list.noteCut(shown: scores.count, total: total) }
         if json { return try context.printJSON(scores) }
         if scores.isEmpty { return context.print("no scored sessions; run fixloop score --import FILE first") }
         var table = TextTable(header: ["score", "started", "grader", "session", "why"], alignments: [.right])

@@ -21,7 +21,8 @@ struct TicketsCommand: AsyncParsableCommand {
             let context = try global.context()
             let now = Date()
             let (start, end) = (since.date(relativeTo: now) ?? .distantPast, until.date(relativeTo: now) ?? .distantFuture)
-            let tickets = list.cut(try await TicketsCommand.store(context).tickets().filter { $0.createdAt >= start && $0.createdAt < end })
+            let (tickets, total) = list.cut(try await TicketsCommand.store(context).tickets().filter { $0.createdAt >= start && $0.createdAt < end })
+            defer { list.noteCut(shown: tickets.count, total: total) }
             if json { return try context.printJSON(tickets) }
             if tickets.isEmpty { return context.print("no tickets yet; run fixloop plan") }
             var table = TextTable(header: ["ticket", "filed as", "priority", "sessions", "kind", "title"], alignments: [.left, .left, .left, .right])

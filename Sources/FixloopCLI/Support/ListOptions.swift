@@ -16,14 +16,13 @@ struct ListOptions: ParsableArguments {
     /// The limit as a store wants it: nil for all.
     var rows: Int? { limit == 0 ? nil : limit }
 
-    /// `items` cut to the limit; says how many were left out on standard error.
-    func cut<T>(_ items: [T]) -> [T] {
-        guard let rows, items.count > rows else { return items }
-        noteCut(shown: rows, total: items.count)
-        return Array(items.prefix(rows))
+    /// `items` cut to the limit, and how many were left out (for ``noteCut(shown:total:)`` after the list).
+    func cut<T>(_ items: [T]) -> (rows: [T], total: Int) {
+        guard let rows, items.count > rows else { return (items, items.count) }
+        return (Array(items.prefix(rows)), items.count)
     }
 
-    /// Says on standard error that `total - shown` rows were left out.
+    /// Says on standard error, after the list, that `total - shown` rows were left out.
     func noteCut(shown: Int, total: Int) {
         guard total > shown else { return }
         CommandIO.current.writeError("… \(total - shown) more (use --limit 0 for all)\n")
