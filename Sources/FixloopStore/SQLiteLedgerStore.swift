@@ -58,6 +58,11 @@ public struct SQLiteLedgerStore: LedgerStore {
     }
 
     public func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
+        try await summary(since: date, until: nil, by: grouping)
+    }
+
+    /// The calls finished in `date..<until` (no end when nil), grouped, most expensive first.
+    public func summary(since date: Date, until: Date?, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
         let column: String
         switch grouping {
         case .run: column = "run_id"
@@ -74,10 +79,10 @@ public struct SQLiteLedgerStore: LedgerStore {
                         SELECT COALESCE(\(column), '-') AS key, COUNT(*) AS calls,
                                SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cached_tokens) AS cached,
                                COALESCE(SUM(cost_usd), 0) AS cost, SUM(cost_usd IS NULL) AS unpriced
-                        FROM model_call WHERE finished_at >= ?
+                        FROM model_call WHERE finished_at >= ? AND finished_at < ?
                         GROUP BY key ORDER BY cost DESC, key
                         """,
-                    arguments: [date.timeIntervalSince1970])
+                    arguments: [date.timeIntervalSince1970, until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude])
                 return rows.map { row in
                     LedgerSummary(
                         key: row["key"], calls: row["calls"],

@@ -45,6 +45,14 @@ public struct SQLiteRunStore: RunStore {
         }
     }
 
+    /// The ids of runs that begin with `prefix`, at most `limit` of them, sorted.
+    public func runIDs(prefix: String, limit: Int = 11) throws -> [String] {
+        try database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM fix_run WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT ?",
+                                arguments: [prefix, prefix, limit])
+        }
+    }
+
     /// The runs started in `start..<end`, newest first, with dead `running` runs shown as `interrupted`.
     public func runs(from start: Date, to end: Date) throws -> [RunRecord] {
         try write { db in

@@ -79,14 +79,38 @@ public struct SQLiteScoreStore: SessionScoreStore {
         }
     }
 
-    /// Scores of sessions that started at or after `since`, lowest first (ties by id); at most `limit`.
-    public func scores(since: Date? = nil, limit: Int? = nil) async throws -> [SessionScore] {
+    /// Scores of sessions that started at or after `since` and before `until`, lowest first (ties by id); at most `limit`.
+    public func scores(since: Date? = nil, until: Date? = nil, limit: Int? = nil) async throws -> [SessionScore] {
         try await wrap("read") {
             try await database.pool.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT * FROM session_score WHERE start >= ? ORDER BY score, session_id LIMIT ?",
-                    arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, limit ?? -1]
+                    db, sql: "SELECT * FROM session_score WHERE start >= ? AND start < ? ORDER BY score, session_id LIMIT ?",
+                    arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
+                                until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude, limit ?? -1]
                 ).map(Self.score(from:))
+            }
+        }
+    }
+
+    /// How many scores ``scores(since:until:limit:)`` would return without a limit.
+    public func scoreCount(since: Date? = nil, until: Date? = nil) async throws -> Int {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM session_score WHERE start >= ? AND start < ?",
+                    arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
+                                until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude]) ?? 0
+            }
+        }
+    }
+
+    /// The ids of stored sessions that begin with `prefix`, at most `limit` of them, sorted.
+    public func sessionIDs(prefix: String, limit: Int = 11) async throws -> [String] {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM analytics_session WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT ?",
+                    arguments: [prefix, prefix, limit])
             }
         }
     }

@@ -9,7 +9,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Events in the generated export.") var events = 1_000_000
+    @Option(help: ArgumentHelp("Events in the generated export.", valueName: "n")) var events = 1_000_000
 
     @Option(help: ArgumentHelp("The Python loader (default: Benchmarks/ingest_baseline.py here or in the source tree).", valueName: "file"))
     var baseline: String?
@@ -37,12 +37,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         benchmark.givenExport = export.map { URL(fileURLWithPath: $0) }
         benchmark.stage = BenchStages.writer("ingest", json: json)
         let result = try await benchmark.measure()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            context.print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            return
-        }
+        if json { return try context.printJSON(result) }
         let verdict = result.ratio >= 5 ? "met" : "missed"
         context.print("""
             ingest benchmark: \(result.events) \(export == nil ? "generated " : "")PostHog events, \(format(result.exportMiB)) MiB of JSON lines

@@ -11,8 +11,7 @@ struct BenchSandboxCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Pairs of runs to time.")
-    var runs = 200
+    @Option(help: ArgumentHelp("Pairs of runs to time.", valueName: "n")) var runs = 200
 
     @Option(help: ArgumentHelp("The policy to measure.", valueName: "policy"))
     var policy = "test"

@@ -8,8 +8,8 @@ struct BenchWebhooksCommand: AsyncParsableCommand {
         abstract: "Drive signed webhook deliveries at the server on loopback; print accepted/s and p50/p99 (goal: ≥ 1000/s, p99 < 50 ms).")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Deliveries to send.") var deliveries = 5000
-    @Option(help: "Deliveries in flight at once.") var concurrency = 16
+    @Option(help: ArgumentHelp("Deliveries to send.", valueName: "n")) var deliveries = 5000
+    @Option(help: ArgumentHelp("Deliveries in flight at once.", valueName: "n")) var concurrency = 16
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func validate() throws {
@@ -24,11 +24,7 @@ struct BenchWebhooksCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         BenchStages.writer("webhooks", json: json)("sending \(deliveries) signed deliveries, \(concurrency) in flight, to the real server on loopback")
         let result = try await WebhookBenchmark(deliveries: deliveries, concurrency: concurrency, folder: folder).measure()
-        if json {
-            let encoder = JSONEncoder.pretty
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            return context.print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        }
+        if json { return try context.printJSON(result) }
         let met = result.acceptedPerSecond >= 1000 && result.p99Milliseconds < 50 && result.accepted == result.deliveries
         context.print("""
             webhooks: \(result.accepted)/\(result.deliveries) accepted in \(String(format: "%.2f", result.seconds)) s \

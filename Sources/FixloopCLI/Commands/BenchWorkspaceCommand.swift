@@ -10,9 +10,9 @@ struct BenchWorkspaceCommand: AsyncParsableCommand {
         commandName: "workspace",
         abstract: "Time a fresh workspace from the warm mirror against cp -r and git clone --no-local.")
 
-    @Option(help: "Files in the generated repository.") var files = 3000
-    @Option(help: "Measured runs of each method (after one warm-up round).") var runs = 7
-    @Option(help: "Measure this repository (URL or path) instead of a generated one.") var repo: String?
+    @Option(help: ArgumentHelp("Files in the generated repository.", valueName: "n")) var files = 3000
+    @Option(help: ArgumentHelp("Measured runs of each method (after one warm-up round).", valueName: "n")) var runs = 7
+    @Option(help: ArgumentHelp("Measure this repository instead of a generated one.", valueName: "url|path")) var repo: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -36,9 +36,7 @@ struct BenchWorkspaceCommand: AsyncParsableCommand {
         let report = try await benchmark.measure(progress: progress, transfer: line?.gitHandler)
         line?.finish()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try JSONOutput.print(report)
         } else {
             print(report.table)
         }

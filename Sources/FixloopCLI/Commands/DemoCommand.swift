@@ -34,13 +34,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The bundled examples folder (default: ./examples, else the one beside the fixloop binary's checkout).", valueName: "folder"))
     var examples: String?
 
-    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.")
+    @Option(help: .sandbox)
     var sandbox: SandboxChoice = .bubblewrap
+
+    @Flag(help: "Print the summary as JSON; the stages' narration goes to standard error.") var json = false
 
     func run() async throws {
         let io = CommandIO.current
         let environment = io.environment ?? ProcessInfo.processInfo.environment
-        let say: @Sendable (String) -> Void = { io.write($0 + "\n") }
+        let json = json
+        let say: @Sendable (String) -> Void = { json ? io.writeError($0 + "\n") : io.write($0 + "\n") }
         let bundle = try DemoBundle.locate(examples, environment: environment)
         let workFolder = try work.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DemoBundle.newWorkFolder()
         let (spec, label) = try resolveModel(bundle: bundle)
@@ -80,8 +83,8 @@ struct DemoCommand: AsyncParsableCommand {
         stage.end()
 
         stage.begin("planner", "group the failures into patterns; a ticket for the frequent one, a flag for the rare one")
-        var plan = PlanJob(until: try SpendCommand.startDate(DemoBundle.weekEnd, now: Date()))
-        plan.since = try SpendCommand.startDate(DemoBundle.weekStart, now: Date())
+        var plan = PlanJob(until: PeriodBound.known(DemoBundle.weekEnd).date(relativeTo: Date()) ?? Date())
+        plan.since = PeriodBound.known(DemoBundle.weekStart).date(relativeTo: Date())
         plan.repo = remote.path
         plan.model = model
         plan.record = recording("planner")
@@ -113,8 +116,11 @@ struct DemoCommand: AsyncParsableCommand {
             try DemoBundle.concatenate(["scorer", "planner", "engineer"].map { transcripts.appendingPathComponent("\($0).jsonl") },
                                        into: URL(fileURLWithPath: record))
         }
-        say(DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started).text)
-        say(DemoNext(stateFolder: stateFolder, examples: bundle.root).text)
+        let summary = DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started)
+        let next = DemoNext(stateFolder: stateFolder, examples: bundle.root)
+        say(summary.text)
+        say(next.text)
+        if json { io.write(try JSONEncoder.prettyText(DemoReport(summary: summary, next: next, work: workFolder, model: spec)) + "\n") }
         if fixStatus != 0 { throw ExitCode(fixStatus) }
     }
 

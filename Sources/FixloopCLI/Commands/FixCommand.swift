@@ -20,11 +20,11 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE.", valueName: "spec")) var model: String?
     @Option(help: ArgumentHelp("The test command (default: .fixloop.toml, then detection).", valueName: "cmd")) var test: String?
     @Option(help: ArgumentHelp("The setup command, run with the network.", valueName: "cmd")) var setup: String?
-    @Option(help: "Independent attempts; the best verified one is delivered.") var candidates = 1
-    @Option(help: "Model turns per attempt.") var maxTurns = 30
+    @Option(help: ArgumentHelp("Independent attempts; the best verified one is delivered.", valueName: "n")) var candidates = 1
+    @Option(help: ArgumentHelp("Model turns per attempt.", valueName: "n")) var maxTurns = 30
     @Option(help: ArgumentHelp("Most model spend for this run, in US dollars.", valueName: "usd")) var maxCost: Double?
     @Option(help: ArgumentHelp("Wall-clock limit: 90s, 20m, 1h.", valueName: "duration")) var timeout = "30m"
-    @Option(help: "Baseline test runs, to find flaky tests.") var runs = 1
+    @Option(help: ArgumentHelp("Baseline test runs, to find flaky tests.", valueName: "n")) var runs = 1
     @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path")) var readOnly: [String] = []
     @Flag(help: "Write the patch and report locally instead of pushing and opening a pull request.") var noPR = false
     @Flag(help: "Push the branch to the repository but open no pull request (a plain git remote).") var branchOnly = false
@@ -32,7 +32,7 @@ struct FixCommand: AsyncParsableCommand {
     @Flag(help: "Go on even when triage says the ticket is not a bug.") var force = false
     @Flag(help: "Offer no tools: the model edits with SEARCH/REPLACE blocks only.") var noTools = false
     @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file")) var record: String?
-    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.") var sandbox: SandboxChoice = .bubblewrap
+    @Option(help: .sandbox) var sandbox: SandboxChoice = .bubblewrap
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {

@@ -13,6 +13,28 @@ public struct Fixloop: AsyncParsableCommand {
         discussion: """
             The scorer grades analytics sessions, the planner files tickets for frequent failures, and the \
             engineer fixes bug tickets in a sandbox and opens a draft pull request for a human to review.
+
+            Lists print 20 rows unless --limit N (0 for all); --since and --until take 30m, 24h, 7d, 2w, a date \
+            (2026-11-30), an ISO 8601 timestamp or all; --json prints snake_case keys and ISO 8601 UTC dates; a \
+            unique prefix of a session or run id stands for the whole id.
+
+            ENVIRONMENT:
+              FIXLOOP_HOME            The state directory (default: ~/.fixloop).
+              FIXLOOP_CONFIG          The configuration file (default: ./fixloop.toml).
+              OPENAI_API_KEY          The key for openai:MODEL (OPENAI_BASE_URL for another endpoint).
+              ANTHROPIC_API_KEY       The key for anthropic:MODEL (ANTHROPIC_BASE_URL for another endpoint).
+              GITHUB_TOKEN            Reads issues, pushes branches and opens pull requests (or GH_TOKEN).
+              GITHUB_WEBHOOK_SECRET   Checks the signatures of the webhooks fixloop serve receives.
+              LINEAR_API_KEY          Reads and files Linear issues (LINEAR_WEBHOOK_SECRET for its webhooks).
+              FIXLOOP_ADMIN_TOKEN     Guards fixloop serve's admin endpoints.
+
+            EXAMPLES:
+              fixloop demo                                   The whole loop, offline, on the bundled example.
+              fixloop fix --ticket gh:acme/shop#12 --model openai:gpt-4.1 --max-cost 2
+              fixloop score --import export.jsonl.gz --model none
+              fixloop sessions --since 7d --limit 5          The five lowest-scored sessions of the week.
+              fixloop plan --since 2w --json
+              fixloop spend --by model --since 2026-11-01
             """,
         version: version,
         subcommands: [

@@ -7,14 +7,16 @@ import Foundation
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "List, show or cancel the PR bot's jobs.",
-        subcommands: [List.self, Show.self, Cancel.self])
+        subcommands: [List.self, Show.self, Cancel.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only jobs in this state: queued, running, done, failed, cancelled.") var state: String?
-        @Option(help: "At most this many.") var limit = 50
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var list: ListOptions
+        @Option(help: ArgumentHelp("Only jobs in this state: queued, running, done, failed, cancelled.", valueName: "state")) var state: String?
+        @Option(help: .since("Jobs created", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+        @Option(help: .until("Jobs created"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
+        @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
@@ -22,28 +24,32 @@ struct JobsCommand: AsyncParsableCommand {
                 guard let state = JobState(rawValue: text) else { throw ValidationError("--state is one of queued, running, done, failed, cancelled.") }
                 return state
             }
-            let jobs = try await JobsCommand.store(context).jobs(state: wanted, limit: limit)
-            if json { return context.print(String(decoding: try JSONEncoder.jobs.encode(jobs), as: UTF8.self)) }
+            let now = Date()
+            let (start, end) = (since.date(relativeTo: now) ?? .distantPast, until.date(relativeTo: now) ?? .distantFuture)
+            // The queue is small; the period is applied here rather than in SQL.
+            let (jobs, total) = list.cut(try await JobsCommand.store(context).jobs(state: wanted, limit: -1)
+                .filter { $0.createdAt >= start && $0.createdAt < end })
+            defer { list.noteCut(shown: jobs.count, total: total) }
+            if json { return try context.printJSON(jobs) }
             if jobs.isEmpty { return context.print("no jobs") }
-            for job in jobs {
-                let detail = job.prURL ?? job.summary ?? job.stage ?? job.trigger
-                context.print("\(String(job.id).padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.ticket)  \(detail)")
-            }
+            var table = TextTable(header: ["job", "state", "ticket", "detail"], alignments: [.right])
+            for job in jobs { table.append([String(job.id), job.state.rawValue, job.ticket, job.prURL ?? job.summary ?? job.stage ?? job.trigger]) }
+            context.printTable(table)
         }
     }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one job.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The job id.") var id: Int64
-        @Flag(help: "Print JSON.") var json = false
+        @Argument(help: ArgumentHelp("The job id.", valueName: "id")) var id: Int64
+        @Flag(help: "Print the result as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
             guard let job = try await JobsCommand.store(context).job(id) else {
                 throw CommandError(code: "jobs.not_found", message: "There is no job \(id); see fixloop jobs list.")
             }
-            if json { return context.print(String(decoding: try JSONEncoder.jobs.encode(job), as: UTF8.self)) }
+            if json { return try context.printJSON(job) }
             var lines = ["job \(job.id): \(job.state.rawValue) — \(job.ticket) (\(job.repository))", "trigger: \(job.trigger)",
                          "attempts: \(job.attempts) of \(job.maxAttempts)"]
             if let stage = job.stage { lines.append("stage: \(stage)") }
@@ -58,28 +64,20 @@ struct JobsCommand: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job (a running one stops at its next lease renewal).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The job id.") var id: Int64
+        @Argument(help: ArgumentHelp("The job id.", valueName: "id")) var id: Int64
+        @Flag(help: "Print the job as JSON.") var json = false
 
         func run() async throws {
             let context = try global.context()
             guard let job = try await JobsCommand.store(context).cancel(id, now: Date()) else {
                 throw CommandError(code: "jobs.not_found", message: "There is no job \(id); see fixloop jobs list.")
             }
-            context.print("job \(job.id): \(job.state.rawValue)")
+            if json { try context.printJSON(job) } else { context.print("job \(job.id): \(job.state.rawValue)") }
             if job.state != .cancelled { throw ExitCode(ExitStatus.negative.rawValue) }
         }
     }
 
     static func store(_ context: CommandContext) throws -> SQLiteJobStore {
         SQLiteJobStore(database: try FixloopDatabase(url: context.state.database))
-    }
-}
-
-extension JSONEncoder {
-    static var jobs: JSONEncoder {
-        let encoder = JSONEncoder.pretty
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
     }
 }

@@ -13,8 +13,8 @@ struct LocalizeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ticket.", valueName: "ref")) var ticket: String
     @Option(help: ArgumentHelp("The repository: an HTTPS or SSH URL, or a local path.", valueName: "url|path")) var repo: String?
     @Option(help: ArgumentHelp("A branch, tag or commit.", valueName: "rev")) var commit: String?
-    @Option(help: "How many files to rank.") var limit = 10
-    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: ArgumentHelp("How many files to rank.", valueName: "n")) var limit = 10
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let context = try global.context()
@@ -33,12 +33,11 @@ struct LocalizeCommand: AsyncParsableCommand {
                                                    credentials: GitCredentialChoice.credentials(for: remote, context: context)) { workspace in
             localizer.rank(text: loaded.fullText, files: Localizer.readFiles(in: workspace.directory))
         }
-        if json {
-            context.print(String(decoding: try JSONEncoder.pretty.encode(ranking), as: UTF8.self))
-        } else {
-            for (index, candidate) in ranking.candidates.enumerated() {
-                context.print(String(format: "%2d. %-50@ %6.2f  ", index + 1, candidate.path as NSString, candidate.score) + candidate.reasons.prefix(3).joined(separator: "; "))
-            }
+        if json { return try context.printJSON(ranking) }
+        var table = TextTable(header: ["rank", "file", "score", "why"], alignments: [.right, .left, .right])
+        for (index, candidate) in ranking.candidates.enumerated() {
+            table.append(["\(index + 1).", candidate.path, String(format: "%.2f", candidate.score), candidate.reasons.prefix(3).joined(separator: "; ")])
         }
+        context.printTable(table)
     }
 }

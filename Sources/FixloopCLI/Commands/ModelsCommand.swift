@@ -9,7 +9,7 @@ import Foundation
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "Check the configured model clients and print the price table.",
-        subcommands: [ModelsCheckCommand.self, ModelsPricesCommand.self])
+        subcommands: [ModelsCheckCommand.self, ModelsPricesCommand.self], defaultSubcommand: ModelsPricesCommand.self)
 }
 
 /// `fixloop models check`: one tiny request, then latency, tokens and price, or what is wrong.
@@ -20,7 +20,7 @@ struct ModelsCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("openai:MODEL, anthropic:MODEL or replay:FILE (default: models.default).", valueName: "spec"))
+    @Option(name: .long, help: ArgumentHelp("openai:MODEL, anthropic:MODEL or replay:FILE (default: [models] default).", valueName: "spec"))
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Write the request and reply as JSON lines (keys redacted).", valueName: "file"))
@@ -50,7 +50,7 @@ struct ModelsCheckCommand: AsyncParsableCommand {
             latencyMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             price: wiring.keeper.price(for: spec))
         if json {
-            context.print(report.json.jsonText)
+            try context.printJSON(report.json)
         } else {
             report.lines.forEach(context.print)
         }
@@ -83,13 +83,13 @@ struct ModelsCheckReport {
     var json: JSONValue {
         [
             "model": .string(spec.description),
-            "baseURL": baseURL.map { .string($0) } ?? .null,
+            "base_url": baseURL.map { .string($0) } ?? .null,
             "ok": true,
             "reply": .string(reply.message.content),
-            "latencyMs": .integer(latencyMilliseconds),
+            "latency_ms": .integer(latencyMilliseconds),
             "usage": ["input": .integer(reply.usage.inputTokens), "output": .integer(reply.usage.outputTokens),
                       "cached": .integer(reply.usage.cachedInputTokens)],
-            "costUSD": cost.map { .number($0) } ?? .null,
+            "cost_usd": cost.map { .number($0) } ?? .null,
         ]
     }
 }

@@ -18,7 +18,7 @@ struct ModelsPricesCommand: AsyncParsableCommand {
         let context = try global.context()
         let table = PriceTableReport(table: context.configuration.prices)
         if json {
-            context.print(table.json.jsonText)
+            try context.printJSON(table.json)
         } else {
             table.lines.forEach(context.print)
         }
@@ -39,27 +39,19 @@ struct PriceTableReport {
             "add or replace a model with [prices.\"provider:model\"] in fixloop.toml (input, output, cached, batch_input, batch_output)",
             "",
         ]
-        let header = ["model", "input", "cached", "output", "batch in", "batch out", "from"]
-        var rows = [header]
+        // The model and origin columns read left to right; the prices line up on their right edge.
+        var grid = TextTable(header: ["model", "input", "cached", "output", "batch in", "batch out", "from"],
+                              alignments: [.left, .right, .right, .right, .right, .right, .left])
         for key in keys {
             guard let price = table.entries[key] else { continue }
             if price.free {
-                rows.append([key, "free", "free", "free", "free", "free", origin(key)])
+                grid.append([key, "free", "free", "free", "free", "free", origin(key)])
                 continue
             }
-            rows.append([key, Self.dollars(price.inputPerMillion), Self.dollars(price.cachedPerMillion), Self.dollars(price.outputPerMillion),
+            grid.append([key, Self.dollars(price.inputPerMillion), Self.dollars(price.cachedPerMillion), Self.dollars(price.outputPerMillion),
                          price.batchInputPerMillion.map(Self.dollars) ?? "-", price.batchOutputPerMillion.map(Self.dollars) ?? "-", origin(key)])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            let cells = row.indices.map { column -> String in
-                let cell = row[column]
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                // The model and origin columns read left to right; the prices line up on their right edge.
-                return column == 0 || column == row.count - 1 ? cell + pad : pad + cell
-            }
-            lines.append(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        lines += grid.lines
         if !table.sources.isEmpty {
             lines.append("")
             lines.append("sources:")

@@ -16,16 +16,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Plan sessions since: 30m, 24h, 7d, 2w, a date (2025-06-01), or all.", valueName: "period"))
-    var since = "7d"
+    @Option(help: .since("Plan sessions that started", default: "7d"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
 
-    @Option(help: ArgumentHelp("Plan sessions before this date (default: now).", valueName: "date"))
-    var until: String?
+    @Option(help: .until("Plan sessions that started"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
 
-    @Option(help: "Where tickets go: local (the store), github or linear.")
+    @Option(help: ArgumentHelp("Where tickets go: local (the store), github or linear.", valueName: "sink"))
     var sink: Sink = .local
 
-    @Option(help: ArgumentHelp("The repository to search for suspected code: a URL or a local path.", valueName: "repo"))
+    @Option(help: ArgumentHelp("The repository to search for suspected code: a URL or a local path.", valueName: "url|path"))
     var repo: String?
 
     @Option(name: .customLong("issues-repo"), help: ArgumentHelp("The GitHub repository for --sink github (default: --repo's).", valueName: "owner/name"))
@@ -40,13 +38,13 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The model that names and classifies patterns (openai:MODEL, anthropic:MODEL, replay:FILE), or none for rules.", valueName: "spec"))
     var model = "none"
 
-    @Option(name: .customLong("ticket-sessions"), help: "Sessions from which a pattern gets a ticket (default: [planner] ticket_sessions, 40).")
+    @Option(name: .customLong("ticket-sessions"), help: ArgumentHelp("Sessions from which a pattern gets a ticket (default: [planner] ticket_sessions, 40).", valueName: "n"))
     var ticketSessions: Int?
 
-    @Option(name: .customLong("ticket-share"), help: "Share of its route's sessions (0–1) from which a pattern gets a ticket (default: [planner] ticket_share, 0.25).")
+    @Option(name: .customLong("ticket-share"), help: ArgumentHelp("Share of its route's sessions (0–1) from which a pattern gets a ticket (default: [planner] ticket_share, 0.25).", valueName: "share"))
     var ticketShare: Double?
 
-    @Option(name: .customLong("flag-sessions"), help: "Sessions from which a pattern gets a flag (default: [planner] flag_sessions, 2).")
+    @Option(name: .customLong("flag-sessions"), help: ArgumentHelp("Sessions from which a pattern gets a flag (default: [planner] flag_sessions, 2).", valueName: "n"))
     var flagSessions: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Plan and look up tickets, but change nothing.")
@@ -60,8 +58,8 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         let now = Date()
-        var job = PlanJob(until: try until.map { try SpendCommand.startDate($0, now: now) } ?? now)
-        job.since = since.lowercased() == "all" ? nil : try SpendCommand.startDate(since, now: now)
+        var job = PlanJob(until: until.date(relativeTo: now) ?? now)
+        job.since = since.date(relativeTo: now)
         job.sink = sink
         job.repo = repo
         job.issuesRepo = issuesRepo

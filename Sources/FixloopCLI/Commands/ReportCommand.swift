@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopCore
 import FixloopReport
 import FixloopScorer
 import FixloopStore
@@ -11,14 +12,15 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: """
             The page shows the implied NPS per day and its distribution (inline SVG), the patterns with the sessions \
             they affected and example blurbs, the tickets and flags with their reasons, the engineer's fixes with \
-            their diffs and before/after tests, and model spend by layer. Without --since, the period is the seven \
-            days ending with the newest graded session.
+            their diffs and before/after tests, and model spend by layer. Without --since or --until, the period is \
+            the seven days ending with the newest graded session; with --until alone, the seven days before it.
             """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Review since: 7d, 2w, or a date (2025-06-02). Default: the newest graded week.", valueName: "period"))
-    var since: String?
+    @Option(help: .since("Review what happened"), transform: PeriodBound.argument) var since: PeriodBound?
+
+    @Option(help: .until("Review what happened", default: nil), transform: PeriodBound.argument) var until: PeriodBound?
 
     @Option(help: ArgumentHelp("Write review.html and review.md into this folder.", valueName: "folder"))
     var out = "."
@@ -35,15 +37,12 @@ struct ReportCommand: AsyncParsableCommand {
         let productFile = product ?? context.configuration.scorer.productContext
         var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
         builder.product = try productFile.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
-        let period = try await builder.period(since: try since.map { try SpendCommand.startDate($0, now: now) }, now: now)
+        // --until alone reviews the seven days before it; --since alone runs to now; neither, the newest graded week.
+        let end = until?.date(relativeTo: now)
+        let start = since.map { $0.date(relativeTo: now) ?? .distantPast } ?? end.map { $0.addingTimeInterval(-7 * 86_400) }
+        let period = try await builder.period(since: start, now: end ?? now)
         let review = try await builder.build(start: period.start, end: period.end, now: now)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            context.print(String(decoding: try encoder.encode(review), as: UTF8.self))
-            return
-        }
+        if json { return try context.printJSON(review) }
         let written = try Self.write(review, to: URL(fileURLWithPath: out, isDirectory: true))
         context.print("""
             review of \(review.overall.sessions) sessions, \(review.patterns.count) patterns, \(review.fixes.count) fixes

@@ -7,7 +7,7 @@ import Foundation
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Run one command in the sandbox and print the result.",
-        subcommands: [SandboxRunCommand.self])
+        subcommands: [SandboxRunCommand.self], defaultSubcommand: SandboxRunCommand.self)
 }
 
 /// `fixloop sandbox run [--policy P] [--workspace DIR] [--ro PATH]… -- CMD…`
@@ -31,7 +31,7 @@ struct SandboxRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path"))
     var readOnly: [String] = []
 
-    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.")
+    @Option(help: .sandbox)
     var sandbox: SandboxChoice = .bubblewrap
 
     @Option(help: ArgumentHelp("Override the policy's wall clock.", valueName: "seconds"))

@@ -24,8 +24,7 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The product context Markdown file (default: [scorer] product_context).", valueName: "file"))
     var product: String?
 
-    @Option(help: ArgumentHelp("Grade sessions since: 30m, 24h, 7d, 2w, or a date (2025-06-01). Default: all.", valueName: "period"))
-    var since: String?
+    @Option(help: .since("Grade sessions that started", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
 
     @Option(help: ArgumentHelp("The grading model (openai:MODEL, anthropic:MODEL, replay:FILE), or none for the rubric alone.", valueName: "spec"))
     var model: String?
@@ -33,7 +32,8 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Which sessions the model grades: rubric, unsure or all (default: [scorer] grading; unsure when --model names one).", valueName: "mode"))
     var grading: GradingMode?
 
-    @Option(help: "How many of the worst sessions to list.") var worst = 5
+    @Option(help: ArgumentHelp("How many of the worst sessions to list; 0 for all.", valueName: "n")) var limit = 5
+    @Option(name: .customLong("worst"), help: .hidden) var deprecatedWorst: Int?
 
     @Option(help: ArgumentHelp("Record every model request and reply to this file (JSON lines, secrets redacted).", valueName: "file"))
     var record: String?
@@ -55,9 +55,9 @@ struct ScoreCommand: AsyncParsableCommand {
         job.files = files.map { URL(fileURLWithPath: $0) }
         job.format = format
         job.product = product.map { URL(fileURLWithPath: $0) }
-        job.since = try since.map { try SpendCommand.startDate($0, now: Date()) }
+        job.since = since.date(relativeTo: Date())
         if mode != .rubricOnly { job.model = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel) }
-        job.worst = worst
+        job.worst = deprecatedWorst ?? (limit == 0 ? Int.max : limit)
         job.record = record.map { URL(fileURLWithPath: $0) }
         job.showsProgress = !json
         job.confirm = ModelGradingQuestion(yes: yes, io: CommandIO.current).ask

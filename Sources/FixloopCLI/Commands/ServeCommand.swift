@@ -17,14 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("The address to listen on (default 127.0.0.1).", valueName: "host")) var host: String?
-    @Option(help: "The port to listen on (default 8080).") var port: Int?
-    @Option(help: "Jobs run at once (default 2).") var workers: Int?
+    @Option(help: ArgumentHelp("The address to listen on (default: 127.0.0.1).", valueName: "host")) var host: String?
+    @Option(help: ArgumentHelp("The port to listen on (default: 8080).", valueName: "port")) var port: Int?
+    @Option(help: ArgumentHelp("Jobs run at once (default: 2).", valueName: "n")) var workers: Int?
     @Option(help: ArgumentHelp("The model jobs use: openai:MODEL, anthropic:MODEL or replay:FILE.", valueName: "spec")) var model: String?
     @Option(help: ArgumentHelp("Most model spend per job, in US dollars.", valueName: "usd")) var maxCost: Double?
     @Option(name: .customLong("clone-from"), help: ArgumentHelp("Clone OWNER/NAME from URL|PATH instead of GitHub (a mirror).", valueName: "owner/name=url"))
     var cloneFrom: [String] = []
-    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.") var sandbox: SandboxChoice = .bubblewrap
+    @Option(help: .sandbox) var sandbox: SandboxChoice = .bubblewrap
 
     func validate() throws {
         if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be between 1 and 64.") }

@@ -1,13 +1,19 @@
 import ArgumentParser
+import FixloopCore
 import FixloopScorer
 import FixloopStore
 import Foundation
 
-/// `fixloop sessions list|show`: scored sessions from the store.
+/// `fixloop sessions [list]|show`: scored sessions from the store.
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions", abstract: "List scored sessions, or show one with its timeline, score and blurb.",
-        subcommands: [SessionsListCommand.self, SessionsShowCommand.self])
+        subcommands: [SessionsListCommand.self, SessionsShowCommand.self], defaultSubcommand: SessionsListCommand.self)
+
+    static func store(_ context: CommandContext) throws -> SQLiteScoreStore {
+        try context.state.prepare()
+        return SQLiteScoreStore(database: try FixloopDatabase(url: context.state.database))
+    }
 }
 
 /// `fixloop sessions list`.
@@ -15,30 +21,29 @@ struct SessionsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List scored sessions, lowest score first.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only the N lowest scores.", valueName: "n")) var worst: Int?
-    @Option(help: ArgumentHelp("Sessions that started since: 30m, 24h, 7d, 2w, or a date (2025-06-01).", valueName: "period"))
-    var since: String?
+    @OptionGroup var list: ListOptions
+    @Option(help: .since("Sessions that started", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+    @Option(help: .until("Sessions that started"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
+    @Option(name: .customLong("worst"), help: .hidden) var deprecatedWorst: Int?
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let context = try global.context()
-        let start = try since.map { try SpendCommand.startDate($0, now: Date()) }
-        try context.state.prepare()
-        let store = SQLiteScoreStore(database: try FixloopDatabase(url: context.state.database))
-        let scores = try await store.scores(since: start, limit: worst)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            context.print(String(decoding: try encoder.encode(scores), as: UTF8.self))
-            return
-        }
-        if scores.isEmpty { context.print("no scored sessions; run fixloop score --import FILE first") }
+        let now = Date()
+        let (start, end) = (since.date(relativeTo: now), until.date(relativeTo: now))
+        let store = try SessionsCommand.store(context)
+        let rows = deprecatedWorst ?? list.rows
+        let scores = try await store.scores(since: start, until: end, limit: rows)
+        let total = rows != nil && scores.count == rows ? try await store.scoreCount(since: start, until: end) : scores.count
+        defer { list.noteCut(shown: scores.count, total: total) }
+        if json { return try context.printJSON(scores) }
+        if scores.isEmpty { return context.print("no scored sessions; run fixloop score --import FILE first") }
+        var table = TextTable(header: ["score", "started", "grader", "session", "why"], alignments: [.right])
         for score in scores {
-            let blurb = score.blurb.first ?? ""
-            let grader = score.modelGrade == nil ? "rubric" : "model"
-            context.print("\(String(format: "%2d", score.score))  \(Self.timestamp(score.start))  \(grader)  \(score.sessionID)  \(blurb)")
+            table.append([String(score.score), Self.timestamp(score.start), score.modelGrade == nil ? "rubric" : "model",
+                          score.sessionID, score.blurb.first ?? ""])
         }
+        context.printTable(table)
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -53,16 +58,19 @@ struct SessionsShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a session's timeline, score and blurb.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The session id, as `fixloop sessions list` prints it.") var id: String
+    @Argument(help: ArgumentHelp("The session id, or a unique prefix of it (as the review prints it).", valueName: "id")) var id: String
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let context = try global.context()
-        try context.state.prepare()
-        let store = SQLiteScoreStore(database: try FixloopDatabase(url: context.state.database))
-        guard let session = try await store.session(id: id) else {
+        let store = try SessionsCommand.store(context)
+        let full = try IDPrefix.resolve(id, kind: "session", candidates: try await store.sessionIDs(prefix: id),
+                                        listCommand: "fixloop sessions list")
+        guard let full, let session = try await store.session(id: full) else {
             throw CommandError(code: "cli.unknown_session", message: "No session '\(id)' is in the store; list them with fixloop sessions list.")
         }
-        context.print(session.timeline ?? "session \(id) · \(session.eventCount) events (not scored yet)")
+        if json { return try context.printJSON(SessionReport(session)) }
+        context.print(session.timeline ?? "session \(full) · \(session.eventCount) events (not scored yet)")
         guard let score = session.score else { return }
         context.print("")
         context.print("score \(score.score)/10 · rubric \(score.rubric.score) (confidence \(String(format: "%.2f", score.rubric.confidence)))"
@@ -78,5 +86,19 @@ struct SessionsShowCommand: AsyncParsableCommand {
         } else {
             for reason in score.blurb { context.print("  · \(reason)") }
         }
+    }
+}
+
+/// What `sessions show --json` prints: the session, its timeline text and its score.
+struct SessionReport: Encodable {
+    let id: String
+    let start: Date
+    let end: Date
+    let eventCount: Int
+    let timeline: String?
+    let score: SessionScore?
+
+    init(_ session: StoredSession) {
+        (id, start, end, eventCount, timeline, score) = (session.id, session.start, session.end, session.eventCount, session.timeline, session.score)
     }
 }

@@ -11,7 +11,7 @@ struct ShowCommand: AsyncParsableCommand {
         commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The run id (from fixloop fix), or 'latest'.", valueName: "run")) var run: String
+    @Argument(help: ArgumentHelp("The run id (from fixloop fix) or a unique prefix of it, or 'latest'.", valueName: "run")) var run: String
     @Flag(help: "Show every event in full instead of the first lines of each.") var full = false
     @Flag(help: "Print the events as JSON.") var json = false
 
@@ -20,17 +20,15 @@ struct ShowCommand: AsyncParsableCommand {
         let runs = context.state.runs
         try context.state.prepare()
         let store = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
-        guard let record = try store.run(run), !record.id.contains("/"), !record.id.contains("..") else {
+        let id = run == "latest" ? run : try IDPrefix.resolve(run, kind: "run", candidates: try store.runIDs(prefix: run),
+                                                               listCommand: "fixloop fix")
+        guard let id, let record = try store.run(id), !record.id.contains("/"), !record.id.contains("..") else {
             throw CommandError(code: "show.no_such_run", message: "There is no run '\(run)' in \(context.state.root.path); use a run id from fixloop fix, or 'latest'.")
         }
-        let id = record.id
-        let directory = runs.appendingPathComponent(id)
+        let directory = runs.appendingPathComponent(record.id)
         let events = (try? Trajectory.read(directory.appendingPathComponent("trajectory.jsonl"))) ?? []
-        if json {
-            context.print(String(decoding: try JSONEncoder.pretty.encode(events), as: UTF8.self))
-            return
-        }
-        context.print("run \(id): \(record.status.rawValue)\(record.reason.map { " — \($0)" } ?? "")")
+        if json { return try context.printJSON(events) }
+        context.print("run \(record.id): \(record.status.rawValue)\(record.reason.map { " — \($0)" } ?? "")")
         context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
         let formatter = ISO8601DateFormatter()
         for event in events {

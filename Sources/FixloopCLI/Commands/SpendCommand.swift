@@ -10,8 +10,8 @@ struct SpendCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("How far back: 30m, 24h, 7d, 2w, or a date (2026-11-01).", valueName: "period"))
-    var since: String = "7d"
+    @Option(help: .since("Calls finished", default: "7d"), transform: PeriodBound.argument) var since: PeriodBound = .known("7d")
+    @Option(help: .until("Calls finished"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
 
     @Option(name: .long, help: ArgumentHelp("Group by run, ticket, repo, day or model.", valueName: "key"))
     var by: LedgerGrouping = .day
@@ -21,19 +21,11 @@ struct SpendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        let start = try Self.startDate(since, now: Date())
+        let now = Date()
         try context.state.prepare()
         let ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
-        let rows = try await ledger.summary(since: start, by: by)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            context.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-            return
-        }
-        context.print(String(format: "%-28@ %6@ %10@ %10@ %10@ %12@", by.rawValue as NSString, "calls" as NSString,
-                             "input" as NSString, "output" as NSString, "cached" as NSString, "cost" as NSString))
-        for row in rows { context.print(Self.line(row)) }
+        let rows = try await ledger.summary(since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: by)
+        if json { return try context.printJSON(rows) }
         let total = rows.reduce(LedgerSummary(key: "total", calls: 0, usage: TokenUsage(), costUSD: 0, unpricedCalls: 0)) {
             LedgerSummary(
                 key: "total", calls: $0.calls + $1.calls,
@@ -42,37 +34,23 @@ struct SpendCommand: AsyncParsableCommand {
                                   cachedInputTokens: $0.usage.cachedInputTokens + $1.usage.cachedInputTokens),
                 costUSD: $0.costUSD + $1.costUSD, unpricedCalls: $0.unpricedCalls + $1.unpricedCalls)
         }
-        context.print(Self.line(total))
+        var table = TextTable(header: [by.rawValue, "calls", "input", "output", "cached", "cost"],
+                              alignments: [.left, .right, .right, .right, .right, .right])
+        for row in rows + [total] { table.append(Self.cells(row)) }
+        context.printTable(table)
         if total.unpricedCalls > 0 {
             context.print("\(total.unpricedCalls) calls had no price in [prices]; their cost is not included (\"+\" above); `fixloop models prices` lists the known ones.")
         }
     }
 
-    static func line(_ row: LedgerSummary) -> String {
-        let key = row.key.count > 28 ? String(row.key.prefix(27)) + "…" : row.key
-        return String(format: "%-28@ %6d %10d %10d %10d %12@", key as NSString, row.calls, row.usage.inputTokens,
-                      row.usage.outputTokens, row.usage.cachedInputTokens, costText(row) as NSString)
+    static func cells(_ row: LedgerSummary) -> [String] {
+        [row.key, String(row.calls), String(row.usage.inputTokens), String(row.usage.outputTokens), String(row.usage.cachedInputTokens), costText(row)]
     }
 
     /// Dollars; "unpriced" when no call of the row had a price, a trailing "+" when some had none (not included).
     static func costText(_ row: LedgerSummary) -> String {
         if row.calls > 0, row.unpricedCalls == row.calls { return "unpriced" }
         return String(format: "$%.4f", row.costUSD) + (row.unpricedCalls > 0 ? "+" : "")
-    }
-
-    /// The start of the period `text` names.
-    static func startDate(_ text: String, now: Date) throws -> Date {
-        let units: [Character: Double] = ["m": 60, "h": 3600, "d": 86_400, "w": 604_800]
-        if let unit = text.last, let seconds = units[unit], let count = Double(text.dropLast()), count >= 0 {
-            return now.addingTimeInterval(-count * seconds)
-        }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        if let date = formatter.date(from: text) { return date }
-        throw CommandError(code: "cli.invalid_since",
-                           message: "The period '\(text)' is not understood; write 30m, 24h, 7d, 2w or a date such as 2026-11-01.")
     }
 }
 

@@ -47,8 +47,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A test that must keep passing (repeatable).", valueName: "id"))
     var passToPass: [String] = []
 
-    @Option(help: "How many times to run the tests before and after, to find flaky tests.")
-    var runs = 1
+    @Option(help: ArgumentHelp("How many times to run the tests before and after, to find flaky tests.", valueName: "n")) var runs = 1
 
     @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path"))
     var readOnly: [String] = []
@@ -56,7 +55,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A JUnit XML file the test command writes, relative to the workspace.", valueName: "path"))
     var junit: [String] = []
 
-    @Option(help: "bubblewrap (default) or none: no isolation, only for already-isolated machines.")
+    @Option(help: .sandbox)
     var sandbox: SandboxChoice = .bubblewrap
 
     @Flag(help: "Print the report as JSON.")

@@ -13,9 +13,11 @@ struct CommandIO: Sendable {
     var writeError: @Sendable (String) -> Void = { StandardError.write($0) }
     /// True when error text reaches a terminal, so progress lines redraw in place and questions may be asked.
     var errorIsTerminal: Bool = StandardError.isTerminal && isatty(STDIN_FILENO) == 1
+    /// Whether report text goes to a terminal (tables then get a header row).
+    var isTerminal = false
 
     /// The surroundings of the command running in this task.
     @TaskLocal static var current = CommandIO(environment: nil, write: { text in
         FileHandle.standardOutput.write(Data(text.utf8))
-    })
+    }, isTerminal: isatty(STDOUT_FILENO) == 1)
 }

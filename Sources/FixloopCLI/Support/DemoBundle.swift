@@ -143,3 +143,26 @@ struct DemoNext {
         text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+/// What `demo --json` prints: where everything is, the review's data, and the next commands.
+struct DemoReport: Encodable {
+    let work: String
+    let state: String
+    let remote: String
+    let reviewHTML: String
+    let model: String
+    let elapsedSeconds: Double
+    let review: WeeklyReview
+    let next: [String]
+
+    init(summary: DemoSummary, next: DemoNext, work: URL, model: String) {
+        self.work = work.path
+        state = next.stateFolder.path
+        remote = summary.remote.path
+        reviewHTML = summary.reviewFolder.appendingPathComponent("review.html").path
+        self.model = model
+        elapsedSeconds = summary.elapsed.inSeconds
+        review = summary.review
+        self.next = next.text.split(separator: "\n").dropFirst(1).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "next:" }
+    }
+}

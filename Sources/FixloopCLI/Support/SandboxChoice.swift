@@ -34,9 +34,6 @@ enum SandboxChoice: String, ExpressibleByArgument, CaseIterable {
 /// Encodes a report as pretty, key-sorted JSON on standard output.
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        Swift.print(String(decoding: data, as: UTF8.self))
+        CommandIO.current.write(try JSONEncoder.prettyText(value) + "\n")
     }
 }

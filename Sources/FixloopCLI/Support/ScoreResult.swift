@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopIngest
 import FixloopScorer
 import Foundation
@@ -13,12 +14,7 @@ struct ScoreResult: Sendable, Codable {
     /// True when the grading model has no price, so its cost is not known (never shown as $0).
     var unpriced = false
 
-    func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    func jsonText() throws -> String { try JSONEncoder.prettyText(self) }
 
     func text() -> String {
         var lines: [String] = []

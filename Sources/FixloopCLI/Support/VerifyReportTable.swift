@@ -33,16 +33,13 @@ struct VerifyReportTable {
         let rows = report.failToPass.map { ($0.key, "fail-to-pass", $0.value) }
             + report.passToPass.map { ($0.key, "pass-to-pass", $0.value) }
         if !rows.isEmpty {
-            let width = min(max(rows.map(\.0.count).max() ?? 0, 7), 70)
-            lines.append("")
-            lines.append("  " + "test".padding(toLength: width, withPad: " ", startingAt: 0) + "  list          before   after")
+            var table = TextTable(header: ["test", "list", "before", "after"])
             for row in rows.sorted(by: { ($0.1, $0.0) < ($1.1, $1.0) }) {
-                let before = report.before.outcomes[row.0]?.rawValue ?? "missing"
-                let name = row.0.count > width ? String(row.0.prefix(width - 1)) + "…" : row.0
-                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                    + row.1.padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + before.padding(toLength: 9, withPad: " ", startingAt: 0) + row.2.rawValue)
+                let name = row.0.count > 70 ? String(row.0.prefix(69)) + "…" : row.0
+                table.append([name, row.1, report.before.outcomes[row.0]?.rawValue ?? "missing", row.2.rawValue])
             }
+            lines.append("")
+            lines += table.lines.map { "  " + $0 }
         }
         if report.status == "error", report.setup?.succeeded != false, report.before.runs.count > 0,
            !report.after.outputTail.isEmpty {

@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopPlanner
 import Foundation
 
@@ -7,13 +8,7 @@ struct PlanReport {
     let sink: String
     let dryRun: Bool
 
-    func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(plan), as: UTF8.self)
-    }
+    func jsonText() throws -> String { try JSONEncoder.prettyText(plan) }
 
     func text() -> String {
         let since = plan.since.map(Self.day) ?? "the beginning"
