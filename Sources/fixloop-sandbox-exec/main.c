@@ -66,14 +66,26 @@ static int private_tun(uid_t uid, gid_t gid) {
 
 #define MAX_STAGES 64
 
-// Binds each staged descriptor read-only at its folder, in a private mount namespace (run as root).
+// Binds each staged descriptor read-only at its folder, in a private mount namespace (run as root). A descriptor
+// opened in the host's namespace cannot be a bind source in this one (EINVAL), so the bind takes the path the
+// descriptor names and is then checked to be the very file the descriptor holds (device and inode).
 static int stage(int count, const long long *fds, char *const *dirs) {
     if (unshare(CLONE_NEWNS) != 0) return -1;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
     for (int i = 0; i < count; i++) {
-        char source[64];
-        snprintf(source, sizeof source, "/proc/self/fd/%lld", fds[i]);
-        if (mount(source, dirs[i], NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%lld", fds[i]);
+        ssize_t length = readlink(link, path, sizeof path - 1);
+        if (length < 0) return -1;
+        path[length] = '\0';
+        struct stat wanted, bound;
+        if (fstat((int)fds[i], &wanted) != 0) return -1;
+        if (mount(path, dirs[i], NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+        if (stat(dirs[i], &bound) != 0) return -1;
+        if (bound.st_dev != wanted.st_dev || bound.st_ino != wanted.st_ino) {
+            errno = ESTALE;
+            return -1;
+        }
         if (mount(NULL, dirs[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) return -1;
         close((int)fds[i]);
     }
