@@ -52,4 +52,26 @@ import Testing
         let bound = try await resolve(tool.path, readOnly: [folder.appendingPathComponent("toolchain").path])
         #expect(bound == [ProgramResolution(program: tool.path, path: tool.path)])
     }
+
+    @Test func aWorkspaceLinkIntoAToolchainOutsideTheSandboxIsNotFound() async throws {
+        let folder = try SandboxSupport.temporaryDirectory("linked")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bin = folder.appendingPathComponent("python-3.11/bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let python = bin.appendingPathComponent("python3.11")
+        try "#!/bin/sh\necho 1\n".write(to: python, atomically: true, encoding: .utf8)
+        #expect(chmod(python.path, 0o755) == 0)
+        let workspace = try SandboxSupport.temporaryDirectory("linked-ws")
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        try FileManager.default.createDirectory(
+            at: workspace.appendingPathComponent(".venv/bin"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: workspace.appendingPathComponent(".venv/bin/python").path, withDestinationPath: python.path)
+        let resolutions = try await ProgramResolver.resolve(
+            command: ".venv/bin/python -m pytest", sandbox: try await SandboxSupport.sandbox(), workspace: workspace,
+            policy: try SandboxSupport.testPolicy(), extraReadOnlyPaths: [], hostSearchPath: "/usr/bin")
+        #expect(resolutions == [ProgramResolution(
+            program: ".venv/bin/python", path: nil, hostPath: python.path,
+            readOnlyPath: folder.appendingPathComponent("python-3.11").path)])
+    }
 }
