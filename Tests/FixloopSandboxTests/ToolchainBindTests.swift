@@ -74,6 +74,9 @@ import Testing
         let prefix = root.appendingPathComponent("toolchain")
         try FileManager.default.createDirectory(
             at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(
+            atPath: prefix.appendingPathComponent("bin/python3").path, contents: Data("#!/bin/sh\n".utf8),
+            attributes: [.posixPermissions: 0o755]))
         let venv = root.appendingPathComponent("venv")
         try FileManager.default.createDirectory(at: venv.appendingPathComponent("bin"), withIntermediateDirectories: true)
         try "home = \(prefix.path)/bin\nversion = 3.11.7\n".write(
@@ -81,5 +84,7 @@ import Testing
         #expect(VirtualenvInterpreter.extraPaths(for: venv.path, covered: []) == [prefix.path])
         #expect(VirtualenvInterpreter.extraPaths(for: venv.path, covered: [root.path]).isEmpty)
         #expect(VirtualenvInterpreter.extraPaths(for: prefix.path, covered: []).isEmpty, "not a virtualenv")
+        try "home = \(root.path)\n".write(to: venv.appendingPathComponent("pyvenv.cfg"), atomically: true, encoding: .utf8)
+        #expect(VirtualenvInterpreter.extraPaths(for: venv.path, covered: []).isEmpty, "a home without a Python")
     }
 }

@@ -9,7 +9,8 @@ import Glibc
 /// A virtualenv's `bin/python` is a link to the interpreter it was made from (pyenv's
 /// `~/.pyenv/versions/3.11.7/bin/python`, a `/usr/bin/python3`), and its `pyvenv.cfg` names that interpreter's
 /// folder as `home = …/bin`; the standard library lives under the folder above it. Only paths the operator named
-/// are followed — never a virtualenv found in the repository, whose `pyvenv.cfg` could name any host folder.
+/// are followed — never a virtualenv found in the repository, whose `pyvenv.cfg` could name any host folder — and
+/// `home` only when it holds a `python3` or `python`.
 enum VirtualenvInterpreter {
     /// The interpreter prefixes that the virtualenv at `path` needs, not already under one of `covered`.
     /// - Returns: an empty list when `path` is not a virtualenv.
@@ -19,7 +20,11 @@ enum VirtualenvInterpreter {
         var prefixes: [String] = []
         for line in config.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0] == "home", parts[1].hasPrefix("/") { prefixes.append(prefix(ofBin: parts[1])) }
+            // Only a folder that holds a Python: `home` could name any host folder.
+            if parts.count == 2, parts[0] == "home", parts[1].hasPrefix("/"),
+               ["python3", "python"].contains(where: { access(parts[1] + "/" + $0, X_OK) == 0 }) {
+                prefixes.append(prefix(ofBin: parts[1]))
+            }
         }
         for name in ["python", "python3"] {
             guard let target = realPath(root + "/bin/" + name), !target.hasPrefix(root + "/") else { continue }
