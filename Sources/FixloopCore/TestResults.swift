@@ -29,8 +29,9 @@ public enum TestOutcome: String, Sendable, Codable, Equatable, CaseIterable {
 public struct TestResults: Sendable, Codable, Equatable {
     /// Test id → outcome. Ids are as the runner prints them and may contain spaces and brackets.
     public var outcomes: [String: TestOutcome]
-    /// Where the outcomes came from: `junit`, `pytest`, `xctest`, `swift-testing`, `go`, `cargo`, or
-    /// `exit-status` when no per-test result was found and the whole command is one pseudo-test.
+    /// Where the outcomes came from: `junit`, `pytest-junit`, `pytest`, `xctest`, `swift-testing`, `go`, `cargo`,
+    /// `jest-json` (Jest and Vitest), `node-test-report`, `node-tap`, `node-spec`, or `exit-status` when no per-test
+    /// result was found and the whole command is one pseudo-test.
     public var sources: [String]
 
     /// Creates results.

@@ -69,7 +69,7 @@ public struct SandboxedTests: Sendable {
         guard text.count > limit else { return text }
         let lines = text.components(separatedBy: "\n")
         let important = lines.filter { line in
-            ["FAIL", "Error", "error:", "assert", "Traceback", "Expected", "panic", "✘"].contains { line.contains($0) }
+            ["FAIL", "Error", "error:", "assert", "Traceback", "Expected", "panic", "✘", "✖", "not ok "].contains { line.contains($0) }
         }
         let head = important.prefix(60).joined(separator: "\n")
         let tail = String(text.suffix(max(0, limit - head.count - 40)))

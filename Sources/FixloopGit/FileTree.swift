@@ -23,10 +23,10 @@ enum FileTree {
         GitError(.workspace, "Cannot remove \(path): \(String(cString: strerror(errno))); remove it by hand and run again.")
     }
 
-    /// Creates `url` and its parents with owner-only permissions.
-    static func makeDirectory(_ url: URL) throws {
+    /// Creates `url` and its parents with `mode` (owner-only unless told otherwise).
+    static func makeDirectory(_ url: URL, mode: Int = 0o700) throws {
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
         } catch {
             throw GitError(.workspace, "Cannot create \(url.path): \(error.localizedDescription); check that the state directory is writable.")
         }

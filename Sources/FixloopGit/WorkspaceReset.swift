@@ -25,7 +25,8 @@ enum WorkspaceReset {
         let gitDirectory = destination.appendingPathComponent(".git")
         let hooks = gitDirectory.appendingPathComponent("hooks")
         try FileTree.forceRemove(hooks)
-        try FileTree.makeDirectory(hooks)
+        // Empty and readable: test runners that walk the whole tree (`node --test`) list it as the sandbox user.
+        try FileTree.makeDirectory(hooks, mode: 0o755)
         try copyFile(gitDirectory.appendingPathComponent("config"), to: gitDirectory.appendingPathComponent(pristineConfigName))
     }
 
@@ -42,7 +43,8 @@ enum WorkspaceReset {
         try copyFile(gitDirectory.appendingPathComponent(pristineConfigName), to: gitDirectory.appendingPathComponent("config"))
         let hooks = gitDirectory.appendingPathComponent("hooks")
         try FileTree.forceRemove(hooks)
-        try FileTree.makeDirectory(hooks)
+        // Empty and readable: test runners that walk the whole tree (`node --test`) list it as the sandbox user.
+        try FileTree.makeDirectory(hooks, mode: 0o755)
         let repository = try GitRepository.open(directory.path)
         git_repository_state_cleanup(repository.pointer)
         var target = try oid(commit)

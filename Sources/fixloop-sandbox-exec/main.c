@@ -1,7 +1,7 @@
 // fixloop-sandbox-exec: applies resource limits, drops to an unprivileged user, then execs the sandbox.
 //
-// Usage: fixloop-sandbox-exec [--network-helper NETNS_FD] UID GID CPU_S AS_BYTES NPROC NOFILE FSIZE_BYTES
-//            -- PROGRAM [ARG]...
+// Usage: fixloop-sandbox-exec [--network-helper NETNS_FD] [--stage FD DIR]... UID GID CPU_S AS_BYTES NPROC NOFILE
+//            FSIZE_BYTES -- PROGRAM [ARG]...
 // UID and GID of -1 keep the current user. One small exec instead of `setpriv` plus `prlimit` keeps the
 // per-command overhead of the sandbox low; the limits are inherited by bubblewrap and everything inside it.
 //
@@ -10,6 +10,11 @@
 // by UID (the host's may be 0600 root where no udev runs); after the drop to UID it joins the user namespace that
 // owns the sandbox's network namespace, as its owner may, so it can create the tap device there and never holds
 // more than the sandbox user's rights on the host.
+//
+// --stage FD DIR binds the host path open at FD (opened by Fixloop as root, before any drop) read-only at DIR, an
+// empty folder or file that the sandbox user can reach, in a mount namespace of this process only, so bubblewrap
+// can bind DIR where the path belongs inside. bubblewrap 0.8's own --ro-bind-fd turns the descriptor back into a
+// path and resolves it as the sandbox user, which fails under a folder that user cannot pass through (/root).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +64,34 @@ static int private_tun(uid_t uid, gid_t gid) {
     return chown("/dev/net/tun", uid, gid);
 }
 
+#define MAX_STAGES 64
+
+// Binds each staged descriptor read-only at its folder, in a private mount namespace (run as root). A descriptor
+// opened in the host's namespace cannot be a bind source in this one (EINVAL), so the bind takes the path the
+// descriptor names and is then checked to be the very file the descriptor holds (device and inode).
+static int stage(int count, const long long *fds, char *const *dirs) {
+    if (unshare(CLONE_NEWNS) != 0) return -1;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return -1;
+    for (int i = 0; i < count; i++) {
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%lld", fds[i]);
+        ssize_t length = readlink(link, path, sizeof path - 1);
+        if (length < 0) return -1;
+        path[length] = '\0';
+        struct stat wanted, bound;
+        if (fstat((int)fds[i], &wanted) != 0) return -1;
+        if (mount(path, dirs[i], NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+        if (stat(dirs[i], &bound) != 0) return -1;
+        if (bound.st_dev != wanted.st_dev || bound.st_ino != wanted.st_ino) {
+            errno = ESTALE;
+            return -1;
+        }
+        if (mount(NULL, dirs[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) return -1;
+        close((int)fds[i]);
+    }
+    return 0;
+}
+
 // Joins the user namespace that owns the network namespace open at netns.
 static int join_owner(int netns) {
     int userns = ioctl(netns, NS_GET_USERNS);
@@ -91,13 +124,30 @@ static int wait_for_maps(void) {
 int main(int argc, char **argv) {
     long long v[7];
     long long netns = -1;
-    if (argc > 2 && strcmp(argv[1], "--network-helper") == 0) {
-        if (parse(argv[2], &netns) != 0 || netns < 0) {
+    long long stage_fds[MAX_STAGES];
+    char *stage_dirs[MAX_STAGES];
+    int stages = 0;
+    while (argc > 2 && (strcmp(argv[1], "--network-helper") == 0 || strcmp(argv[1], "--stage") == 0)) {
+        long long fd = -1;
+        if (parse(argv[2], &fd) != 0 || fd < 0) {
             fprintf(stderr, "fixloop-sandbox-exec: '%s' is not a descriptor\n", argv[2]);
             return 125;
         }
-        argc -= 2;
-        argv += 2;
+        if (strcmp(argv[1], "--network-helper") == 0) {
+            netns = fd;
+            argc -= 2;
+            argv += 2;
+            continue;
+        }
+        if (argc < 4 || stages == MAX_STAGES) {
+            fprintf(stderr, "fixloop-sandbox-exec: --stage needs FD DIR, at most %d times\n", MAX_STAGES);
+            return 125;
+        }
+        stage_fds[stages] = fd;
+        stage_dirs[stages] = argv[3];
+        stages++;
+        argc -= 3;
+        argv += 3;
     }
     if (argc < 10 || strcmp(argv[8], "--") != 0) {
         fprintf(stderr, "fixloop-sandbox-exec: usage: UID GID CPU AS NPROC NOFILE FSIZE -- PROGRAM [ARG]...\n");
@@ -112,6 +162,10 @@ int main(int argc, char **argv) {
     if (limit(RLIMIT_CPU, "RLIMIT_CPU", v[2]) || limit(RLIMIT_AS, "RLIMIT_AS", v[3]) ||
         limit(RLIMIT_NPROC, "RLIMIT_NPROC", v[4]) || limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", v[5]) ||
         limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", v[6]) || limit(RLIMIT_CORE, "RLIMIT_CORE", 0)) {
+        return 125;
+    }
+    if (stages > 0 && stage(stages, stage_fds, stage_dirs) != 0) {
+        fprintf(stderr, "fixloop-sandbox-exec: cannot stage a read-only path: %s\n", strerror(errno));
         return 125;
     }
     if (netns >= 0 && v[0] >= 0 && private_tun((uid_t)v[0], (gid_t)v[1]) != 0) {

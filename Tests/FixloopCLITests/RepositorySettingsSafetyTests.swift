@@ -104,4 +104,28 @@ struct RepositorySettingsSafetyTests {
             #expect(await run(home.appendingPathComponent("project").path, reading: "home/project/README").status == 0)
         }
     }
+
+    @Test func anInstalledToolchainUnderAHomeDotFolderMayBeShownButNotTheDotFolder() async throws {
+        try await withTemporaryDirectory("fixloop-ro-toolchain") { root in
+            let home = root.appendingPathComponent("home")
+            try GitFixture.write([
+                ".pyenv/versions/3.11.7/bin/python": "tool", ".cargo/bin/cargo": "tool", ".cargo/credentials.toml": "KEY",
+            ], in: home)
+            let workspace = root.appendingPathComponent("workspace")
+            try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+            let environment = ["HOME": home.path, "FIXLOOP_HOME": root.appendingPathComponent("state").path, "PATH": "/usr/bin:/bin"]
+            func run(_ readOnly: String, reading file: String) async -> (status: Int32, output: String) {
+                await runFixloop(["sandbox", "run", "--workspace", workspace.path, "--ro", home.path + "/" + readOnly, "--",
+                                  "test", "-r", home.path + "/" + file], environment: environment)
+            }
+            let pyenv = await run(".pyenv/versions/3.11.7", reading: ".pyenv/versions/3.11.7/bin/python")
+            #expect(pyenv.status == 0, "\(pyenv.output)")
+            let cargo = await run(".cargo/bin", reading: ".cargo/bin/cargo")
+            #expect(cargo.status == 0, "\(cargo.output)")
+            for refused in [".pyenv", ".pyenv/versions", ".cargo"] {
+                let result = await run(refused, reading: ".cargo/credentials.toml")
+                #expect(result.status == 2 && result.output.contains("[cli.home_dot_folders_exposed]"), "\(refused): \(result.output)")
+            }
+        }
+    }
 }

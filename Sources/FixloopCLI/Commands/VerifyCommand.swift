@@ -52,7 +52,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("ro"), help: ArgumentHelp("Another host path to bind read-only.", valueName: "path"))
     var readOnly: [String] = []
 
-    @Option(help: ArgumentHelp("A JUnit XML file the test command writes, relative to the workspace.", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "A test report the test command writes (JUnit XML, or Jest's or Vitest's JSON), relative to the workspace.",
+        valueName: "path"))
     var junit: [String] = []
 
     @Option(help: .sandbox)

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Only the operator mounts host paths (`--ro`, `[sandbox] read_only`, the workspace of `sandbox run`), and even
 /// then never the state directory (database, mirrors, tokens), `$HOME` or its dot-folders (`~/.ssh`, `~/.config`,
-/// …), the GitHub App's private key file or a folder holding it, or a key file by its name (`*.pem`, `*.key`,
+/// …; an installed toolchain such as `~/.pyenv/versions/3.11.7` or `~/.cargo/bin` may be shown), the GitHub App's private key file or a folder holding it, or a key file by its name (`*.pem`, `*.key`,
 /// `id_*`). Each path is checked as given and with its symbolic links resolved, since bubblewrap follows them.
 extension SandboxChoice {
     /// The operator's extra read-only paths: `--ro` then `[sandbox] read_only` from `fixloop.toml`, checked.
@@ -52,11 +52,23 @@ extension SandboxChoice {
         }
     }
 
-    /// True for `$HOME` itself, a folder above it, or anything under one of its dot-folders.
+    /// Installed toolchains under dot-folders, which may be shown: one version of pyenv, rustup, nvm or asdf, and
+    /// `~/.cargo/bin` (never `~/.cargo` itself, which holds `credentials.toml`). A trailing `/` means "a folder
+    /// below, not this one".
+    static let toolchainFolders = [".pyenv/versions/", ".rustup/toolchains/", ".cargo/bin", ".nvm/versions/node/",
+                                   ".asdf/installs/"]
+
+    /// True for `$HOME` itself, a folder above it, or anything under one of its dot-folders other than an installed
+    /// toolchain (``toolchainFolders``).
     static func exposesDotFolders(_ path: String, home: String) -> Bool {
         if path == "/" || path == home || home.hasPrefix(path + "/") { return true }
         guard path.hasPrefix(home + "/") else { return false }
-        return path.dropFirst(home.count + 1).split(separator: "/").first?.hasPrefix(".") == true
+        let relative = String(path.dropFirst(home.count + 1))
+        let toolchain = toolchainFolders.contains { folder in
+            folder.hasSuffix("/") ? relative.hasPrefix(folder) && relative.count > folder.count
+                : relative == folder || relative.hasPrefix(folder + "/")
+        }
+        return !toolchain && relative.split(separator: "/").first?.hasPrefix(".") == true
     }
 
     /// Key files by name: `*.pem`, `*.key`, `id_rsa`, `id_ed25519`, … (and their `.pub` halves, for simplicity).

@@ -20,6 +20,8 @@ struct BubblewrapArguments {
         var extraReadOnly: [(descriptor: Int32, path: String)]
         var seccomp: Int32?
         var readWrite: (descriptor: Int32, path: String)? = nil
+        /// Paths staged by the helper (``ReadOnlyStage``): the helper's descriptor, the entry, the path inside.
+        var staged: [(descriptor: Int32, entry: String, path: String)] = []
         /// The network hand-over, for a policy with network; nil keeps the sandbox offline.
         var network: NetworkDescriptors? = nil
     }
@@ -52,6 +54,9 @@ struct BubblewrapArguments {
         args += ["--size", String(policy.homeSizeBytes), "--tmpfs", policy.homePath]
         for extra in descriptors.extraReadOnly {
             args += ["--ro-bind-fd", String(extra.descriptor), extra.path]
+        }
+        for staged in descriptors.staged {
+            args += ["--ro-bind", staged.entry, staged.path]
         }
         if let readWrite = descriptors.readWrite {
             args += ["--bind-fd", String(readWrite.descriptor), readWrite.path]

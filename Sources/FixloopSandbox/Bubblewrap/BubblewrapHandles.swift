@@ -17,7 +17,11 @@ final class BubblewrapHandles {
 
     /// - Parameter seccomp: a BPF program handed over in a fresh pipe (read once by bubblewrap, so there is no
     ///   file offset to rewind between runs).
-    init(workspace: String, extraReadOnly: [String], seccomp: [UInt8]?, readWrite: SandboxBind? = nil) throws {
+    /// - Parameter staged: staging entries and the host paths to open for them (``ReadOnlyStage``).
+    init(
+        workspace: String, extraReadOnly: [String], seccomp: [UInt8]?, readWrite: SandboxBind? = nil,
+        staged: [(entry: String, hostPath: String)] = []
+    ) throws {
         childDescriptors = BubblewrapArguments.Descriptors(
             workspace: 3, gitDirectory: nil, extraReadOnly: [], seccomp: nil)
         var info = stat()
@@ -53,6 +57,12 @@ final class BubblewrapHandles {
             try adopt(open(readWrite.hostPath, openPathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), child: next,
                       path: readWrite.hostPath)
             childDescriptors.readWrite = (next, readWrite.path)
+            next += 1
+        }
+        for (entry, hostPath) in staged {
+            try adopt(open(hostPath, openPathOnly | O_CLOEXEC), child: next, path: hostPath)
+            childDescriptors.staged.append((next, entry, hostPath))
+            next += 1
         }
     }
 

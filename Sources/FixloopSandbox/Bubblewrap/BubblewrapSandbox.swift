@@ -92,15 +92,20 @@ public struct BubblewrapSandbox: Sandbox {
         if let lease {
             policy.userID = lease.userID
             policy.groupID = lease.groupID
-            for path in [workspace] + request.extraReadOnlyPaths + [request.readWriteBind?.hostPath].compactMap({ $0 }) {
+            for path in [workspace] + [request.readWriteBind?.hostPath].compactMap({ $0 }) {
                 try Self.checkTraversable(path, user: lease.userID, group: lease.groupID)
             }
         }
         var request = request
+        let split = try readOnlySplit(request.extraReadOnlyPaths, policy: &policy, lease: lease)
         request.policy = policy
+        request.extraReadOnlyPaths = split.direct
+        let stage = try await BlockingWork.run { try ReadOnlyStage.make(for: split.staged) }
+        defer { stage?.remove() }
         let handles = try BubblewrapHandles(
             workspace: workspace, extraReadOnly: request.extraReadOnlyPaths,
-            seccomp: configuration.seccomp ? SeccompFilter.program : nil, readWrite: request.readWriteBind)
+            seccomp: configuration.seccomp ? SeccompFilter.program : nil, readWrite: request.readWriteBind,
+            staged: stage?.entries ?? [])
         defer { handles.close() }
         let (user, group) = (policy.userID, policy.groupID)
         let bound = [workspace] + [request.readWriteBind?.hostPath].compactMap { $0 }
@@ -164,7 +169,8 @@ public struct BubblewrapSandbox: Sandbox {
             let limits = policy.limits
             let user = dropPrivileges ? ["\(policy.userID)", "\(policy.groupID)"] : ["-1", "-1"]
             let numbers = [limits.cpuSeconds, limits.memoryBytes, limits.processes, limits.openFiles, limits.fileSizeBytes]
-            return (helper, [helper] + user + numbers.map(String.init) + ["--"] + bwrap)
+            let stages = descriptors.staged.flatMap { ["--stage", String($0.descriptor), $0.entry] }
+            return (helper, [helper] + stages + user + numbers.map(String.init) + ["--"] + bwrap)
         }
         guard dropPrivileges else { return (configuration.bubblewrapPath, bwrap) }
         let setpriv = [
@@ -177,6 +183,16 @@ public struct BubblewrapSandbox: Sandbox {
     /// bubblewrap runs as the sandbox user and resolves bind sources itself, so every folder above a bound path
     /// must be searchable by that user (`/root` and a 0700 state directory are not).
     static func checkTraversable(_ path: String, user: UInt32, group: UInt32) throws {
+        if let ancestor = blockingAncestor(of: path, user: user, group: group) {
+            throw SandboxError.workspaceInvalid(
+                path: path,
+                reason: "the sandbox user (uid \(user)) cannot pass through \(ancestor); put it under a "
+                    + "searchable folder such as /tmp, or `chmod o+x \(ancestor)`")
+        }
+    }
+
+    /// The first folder above `path` that `user` cannot search, or nil when it can reach `path`.
+    static func blockingAncestor(of path: String, user: UInt32, group: UInt32) -> String? {
         var ancestor = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
         while true {
             var info = stat()
@@ -184,14 +200,9 @@ public struct BubblewrapSandbox: Sandbox {
                 let mode = info.st_mode
                 let searchable = info.st_uid == user ? mode & S_IXUSR != 0
                     : info.st_gid == group ? mode & S_IXGRP != 0 : mode & S_IXOTH != 0
-                if !searchable {
-                    throw SandboxError.workspaceInvalid(
-                        path: path,
-                        reason: "the sandbox user (uid \(user)) cannot pass through \(ancestor.path); put it under a "
-                            + "searchable folder such as /tmp, or `chmod o+x \(ancestor.path)`")
-                }
+                if !searchable { return ancestor.path }
             }
-            if ancestor.path == "/" { return }
+            if ancestor.path == "/" { return nil }
             ancestor = ancestor.deletingLastPathComponent()
         }
     }

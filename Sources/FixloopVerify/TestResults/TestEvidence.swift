@@ -19,14 +19,26 @@ public struct TestEvidence: Sendable, Equatable {
     ///   - exitedZero: whether the command exited 0 with no limit fired.
     ///   - runner: the runner asked for a structured report, or nil when none was.
     ///   - report: the text of that report, or nil when it was not written.
-    ///   - junitXML: the text of JUnit XML files the command wrote in the workspace (`--junit`), if any.
+    ///   - junitXML: the text of report files the command wrote in the workspace (`--junit`), if any.
+    ///   - workspacePath: where the workspace was for the runner (file paths in reports are made relative to it).
     public static func read(
-        output: String, exitedZero: Bool, runner: StructuredReportRunner?, report: String?, junitXML: [String] = []
+        output: String, exitedZero: Bool, runner: StructuredReportRunner?, report: String?, junitXML: [String] = [],
+        workspacePath: String? = nil
     ) -> TestEvidence {
         var problems: [String] = []
         let session = PytestSession(output: output)
         if session.resultsBeforeStart { problems.append("test results were printed before pytest's session header") }
-        var results = TestOutputReader.read(output: output, junitXML: junitXML, commandSucceeded: exitedZero)
+        var results = TestOutputReader.read(
+            output: output, junitXML: junitXML, commandSucceeded: exitedZero, workspacePath: workspacePath)
+        if runner == .nodeTest, junitXML.isEmpty {
+            let plain = NodeTestOutput.tap(output) ?? NodeTestOutput.spec(output)
+            if let parsed = report.flatMap({ NodeTestReport.parse($0, workspacePath: workspacePath) }) {
+                results = parsed.results
+                problems += NodeTestReport.crossCheck(parsed, plain: plain)
+            } else if plain != nil {
+                problems.append("node's test report (--test-reporter) was not written")
+            }
+        }
         if runner == .pytest {
             let plain = PlainOutputParsers.pytest(output)
             let parsed = report.flatMap(JUnitXMLParser.report)
@@ -76,20 +88,44 @@ public struct TestEvidence: Sendable, Equatable {
 public enum StructuredReportRunner: String, Sendable, Equatable {
     /// pytest: JUnit XML (`--junitxml=PATH -o junit_family=xunit1`), asked for through `PYTEST_ADDOPTS`.
     case pytest
+    /// `node --test`: Fixloop's reporter module (``NodeTestReport``) beside node's TAP on standard output, asked
+    /// for through `NODE_OPTIONS`; not when the command picks its own `--test-reporter` (node wants as many
+    /// destinations as reporters).
+    case nodeTest = "node-test"
 
     /// The runner `command` uses, when Fixloop can ask it for a report.
     public static func detect(in command: String) -> StructuredReportRunner? {
-        command.range(of: #"(^|[^A-Za-z0-9_-])(py\.test|pytest)($|[^A-Za-z0-9_-])"#, options: .regularExpression) != nil
-            ? .pytest : nil
+        if command.range(of: #"(^|[^A-Za-z0-9_-])(py\.test|pytest)($|[^A-Za-z0-9_-])"#, options: .regularExpression) != nil {
+            return .pytest
+        }
+        if command.range(of: #"(^|[\s/;&|(])node(\s+-[^\s;&|]+)*\s+--test($|[\s=])"#, options: .regularExpression) != nil,
+           !command.contains("--test-reporter") {
+            return .nodeTest
+        }
+        return nil
     }
 
-    /// The environment that asks the runner for its report at `path` (a path inside the sandbox).
-    public func environment(reportPath path: String) -> [String: String] {
+    /// The report's file name extension.
+    var fileExtension: String { self == .pytest ? "xml" : "jsonl" }
+
+    /// The environment that asks the runner for its report at `path` (a path inside the sandbox, in the folder
+    /// that also holds the files of ``supportFiles``); `existing` is the policy's environment, kept.
+    public func environment(reportPath path: String, existing: [String: String] = [:]) -> [String: String] {
         switch self {
         case .pytest: return ["PYTEST_ADDOPTS": "--junitxml=\(path) -o junit_family=xunit1"]
+        case .nodeTest:
+            let folder = (path as NSString).deletingLastPathComponent
+            let options = "--test-reporter=tap --test-reporter-destination=stdout "
+                + "--test-reporter=\(folder)/\(NodeTestReport.reporterName) --test-reporter-destination=\(path)"
+            return ["NODE_OPTIONS": [existing["NODE_OPTIONS"], options].compactMap { $0 }.joined(separator: " ")]
         }
     }
 
+    /// Files the runner needs in the evidence folder: name → contents.
+    var supportFiles: [String: String] {
+        self == .nodeTest ? [NodeTestReport.reporterName: NodeTestReport.reporterSource] : [:]
+    }
+
     /// The source name shown in reports.
-    var source: String { "pytest-junit" }
+    var source: String { self == .pytest ? "pytest-junit" : "node-test-report" }
 }

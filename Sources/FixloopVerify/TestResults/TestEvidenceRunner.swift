@@ -46,11 +46,13 @@ public struct TestEvidenceRunner: Sendable {
         defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
         var policy = policy
         var bind: SandboxBind?
-        let name = "\(UUID().uuidString.lowercased()).xml"
+        let name = "\(UUID().uuidString.lowercased()).\(runner?.fileExtension ?? "xml")"
         if let runner, let folder {
             let inside = sandbox.kind == "none" ? folder.path : Self.insidePath
             bind = SandboxBind(hostPath: folder.path, path: Self.insidePath)
-            policy.setEnvironment.merge(runner.environment(reportPath: inside + "/" + name)) { $1 }
+            try Self.write(runner.supportFiles, to: folder)
+            policy.setEnvironment.merge(
+                runner.environment(reportPath: inside + "/" + name, existing: policy.setEnvironment)) { $1 }
         }
         let result = try await sandbox.run(.shell(
             command, workspace: workspace, policy: policy, extraReadOnlyPaths: extraReadOnlyPaths, readWriteBind: bind))
@@ -60,8 +62,24 @@ public struct TestEvidenceRunner: Sendable {
         }
         let output = result.standardOutput.text + "\n" + result.standardError.text
         let evidence = TestEvidence.read(
-            output: output, exitedZero: result.succeeded, runner: runner, report: report, junitXML: xml)
+            output: output, exitedZero: result.succeeded, runner: runner, report: report, junitXML: xml,
+            workspacePath: sandbox.kind == "none" ? workspace.standardizedFileURL.path : policy.workspacePath)
         return Run(sandbox: result, evidence: evidence)
+    }
+
+    /// Writes the runner's support files (readable by the sandbox user, who is given the folder for the run).
+    static func write(_ files: [String: String], to folder: URL) throws {
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+            } catch {
+                throw VerifyError(
+                    code: "verify.evidence_folder",
+                    message: "The test runner's file \(url.path) cannot be written (\(error.localizedDescription)); "
+                        + "check that the temporary directory is writable.")
+            }
+        }
     }
 
     /// A fresh 0700 folder with a random name under the system temporary directory.

@@ -2,7 +2,8 @@ import FixloopCore
 
 /// Turns what a test command left behind into per-test outcomes.
 ///
-/// JUnit XML wins when there is any; otherwise every plain-output parser runs and their findings are merged;
+/// A report file wins when there is any (JUnit XML, or Jest's and Vitest's JSON); otherwise a Jest or Vitest JSON
+/// report printed in the output, else every plain-output parser runs and their findings are merged;
 /// when nothing is recognised, the whole command is one pseudo-test, ``wholeCommandID``, judged by its exit status.
 public enum TestOutputReader {
     /// The pseudo-test id used when no per-test outcome could be read.
@@ -11,17 +12,25 @@ public enum TestOutputReader {
     /// Reads the outcomes of one run.
     /// - Parameters:
     ///   - output: standard output and standard error of the test command.
-    ///   - junitXML: the text of JUnit XML files the command wrote, if any.
+    ///   - junitXML: the text of report files the command wrote, if any: JUnit XML, or a Jest or Vitest JSON report.
     ///   - commandSucceeded: whether the command exited 0 with no limit fired.
-    public static func read(output: String, junitXML: [String] = [], commandSucceeded: Bool) -> TestResults {
+    ///   - workspacePath: where the workspace was for the runner; JSON reports' file paths are made relative to it.
+    public static func read(
+        output: String, junitXML: [String] = [], commandSucceeded: Bool, workspacePath: String? = nil
+    ) -> TestResults {
         var merged = TestResults()
         for document in junitXML {
-            if let found = JUnitXMLParser.parse(document) { merge(found, into: &merged) }
+            let found = document.drop(while: \.isWhitespace).hasPrefix("{")
+                ? JestJSONReport.parse(document, workspacePath: workspacePath) : JUnitXMLParser.parse(document)
+            if let found { merge(found, into: &merged) }
+        }
+        if merged.outcomes.isEmpty, let found = JestJSONReport.parse(output, workspacePath: workspacePath) {
+            merge(found, into: &merged)
         }
         if merged.outcomes.isEmpty {
             let parsers: [(String) -> TestResults?] = [
                 PlainOutputParsers.pytest, PlainOutputParsers.xctest, PlainOutputParsers.swiftTesting,
-                PlainOutputParsers.goTest, PlainOutputParsers.cargoTest,
+                PlainOutputParsers.goTest, PlainOutputParsers.cargoTest, NodeTestOutput.tap, NodeTestOutput.spec,
             ]
             for parser in parsers {
                 if let found = parser(output) { merge(found, into: &merged) }
