@@ -49,6 +49,22 @@ struct ServiceUnitTests {
         }
     }
 
+    @Test(arguments: ["OPENAI_API_KEY_FILE", "CREDENTIALS_DIRECTORY"])
+    func aFolderHoldingASecretFileIsNeverShownInTheSandbox(_ variable: String) async throws {
+        try await withTemporaryDirectory("fixloop-secret-ro") { root in
+            let secrets = root.appendingPathComponent("secrets")
+            try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+            try "sk-secret\n".write(to: secrets.appendingPathComponent("OPENAI_API_KEY"), atomically: true, encoding: .utf8)
+            let workspace = root.appendingPathComponent("workspace")
+            try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+            let value = variable == "CREDENTIALS_DIRECTORY" ? secrets.path : secrets.appendingPathComponent("OPENAI_API_KEY").path
+            let (status, output) = await runFixloop(
+                ["sandbox", "run", "--workspace", workspace.path, "--ro", secrets.path, "--", "true"],
+                environment: ProgramRun.environment(home: root, ["FIXLOOP_HOME": root.appendingPathComponent("state").path, variable: value]))
+            #expect(status == 2 && output.contains("[cli.key_file_exposed]"), "\(output)")
+        }
+    }
+
     @Test func anUnreadableSecretFileIsNamedAndExitsTwo() async throws {
         let errors = Mutex("")
         let status = await Fixloop.run(arguments: ["spend"], environment: ["OPENAI_API_KEY_FILE": "/nonexistent/openai-key", "FIXLOOP_HOME": "/nonexistent/state"],

@@ -65,6 +65,12 @@ struct EdgeSecrets: Sendable {
         return FileManager.default.fileExists(atPath: credential) ? credential : nil
     }
 
+    /// Every file a secret may come from: each `NAME_FILE` set, and the credentials directory; the sandbox never
+    /// shows them.
+    static func secretFiles(_ environment: [String: String]) -> [String] {
+        (names.map { $0 + "_FILE" } + ["CREDENTIALS_DIRECTORY"]).compactMap { environment[$0] }.filter { !$0.isEmpty }
+    }
+
     /// Refuses a secret file that is named but cannot be read, before a command starts.
     /// - Throws: ``CommandError`` `secrets.unreadable_file` naming the variable and the file.
     static func checkFiles(_ environment: [String: String]) throws {
