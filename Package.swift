@@ -45,23 +45,20 @@ let package = Package(
         ),
         // Plain Sendable value types and the role protocols every layer shares.
         .target(name: "FixloopCore"),
-        // The dated list prices from the top-level prices/ folder, bundled as a resource the way prompts/ is.
-        .target(name: "FixloopPriceFiles", path: "prices", sources: ["PriceFiles.swift"], resources: [.copy("prices.toml")]),
+        // Where the shipped files are (prompts/, sandbox/, prices/, examples/, VERSION): beside the installed binary
+        // (share/fixloop, what scripts/package writes), else the source checkout.
+        .target(name: "FixloopResources"),
         // fixloop.toml (with the shipped prices under [prices]) and the state directory.
         .target(
             name: "FixloopConfig",
-            dependencies: ["FixloopCore", "FixloopPriceFiles", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["FixloopCore", "FixloopResources", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // All git work, through libgit2.
         .target(name: "FixloopGit", dependencies: ["CLibgit2", "FixloopCore"]),
-        // Prompt templates from the top-level prompts/ folder (bundled through a symlink), rendered with Mustache.
-        .target(
-            name: "FixloopPromptFiles", path: "prompts", sources: ["PromptFiles.swift"],
-            resources: [.copy("engineer"), .copy("scorer"), .copy("planner")]
-        ),
+        // Prompt templates from the top-level prompts/ folder (found through FixloopResources), rendered with Mustache.
         .target(
             name: "FixloopPrompts",
-            dependencies: ["FixloopCore", "FixloopPromptFiles", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["FixloopCore", "FixloopResources", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // The one HTTP retry mechanism (back-off, Retry-After, rate-limit classifiers, deadline) of every client.
         .target(name: "FixloopHTTP"),
@@ -113,16 +110,11 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // The sandbox policies from the top-level sandbox/ folder, bundled as resources the way prompts/ is.
-        .target(
-            name: "FixloopSandboxPolicyFiles", path: "sandbox", sources: ["PolicyFiles.swift"],
-            resources: [.copy("test.toml"), .copy("setup.toml")]
-        ),
-        // Runs untrusted commands under bubblewrap; policies come from the bundled sandbox/ folder.
+        // Runs untrusted commands under bubblewrap; policies come from the shipped sandbox/ folder.
         .target(
             name: "FixloopSandbox",
             dependencies: [
-                "CFixloopSandbox", "FixloopCore", "FixloopSandboxPolicyFiles", .product(name: "TOMLKit", package: "TOMLKit"),
+                "CFixloopSandbox", "FixloopCore", "FixloopResources", .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // Patch verification with SWE-bench semantics, and test-output parsing.
@@ -136,7 +128,7 @@ let package = Package(
             name: "FixloopCLI",
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
-                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopPromptFiles", "FixloopScorer",
+                "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopResources", "FixloopScorer",
                 "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator",
                 "FixloopReport",
                 "FixloopPlanner",

@@ -1,5 +1,5 @@
 import FixloopCore
-import FixloopPriceFiles
+import FixloopResources
 import Foundation
 
 /// The price list that ships with Fixloop (`prices/prices.toml`, bundled as a resource): dated list prices from
@@ -11,7 +11,7 @@ public enum ShippedPrices {
     /// Reads the bundled list strictly.
     /// - Throws: ``ConfigurationError`` when the file is missing, malformed or has unknown keys.
     public static func load() throws -> PriceTable {
-        guard let url = PriceFiles.priceList else {
+        guard let url = ResourceLocator.standard.url(.prices)?.appendingPathComponent("prices.toml") else {
             throw ConfigurationError(kind: .missingFile, file: "prices.toml", key: nil, detail: "the bundled price list was not found")
         }
         let text: String

@@ -1,5 +1,5 @@
 import FixloopCore
-import FixloopPromptFiles
+import FixloopResources
 import Foundation
 import Mustache
 
@@ -30,7 +30,7 @@ public struct PromptLibrary: Sendable {
 
     /// - Parameter overrides: the user's folder of templates (`prompts_dir` in fixloop.toml), searched first.
     public init(overrides: URL? = nil) {
-        folders = [overrides, PromptFiles.directory].compactMap { $0 }
+        folders = [overrides, ResourceLocator.standard.url(.prompts)].compactMap { $0 }
     }
 
     /// Renders the template of `context`'s type.

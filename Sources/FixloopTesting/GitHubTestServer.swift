@@ -95,6 +95,7 @@ public actor GitHubTestState {
     func handle(method: String, path: String, query: [String: String], authorization: String?, body: Data) -> (status: Int, headers: [String: String], body: [UInt8]) {
         requests.append(RecordedRequest(method: method, path: path, body: String(decoding: body, as: UTF8.self)))
         if path.hasPrefix("/app/") { return handleApp(method: method, path: path, authorization: authorization) }
+        if path.hasPrefix("/app-manifests/") { return convertManifest(method: method, path: path) }
         if let token, authorization != "Bearer \(token)", !acceptsInstallationToken(authorization) { return json(401, ["message": "Bad credentials"]) }
         if let index = failures.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) && $0.remaining > 0 }) {
             failures[index].remaining -= 1
@@ -193,6 +194,24 @@ public actor GitHubTestState {
         installationTokens.append((token, installation, expires))
         let formatter = ISO8601DateFormatter()
         return json(201, ["token": token, "expires_at": formatter.string(from: expires)])
+    }
+
+    /// The codes exchanged at `POST /app-manifests/{code}/conversions`, in order.
+    public private(set) var manifestConversions: [String] = []
+
+    /// The App every manifest conversion creates: its id, private key (PEM) and webhook secret.
+    public static let convertedApp = (id: 4242, pem: "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n", webhookSecret: "whsec-from-manifest")
+
+    /// GitHub's manifest flow: a code is good once (no token needed); a used or unknown-looking code is a 404.
+    private func convertManifest(method: String, path: String) -> (Int, [String: String], [UInt8]) {
+        let parts = path.split(separator: "/").map(String.init)
+        guard method == "POST", parts.count == 3, parts[2] == "conversions", !manifestConversions.contains(parts[1]) else {
+            return json(404, ["message": "Not Found"])
+        }
+        manifestConversions.append(parts[1])
+        let app = Self.convertedApp
+        return json(201, ["id": app.id, "slug": "fixloop-test", "name": "fixloop-test", "html_url": "https://github.com/apps/fixloop-test",
+                          "pem": app.pem, "webhook_secret": app.webhookSecret, "client_id": "Iv1.test", "client_secret": "client-secret"])
     }
 
     private func acceptsInstallationToken(_ authorization: String?) -> Bool {

@@ -31,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Work in this folder (state, remote, review) instead of a new temporary one.", valueName: "folder"))
     var work: String?
 
-    @Option(help: ArgumentHelp("The bundled examples folder (default: ./examples, else the one beside the fixloop binary's checkout).", valueName: "folder"))
+    @Option(help: ArgumentHelp("The bundled examples folder (default: ./examples, else the examples shipped with fixloop: share/fixloop/examples beside the binary, or its checkout's).", valueName: "folder"))
     var examples: String?
 
     @Option(help: .sandbox)

@@ -41,6 +41,7 @@ public struct Fixloop: AsyncParsableCommand {
             FixCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
             DemoCommand.self, DoctorCommand.self, InitCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
             ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self, JobsCommand.self,
+            SetupAppCommand.self,
         ]
     )
 
@@ -82,6 +83,11 @@ public struct Fixloop: AsyncParsableCommand {
     }
 
     private static func runInCurrentIO(arguments: [String]) async -> Int32 {
+        if arguments == ["--version"] {
+            // The version and commit are read at run time (the VERSION file beside the binary, or libgit2).
+            CommandIO.current.write(await FixloopVersion.current().text + "\n")
+            return ExitStatus.success.rawValue
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

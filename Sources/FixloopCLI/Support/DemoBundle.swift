@@ -1,6 +1,7 @@
 import FixloopCore
 import FixloopGit
 import FixloopReport
+import FixloopResources
 import FixloopStore
 import Foundation
 
@@ -18,16 +19,13 @@ struct DemoBundle {
     /// The day after its last (the planner's `--until`).
     static let weekEnd = "2025-06-09"
 
-    /// `folder`, else `./examples`, else the `examples` folder of the checkout the running binary was built in.
-    static func locate(_ folder: String?, environment: [String: String]) throws -> DemoBundle {
+    /// `folder`, else `./examples`, else the examples shipped with the binary (``ResourceLocator``: beside the
+    /// installed binary, else the checkout it was built in).
+    static func locate(_ folder: String?, environment: [String: String], locator: ResourceLocator = .standard) throws -> DemoBundle {
         var candidates: [URL] = []
         if let folder { candidates.append(URL(fileURLWithPath: folder, isDirectory: true)) } else {
             candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("examples", isDirectory: true))
-            var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<6 {
-                candidates.append(directory.appendingPathComponent("examples", isDirectory: true))
-                directory = directory.deletingLastPathComponent()
-            }
+            if let shipped = locator.url(.examples) { candidates.append(shipped) }
         }
         for candidate in candidates {
             let bundle = DemoBundle(root: candidate)
@@ -35,7 +33,7 @@ struct DemoBundle {
                 return bundle
             }
         }
-        throw CommandError(code: "demo.no_examples", message: "Cannot find the bundled examples (examples/shop and examples/analytics/demo-week.jsonl.gz); run from the Fixloop checkout or pass --examples FOLDER.")
+        throw CommandError(code: "demo.no_examples", message: "Cannot find the bundled examples (examples/shop and examples/analytics/demo-week.jsonl.gz) in \(candidates.map(\.path).joined(separator: " or ")); reinstall the release (they ship in share/fixloop/examples) or pass --examples FOLDER.")
     }
 
     static func newWorkFolder() throws -> URL {

@@ -4,9 +4,13 @@ import FixloopGit
 import FixloopGitHub
 import Foundation
 
-/// Every secret the commands take from the environment, read here and only here (the CLI edge), and handed on as
-/// ``Secret``s inside typed values. Secrets kept in files are named by the environment or `fixloop.toml` and read
-/// where they are used (`GITHUB_APP_PRIVATE_KEY_FILE`, `[serve] webhook_secret_file`, `admin_token_file`).
+/// Every secret the commands take from their surroundings, read here and only here (the CLI edge), and handed on
+/// as ``Secret``s inside typed values.
+///
+/// Each secret `NAME` comes from the variable `NAME`, else the file named by `NAME_FILE`, else the file `NAME` in
+/// systemd's credentials directory (`$CREDENTIALS_DIRECTORY`, what `LoadCredential=NAME:…` fills); a file's
+/// surrounding whitespace is dropped. `[serve] webhook_secret_file` and `admin_token_file` are read where serve
+/// wires them.
 struct EdgeSecrets: Sendable {
     /// `GITHUB_TOKEN`, else `GH_TOKEN`: GitHub's API and git over HTTPS to GitHub hosts.
     var github: Secret?
@@ -22,12 +26,18 @@ struct EdgeSecrets: Sendable {
     var linearWebhook: Secret?
     /// `FIXLOOP_ADMIN_TOKEN`, for `serve`'s admin pages.
     var adminToken: Secret?
-    /// `GITHUB_APP_PRIVATE_KEY` (the PEM itself; `GITHUB_APP_PRIVATE_KEY_FILE` names a file instead).
+    /// `GITHUB_APP_PRIVATE_KEY` (the PEM itself), else the file `GITHUB_APP_PRIVATE_KEY_FILE` names.
     var appPrivateKey: Secret?
+
+    /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
+    static let names = [
+        "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
+        "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY",
+    ]
 
     init(_ environment: [String: String]) {
         func secret(_ name: String) -> Secret? {
-            environment[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : Secret($0) }
+            Self.value(name, environment).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : Secret($0) }
         }
         github = secret("GITHUB_TOKEN") ?? secret("GH_TOKEN")
         linear = secret("LINEAR_API_KEY")
@@ -36,7 +46,38 @@ struct EdgeSecrets: Sendable {
         githubWebhook = secret("GITHUB_WEBHOOK_SECRET")
         linearWebhook = secret("LINEAR_WEBHOOK_SECRET")
         adminToken = secret("FIXLOOP_ADMIN_TOKEN")
-        appPrivateKey = environment["GITHUB_APP_PRIVATE_KEY"].flatMap { $0.isEmpty ? nil : Secret($0) }
+        appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
+    }
+
+    /// The raw text of `name`: the variable, else `NAME_FILE`'s file, else the credential file; nil when none is set
+    /// or the named file cannot be read (``unreadableFiles(_:)`` reports that at the edge).
+    private static func value(_ name: String, _ environment: [String: String]) -> String? {
+        if let direct = environment[name], !direct.isEmpty { return direct }
+        guard let file = file(name, environment) else { return nil }
+        return try? String(contentsOfFile: file, encoding: .utf8)
+    }
+
+    /// The file that holds `name`: `NAME_FILE`, else `$CREDENTIALS_DIRECTORY/NAME` when it exists.
+    private static func file(_ name: String, _ environment: [String: String]) -> String? {
+        if let named = environment[name + "_FILE"], !named.isEmpty { return named }
+        guard let folder = environment["CREDENTIALS_DIRECTORY"], !folder.isEmpty else { return nil }
+        let credential = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: credential) ? credential : nil
+    }
+
+    /// Every file a secret may come from: each `NAME_FILE` set, and the credentials directory; the sandbox never
+    /// shows them.
+    static func secretFiles(_ environment: [String: String]) -> [String] {
+        (names.map { $0 + "_FILE" } + ["CREDENTIALS_DIRECTORY"]).compactMap { environment[$0] }.filter { !$0.isEmpty }
+    }
+
+    /// Refuses a secret file that is named but cannot be read, before a command starts.
+    /// - Throws: ``CommandError`` `secrets.unreadable_file` naming the variable and the file.
+    static func checkFiles(_ environment: [String: String]) throws {
+        for name in names where (environment[name] ?? "").isEmpty {
+            guard let file = file(name, environment), !FileManager.default.isReadableFile(atPath: file) else { continue }
+            throw CommandError(code: "secrets.unreadable_file", message: "The secret file \(file) for \(name) cannot be read; check \(name)_FILE (or the credential \(name) in $CREDENTIALS_DIRECTORY) and the file's owner and mode.")
+        }
     }
 
     /// The model keys, redacted from every trajectory.

@@ -27,6 +27,7 @@ struct CommandContext: Sendable {
 
     /// The context `environment` gives, with an explicit configuration file and state directory when named.
     static func make(environment: [String: String], config: String? = nil, stateDir: String? = nil) throws -> CommandContext {
+        try EdgeSecrets.checkFiles(environment)
         let configuration = try FixloopConfiguration.load(
             explicitPath: config, environment: environment,
             currentDirectory: FileManager.default.currentDirectoryPath)

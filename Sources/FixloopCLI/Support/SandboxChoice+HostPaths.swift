@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Only the operator mounts host paths (`--ro`, `[sandbox] read_only`, the workspace of `sandbox run`), and even
 /// then never the state directory (database, mirrors, tokens), `$HOME` or its dot-folders (`~/.ssh`, `~/.config`,
-/// …; an installed toolchain such as `~/.pyenv/versions/3.11.7` or `~/.cargo/bin` may be shown), the GitHub App's private key file or a folder holding it, or a key file by its name (`*.pem`, `*.key`,
+/// …; an installed toolchain such as `~/.pyenv/versions/3.11.7` or `~/.cargo/bin` may be shown), a secret's file (`NAME_FILE`, `$CREDENTIALS_DIRECTORY`) or a folder holding it, or a key file by its name (`*.pem`, `*.key`,
 /// `id_*`). Each path is checked as given and with its symbolic links resolved, since bubblewrap follows them.
 extension SandboxChoice {
     /// The operator's extra read-only paths: `--ro` then `[sandbox] read_only` from `fixloop.toml`, checked.
@@ -23,8 +23,7 @@ extension SandboxChoice {
         let workspaces = context.state.workspaces.standardizedFileURL.path
         let home = (context.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory())
         let homes = [home, URL(fileURLWithPath: home).resolvingSymlinksInPath().path].map(standardized).filter { $0 != "/" }
-        let appKey = context.environment["GITHUB_APP_PRIVATE_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let keys = appKey.map { [standardized($0), URL(fileURLWithPath: $0).resolvingSymlinksInPath().path] } ?? []
+        let keys = EdgeSecrets.secretFiles(context.environment).flatMap { [standardized($0), URL(fileURLWithPath: $0).resolvingSymlinksInPath().path] }
         for raw in paths {
             let given = standardized(raw)
             for path in [given, URL(fileURLWithPath: given).resolvingSymlinksInPath().path] {
@@ -45,7 +44,7 @@ extension SandboxChoice {
                 if keys.contains(where: { $0 == path || $0.hasPrefix(path + "/") }) || Self.looksLikeKeyFile(path) {
                     throw CommandError(
                         code: "cli.key_file_exposed",
-                        message: "The path \(given) is or holds a private key file, which is never shown inside the "
+                        message: "The path \(given) is or holds a private key or secret file, which is never shown inside the "
                             + "sandbox; give a path without keys.")
                 }
             }

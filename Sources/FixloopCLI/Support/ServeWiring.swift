@@ -115,13 +115,9 @@ struct ServeWiring {
     static func tokens(_ environment: [String: String], baseURL: URL) throws -> any GitHubTokenProvider {
         let secrets = EdgeSecrets(environment)
         if let appID = environment["GITHUB_APP_ID"], !appID.isEmpty {
-            var pem = secrets.appPrivateKey?.reveal() ?? ""
-            if pem.isEmpty, let file = environment["GITHUB_APP_PRIVATE_KEY_FILE"] {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw CommandError(code: "serve.app_key_unreadable", message: "The GitHub App private key file \(file) cannot be read; check GITHUB_APP_PRIVATE_KEY_FILE.")
-                }
-                pem = text
-            }
+            // EdgeSecrets reads the key from GITHUB_APP_PRIVATE_KEY, its _FILE or the credential; an unreadable file
+            // was refused when the command's context was made.
+            let pem = secrets.appPrivateKey?.reveal() ?? ""
             guard !pem.isEmpty else {
                 throw CommandError(code: "serve.no_app_key", message: "GITHUB_APP_ID is set but no private key is: set GITHUB_APP_PRIVATE_KEY_FILE to the app's .pem file.")
             }

@@ -1,5 +1,5 @@
 import FixloopCore
-import FixloopSandboxPolicyFiles
+import FixloopResources
 import Foundation
 
 /// Finds policies by name or path: the operator's folders first, then the policies bundled with the binary.
@@ -17,7 +17,7 @@ public struct SandboxPolicyCatalog: Sendable {
     /// - Parameters:
     ///   - directories: the operator's folders that hold policy files, searched in order.
     ///   - bundled: the bundled policies' folder; by default the one installed with the binary.
-    public init(directories: [URL] = [], bundled: URL? = SandboxPolicyFiles.directory) {
+    public init(directories: [URL] = [], bundled: URL? = ResourceLocator.standard.url(.sandboxPolicies)) {
         self.directories = directories
         self.bundled = bundled
     }
