@@ -99,6 +99,21 @@ struct DoctorTests {
         }
     }
 
+    @Test func withATestCommandItSaysWhereEachProgramResolvesInsideTheSandbox() async throws {
+        try await Self.withFolder { folder in
+            let config = folder.appendingPathComponent("fixloop.toml")
+            try Self.write("", to: config)
+            let run = await runFixloop(["doctor", "--config", config.path, "--state-dir", folder.appendingPathComponent("state").path,
+                                        "--test", "sh -c true && no-such-program-fixloop --flag"],
+                                       environment: ["OPENAI_API_KEY": "sk-test", "PATH": "/usr/bin:/bin"])
+            #expect(run.status == 2, "\(run.output)")
+            let lines = run.output.split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.contains("sh resolves to /") && $0.contains("inside the sandbox") }, "\(run.output)")
+            #expect(lines.contains { $0.contains("no-such-program-fixloop is not found inside the sandbox, nor on the host") }, "\(run.output)")
+            #expect(!lines.contains { $0.contains("--flag") }, "\(run.output)")
+        }
+    }
+
     @Test func anUnpricedModelFailsUnderAMoneyBudgetAndOnlyWarnsWithoutOne() throws {
         let folder = FileManager.default.temporaryDirectory
         let model = ConfiguredModel(spec: try .init(parsing: "openai:no-such-model"), source: "[models] default")
