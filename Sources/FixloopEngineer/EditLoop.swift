@@ -79,10 +79,10 @@ public struct EditLoop: Sendable {
                 if !turn.notes.isEmpty { state.messages.append(.user(turn.notes.joined(separator: "\n"))) }
                 continue
             }
-            let run = try await tools.tests.runTests(in: workspace)
+            let (run, reused) = try await tools.testRun(in: workspace)
             state.lastRun = run
             let problems = try await acceptance.check(run)
-            await trajectory.record(step, "tests", "\(run.summary)\(problems.isEmpty ? "" : "\n" + problems.joined(separator: "\n"))")
+            await trajectory.record(step, "tests", "\(reused ? "(unchanged tree, last run reused) " : "")\(run.summary)\(problems.isEmpty ? "" : "\n" + problems.joined(separator: "\n"))")
             if problems.isEmpty, let submission = turn.submission {
                 return finish(state, .fixed(rootCause: submission.rootCause, summary: submission.summary))
             }

@@ -12,6 +12,7 @@ struct EditLoopTests {
     static let readCart = Scene.call("call-read", "read_file", ["path": .string("shop/cart.py")])
     static let listFiles = Scene.call("call-list", "list_files", [:])
     static let fix = Scene.replace("        result -= price", "        result += price")
+    static let runTests = Scene.call("call-tests", "run_tests", [:])
 
     func settings(_ change: (inout EngineerSettings) -> Void) -> EngineerSettings {
         var settings = EngineerSettings()
@@ -152,6 +153,43 @@ struct EditLoopTests {
             #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
             #expect(await model.requests.allSatisfy { $0.tools.isEmpty })
             #expect(await model.told(before: 1).hasSuffix(loop.format.askToSubmit))
+        }
+    }
+
+    // MARK: Test runs
+
+    @Test func aSubmitRightAfterAPassingRunReusesItInsteadOfTestingAgain() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            // The tool runs the tests; the loop would test the edit again, and again on submit: the tree never changed.
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 1)
+        }
+    }
+
+    @Test func aChangeBetweenTheRunAndTheSubmitIsTestedAgain() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            let restyle = Scene.replace("        result += price", "        result = result + price", id: "call-restyle")
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([restyle, Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 2)
+            #expect(result.lastRun?.failing == [])
+        }
+    }
+
+    @Test func aCommandTheModelRunsMakesTheNextTestRunReal() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            // A command may change what the diff does not show (ignored files), so the run after it is not reused.
+            let command = Scene.call("call-command", "run_command", ["command": .string("true")])
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([command, Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 3, "the run, the command, and the tests again on submit")
         }
     }
 }
