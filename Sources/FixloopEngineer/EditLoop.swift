@@ -50,9 +50,11 @@ public struct EditLoop: Sendable {
 
     public func run(system: String, task: String, workspace: URL, acceptance: Acceptance, step: FixStep) async throws -> Result {
         var state = State(messages: [.system(system), .user(task)])
+        let budget = ContextBudget(contextTokens: settings.contextTokens)
         while true {
             try Task.checkCancellation()
             if let reason = limitReached(state) { return finish(state, .gaveUp(reason: reason)) }
+            state.messages = try budget.fit(state.messages, tools: format.tools) { try prompts.render(ElidedOutputPrompt(turn: $0)).text }
             let outcome = try await model.send(ModelRequest(messages: state.messages, tools: format.tools))
             guard case .reply(let reply) = outcome else {
                 if case .refused(let refusal) = outcome { return finish(state, .gaveUp(reason: "budget: \(refusal)")) }

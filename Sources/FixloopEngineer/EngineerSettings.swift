@@ -21,6 +21,9 @@ public struct EngineerSettings: Sendable, Equatable {
     public var force = false
     /// The same action this many times in a row means the model is stuck.
     public var stuckRepeats = 3
+    /// The model's context window in tokens (the price table's `context_window`); the edit loop keeps what it sends
+    /// under half of it by eliding old tool outputs and test logs.
+    public var contextTokens = PriceTable.defaultContextWindow
     /// Replies with neither a tool call nor an edit before giving up.
     public var maxFormatErrors = 3
     /// What a fix may change.

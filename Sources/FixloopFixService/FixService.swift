@@ -183,6 +183,7 @@ public struct FixService: Sendable {
         settings.jobs = request.limits.jobs
         settings.firstFixWins = request.limits.firstFixWins
         settings.baselineRuns = request.limits.baselineRuns
+        settings.contextTokens = models.contextWindow(for: request.model)
         settings.force = request.force
         settings.timeout = request.limits.timeout
         settings.policy = DiffPolicy(maxChangedLines: repository.maxChangedLines,

@@ -192,4 +192,32 @@ struct EditLoopTests {
             #expect(await sandbox.runs == 3, "the run, the command, and the tests again on submit")
         }
     }
+
+    // MARK: Context budget
+
+    @Test func aFortyTurnLoopStaysUnderItsBudgetWithTheNewestOutputWholeAndOldOnesNoted() async throws {
+        var files = Scene.files
+        files["docs/notes.txt"] = (1...600).map { "note \($0): " + String(repeating: "lorem ipsum ", count: 5) }.joined(separator: "\n")
+        try await Scene.with(files: files) { scene in
+            // Each turn reads 40 new lines (~2,900 characters): 40 turns would be ~29,000 tokens, the budget is 4,000.
+            let reads: [ScriptedModelClient.Step] = (0..<40).map { turn in
+                .toolCalls([Scene.call("call-\(turn)", "read_file", [
+                    "path": .string("docs/notes.txt"), "start_line": .integer(turn * 10 + 1), "end_line": .integer(turn * 10 + 40),
+                ])])
+            }
+            let model = ScriptedModelClient(steps: reads)
+            let loop = try scene.loop(model, settings: settings { $0.maxTurns = 40; $0.contextTokens = 8_000 })
+            let result = try await run(loop, scene)
+            #expect(reason(result).hasPrefix("turns:") && result.turns == 40)
+            let last = try #require(await model.requests.last)
+            #expect(last.estimatedInputTokens <= 4_000, "\(last.estimatedInputTokens) tokens")
+            let newest = try #require(last.messages.last)
+            let lastRead = try WorkspaceFiles(root: scene.workspace).read("docs/notes.txt", from: 381, to: 420)  // turn 39: request 40 follows it
+            #expect(newest.role == .tool && newest.content == lastRead)
+            let note = try scene.prompts.render(ElidedOutputPrompt(turn: 3)).text
+            #expect(note.contains("output of turn 3 elided") && note.contains("rerun to see it"))
+            #expect(last.messages.contains { $0.role == .tool && $0.content == note })
+            #expect(last.messages[0].content == "system" && last.messages[1].content == "task", "the system prompt and the task stay")
+        }
+    }
 }
