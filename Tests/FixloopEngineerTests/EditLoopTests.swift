@@ -220,4 +220,14 @@ struct EditLoopTests {
             #expect(last.messages[0].content == "system" && last.messages[1].content == "task", "the system prompt and the task stay")
         }
     }
+
+    @Test func theNewestTurnsOutputStaysWholeEvenWhenTheBudgetCannotBeMet() {
+        let big = String(repeating: "x", count: 8_000)
+        let messages: [ChatMessage] = [
+            .system("system"), .user("task"), .assistant("", toolCalls: [Self.readCart]), .toolResult(id: "call-read", big),
+            .user(big), .assistant("", toolCalls: [Self.listFiles]), .toolResult(id: "call-list", big),
+        ]
+        let fitted = ContextBudget(tokens: 1_000).fit(messages, tools: []) { "[turn \($0) elided]" }
+        #expect(fitted.map(\.content) == ["system", "task", "", "[turn 1 elided]", "[turn 1 elided]", "", big])
+    }
 }
