@@ -133,6 +133,8 @@ let package = Package(
                 "FixloopReport",
                 "FixloopPlanner",
                 "FixloopServer", "FixloopFixService",
+                // `bench candidates` drives the engineer against a loopback model server with a fixed latency.
+                "FixloopTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

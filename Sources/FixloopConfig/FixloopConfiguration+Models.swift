@@ -63,6 +63,7 @@ extension ModelPrice {
         let cached = try table.double("cached")
         let batchInput = try table.double("batch_input")
         let batchOutput = try table.double("batch_output")
+        let contextWindow = try table.int("context_window", range: 1_000...100_000_000)
         if !free, input == nil || output == nil {
             throw ConfigurationError(
                 kind: .invalidValue, file: table.file, key: table.prefix,
@@ -74,7 +75,7 @@ extension ModelPrice {
             }
         }
         self.init(inputPerMillion: input ?? 0, outputPerMillion: output ?? 0, cachedPerMillion: cached, free: free,
-                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput)
+                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput, contextWindow: contextWindow)
     }
 }
 

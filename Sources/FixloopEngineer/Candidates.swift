@@ -2,9 +2,12 @@ import FixloopCore
 import FixloopGit
 import Foundation
 
-/// N independent attempts in separate copies of the checkout; the verified ones are compared and the best
-/// chosen: fewest changed lines, then agreement between candidates, then the earliest.
-struct Candidates {
+/// N independent attempts, run at once, each in its own copy of the checkout; the verified ones are compared and
+/// the best chosen: fewest changed lines, then agreement between candidates, then the earliest.
+///
+/// Their model calls overlap; their sandbox runs share ``EngineerSettings/jobs`` slots. Every candidate finishes
+/// unless ``EngineerSettings/firstFixWins``: then the first accepted one stops the others.
+struct Candidates: Sendable {
     let engineer: Engineer
     /// How every candidate's model edits and submits.
     let format: any EditFormat
@@ -19,43 +22,75 @@ struct Candidates {
         var tokens: Int
     }
 
+    /// One candidate's end.
+    struct Attempt: Sendable {
+        var index: Int
+        var fixed: Engineer.Candidate?
+        var summary: EngineerReport.CandidateSummary
+        var tokens: Int
+    }
+
     func run(count: Int, from workspace: URL, baseCommit: String, scratch: URL, system: String, task: String) async throws -> Outcome {
-        var fixed: [(index: Int, candidate: Engineer.Candidate)] = []
-        var summaries: [EngineerReport.CandidateSummary] = []
-        var reasons: [String] = []
-        var tokens = 0
-        for index in 1...max(1, count) {
-            let copy = scratch.appendingPathComponent("candidate-\(index)", isDirectory: true)
-            try? FileManager.default.removeItem(at: copy)
-            try FileManager.default.copyItem(at: workspace, to: copy)
-            // Private: no other local user may read the checkout (the sandbox user gets it for each run).
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
-            let git = GitWorkingCopy(directory: copy)
-            let acceptance = Self.acceptance(
-                of: git, baseCommit: baseCommit, baseline: baseline, reproduction: reproduction.tests, policy: engineer.settings.policy)
-            let loop = EditLoop(
-                model: engineer.model, tools: EngineerTools(files: WorkspaceFiles(root: copy), tests: engineer.tests),
-                format: format, prompts: engineer.prompts, settings: engineer.settings, trajectory: engineer.trajectory,
-                deadline: deadline)
-            let result = try await loop.run(system: system, task: task, workspace: copy, acceptance: acceptance, step: .candidate(index))
-            tokens += result.tokens
-            switch result.ending {
-            case .fixed(let rootCause, let summary):
-                let diff = try await git.diff(from: baseCommit)
-                fixed.append((index, Engineer.Candidate(directory: copy, diff: diff, rootCause: rootCause, summary: summary)))
-                summaries.append(.init(index: index, fixed: true, reason: "tests pass", changedLines: diff.changedLines, turns: result.turns))
-            case .gaveUp(let reason):
-                reasons.append(reason)
-                summaries.append(.init(index: index, fixed: false, reason: reason, changedLines: 0, turns: result.turns))
+        let copies = try (1...max(1, count)).map { ($0, try Self.copy(workspace, to: scratch.appendingPathComponent("candidate-\($0)", isDirectory: true))) }
+        let tests = { var tests = engineer.tests; tests.slots = TestSlots(engineer.settings.jobs); return tests }()
+        let attempts = try await withThrowingTaskGroup(of: Attempt.self) { group in
+            for (index, copy) in copies {
+                group.addTask { try await attempt(index, in: copy, tests: tests, baseCommit: baseCommit, system: system, task: task) }
             }
-            if ContinuousClock.now >= deadline { break }
+            var attempts: [Attempt] = []
+            for try await attempt in group {
+                attempts.append(attempt)
+                if engineer.settings.firstFixWins, attempt.fixed != nil { group.cancelAll() }
+            }
+            return attempts.sorted { $0.index < $1.index }
         }
+        try Task.checkCancellation()
+        let tokens = attempts.reduce(0) { $0 + $1.tokens }
+        let fixed = attempts.compactMap { attempt in attempt.fixed.map { (index: attempt.index, candidate: $0) } }
         guard !fixed.isEmpty else {
-            return Outcome(chosen: nil, summaries: summaries, reason: reasons.first ?? "no candidate", tokens: tokens)
+            return Outcome(chosen: nil, summaries: attempts.map(\.summary), reason: attempts.first?.summary.reason ?? "no candidate", tokens: tokens)
         }
         let best = Self.choose(fixed.map { ($0.index, $0.candidate.diff.changedLines, $0.candidate.diff.patch) })
         let chosen = fixed.first { $0.index == best }!
-        return Outcome(chosen: chosen.candidate, summaries: summaries, reason: "candidate \(best) chosen", tokens: tokens)
+        return Outcome(chosen: chosen.candidate, summaries: attempts.map(\.summary), reason: "candidate \(best) chosen", tokens: tokens)
+    }
+
+    /// One edit loop in `copy`; stopped by another candidate's fix (``EngineerSettings/firstFixWins``), it gave up.
+    private func attempt(
+        _ index: Int, in copy: URL, tests: SandboxedTests, baseCommit: String, system: String, task: String
+    ) async throws -> Attempt {
+        let git = GitWorkingCopy(directory: copy)
+        let acceptance = Self.acceptance(
+            of: git, baseCommit: baseCommit, baseline: baseline, reproduction: reproduction.tests, policy: engineer.settings.policy)
+        let loop = EditLoop(
+            model: engineer.model, tools: EngineerTools(files: WorkspaceFiles(root: copy), tests: tests),
+            format: format, prompts: engineer.prompts, settings: engineer.settings, trajectory: engineer.trajectory, deadline: deadline)
+        let result: EditLoop.Result
+        do {
+            result = try await loop.run(system: system, task: task, workspace: copy, acceptance: acceptance, step: .candidate(index))
+        } catch where Task.isCancelled {
+            let reason = "stopped: another candidate was accepted first (--first)"
+            return Attempt(index: index, summary: .init(index: index, fixed: false, reason: reason, changedLines: 0, turns: 0), tokens: 0)
+        }
+        switch result.ending {
+        case .fixed(let rootCause, let summary):
+            let diff = try await git.diff(from: baseCommit)
+            return Attempt(
+                index: index, fixed: Engineer.Candidate(directory: copy, diff: diff, rootCause: rootCause, summary: summary),
+                summary: .init(index: index, fixed: true, reason: "tests pass", changedLines: diff.changedLines, turns: result.turns),
+                tokens: result.tokens)
+        case .gaveUp(let reason):
+            return Attempt(index: index, summary: .init(index: index, fixed: false, reason: reason, changedLines: 0, turns: result.turns),
+                           tokens: result.tokens)
+        }
+    }
+
+    /// A private copy of the checkout: no other local user may read it (the sandbox user gets it for each run).
+    static func copy(_ workspace: URL, to copy: URL) throws -> URL {
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: workspace, to: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.path)
+        return copy
     }
 
     /// A candidate's change counts when the reproduction passes, nothing that passed before fails, a source file

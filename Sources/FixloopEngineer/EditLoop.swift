@@ -50,9 +50,11 @@ public struct EditLoop: Sendable {
 
     public func run(system: String, task: String, workspace: URL, acceptance: Acceptance, step: FixStep) async throws -> Result {
         var state = State(messages: [.system(system), .user(task)])
+        let budget = ContextBudget(contextTokens: settings.contextTokens)
         while true {
             try Task.checkCancellation()
             if let reason = limitReached(state) { return finish(state, .gaveUp(reason: reason)) }
+            state.messages = try budget.fit(state.messages, tools: format.tools) { try prompts.render(ElidedOutputPrompt(turn: $0)).text }
             let outcome = try await model.send(ModelRequest(messages: state.messages, tools: format.tools))
             guard case .reply(let reply) = outcome else {
                 if case .refused(let refusal) = outcome { return finish(state, .gaveUp(reason: "budget: \(refusal)")) }
@@ -79,10 +81,10 @@ public struct EditLoop: Sendable {
                 if !turn.notes.isEmpty { state.messages.append(.user(turn.notes.joined(separator: "\n"))) }
                 continue
             }
-            let run = try await tools.tests.runTests(in: workspace)
+            let (run, reused) = try await tools.testRun(in: workspace)
             state.lastRun = run
             let problems = try await acceptance.check(run)
-            await trajectory.record(step, "tests", "\(run.summary)\(problems.isEmpty ? "" : "\n" + problems.joined(separator: "\n"))")
+            await trajectory.record(step, "tests", "\(reused ? "(unchanged tree, last run reused) " : "")\(run.summary)\(problems.isEmpty ? "" : "\n" + problems.joined(separator: "\n"))")
             if problems.isEmpty, let submission = turn.submission {
                 return finish(state, .fixed(rootCause: submission.rootCause, summary: submission.summary))
             }

@@ -148,6 +148,16 @@ public struct TestFeedbackPrompt: PromptContext, Equatable {
     }
 }
 
+/// `prompts/engineer/elided-output.mustache`: the line that replaces an old tool output or test log once the
+/// conversation passes its token budget.
+public struct ElidedOutputPrompt: PromptContext, Equatable {
+    public static let templateName = "engineer/elided-output"
+    /// The model turn whose output it was (1 for the first reply).
+    public var turn: Int
+
+    public init(turn: Int) { self.turn = turn }
+}
+
 /// `prompts/engineer/reproduce-again.mustache`: what the model is told when its reproduction test was not usable.
 public struct ReproduceAgainPrompt: PromptContext, Equatable {
     public static let templateName = "engineer/reproduce-again"

@@ -1,4 +1,5 @@
 import FixloopCore
+import Foundation
 
 /// Limits and switches of one `fixloop fix` run. Every limit is checked before each model call.
 public struct EngineerSettings: Sendable, Equatable {
@@ -10,12 +11,19 @@ public struct EngineerSettings: Sendable, Equatable {
     public var timeout: Duration = .seconds(30 * 60)
     /// Independent attempts; the verified ones are compared and the best chosen.
     public var candidates = 1
+    /// Sandbox runs (tests and commands) at once across the candidates; their model calls are not bounded by it.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// The first candidate whose change is accepted stops the others (`--first`); else every candidate finishes.
+    public var firstFixWins = false
     /// Test runs of the baseline, to find flaky tests.
     public var baselineRuns = 1
     /// Go on with tickets triage does not call bugs.
     public var force = false
     /// The same action this many times in a row means the model is stuck.
     public var stuckRepeats = 3
+    /// The model's context window in tokens (the price table's `context_window`); the edit loop keeps what it sends
+    /// under half of it by eliding old tool outputs and test logs.
+    public var contextTokens = PriceTable.defaultContextWindow
     /// Replies with neither a tool call nor an edit before giving up.
     public var maxFormatErrors = 3
     /// What a fix may change.

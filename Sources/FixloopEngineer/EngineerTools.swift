@@ -7,10 +7,23 @@ import Foundation
 public struct EngineerTools: Sendable {
     public let files: WorkspaceFiles
     public let tests: SandboxedTests
+    /// The last test run and its tree: an unchanged tree is not tested again.
+    public let memo: TestRunMemo
 
-    public init(files: WorkspaceFiles, tests: SandboxedTests) {
+    public init(files: WorkspaceFiles, tests: SandboxedTests, memo: TestRunMemo = TestRunMemo()) {
         self.files = files
         self.tests = tests
+        self.memo = memo
+    }
+
+    /// The tests on the workspace as it is now: the last run again when the tree has not changed since it.
+    /// - Returns: the run, and whether it was reused rather than run.
+    public func testRun(in workspace: URL) async throws -> (run: TestRun, reused: Bool) {
+        let tree = await TestRunMemo.tree(of: workspace)
+        if let run = await memo.run(for: tree) { return (run, true) }
+        let run = try await tests.runTests(in: workspace)
+        await memo.remember(run, tree: tree)
+        return (run, false)
     }
 
     /// What a tool call did, for the loop.
@@ -95,10 +108,11 @@ public struct EngineerTools: Sendable {
             }
             return Result(text: outcome.feedback, edited: outcome.succeeded)
         case "run_tests":
-            let run = try await tests.runTests(in: workspace)
+            let run = try await testRun(in: workspace).run
             return Result(text: "Tests: \(run.summary)\n\(run.output)", testRun: run)
         case "run_command":
             guard let command = string("command") else { return missing("command", call.name) }
+            await memo.forget()
             let result = try await tests.run(command, in: workspace)
             let ending = result.limit.map { "stopped by the \($0) limit" } ?? result.termination.description
             return Result(text: "\(ending)\n\(SandboxedTests.trim(result.standardOutput.text + result.standardError.text, limit: 4_000))")

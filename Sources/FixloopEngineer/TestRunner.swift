@@ -32,20 +32,28 @@ public struct SandboxedTests: Sendable {
     public let setupPolicy: SandboxPolicy
     public let testCommand: String
     public let readOnlyPaths: [String]
+    /// When set, every run waits for one of these slots (parallel candidates share them: `--jobs`).
+    public var slots: TestSlots?
 
-    public init(sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy, testCommand: String, readOnlyPaths: [String]) {
+    public init(
+        sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy, testCommand: String, readOnlyPaths: [String],
+        slots: TestSlots? = nil
+    ) {
         self.sandbox = sandbox
         self.testPolicy = testPolicy
         self.setupPolicy = setupPolicy
         self.testCommand = testCommand
         self.readOnlyPaths = readOnlyPaths
+        self.slots = slots
     }
 
     /// Runs the tests with the same evidence as `fixloop verify` (``TestEvidenceRunner``); evidence that does not
     /// hold together is one more test in error, ``evidenceTestID``, and a line at the top of the output.
     public func runTests(in workspace: URL) async throws -> TestRun {
-        let run = try await TestEvidenceRunner(sandbox: sandbox).run(
-            testCommand, workspace: workspace, policy: testPolicy, extraReadOnlyPaths: readOnlyPaths)
+        let run = try await inSlot {
+            try await TestEvidenceRunner(sandbox: sandbox).run(
+                testCommand, workspace: workspace, policy: testPolicy, extraReadOnlyPaths: readOnlyPaths)
+        }
         let result = run.sandbox
         var text = result.standardOutput.text + "\n" + result.standardError.text
         var results = run.evidence.results
@@ -61,7 +69,14 @@ public struct SandboxedTests: Sendable {
 
     /// Runs `command` with the test policy (or the setup policy, which has the network).
     public func run(_ command: String, in workspace: URL, setup: Bool = false) async throws -> SandboxResult {
-        try await sandbox.run(.shell(command, workspace: workspace, policy: setup ? setupPolicy : testPolicy, extraReadOnlyPaths: readOnlyPaths))
+        try await inSlot {
+            try await sandbox.run(.shell(command, workspace: workspace, policy: setup ? setupPolicy : testPolicy, extraReadOnlyPaths: readOnlyPaths))
+        }
+    }
+
+    private func inSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard let slots else { return try await body() }
+        return try await slots.withSlot(body)
     }
 
     /// Lines that mention failures or errors first, then the tail; at most `limit` characters.

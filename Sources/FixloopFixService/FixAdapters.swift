@@ -12,6 +12,13 @@ public protocol FixModels: Sendable {
 
     /// What the run has cost so far, in US dollars.
     func cost(ofRun runID: String) async -> Double
+
+    /// `spec`'s context window in tokens (the price table's `context_window`, else a default).
+    func contextWindow(for spec: ModelSpec) -> Int
+}
+
+extension FixModels {
+    public func contextWindow(for spec: ModelSpec) -> Int { PriceTable.defaultContextWindow }
 }
 
 /// Where tickets are read from: files, standard input, GitHub, Linear, the local store.

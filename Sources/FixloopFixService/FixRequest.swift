@@ -35,6 +35,10 @@ public struct FixRequest: Sendable {
     public struct Limits: Sendable, Equatable {
         /// Independent attempts; the best verified one is delivered.
         public var candidates = 1
+        /// Sandbox runs at once across the candidates (default: the core count).
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        /// The first accepted candidate stops the others.
+        public var firstFixWins = false
         /// Model turns per attempt.
         public var maxTurns = 30
         /// Most model spend for this run, in US dollars (nil: `[budgets] per_run_usd`).

@@ -180,7 +180,10 @@ public struct FixService: Sendable {
         var settings = EngineerSettings()
         settings.maxTurns = request.limits.maxTurns
         settings.candidates = request.limits.candidates
+        settings.jobs = request.limits.jobs
+        settings.firstFixWins = request.limits.firstFixWins
         settings.baselineRuns = request.limits.baselineRuns
+        settings.contextTokens = models.contextWindow(for: request.model)
         settings.force = request.force
         settings.timeout = request.limits.timeout
         settings.policy = DiffPolicy(maxChangedLines: repository.maxChangedLines,

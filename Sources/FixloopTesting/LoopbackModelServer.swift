@@ -76,6 +76,9 @@ public final class LoopbackModelServer: Sendable {
         await script.setResponder(responder)
     }
 
+    /// Holds every answer back this long before sending it: a model's fixed latency, for benchmarks.
+    public func setLatency(_ latency: Duration) async { await script.setLatency(latency) }
+
     /// Every request received so far, oldest first.
     public func received() async -> [ReceivedModelRequest] { await script.received }
 
@@ -97,6 +100,8 @@ public final class LoopbackModelServer: Sendable {
         let body = (try? JSONValue(parsing: data)) ?? .null
         let step = await script.next(ReceivedModelRequest(
             path: request.uri.path, headers: headers, body: body, receivedAt: .now))
+        let latency = await script.latency
+        if latency > .zero { try await Task.sleep(for: latency) }
         let wire = ModelWireReplies(wireProtocol: wireProtocol, model: body["model"]?.stringValue ?? "model")
         return try await wire.response(for: step, headers: headers)
     }
@@ -130,6 +135,10 @@ actor ModelServerScript {
     func enqueue(_ more: [ModelServerStep]) { steps += more }
 
     func setResponder(_ responder: @escaping @Sendable (ReceivedModelRequest) -> ModelServerStep?) { self.responder = responder }
+
+    private(set) var latency: Duration = .zero
+
+    func setLatency(_ latency: Duration) { self.latency = latency }
 
     var remaining: Int { steps.count }
 

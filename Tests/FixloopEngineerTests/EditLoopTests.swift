@@ -12,6 +12,7 @@ struct EditLoopTests {
     static let readCart = Scene.call("call-read", "read_file", ["path": .string("shop/cart.py")])
     static let listFiles = Scene.call("call-list", "list_files", [:])
     static let fix = Scene.replace("        result -= price", "        result += price")
+    static let runTests = Scene.call("call-tests", "run_tests", [:])
 
     func settings(_ change: (inout EngineerSettings) -> Void) -> EngineerSettings {
         var settings = EngineerSettings()
@@ -153,5 +154,80 @@ struct EditLoopTests {
             #expect(await model.requests.allSatisfy { $0.tools.isEmpty })
             #expect(await model.told(before: 1).hasSuffix(loop.format.askToSubmit))
         }
+    }
+
+    // MARK: Test runs
+
+    @Test func aSubmitRightAfterAPassingRunReusesItInsteadOfTestingAgain() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            // The tool runs the tests; the loop would test the edit again, and again on submit: the tree never changed.
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 1)
+        }
+    }
+
+    @Test func aChangeBetweenTheRunAndTheSubmitIsTestedAgain() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            let restyle = Scene.replace("        result += price", "        result = result + price", id: "call-restyle")
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([restyle, Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 2)
+            #expect(result.lastRun?.failing == [])
+        }
+    }
+
+    @Test func aCommandTheModelRunsMakesTheNextTestRunReal() async throws {
+        try await Scene.with { scene in
+            let sandbox = CountingSandbox(scene.sandbox)
+            // A command may change what the diff does not show (ignored files), so the run after it is not reused.
+            let command = Scene.call("call-command", "run_command", ["command": .string("true")])
+            let model = ScriptedModelClient(steps: [.toolCalls([Self.fix, Self.runTests]), .toolCalls([command, Scene.submit])])
+            let result = try await run(try scene.loop(model, tests: scene.tests(on: sandbox)), scene)
+            #expect(result.ending == .fixed(rootCause: "total subtracted prices.", summary: "Add them."))
+            #expect(await sandbox.runs == 3, "the run, the command, and the tests again on submit")
+        }
+    }
+
+    // MARK: Context budget
+
+    @Test func aFortyTurnLoopStaysUnderItsBudgetWithTheNewestOutputWholeAndOldOnesNoted() async throws {
+        var files = Scene.files
+        files["docs/notes.txt"] = (1...600).map { "note \($0): " + String(repeating: "lorem ipsum ", count: 5) }.joined(separator: "\n")
+        try await Scene.with(files: files) { scene in
+            // Each turn reads 40 new lines (~2,900 characters): 40 turns would be ~29,000 tokens, the budget is 4,000.
+            let reads: [ScriptedModelClient.Step] = (0..<40).map { turn in
+                .toolCalls([Scene.call("call-\(turn)", "read_file", [
+                    "path": .string("docs/notes.txt"), "start_line": .integer(turn * 10 + 1), "end_line": .integer(turn * 10 + 40),
+                ])])
+            }
+            let model = ScriptedModelClient(steps: reads)
+            let loop = try scene.loop(model, settings: settings { $0.maxTurns = 40; $0.contextTokens = 8_000 })
+            let result = try await run(loop, scene)
+            #expect(reason(result).hasPrefix("turns:") && result.turns == 40)
+            let last = try #require(await model.requests.last)
+            #expect(last.estimatedInputTokens <= 4_000, "\(last.estimatedInputTokens) tokens")
+            let newest = try #require(last.messages.last)
+            let lastRead = try WorkspaceFiles(root: scene.workspace).read("docs/notes.txt", from: 381, to: 420)  // turn 39: request 40 follows it
+            #expect(newest.role == .tool && newest.content == lastRead)
+            let note = try scene.prompts.render(ElidedOutputPrompt(turn: 3)).text
+            #expect(note.contains("output of turn 3 elided") && note.contains("rerun to see it"))
+            #expect(last.messages.contains { $0.role == .tool && $0.content == note })
+            #expect(last.messages[0].content == "system" && last.messages[1].content == "task", "the system prompt and the task stay")
+        }
+    }
+
+    @Test func theNewestTurnsOutputStaysWholeEvenWhenTheBudgetCannotBeMet() {
+        let big = String(repeating: "x", count: 8_000)
+        let messages: [ChatMessage] = [
+            .system("system"), .user("task"), .assistant("", toolCalls: [Self.readCart]), .toolResult(id: "call-read", big),
+            .user(big), .assistant("", toolCalls: [Self.listFiles]), .toolResult(id: "call-list", big),
+        ]
+        let fitted = ContextBudget(tokens: 1_000).fit(messages, tools: []) { "[turn \($0) elided]" }
+        #expect(fitted.map(\.content) == ["system", "task", "", "[turn 1 elided]", "[turn 1 elided]", "", big])
     }
 }

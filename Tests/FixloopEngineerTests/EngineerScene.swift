@@ -59,15 +59,21 @@ struct EngineerScene {
         try await Baseline.measure(tests: tests, workspace: workspace, runs: 1)
     }
 
-    func engineer(_ model: any ModelClient, settings: EngineerSettings = EngineerSettings(), usesTools: Bool = true) -> Engineer {
-        Engineer(model: model, tests: tests, verifier: PatchVerifier(sandbox: sandbox, testPolicy: testPolicy, setupPolicy: setupPolicy),
+    /// The scene's tests on another sandbox (a counting one around the real sandbox).
+    func tests(on sandbox: any Sandbox) -> SandboxedTests {
+        SandboxedTests(sandbox: sandbox, testPolicy: testPolicy, setupPolicy: setupPolicy, testCommand: tests.testCommand, readOnlyPaths: [])
+    }
+
+    func engineer(_ model: any ModelClient, settings: EngineerSettings = EngineerSettings(), usesTools: Bool = true,
+                  tests: SandboxedTests? = nil) -> Engineer {
+        Engineer(model: model, tests: tests ?? self.tests, verifier: PatchVerifier(sandbox: sandbox, testPolicy: testPolicy, setupPolicy: setupPolicy),
                  prompts: prompts, settings: settings, trajectory: trajectory, usesTools: usesTools, setupCommand: nil)
     }
 
     /// An edit loop on the scene's checkout.
     func loop(_ model: any ModelClient, settings: EngineerSettings = EngineerSettings(), usesTools: Bool = true,
-              deadline: ContinuousClock.Instant = .now + .seconds(600)) throws -> EditLoop {
-        EditLoop(model: model, tools: EngineerTools(files: WorkspaceFiles(root: workspace), tests: tests),
+              deadline: ContinuousClock.Instant = .now + .seconds(600), tests: SandboxedTests? = nil) throws -> EditLoop {
+        EditLoop(model: model, tools: EngineerTools(files: WorkspaceFiles(root: workspace), tests: tests ?? self.tests),
                  format: try engineer(model, usesTools: usesTools).editFormat(), prompts: prompts, settings: settings,
                  trajectory: trajectory, deadline: deadline)
     }

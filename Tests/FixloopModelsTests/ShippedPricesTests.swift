@@ -13,12 +13,21 @@ struct ShippedPricesTests {
         #expect(!table.sources.isEmpty)
         let price = try #require(table.price(for: ModelSpec(parsing: "openai:gpt-4.1")))
         #expect(price == ModelPrice(inputPerMillion: 2, outputPerMillion: 8, cachedPerMillion: 0.5,
-                                    batchInputPerMillion: 1, batchOutputPerMillion: 4))
+                                    batchInputPerMillion: 1, batchOutputPerMillion: 4, contextWindow: 1_047_576))
         #expect(table.price(for: try ModelSpec(parsing: ModelSettings().defaultModel)) != nil, "the default model is priced")
         for (key, entry) in table.entries {
             #expect(entry.batchInputPerMillion != nil && entry.batchOutputPerMillion != nil && !entry.free, "\(key)")
             #expect(entry.cachedPerMillion <= entry.inputPerMillion && entry.inputPerMillion <= entry.outputPerMillion, "\(key)")
         }
+    }
+
+    @Test func everyShippedModelHasAContextWindowAndAnUnknownModelGetsTheDefault() throws {
+        let table = try ShippedPrices.load()
+        for (key, entry) in table.entries { #expect((entry.contextWindow ?? 0) >= 100_000, "\(key)") }
+        #expect(table.contextWindow(for: try ModelSpec(parsing: "anthropic:claude-sonnet-4-5")) == 200_000)
+        #expect(table.contextWindow(for: try ModelSpec(parsing: "openai:unknown-model")) == PriceTable.defaultContextWindow)
+        let configured = try FixloopConfiguration(toml: "[prices.\"openai:mine\"]\ninput = 1.0\noutput = 2.0\ncontext_window = 32000\n", file: "fixloop.toml")
+        #expect(configured.prices.contextWindow(for: try ModelSpec(parsing: "openai:mine")) == 32_000)
     }
 
     @Test func theDefaultConfigurationCarriesTheShippedPrices() throws {

@@ -20,7 +20,9 @@ struct FixCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The model: openai:MODEL, anthropic:MODEL or replay:FILE.", valueName: "spec")) var model: String?
     @Option(help: ArgumentHelp("The test command (default: .fixloop.toml, then detection).", valueName: "cmd")) var test: String?
     @Option(help: ArgumentHelp("The setup command, run with the network.", valueName: "cmd")) var setup: String?
-    @Option(help: ArgumentHelp("Independent attempts; the best verified one is delivered.", valueName: "n")) var candidates = 1
+    @Option(help: ArgumentHelp("Independent attempts, run at once; the best verified one is delivered.", valueName: "n")) var candidates = 1
+    @Option(help: ArgumentHelp("Test and command runs at once across the candidates (default: the core count).", valueName: "n")) var jobs: Int?
+    @Flag(help: "Stop the other candidates as soon as one is accepted (default: let every candidate finish, then choose).") var first = false
     @Option(help: ArgumentHelp("Model turns per attempt.", valueName: "n")) var maxTurns = 30
     @Option(help: ArgumentHelp("Most model spend for this run, in US dollars.", valueName: "usd")) var maxCost: Double?
     @Option(help: ArgumentHelp("Wall-clock limit: 90s, 20m, 1h.", valueName: "duration")) var timeout = "30m"
@@ -37,6 +39,7 @@ struct FixCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...8).contains(candidates) else { throw ValidationError("--candidates must be between 1 and 8.") }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be between 1 and 256.") }
         guard (1...500).contains(maxTurns) else { throw ValidationError("--max-turns must be between 1 and 500.") }
         guard (1...20).contains(runs) else { throw ValidationError("--runs must be between 1 and 20.") }
         guard Self.duration(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 90s, 20m or 1h.") }
@@ -68,6 +71,8 @@ struct FixCommand: AsyncParsableCommand {
         request.commit = commit
         request.limits.candidates = candidates
         request.limits.maxTurns = maxTurns
+        if let jobs { request.limits.jobs = jobs }
+        request.limits.firstFixWins = first
         request.limits.maxCostUSD = maxCost
         request.limits.timeout = Self.duration(timeout) ?? .seconds(1800)
         request.limits.baselineRuns = runs

@@ -39,6 +39,10 @@ extension ModelWiring: FixModels {
         return BudgetRefusal(budget: .unknownPrice, model: spec.description, limit: 0, spent: 0, estimate: 0)
     }
 
+    func contextWindow(for spec: ModelSpec) -> Int {
+        keeper.price(for: spec)?.contextWindow ?? PriceTable.defaultContextWindow
+    }
+
     func cost(ofRun runID: String) async -> Double {
         (try? await ledger.totals(for: .run(runID)).costUSD) ?? 0
     }

@@ -32,16 +32,19 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     public var batchInputPerMillion: Double?
     /// Dollars per million output tokens through the provider's batch API, when known.
     public var batchOutputPerMillion: Double?
+    /// Tokens the model takes in one request (its context window), when known.
+    public var contextWindow: Int?
 
     /// Makes a price.
     public init(inputPerMillion: Double, outputPerMillion: Double, cachedPerMillion: Double? = nil, free: Bool = false,
-                batchInputPerMillion: Double? = nil, batchOutputPerMillion: Double? = nil) {
+                batchInputPerMillion: Double? = nil, batchOutputPerMillion: Double? = nil, contextWindow: Int? = nil) {
         self.inputPerMillion = inputPerMillion
         self.outputPerMillion = outputPerMillion
         self.cachedPerMillion = cachedPerMillion ?? inputPerMillion
         self.free = free
         self.batchInputPerMillion = batchInputPerMillion
         self.batchOutputPerMillion = batchOutputPerMillion
+        self.contextWindow = contextWindow
     }
 
     /// A model that costs nothing.
@@ -89,6 +92,14 @@ public struct PriceTable: Sendable, Equatable {
     public static func configurationLines(for spec: String) -> [String] {
         ["[prices.\"\(spec)\"]", "input = 0.00   # dollars per million input tokens", "output = 0.00  # dollars per million output tokens",
          "cached = 0.00  # optional: cached input tokens"]
+    }
+
+    /// The context window assumed for a model whose entry gives none: small enough for today's common models.
+    public static let defaultContextWindow = 128_000
+
+    /// `spec`'s context window in tokens: its entry's `context_window`, else ``defaultContextWindow``.
+    public func contextWindow(for spec: ModelSpec) -> Int {
+        price(for: spec)?.contextWindow ?? Self.defaultContextWindow
     }
 
     /// The price for `spec`: the entry for the whole spec first, then for the bare model name.
