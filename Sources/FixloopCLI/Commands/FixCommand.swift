@@ -51,10 +51,12 @@ struct FixCommand: AsyncParsableCommand {
         let service = try await FixWiring.service(context: context, sandbox: sandbox, readOnly: readOnly)
         let progress = ProgressLine("")
         let io = CommandIO.current
+        let writer = FixProgressWriter(io: io)
         let outcome = try await service.run(try request(context), observer: FixObserver(
             started: { io.writeError(FixProgress.started($0) + "\n") },
-            event: { step, kind, detail in FixProgress.line(step, kind: kind, detail: detail).map { io.writeError($0 + "\n") } },
+            event: { step, kind, detail in writer.write(step, kind: kind, detail: detail) },
             fetch: { remote, counts in progress.update("fetching \(remote): \(counts)") }, fetched: { progress.finish() }))
+        writer.end()
         context.print(json ? String(decoding: try JSONEncoder.pretty.encode(outcome), as: UTF8.self) : outcome.humanSummary)
         switch outcome.engineer.outcome {
         case .fixed: return

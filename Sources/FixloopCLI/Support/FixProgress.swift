@@ -22,3 +22,22 @@ enum FixProgress {
         return "fix: \(step) · \(text)"
     }
 }
+
+/// Writes the progress lines: on a pipe each on its own line; on a terminal the model's turns and test runs
+/// redraw one live line and each new step leaves its line behind.
+struct FixProgressWriter: Sendable {
+    let io: CommandIO
+
+    func write(_ step: FixStep, kind: String, detail: String) {
+        guard let line = FixProgress.line(step, kind: kind, detail: detail) else { return }
+        guard io.errorIsTerminal else { return io.writeError(line + "\n") }
+        var live = false
+        if case .candidate = step { live = kind == "model_reply" || kind == "tests" || kind == "tool_run_tests" }
+        io.writeError("\r\u{1B}[K" + line + (live ? "" : "\n"))
+    }
+
+    /// Clears the live line, so the result starts on a clean line.
+    func end() {
+        if io.errorIsTerminal { io.writeError("\r\u{1B}[K") }
+    }
+}
