@@ -46,7 +46,7 @@ struct BenchCandidatesCommand: AsyncParsableCommand {
                                            testCommand: CandidatesBenchFixture.testCommand, readOnlyPaths: [])
                 let engineer = Engineer(
                     model: model, tests: tests, verifier: PatchVerifier(sandbox: sandbox, testPolicy: testPolicy, setupPolicy: setupPolicy),
-                    prompts: PromptLibrary(), settings: settings, trajectory: Trajectory(file: nil), usesTools: true, setupCommand: nil)
+                    prompts: context.prompts, settings: settings, trajectory: Trajectory(file: nil), usesTools: true, setupCommand: nil)
                 stage("\(latencyMs) ms a model call, 3 calls and 1 test run a candidate, \(settings.jobs) test run(s) at once")
                 return try await CandidatesBenchmark.measure(
                     engineer: engineer, candidates: candidates, workspace: repository, baseCommit: baseCommit,
