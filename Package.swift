@@ -142,6 +142,8 @@ let package = Package(
                 "FixloopPlanner",
                 "FixloopServer", "FixloopFixService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `bench grading`'s loopback model server.
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]

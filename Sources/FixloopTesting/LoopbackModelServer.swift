@@ -79,6 +79,9 @@ public final class LoopbackModelServer: Sendable {
     /// Every request received so far, oldest first.
     public func received() async -> [ReceivedModelRequest] { await script.received }
 
+    /// The most requests the server was answering at the same time so far.
+    public func mostConcurrentRequests() async -> Int { await script.mostInFlight }
+
     /// Steps not yet used.
     public func remainingSteps() async -> Int { await script.remaining }
 
@@ -98,7 +101,15 @@ public final class LoopbackModelServer: Sendable {
         let step = await script.next(ReceivedModelRequest(
             path: request.uri.path, headers: headers, body: body, receivedAt: .now))
         let wire = ModelWireReplies(wireProtocol: wireProtocol, model: body["model"]?.stringValue ?? "model")
-        return try await wire.response(for: step, headers: headers)
+        // Counted out before the answer leaves, so a client's next request never overlaps its own last one.
+        do {
+            let response = try await wire.response(for: step, headers: headers)
+            await script.finished()
+            return response
+        } catch {
+            await script.finished()
+            throw error
+        }
     }
 }
 
@@ -124,10 +135,15 @@ public func withLoopbackModelServer<T: Sendable>(
 actor ModelServerScript {
     private var steps: [ModelServerStep] = []
     private(set) var received: [ReceivedModelRequest] = []
+    private var inFlight = 0
+    /// The high-water mark of requests being answered at once.
+    private(set) var mostInFlight = 0
 
     private var responder: (@Sendable (ReceivedModelRequest) -> ModelServerStep?)?
 
     func enqueue(_ more: [ModelServerStep]) { steps += more }
+
+    func finished() { inFlight -= 1 }
 
     func setResponder(_ responder: @escaping @Sendable (ReceivedModelRequest) -> ModelServerStep?) { self.responder = responder }
 
@@ -135,6 +151,8 @@ actor ModelServerScript {
 
     func next(_ request: ReceivedModelRequest) -> ModelServerStep? {
         received.append(request)
+        inFlight += 1
+        mostInFlight = max(mostInFlight, inFlight)
         if let step = responder?(request) { return step }
         return steps.isEmpty ? nil : steps.removeFirst()
     }

@@ -36,6 +36,8 @@ public enum ModelServerStep: Sendable, Hashable {
     case truncatedBody
     /// A 200 whose body echoes the text of every key-like header, to prove clients redact what servers echo.
     case echoAuthorization(status: Int)
+    /// The step, answered only after this long (a model's latency).
+    indirect case after(Duration, ModelServerStep)
 }
 
 /// A request a loopback model server received.

@@ -39,6 +39,9 @@ struct ModelWireReplies: Sendable {
                 throw TruncatedOnPurpose()
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        case .after(let latency, let inner):
+            try await Task.sleep(for: latency)
+            return try await response(for: inner, headers: headers)
         case .echoAuthorization(let status):
             let echoed = [headers["authorization"], headers["x-api-key"]].compactMap { $0 }.joined(separator: " ")
             return error(status, message: "Incorrect API key provided: \(echoed)")

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed against a baseline taken in the same run.",
-        subcommands: [BenchWorkspaceCommand.self, BenchSandboxCommand.self, BenchIngestCommand.self, BenchWebhooksCommand.self]
+        subcommands: [BenchWorkspaceCommand.self, BenchSandboxCommand.self, BenchIngestCommand.self, BenchWebhooksCommand.self, BenchGradingCommand.self]
     )
 }
