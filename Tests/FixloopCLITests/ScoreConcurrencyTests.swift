@@ -65,7 +65,7 @@ struct ScoreConcurrencyTests {
                 // The first four went out together; every later one, from any grader, waited out the 429's second.
                 let limited = try #require(received.first).receivedAt
                 let early = received.dropFirst(4).filter { $0.receivedAt - limited < .milliseconds(900) }
-                #expect(early.isEmpty, "\(early.count) requests went out during the 429's Retry-After")
+                #expect(early.count == 0, "\(early.count) requests went out during the 429's Retry-After")
             }
         }
     }
