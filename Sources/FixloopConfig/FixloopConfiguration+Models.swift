@@ -63,18 +63,19 @@ extension ModelPrice {
         let cached = try table.double("cached")
         let batchInput = try table.double("batch_input")
         let batchOutput = try table.double("batch_output")
+        let cacheWrite = try table.double("cache_write")
         if !free, input == nil || output == nil {
             throw ConfigurationError(
                 kind: .invalidValue, file: table.file, key: table.prefix,
                 detail: "needs both input and output (dollars per million tokens), or free = true")
         }
-        for (name, value) in [("input", input), ("output", output), ("cached", cached), ("batch_input", batchInput), ("batch_output", batchOutput)] {
+        for (name, value) in [("input", input), ("output", output), ("cached", cached), ("batch_input", batchInput), ("batch_output", batchOutput), ("cache_write", cacheWrite)] {
             if let value, value < 0 {
                 throw ConfigurationError(kind: .invalidValue, file: table.file, key: "\(table.prefix).\(name)", detail: "is negative")
             }
         }
         self.init(inputPerMillion: input ?? 0, outputPerMillion: output ?? 0, cachedPerMillion: cached, free: free,
-                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput)
+                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput, cacheWritePerMillion: cacheWrite)
     }
 }
 

@@ -101,7 +101,7 @@ struct ScorePipeline {
             if let stored = try await store.score(sessionID: score.sessionID, timelineHash: score.timelineHash, promptHash: score.promptHash),
                stored.modelGrade != nil { continue }
             work.sessions += 1
-            work.promptCharacters += prompt.count
+            work.promptCharacters += prompt.count + (session.assessment.instructions?.count ?? 0)
         }
         return (sessions, work)
     }
