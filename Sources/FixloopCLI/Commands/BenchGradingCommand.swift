@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopScorer
 import Foundation
 
 /// `fixloop bench grading`: sessions graded per minute one at a time and with the scorer's pool, in the same run,
@@ -15,6 +16,9 @@ struct BenchGradingCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The loopback model's latency per call.", valueName: "ms")) var latencyMs = 300
 
     @Option(help: ArgumentHelp("Graders in the pool (default: [scorer] concurrency).", valueName: "n")) var concurrency: Int?
+
+    @Option(help: ArgumentHelp("The product context the grading prompts carry (default: none).", valueName: "file"))
+    var product: String?
 
     @Flag(help: "Print the figures as JSON.") var json = false
 
@@ -34,6 +38,7 @@ struct BenchGradingCommand: AsyncParsableCommand {
             sessions: sessions, latency: .milliseconds(latencyMs),
             concurrency: concurrency ?? context.configuration.scorer.concurrency, folder: folder)
         benchmark.stage = BenchStages.writer("grading", json: json)
+        if let product { benchmark.product = try ProductContext(contentsOf: URL(fileURLWithPath: product)) }
         let result = try await benchmark.measure()
         if json {
             let encoder = JSONEncoder()
@@ -42,11 +47,15 @@ struct BenchGradingCommand: AsyncParsableCommand {
             return
         }
         let verdict = result.ratio >= 10 ? "met" : "missed"
+        let off = result.concurrent.billedInputPerSession(cachedShare: result.cachedShare)
+        let on = result.cached.billedInputPerSession(cachedShare: result.cachedShare)
         context.print("""
             grading benchmark: \(result.sessions) generated sessions, loopback model answering after \(result.latencyMilliseconds) ms
               concurrency \(result.sequential.concurrency)   \(line(result.sequential))
               concurrency \(result.concurrent.concurrency)   \(line(result.concurrent))
               ratio    \(format(result.ratio))× the sessions per minute of one grader (goal ≥ 10×: \(verdict))
+              caching  billed input tokens per graded session \(Int(off.rounded())) without a prompt cache, \(Int(on.rounded())) with one \
+            (cached at \(format(result.cachedShare))× input): \(format(result.cacheRatio))× (goal ≤ 0.4×: \(result.cacheRatio <= 0.4 ? "met" : "missed"))
             """)
     }
 
