@@ -136,6 +136,8 @@ let package = Package(
                 // `bench candidates` drives the engineer against a loopback model server with a fixed latency.
                 "FixloopTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `bench grading`'s loopback model server.
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]

@@ -64,18 +64,20 @@ extension ModelPrice {
         let batchInput = try table.double("batch_input")
         let batchOutput = try table.double("batch_output")
         let contextWindow = try table.int("context_window", range: 1_000...100_000_000)
+        let cacheWrite = try table.double("cache_write")
         if !free, input == nil || output == nil {
             throw ConfigurationError(
                 kind: .invalidValue, file: table.file, key: table.prefix,
                 detail: "needs both input and output (dollars per million tokens), or free = true")
         }
-        for (name, value) in [("input", input), ("output", output), ("cached", cached), ("batch_input", batchInput), ("batch_output", batchOutput)] {
+        for (name, value) in [("input", input), ("output", output), ("cached", cached), ("batch_input", batchInput), ("batch_output", batchOutput), ("cache_write", cacheWrite)] {
             if let value, value < 0 {
                 throw ConfigurationError(kind: .invalidValue, file: table.file, key: "\(table.prefix).\(name)", detail: "is negative")
             }
         }
         self.init(inputPerMillion: input ?? 0, outputPerMillion: output ?? 0, cachedPerMillion: cached, free: free,
-                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput, contextWindow: contextWindow)
+                  batchInputPerMillion: batchInput, batchOutputPerMillion: batchOutput, cacheWritePerMillion: cacheWrite,
+                  contextWindow: contextWindow)
     }
 }
 

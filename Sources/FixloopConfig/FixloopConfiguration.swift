@@ -164,6 +164,7 @@ extension ScorerSettings {
             grading = mode
         }
         if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
+        if let value = try table.int("concurrency", range: 1...64) { concurrency = value }
     }
 }
 

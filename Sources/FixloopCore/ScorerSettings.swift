@@ -18,6 +18,8 @@ public struct ScorerSettings: Sendable, Equatable {
     public var grading: GradingMode = .rubricOnly
     /// How many malformed records an import report lists (all are counted).
     public var reportedProblems: Int = 5
+    /// How many sessions are graded at once (model calls in flight), under the shared rate limiter.
+    public var concurrency: Int = 8
 
     public init() {}
 }

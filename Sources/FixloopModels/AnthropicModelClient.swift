@@ -52,7 +52,11 @@ public struct AnthropicModelClient: ModelClient {
             "messages": .array(Self.wireTurns(request.messages)),
         ]
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
-        if !system.isEmpty { body["system"] = .string(system) }
+        // The system prompt is the stable part of every request (tools and system are cached before messages), so
+        // it carries the prompt-cache breakpoint; a prefix below the model's minimum is simply not cached.
+        if !system.isEmpty {
+            body["system"] = [["type": "text", "text": .string(system), "cache_control": ["type": "ephemeral"]]]
+        }
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
         if !request.tools.isEmpty {
             body["tools"] = .array(request.tools.map { tool in
@@ -87,6 +91,12 @@ public struct AnthropicModelClient: ModelClient {
                 turns.append((role, blocks))
             }
         }
+        // In a conversation (the engineer's loop) the newest block is a second breakpoint: the next turn reads all
+        // of this one's prefix from the cache and pays full price only for what it adds.
+        if turns.count > 1, var block = turns[turns.count - 1].blocks.last?.objectValue {
+            block["cache_control"] = ["type": "ephemeral"]
+            turns[turns.count - 1].blocks[turns[turns.count - 1].blocks.count - 1] = .object(block)
+        }
         return turns.map { ["role": .string($0.role), "content": .array($0.blocks)] }
     }
 
@@ -119,9 +129,9 @@ public struct AnthropicModelClient: ModelClient {
         return ModelReply(
             message: .assistant(text.joined(), toolCalls: calls), stopReason: stop,
             usage: TokenUsage(
-                inputTokens: (usage?["input_tokens"]?.intValue ?? 0) + (usage?["cache_creation_input_tokens"]?.intValue ?? 0),
-                outputTokens: usage?["output_tokens"]?.intValue ?? 0,
-                cachedInputTokens: usage?["cache_read_input_tokens"]?.intValue ?? 0),
+                inputTokens: usage?["input_tokens"]?.intValue ?? 0, outputTokens: usage?["output_tokens"]?.intValue ?? 0,
+                cachedInputTokens: usage?["cache_read_input_tokens"]?.intValue ?? 0,
+                cacheWriteInputTokens: usage?["cache_creation_input_tokens"]?.intValue ?? 0),
             model: json["model"]?.stringValue ?? spec.name)
     }
 }

@@ -16,13 +16,13 @@ public struct SQLiteLedgerStore: LedgerStore {
                 try db.execute(
                     sql: """
                         INSERT INTO model_call (finished_at, day, run_id, ticket_id, repository, model,
-                            input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, latency_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         entry.date.timeIntervalSince1970, entry.day, entry.attribution.runID, entry.attribution.ticketID,
                         entry.attribution.repository, entry.model, entry.usage.inputTokens, entry.usage.outputTokens,
-                        entry.usage.cachedInputTokens, entry.costUSD, entry.latencyMilliseconds,
+                        entry.usage.cachedInputTokens, entry.usage.cacheWriteInputTokens, entry.costUSD, entry.latencyMilliseconds,
                     ])
             }
         }
@@ -48,7 +48,7 @@ public struct SQLiteLedgerStore: LedgerStore {
                     db,
                     sql: """
                         SELECT COALESCE(SUM(cost_usd), 0) AS cost,
-                               COALESCE(SUM(input_tokens + output_tokens + cached_tokens), 0) AS tokens
+                               COALESCE(SUM(input_tokens + output_tokens + cached_tokens + cache_write_tokens), 0) AS tokens
                         FROM model_call WHERE \(column) = ?
                         """,
                     arguments: [value])
@@ -78,6 +78,7 @@ public struct SQLiteLedgerStore: LedgerStore {
                     sql: """
                         SELECT COALESCE(\(column), '-') AS key, COUNT(*) AS calls,
                                SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cached_tokens) AS cached,
+                               SUM(cache_write_tokens) AS cache_write,
                                COALESCE(SUM(cost_usd), 0) AS cost, SUM(cost_usd IS NULL) AS unpriced
                         FROM model_call WHERE finished_at >= ? AND finished_at < ?
                         GROUP BY key ORDER BY cost DESC, key
@@ -86,7 +87,9 @@ public struct SQLiteLedgerStore: LedgerStore {
                 return rows.map { row in
                     LedgerSummary(
                         key: row["key"], calls: row["calls"],
-                        usage: TokenUsage(inputTokens: row["input"], outputTokens: row["output"], cachedInputTokens: row["cached"]),
+                        usage: TokenUsage(
+                            inputTokens: row["input"], outputTokens: row["output"], cachedInputTokens: row["cached"],
+                            cacheWriteInputTokens: row["cache_write"]),
                         costUSD: row["cost"], unpricedCalls: row["unpriced"])
                 }
             }

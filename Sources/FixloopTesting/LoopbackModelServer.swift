@@ -82,6 +82,9 @@ public final class LoopbackModelServer: Sendable {
     /// Every request received so far, oldest first.
     public func received() async -> [ReceivedModelRequest] { await script.received }
 
+    /// The most requests the server was answering at the same time so far.
+    public func mostConcurrentRequests() async -> Int { await script.mostInFlight }
+
     /// Steps not yet used.
     public func remainingSteps() async -> Int { await script.remaining }
 
@@ -103,7 +106,15 @@ public final class LoopbackModelServer: Sendable {
         let latency = await script.latency
         if latency > .zero { try await Task.sleep(for: latency) }
         let wire = ModelWireReplies(wireProtocol: wireProtocol, model: body["model"]?.stringValue ?? "model")
-        return try await wire.response(for: step, headers: headers)
+        // Counted out before the answer leaves, so a client's next request never overlaps its own last one.
+        do {
+            let response = try await wire.response(for: step, headers: headers)
+            await script.finished()
+            return response
+        } catch {
+            await script.finished()
+            throw error
+        }
     }
 }
 
@@ -129,10 +140,15 @@ public func withLoopbackModelServer<T: Sendable>(
 actor ModelServerScript {
     private var steps: [ModelServerStep] = []
     private(set) var received: [ReceivedModelRequest] = []
+    private var inFlight = 0
+    /// The high-water mark of requests being answered at once.
+    private(set) var mostInFlight = 0
 
     private var responder: (@Sendable (ReceivedModelRequest) -> ModelServerStep?)?
 
     func enqueue(_ more: [ModelServerStep]) { steps += more }
+
+    func finished() { inFlight -= 1 }
 
     func setResponder(_ responder: @escaping @Sendable (ReceivedModelRequest) -> ModelServerStep?) { self.responder = responder }
 
@@ -144,6 +160,8 @@ actor ModelServerScript {
 
     func next(_ request: ReceivedModelRequest) -> ModelServerStep? {
         received.append(request)
+        inFlight += 1
+        mostInFlight = max(mostInFlight, inFlight)
         if let step = responder?(request) { return step }
         return steps.isEmpty ? nil : steps.removeFirst()
     }

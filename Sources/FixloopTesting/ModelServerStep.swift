@@ -21,7 +21,8 @@ public struct ScriptedToolCall: Sendable, Hashable {
 /// What a loopback model server does with the next request it receives.
 public enum ModelServerStep: Sendable, Hashable {
     /// A normal reply with text.
-    case text(String, inputTokens: Int = 12, outputTokens: Int = 4, cachedTokens: Int = 0)
+    /// `cacheWriteTokens` is reported by the Anthropic protocol only (OpenAI has no such field).
+    case text(String, inputTokens: Int = 12, outputTokens: Int = 4, cachedTokens: Int = 0, cacheWriteTokens: Int = 0)
     /// A reply that calls tools (several per reply allowed), with optional text before.
     case toolCalls([ScriptedToolCall], text: String = "", inputTokens: Int = 12, outputTokens: Int = 8)
     /// An error status with the protocol's error body; `retryAfter` becomes the `Retry-After` header.
@@ -36,6 +37,8 @@ public enum ModelServerStep: Sendable, Hashable {
     case truncatedBody
     /// A 200 whose body echoes the text of every key-like header, to prove clients redact what servers echo.
     case echoAuthorization(status: Int)
+    /// The step, answered only after this long (a model's latency).
+    indirect case after(Duration, ModelServerStep)
 }
 
 /// A request a loopback model server received.

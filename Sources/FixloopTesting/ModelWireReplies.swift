@@ -12,8 +12,8 @@ struct ModelWireReplies: Sendable {
     func response(for step: ModelServerStep?, headers: [String: String]) async throws -> Response {
         guard let step else { return error(500, message: "the loopback script is empty") }
         switch step {
-        case .text(let text, let input, let output, let cached):
-            return json(textReply(text, input: input, output: output, cached: cached))
+        case .text(let text, let input, let output, let cached, let written):
+            return json(textReply(text, input: input, output: output, cached: cached, written: written))
         case .textWithHeaders(let text, let extra):
             var response = json(textReply(text, input: 12, output: 4, cached: 0))
             for (name, value) in extra {
@@ -39,13 +39,16 @@ struct ModelWireReplies: Sendable {
                 throw TruncatedOnPurpose()
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        case .after(let latency, let inner):
+            try await Task.sleep(for: latency)
+            return try await response(for: inner, headers: headers)
         case .echoAuthorization(let status):
             let echoed = [headers["authorization"], headers["x-api-key"]].compactMap { $0 }.joined(separator: " ")
             return error(status, message: "Incorrect API key provided: \(echoed)")
         }
     }
 
-    private func textReply(_ text: String, input: Int, output: Int, cached: Int) -> JSONValue {
+    private func textReply(_ text: String, input: Int, output: Int, cached: Int, written: Int = 0) -> JSONValue {
         switch wireProtocol {
         case .openAI:
             return [
@@ -60,7 +63,7 @@ struct ModelWireReplies: Sendable {
                 "id": "msg_loopback", "type": "message", "role": "assistant", "model": .string(model),
                 "content": [["type": "text", "text": .string(text)]], "stop_reason": "end_turn",
                 "usage": ["input_tokens": .integer(input), "output_tokens": .integer(output),
-                          "cache_read_input_tokens": .integer(cached)],
+                          "cache_read_input_tokens": .integer(cached), "cache_creation_input_tokens": .integer(written)],
             ]
         }
     }

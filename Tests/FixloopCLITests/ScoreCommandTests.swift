@@ -95,7 +95,8 @@ struct ScoreCommandTests {
                 #expect(grading["model"] as? Int == 3 && grading["rejected"] as? Int == 0)
                 let received = await model.received()
                 #expect(received.count == 4)
-                #expect(received[1].body.jsonText.contains("was not accepted"))
+                // Graders run concurrently, so the retry is not necessarily the second request.
+                #expect(received.filter { $0.body.jsonText.contains("was not accepted") }.count == 1)
                 #expect(!received.contains { $0.body.jsonText.contains("user_") })
 
                 let (again, second, _) = await runFixloopSeparately(arguments, environment: environment(root: root, model: model))

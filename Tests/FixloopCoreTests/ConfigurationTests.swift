@@ -39,14 +39,16 @@ struct ConfigurationTests {
             product_context = "docs/product.md"
             idle_gap_minutes = 45
             grading = "unsure"
+            concurrency = 16
             """, file: "fixloop.toml")
+        #expect(configuration.scorer.concurrency == 16 && ScorerSettings().concurrency == 8)
         #expect(configuration.scorer.productContext == "docs/product.md")
         #expect(configuration.scorer.idleGapMinutes == 45)
         #expect(configuration.scorer.grading == .modelWhenUnsure)
         #expect(configuration.scorer.reportedProblems == 5)
     }
 
-    @Test(arguments: ["grading = \"sometimes\"", "idle_gap_minutes = 0", "idle_gap = 30"])
+    @Test(arguments: ["grading = \"sometimes\"", "idle_gap_minutes = 0", "idle_gap = 30", "concurrency = 0", "concurrency = 65"])
     func refusesBadScorerValues(line: String) {
         #expect(throws: ConfigurationError.self) {
             try FixloopConfiguration(toml: "[scorer]\n\(line)", file: "f")

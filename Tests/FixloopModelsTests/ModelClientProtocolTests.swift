@@ -1,3 +1,4 @@
+import FixloopConfig
 import FixloopCore
 import FixloopModels
 import FixloopTesting
@@ -78,7 +79,7 @@ import Testing
                 tools: [readFileTool]))
             let request = try #require(await server.received().first)
             let body = request.body
-            #expect(body["system"] == "sys")
+            #expect(body["system"] == [["type": "text", "text": "sys", "cache_control": ["type": "ephemeral"]]])
             #expect(body["tools"]?[0]?["input_schema"]?["type"] == "object")
             let messages = try #require(body["messages"]?.arrayValue)
             #expect(messages.map { $0["role"] } == ["user", "assistant", "user"])
@@ -87,8 +88,24 @@ import Testing
             let last = try #require(messages[2]["content"]?.arrayValue)
             #expect(last.map { $0["type"] } == ["tool_result", "tool_result", "text"])
             #expect(last[1]["tool_use_id"] == "toolu_2")
+            // Breakpoints: the system prompt and the newest block of the conversation, nothing in between.
+            #expect(last[2]["cache_control"] == ["type": "ephemeral"])
+            #expect(messages.dropLast().allSatisfy { $0.jsonText.contains("cache_control") == false })
             #expect(request.headers["x-api-key"] == testKey.reveal())
             #expect(request.headers["anthropic-version"] == .some(AnthropicModelClient.apiVersion))
+        }
+    }
+
+    @Test func anthropicCacheReadsAndWritesAreCountedApartAndPricedAtTheirOwnRates() async throws {
+        try await withLoopbackModelServer(.anthropic) { server in
+            await server.enqueue(.text("ok", inputTokens: 100, outputTokens: 10, cachedTokens: 2000, cacheWriteTokens: 1000))
+            let reply = try await client(for: server, retry: instantRetry(SleepLog()))
+                .send(ModelRequest(messages: [.system("rubric"), .user("session")])).requireReply()
+            #expect(reply.usage == TokenUsage(inputTokens: 100, outputTokens: 10, cachedInputTokens: 2000, cacheWriteInputTokens: 1000))
+            // Sonnet 4.5's list prices: input 3, cache write 3.75 (1.25×), cache read 0.30, output 15 per million.
+            let price = try #require(ShippedPrices.table.price(for: ModelSpec(parsing: "anthropic:claude-sonnet-4-5")))
+            #expect(abs(price.cost(of: reply.usage) - (100 * 3 + 1000 * 3.75 + 2000 * 0.30 + 10 * 15) / 1_000_000) < 1e-12)
+            #expect(abs(price.cacheSavings(of: reply.usage) - (2000 * (3 - 0.30) - 1000 * 0.75) / 1_000_000) < 1e-12)
         }
     }
 

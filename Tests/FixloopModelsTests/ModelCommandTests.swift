@@ -1,5 +1,6 @@
 import FixloopCLI
 import FixloopCore
+import FixloopStore
 import FixloopTesting
 import Foundation
 import Testing
@@ -139,5 +140,22 @@ import Testing
         // Not a terminal: rows only, no header row.
         let lines = run.output.split(separator: "\n")
         #expect(lines.count == 1 && lines.last?.hasPrefix("total") == true, "\(run.output)")
+    }
+
+    @Test func spendCountsCacheWritesAndShowsWhatThePromptCacheSaved() async throws {
+        let home = try makeTemporaryDirectory()
+        let ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: home.appendingPathComponent("fixloop.sqlite")))
+        let usage = TokenUsage(inputTokens: 100, outputTokens: 10, cachedInputTokens: 2000, cacheWriteInputTokens: 1000)
+        for _ in 0..<2 {
+            try await ledger.record(LedgerEntry(
+                date: Date(), attribution: CallAttribution(runID: "score-1"), model: "anthropic:claude-sonnet-4-5",
+                usage: usage, costUSD: 0.0048, latencyMilliseconds: 5))
+        }
+        let run = await fixloop(["spend", "--by", "run", "--state-dir", home.path], environment: [:])
+        #expect(run.status == 0, "\(run.errors)")
+        // Twice (2000 × (3 − 0.30) − 1000 × (3.75 − 3)) per million at Sonnet 4.5's list prices.
+        #expect(run.output.contains("prompt cache: 4000 input tokens read from it, 2000 written to it; saved $0.0093"), "\(run.output)")
+        let json = await fixloop(["spend", "--by", "run", "--json", "--state-dir", home.path], environment: [:])
+        #expect(json.output.contains("\"cacheWriteInputTokens\":2000"), "\(json.output)")
     }
 }

@@ -40,6 +40,23 @@ import Testing
                 RateLimit(requestsPerMinute: 50, tokensPerMinute: 40000))
     }
 
+    @Test func aConfiguredCacheWritePriceIsReadAndUsedOnlyForCacheWrites() throws {
+        let configuration = try FixloopConfiguration(toml: """
+            [prices."anthropic:x"]
+            input = 3
+            output = 15
+            cached = 0.3
+            cache_write = 3.75
+            """, file: "fixloop.toml")
+        let price = try #require(configuration.prices.price(for: ModelSpec(parsing: "anthropic:x")))
+        #expect(price.cacheWritePerMillion == 3.75)
+        #expect(price.cost(of: TokenUsage(cacheWriteInputTokens: 1_000_000)) == 3.75)
+        #expect(price.cost(of: TokenUsage(inputTokens: 1_000_000)) == 3)
+        #expect(throws: ConfigurationError.self) {
+            try FixloopConfiguration(toml: "[prices.\"anthropic:x\"]\ninput = 3\noutput = 15\ncache_write = -1", file: "f")
+        }
+    }
+
     @Test(arguments: [
         ("[models]\ntimeout = 3", "models.timeout"),
         ("[prices.\"openai:x\"]\ninput = 1\noutput = 2\ncache = 1", "prices.openai:x.cache"),

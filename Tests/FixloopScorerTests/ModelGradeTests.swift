@@ -105,7 +105,12 @@ import Testing
     }
 
     @Test func theGradePromptRendersWithEveryKeyAndMatchesTheGoldenFile() throws {
-        let rendered = try PromptLibrary().render(try Self.context())
+        let context = try Self.context()
+        let stable = try PromptLibrary().render(context)
+        let session = try PromptLibrary().render(context.session)
+        // The stable part first (the system message, cached), the session last; the golden file holds both.
+        #expect(!stable.text.contains("RAGE-CLICK \"Pay now\"") && !stable.text.contains("first reading ("))
+        let rendered = (text: stable.text + "\n" + session.text, overridden: stable.overridden || session.overridden)
         #expect(!rendered.overridden)
         #expect(!rendered.text.contains("{{"))
         #expect(rendered.text.contains("RAGE-CLICK \"Pay now\" on /checkout"))

@@ -54,6 +54,14 @@ import Testing
         #expect(summary.overall.nps == 100 * Double(promoters - detractors) / Double(scores.count))
     }
 
+    @Test func theSummaryIsTheSameWhateverOrderTheScoresArriveIn() throws {
+        let assessor = try SessionAssessor(context: TimelineTests.context, mode: .rubricOnly, prompts: nil)
+        let scores = try Self.sessions().map { try assessor.assess($0).score }
+        let forward = ScoreSummary(scores: scores, worst: 3)
+        #expect(ScoreSummary(scores: scores.reversed(), worst: 3) == forward)
+        #expect(ScoreSummary(scores: scores.shuffled(), worst: 3) == forward)
+    }
+
     @Test func theRubricBlurbPutsTheLargestPenaltiesFirst() {
         let rubric = RubricScore(
             score: 2, confidence: 0.85, isUnsure: false,

@@ -1,8 +1,10 @@
 import FixloopCore
 import FixloopScorer
 
-/// The scorer's ``SessionGradingModel`` over any ``ModelClient``: the rendered prompt as one user message, the
-/// validator's problems with the previous reply as a second one, and the reply's cost at the configured price.
+/// The scorer's ``SessionGradingModel`` over any ``ModelClient``: the stable instructions as the system message
+/// (first, so prompt caches serve them; the Anthropic client marks it as a cache breakpoint), the session as the
+/// user message, the validator's problems with the previous reply as a second one, and the reply's cost at the
+/// configured price.
 ///
 /// It lives in the CLI so that neither the scorer nor the models target depends on the other.
 struct ModelClientGradingModel: SessionGradingModel {
@@ -15,8 +17,9 @@ struct ModelClientGradingModel: SessionGradingModel {
 
     var name: String { client.spec.description }
 
-    func complete(prompt: String, feedback: [String]) async throws -> GradingReply {
-        var messages = [ChatMessage.user(prompt)]
+    func complete(instructions: String, prompt: String, feedback: [String]) async throws -> GradingReply {
+        var messages = instructions.isEmpty ? [] : [ChatMessage.system(instructions)]
+        messages.append(.user(prompt))
         if !feedback.isEmpty {
             messages.append(.user(
                 "Your previous reply was not accepted:\n- " + feedback.joined(separator: "\n- ")

@@ -3,6 +3,9 @@ import FixloopCore
 import FixloopModels
 import FixloopStore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The model adapters of one command, built from its context: endpoints from the environment, the shared
 /// limiter, the ledger in the state directory and the spend keeper. The only place they are wired together.
@@ -20,12 +23,21 @@ struct ModelWiring: Sendable {
         factory = ModelClientFactory(
             endpoints: try Self.endpoints(context),
             settings: configuration.models,
-            limiter: RateLimiter(limits: configuration.rateLimits))
+            limiter: RateLimiter(limits: configuration.rateLimits),
+            session: Self.session)
         state = context.state
         try context.state.prepare()
         ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
         keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
+
+    /// One session for every model client of the process, allowing as many connections to a provider as the
+    /// scorer's graders may hold (URLSession's default of 6 would quietly cap `[scorer] concurrency`).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.default
+        configuration.httpMaximumConnectionsPerHost = 64
+        return URLSession(configuration: configuration)
+    }()
 
     /// The endpoints: base URLs from the environment, keys from ``EdgeSecrets``.
     static func endpoints(_ context: CommandContext) throws -> ModelEndpoints {

@@ -42,13 +42,14 @@ struct ScoreJob {
             importer: AnalyticsImporter(
                 format: format, maximumReportedProblems: settings.reportedProblems,
                 idleGap: TimeInterval(settings.idleGapMinutes * 60)))
+        pipeline.concurrency = settings.concurrency
         let progress = showsProgress ? ScoreProgress(files: files) : nil
         defer { progress?.close() }
         pipeline.observer = observer(progress: progress, model: grader)
         let report = files.isEmpty ? nil : try pipeline.importFiles(files)
         progress?.close()
-        let (scores, tally) = try await pipeline.grade(since: since)
-        var result = ScoreResult(import: report, grading: tally, summary: ScoreSummary(scores: scores, worst: worst))
+        let (summary, tally) = try await pipeline.grade(since: since, worst: worst)
+        var result = ScoreResult(import: report, grading: tally, summary: summary)
         result.unpriced = grader.map { $0.price == nil && tally.model + tally.rejected > 0 } ?? false
         return result
     }

@@ -3,9 +3,11 @@ import FixloopScorer
 import FixloopSessionTypes
 import FixloopStore
 import Foundation
+import Synchronization
 
-/// What `fixloop score` does, in order: import into the store, read sessions back, assess each (timeline,
-/// rubric, prompt), grade through the model when the mode says so, and save sessions and scores.
+/// What `fixloop score` does, in order: import into the store, stream sessions back, assess each (timeline,
+/// rubric, prompt), grade through a bounded pool of graders (the model when the mode says so), and save sessions
+/// and scores as they finish.
 struct ScorePipeline {
     /// How the sessions of one run were graded.
     struct Tally: Sendable, Hashable, Codable {
@@ -36,6 +38,8 @@ struct ScorePipeline {
     let importer: AnalyticsImporter
     /// Told of the import's and the grading's progress, and asked before the first model call.
     var observer = ScoreObserver()
+    /// Sessions graded at once (`[scorer] concurrency`); the model calls among them share one rate limiter.
+    var concurrency = 8
 
     /// Imports the files; each batch is committed, so an interrupted import is completed by a rerun.
     func importFiles(_ urls: [URL]) throws -> ImportReport {
@@ -43,48 +47,69 @@ struct ScorePipeline {
         return try importer.importFiles(urls, into: &sink)
     }
 
-    /// Assesses and grades every stored session whose events happened at or after `since`.
-    /// - Returns: The scores and how they came about.
+    /// Assesses and grades every stored session whose events happened at or after `since`, `concurrency` at a
+    /// time. Sessions stream from the store and each score is saved as it is made, so memory stays flat in the
+    /// number of sessions, a killed run loses at most the calls in flight, and a rerun reuses what was saved.
+    /// - Parameter worst: how many of the worst sessions the summary lists.
+    /// - Returns: The summary (independent of the order grades finish in) and how the scores came about.
     /// - Throws: what the observer throws when asked about the model work (the run stops before any call).
-    func grade(since: Date?) async throws -> (scores: [SessionScore], tally: Tally) {
-        var assessments: [(SessionAssessment, Bool, SessionFacts)] = []
-        try SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap))
-            .forEachSession(since: since) { session in
-                let assessment = try assessor.assess(session)
-                assessments.append((assessment, session.hasSourceID, SessionFacts(session: session, timeline: assessment.timeline)))
-            }
-        assessments.sort { ($0.0.score.start, $0.0.score.sessionID) < ($1.0.score.start, $1.0.score.sessionID) }
+    func grade(since: Date?, worst: Int = 5) async throws -> (summary: ScoreSummary, tally: Tally) {
         let store = SQLiteScoreStore(database: database)
         let grader = SessionGrader(model: model, store: store)
-        let work = try await modelWork(assessments.map(\.0), store: store)
+        let feed = SessionFeed(
+            reader: SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap)),
+            assessor: assessor, since: since)
+        let (sessions, work) = try await modelWork(feed, store: store)
         if work.sessions > 0 { try await observer.beforeModelGrading(work) }
+        let refused = RefusalSwitch()
         var tally = Tally()
-        var scores: [SessionScore] = []
-        var allowModel = true
-        for (assessment, hasSourceID, facts) in assessments {
-            try Task.checkCancellation()
-            try await store.saveSession(assessment.timeline, hasSourceID: hasSourceID, facts: facts)
-            let (score, outcome) = try await grader.grade(assessment, allowModel: allowModel)
-            if outcome == .refused { allowModel = false }
-            tally.add(outcome, cost: score.costUSD)
-            scores.append(score)
-            observer.graded(tally, assessments.count, work.sessions)
+        var summary = ScoreSummary.Accumulator(worst: worst)
+        try await withThrowingTaskGroup(of: (SessionScore, SessionGrader.Outcome).self) { group in
+            var running = 0
+            func take(_ result: (SessionScore, SessionGrader.Outcome)) {
+                running -= 1
+                tally.add(result.1, cost: result.0.costUSD)
+                summary.add(result.0)
+                observer.graded(tally, sessions, work.sessions)
+            }
+            for try await session in feed {
+                if running >= max(1, concurrency), let result = try await group.next() { take(result) }
+                try Task.checkCancellation()
+                group.addTask {
+                    try await store.saveSession(session.assessment.timeline, hasSourceID: session.hasSourceID, facts: session.facts)
+                    // After a budget refused one call the rest keep the rubric's score.
+                    let (score, outcome) = try await grader.grade(session.assessment, allowModel: !refused.isOn)
+                    if outcome == .refused { refused.turnOn() }
+                    return (score, outcome)
+                }
+                running += 1
+            }
+            while let result = try await group.next() { take(result) }
         }
-        return (scores, tally)
+        return (summary.summary, tally)
     }
 
-    /// The sessions the model will be asked about: those with a prompt and no stored grade to reuse.
-    private func modelWork(_ assessments: [SessionAssessment], store: SQLiteScoreStore) async throws -> ModelGradingWork {
+    /// A first pass that keeps nothing: how many sessions there are, and those the model will be asked about
+    /// (with a prompt and no stored grade to reuse).
+    private func modelWork(_ feed: SessionFeed, store: SQLiteScoreStore) async throws -> (sessions: Int, work: ModelGradingWork) {
+        var sessions = 0
         var work = ModelGradingWork()
-        guard model != nil else { return work }
-        for assessment in assessments {
-            guard let prompt = assessment.prompt else { continue }
-            let score = assessment.score
+        for try await session in feed {
+            sessions += 1
+            guard model != nil, let prompt = session.assessment.prompt else { continue }
+            let score = session.assessment.score
             if let stored = try await store.score(sessionID: score.sessionID, timelineHash: score.timelineHash, promptHash: score.promptHash),
                stored.modelGrade != nil { continue }
             work.sessions += 1
-            work.promptCharacters += prompt.count
+            work.promptCharacters += prompt.count + (session.assessment.instructions?.count ?? 0)
         }
-        return work
+        return (sessions, work)
     }
+}
+
+/// Turned on once a budget refused a grading call, for every grader.
+private final class RefusalSwitch: Sendable {
+    private let state = Atomic(false)
+    func turnOn() { state.store(true, ordering: .releasing) }
+    var isOn: Bool { state.load(ordering: .acquiring) }
 }

@@ -1,21 +1,39 @@
 /// Tokens a call used, as the provider reported them.
 public struct TokenUsage: Sendable, Hashable, Codable {
-    /// Input tokens billed at the full input price (cached ones excluded).
+    /// Input tokens billed at the full input price (cached ones and cache writes excluded).
     public var inputTokens: Int
     /// Output tokens.
     public var outputTokens: Int
     /// Input tokens served from the provider's prompt cache, billed at the cached price.
     public var cachedInputTokens: Int
+    /// Input tokens written to the provider's prompt cache (Anthropic's `cache_creation_input_tokens`), billed at
+    /// the cache-write price.
+    public var cacheWriteInputTokens: Int
 
     /// Makes a usage record.
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, cachedInputTokens: Int = 0) {
+    public init(inputTokens: Int = 0, outputTokens: Int = 0, cachedInputTokens: Int = 0, cacheWriteInputTokens: Int = 0) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cachedInputTokens = cachedInputTokens
+        self.cacheWriteInputTokens = cacheWriteInputTokens
+    }
+
+    private enum CodingKeys: String, CodingKey { case inputTokens, outputTokens, cachedInputTokens, cacheWriteInputTokens }
+
+    /// Reads a record; ones written before cache writes were counted have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        inputTokens = try container.decode(Int.self, forKey: .inputTokens)
+        outputTokens = try container.decode(Int.self, forKey: .outputTokens)
+        cachedInputTokens = try container.decode(Int.self, forKey: .cachedInputTokens)
+        cacheWriteInputTokens = try container.decodeIfPresent(Int.self, forKey: .cacheWriteInputTokens) ?? 0
     }
 
     /// Every token counted.
-    public var totalTokens: Int { inputTokens + outputTokens + cachedInputTokens }
+    public var totalTokens: Int { inputTokens + outputTokens + cachedInputTokens + cacheWriteInputTokens }
+
+    /// Every input token, wherever it was billed.
+    public var allInputTokens: Int { inputTokens + cachedInputTokens + cacheWriteInputTokens }
 }
 
 /// Why the model stopped.

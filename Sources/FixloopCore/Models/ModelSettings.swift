@@ -26,6 +26,9 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     public var outputPerMillion: Double
     /// Dollars per million cached input tokens (defaults to the input price).
     public var cachedPerMillion: Double
+    /// Dollars per million input tokens written to the prompt cache, where the provider charges for writes
+    /// (Anthropic: 1.25× input for the five-minute cache); nil: the input price.
+    public var cacheWritePerMillion: Double?
     /// True for models that cost nothing (local ones); they pass money budgets without a price.
     public var free: Bool
     /// Dollars per million input tokens through the provider's batch API, when known.
@@ -37,8 +40,10 @@ public struct ModelPrice: Sendable, Equatable, Codable {
 
     /// Makes a price.
     public init(inputPerMillion: Double, outputPerMillion: Double, cachedPerMillion: Double? = nil, free: Bool = false,
-                batchInputPerMillion: Double? = nil, batchOutputPerMillion: Double? = nil, contextWindow: Int? = nil) {
+                batchInputPerMillion: Double? = nil, batchOutputPerMillion: Double? = nil, cacheWritePerMillion: Double? = nil,
+                contextWindow: Int? = nil) {
         self.inputPerMillion = inputPerMillion
+        self.cacheWritePerMillion = cacheWritePerMillion
         self.outputPerMillion = outputPerMillion
         self.cachedPerMillion = cachedPerMillion ?? inputPerMillion
         self.free = free
@@ -54,7 +59,17 @@ public struct ModelPrice: Sendable, Equatable, Codable {
     public func cost(of usage: TokenUsage) -> Double {
         if free { return 0 }
         return (Double(usage.inputTokens) * inputPerMillion + Double(usage.outputTokens) * outputPerMillion
-            + Double(usage.cachedInputTokens) * cachedPerMillion) / 1_000_000
+            + Double(usage.cachedInputTokens) * cachedPerMillion
+            + Double(usage.cacheWriteInputTokens) * (cacheWritePerMillion ?? inputPerMillion)) / 1_000_000
+    }
+
+    /// What the prompt cache saved on `usage` in US dollars: cached tokens at the input price less what they and
+    /// the cache writes cost (negative when writes were never read back).
+    public func cacheSavings(of usage: TokenUsage) -> Double {
+        if free { return 0 }
+        let reads = Double(usage.cachedInputTokens) * (inputPerMillion - cachedPerMillion)
+        let writes = Double(usage.cacheWriteInputTokens) * ((cacheWritePerMillion ?? inputPerMillion) - inputPerMillion)
+        return (reads - writes) / 1_000_000
     }
 }
 

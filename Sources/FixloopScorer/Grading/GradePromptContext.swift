@@ -1,7 +1,8 @@
 import FixloopPrompts
 
-/// Everything `prompts/scorer/grade.mustache` reads; `PromptLibrary` refuses to render it when the template uses a
-/// key this type does not have.
+/// Everything the two grading templates read: `prompts/scorer/grade.mustache` (the stable part, first) and, through
+/// ``session``, `prompts/scorer/grade-session.mustache` (the session, last). `PromptLibrary` refuses to render either
+/// when its template uses a key the type does not have.
 public struct GradePromptContext: PromptContext, Hashable {
     /// The template it fills.
     public static let templateName = "scorer/grade"
@@ -38,4 +39,22 @@ public struct GradePromptContext: PromptContext, Hashable {
         rubricScore = rubric.score
         rubricReasons = rubric.reasons
     }
+
+    /// The context of the session's own part.
+    public var session: GradeSessionPromptContext {
+        GradeSessionPromptContext(timeline: timeline, rubricScore: rubricScore, rubricReasons: rubricReasons)
+    }
+}
+
+/// What `prompts/scorer/grade-session.mustache` reads: the part of a grading request that changes with each session.
+public struct GradeSessionPromptContext: PromptContext, Hashable {
+    /// The template it fills.
+    public static let templateName = "scorer/grade-session"
+
+    /// The rendered timeline (no user id in it).
+    public var timeline: String
+    /// The rubric's score.
+    public var rubricScore: Int
+    /// The rubric's reasons.
+    public var rubricReasons: [String]
 }

@@ -22,15 +22,17 @@ public struct ScoreSummary: Sendable, Hashable, Codable {
     public var unsure: Int
 
     /// Summarizes `scores`, listing the `worst` lowest.
-    public init(scores: [SessionScore], worst: Int = 5) {
-        let samples = scores.map(\.npsSample)
-        overall = ImpliedNPS.Bucket(label: "all")
-        for score in scores { overall.add(score.score) }
-        days = ImpliedNPS.aggregate(samples, by: .day)
-        weeks = ImpliedNPS.aggregate(samples, by: .week)
-        self.worst = scores.sorted { ($0.score, $0.sessionID) < ($1.score, $1.sessionID) }.prefix(max(0, worst)).map {
-            Worst(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb)
-        }
-        unsure = scores.filter { $0.modelGrade == nil && $0.rubric.isUnsure }.count
+    public init(scores: some Sequence<SessionScore>, worst: Int = 5) {
+        var accumulator = Accumulator(worst: worst)
+        for score in scores { accumulator.add(score) }
+        self = accumulator.summary
+    }
+
+    init(overall: ImpliedNPS.Bucket, days: [ImpliedNPS.Bucket], weeks: [ImpliedNPS.Bucket], worst: [Worst], unsure: Int) {
+        self.overall = overall
+        self.days = days
+        self.weeks = weeks
+        self.worst = worst
+        self.unsure = unsure
     }
 }

@@ -17,6 +17,7 @@ public protocol SessionScoreStore: Sendable {
 public protocol SessionGradingModel: Sendable {
     /// The model's name as stored with each grade, e.g. `anthropic/claude-…`.
     var name: String { get }
-    /// Sends `prompt` (and, on a retry, the validator's problems with the previous reply) and returns the reply.
-    func complete(prompt: String, feedback: [String]) async throws -> GradingReply
+    /// Sends `instructions` (the stable part, first) and `prompt` (the session, last) — and, on a retry, the
+    /// validator's problems with the previous reply — and returns the reply.
+    func complete(instructions: String, prompt: String, feedback: [String]) async throws -> GradingReply
 }

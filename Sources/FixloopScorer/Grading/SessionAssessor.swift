@@ -9,13 +9,18 @@ public struct SessionAssessment: Sendable {
     public var timeline: SessionTimeline
     /// The score as the rubric alone gives it; a model grade is added to it later.
     public var score: SessionScore
-    /// The grading prompt, when the mode sends this session to the model.
+    /// The session's part of the grading prompt (timeline and the rubric's reading), when the mode sends this
+    /// session to the model; it goes last in the request.
     public var prompt: String?
+    /// The stable part of the grading prompt, the same for every session of a run; it goes first in the request,
+    /// where providers' prompt caches can serve it. Set whenever ``prompt`` is.
+    public var instructions: String?
 }
 
 /// Turns sessions into assessments: timeline, rubric, and the prompt for the sessions the model should see.
 ///
-/// Pure: it calls no model and stores nothing. The caller (the CLI) sends ``SessionAssessment/prompt`` through a
+/// Pure: it calls no model and stores nothing. The caller (the CLI) sends ``SessionAssessment/instructions`` and
+/// ``SessionAssessment/prompt`` through a
 /// ``SessionGradingModel``, validates the reply with ``ModelGradeValidator`` and saves to a ``SessionScoreStore``.
 public struct SessionAssessor: Sendable {
     /// The product context.
@@ -46,15 +51,19 @@ public struct SessionAssessor: Sendable {
         let timeline = TimelineBuilder(milestones: context.milestones).timeline(for: session)
         let rubric = RubricScorer().score(timeline, context: context)
         var prompt: String?
+        var instructions: String?
         var promptHash: String?
         if mode.asksModel(for: rubric), let prompts {
-            let rendered = try prompts.render(GradePromptContext(product: context, timeline: timeline, rubric: rubric))
-            prompt = rendered.text
-            promptHash = rendered.templateHash
+            let context = GradePromptContext(product: context, timeline: timeline, rubric: rubric)
+            let stable = try prompts.render(context)
+            let session = try prompts.render(context.session)
+            instructions = stable.text
+            prompt = session.text
+            promptHash = StableHash.hex(StableHash.fnv1a(stable.templateHash + "+" + session.templateHash))
         }
         let score = SessionScore(
             sessionID: session.id, start: session.start, rubric: rubric, promptHash: promptHash,
             timelineHash: timeline.contentHash)
-        return SessionAssessment(timeline: timeline, score: score, prompt: prompt)
+        return SessionAssessment(timeline: timeline, score: score, prompt: prompt, instructions: instructions)
     }
 }

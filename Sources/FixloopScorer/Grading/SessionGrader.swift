@@ -56,7 +56,7 @@ public struct SessionGrader: Sendable {
         for _ in 0..<maximumAttempts {
             let reply: GradingReply
             do {
-                reply = try await model.complete(prompt: prompt, feedback: feedback)
+                reply = try await model.complete(instructions: assessment.instructions ?? "", prompt: prompt, feedback: feedback)
             } catch let error as ScorerError where error.kind == .modelRefused {
                 outcome = .refused
                 break
