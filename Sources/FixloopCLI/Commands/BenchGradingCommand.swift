@@ -36,7 +36,7 @@ struct BenchGradingCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         var benchmark = GradingBenchmark(
             sessions: sessions, latency: .milliseconds(latencyMs),
-            concurrency: concurrency ?? context.configuration.scorer.concurrency, folder: folder)
+            concurrency: concurrency ?? context.configuration.scorer.concurrency, folder: folder, prompts: context.prompts)
         benchmark.stage = BenchStages.writer("grading", json: json)
         if let product { benchmark.product = try ProductContext(contentsOf: URL(fileURLWithPath: product)) }
         let result = try await benchmark.measure()

@@ -60,6 +60,8 @@ struct GradingBenchmark: Sendable {
     let latency: Duration
     let concurrency: Int
     let folder: URL
+    /// Where the grading templates come from (`context.prompts`).
+    let prompts: PromptLibrary
     /// The product context the grading prompts carry.
     var product: ProductContext = .empty
     /// Told of each stage as it starts.
@@ -100,7 +102,7 @@ struct GradingBenchmark: Sendable {
             model: "bench", endpoint: ModelEndpoint(baseURL: baseURL), limiter: RateLimiter(), session: ModelWiring.session)
         var pipeline = ScorePipeline(
             database: database,
-            assessor: try SessionAssessor(context: product, mode: .model, prompts: PromptLibrary()),
+            assessor: try SessionAssessor(context: product, mode: .model, prompts: prompts),
             model: ModelClientGradingModel(client: client, price: nil, maxOutputTokens: 1024),
             importer: AnalyticsImporter(format: .posthog))
         pipeline.concurrency = concurrency

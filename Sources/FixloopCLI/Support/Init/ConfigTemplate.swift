@@ -82,6 +82,7 @@ enum ConfigTemplate {
         text.key("idle_gap_minutes", "\(scorer.idleGapMinutes)", "Minutes without an event that end a session when the export has no session id (1–1440).")
         text.key("grading", TemplateText.string(scorer.grading.rawValue), "Which sessions go to the model: rubric (none), unsure, all.")
         text.key("reported_problems", "\(scorer.reportedProblems)", "Malformed records an import report lists by file and line (0–1000).")
+        text.key("concurrency", "\(scorer.concurrency)", "Sessions graded by the model at once, sharing the provider's rate limits (1–64).")
     }
 
     private static func planner(_ planner: PlannerSettings, _ text: inout TemplateText) {
@@ -136,5 +137,7 @@ enum ConfigTemplate {
         text.key("output", nil, example: "1.60", "Dollars per million output tokens.")
         text.key("batch_input", nil, example: "0.20", "The batch API's input price, shown by `models prices`.")
         text.key("batch_output", nil, example: "0.80", "The batch API's output price.")
+        text.key("cache_write", nil, example: "0.50", "Dollars per million input tokens written to the prompt cache (Anthropic; default: the input price).")
+        text.key("context_window", nil, example: "128000", "The model's context in tokens; the edit loop keeps its conversation under half of it.")
     }
 }
