@@ -17,10 +17,12 @@ public struct SQLiteSessionReader: Sendable {
         self.sessionizer = sessionizer
     }
 
-    /// Calls `body` with every session whose events happened at or after `since`, in no particular order.
+    /// Calls `body` with every session of the events that happened at or after `since` and before `until`, in no
+    /// particular order.
     /// - Throws: ``StoreError`` when SQLite fails, or what `body` throws.
-    public func forEachSession(since: Date? = nil, _ body: (AnalyticsSession) throws -> Void) throws {
+    public func forEachSession(since: Date? = nil, until: Date? = nil, _ body: (AnalyticsSession) throws -> Void) throws {
         let start = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        let end = until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude
         do {
             try database.pool.read { db in
                 try readGroups(
@@ -28,9 +30,9 @@ public struct SQLiteSessionReader: Sendable {
                         SELECT e.id, e.name, e.distinct_id, e.session_id, e.timestamp, e.properties, e.elements_chain,
                                e.source, c.properties, e.context_id
                         FROM analytics_event e LEFT JOIN analytics_event_context c ON c.id = e.context_id
-                        WHERE e.session_id IS NOT NULL AND e.timestamp >= ?
+                        WHERE e.session_id IS NOT NULL AND e.timestamp >= ? AND e.timestamp < ?
                         ORDER BY e.session_id
-                        """, start: start, key: { $0.sessionID ?? "" }
+                        """, start: start, end: end, key: { $0.sessionID ?? "" }
                 ) { events in
                     let sorted = events.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.id < $1.id }
                     try body(AnalyticsSession(
@@ -42,9 +44,9 @@ public struct SQLiteSessionReader: Sendable {
                                e.source, c.properties, e.context_id
                         FROM analytics_event e INDEXED BY analytics_event_sessionless
                             LEFT JOIN analytics_event_context c ON c.id = e.context_id
-                        WHERE e.session_id IS NULL AND e.timestamp >= ?
+                        WHERE e.session_id IS NULL AND e.timestamp >= ? AND e.timestamp < ?
                         ORDER BY e.distinct_id
-                        """, start: start, key: \.distinctID
+                        """, start: start, end: end, key: \.distinctID
                 ) { events in
                     let sorted = events.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.id < $1.id }
                     for session in sessionizer.split(sorted, user: sorted[0].distinctID) { try body(session) }
@@ -56,11 +58,12 @@ public struct SQLiteSessionReader: Sendable {
     }
 
     private func readGroups(
-        _ db: Database, sql: String, start: Double, key: (AnalyticsEvent) -> String,
+        _ db: Database, sql: String, start: Double, end: Double, key: (AnalyticsEvent) -> String,
         _ emit: ([AnalyticsEvent]) throws -> Void
     ) throws {
         let statement = try SQLiteStatement(db, sql: sql)
         statement.bind(1, start)
+        statement.bind(2, end)
         var group: [AnalyticsEvent] = []
         var groupKey: String?
         var context = LastContext()

@@ -111,6 +111,20 @@ struct ScoreCommandTests {
         }
     }
 
+    @Test func untilBoundsTheGradedSessionsLikeSince() async throws {
+        try await withTemporaryDirectory("fixloop-score") { root in
+            let (url, _) = try export(in: root, sessions: 3)
+            let (status, text) = await run(["score", "--import", url.path, "--model", "none", "--until", "2000-01-01", "--json"], root: root)
+            #expect(status == 0, "\(text)")
+            let none = try #require(try json(text)["grading"] as? [String: Any])
+            #expect(none["sessions"] as? Int == 0, "\(text)")
+            let (again, all) = await run(["score", "--model", "none", "--since", "2000-01-01", "--until", "2100-01-01T00:00:00Z", "--json"], root: root)
+            #expect(again == 0, "\(all)")
+            let every = try #require(try json(all)["grading"] as? [String: Any])
+            #expect(every["sessions"] as? Int == 3, "\(all)")
+        }
+    }
+
     @Test func paidModelGradingOnAPipeWithoutYesStopsBeforeAnyCallAndKeepsTheImport() async throws {
         try await withTemporaryDirectory("fixloop-score") { root in
             let (url, events) = try export(in: root, sessions: 4)

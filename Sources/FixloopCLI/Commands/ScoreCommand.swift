@@ -25,6 +25,7 @@ struct ScoreCommand: AsyncParsableCommand {
     var product: String?
 
     @Option(help: .since("Grade sessions that started", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
+    @Option(help: .until("Grade sessions that started"), transform: PeriodBound.argument) var until: PeriodBound = .known("all")
 
     @Option(help: ArgumentHelp("The grading model (openai:MODEL, anthropic:MODEL, replay:FILE), or none for the rubric alone.", valueName: "spec"))
     var model: String?
@@ -55,7 +56,9 @@ struct ScoreCommand: AsyncParsableCommand {
         job.files = files.map { URL(fileURLWithPath: $0) }
         job.format = format
         job.product = product.map { URL(fileURLWithPath: $0) }
-        job.since = since.date(relativeTo: Date())
+        let now = Date()
+        job.since = since.date(relativeTo: now)
+        job.until = until.date(relativeTo: now)
         if mode != .rubricOnly { job.model = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel) }
         job.worst = deprecatedWorst ?? (limit == 0 ? Int.max : limit)
         job.record = record.map { URL(fileURLWithPath: $0) }

@@ -14,6 +14,8 @@ struct ScoreJob {
     var product: URL?
     /// Grade the sessions since (nil: all).
     var since: Date?
+    /// …and before (nil: now).
+    var until: Date?
     /// The grading model; nil: `[models] default`. Unused when `grading` is the rubric alone.
     var model: ModelSpec?
     var grading: GradingMode
@@ -48,7 +50,7 @@ struct ScoreJob {
         pipeline.observer = observer(progress: progress, model: grader)
         let report = files.isEmpty ? nil : try pipeline.importFiles(files)
         progress?.close()
-        let (summary, tally) = try await pipeline.grade(since: since, worst: worst)
+        let (summary, tally) = try await pipeline.grade(since: since, until: until, worst: worst)
         var result = ScoreResult(import: report, grading: tally, summary: summary)
         result.unpriced = grader.map { $0.price == nil && tally.model + tally.rejected > 0 } ?? false
         return result

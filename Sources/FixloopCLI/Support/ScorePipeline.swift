@@ -47,18 +47,18 @@ struct ScorePipeline {
         return try importer.importFiles(urls, into: &sink)
     }
 
-    /// Assesses and grades every stored session whose events happened at or after `since`, `concurrency` at a
+    /// Assesses and grades every stored session whose events happened at or after `since` (and before `until`), `concurrency` at a
     /// time. Sessions stream from the store and each score is saved as it is made, so memory stays flat in the
     /// number of sessions, a killed run loses at most the calls in flight, and a rerun reuses what was saved.
     /// - Parameter worst: how many of the worst sessions the summary lists.
     /// - Returns: The summary (independent of the order grades finish in) and how the scores came about.
     /// - Throws: what the observer throws when asked about the model work (the run stops before any call).
-    func grade(since: Date?, worst: Int = 5) async throws -> (summary: ScoreSummary, tally: Tally) {
+    func grade(since: Date?, until: Date? = nil, worst: Int = 5) async throws -> (summary: ScoreSummary, tally: Tally) {
         let store = SQLiteScoreStore(database: database)
         let grader = SessionGrader(model: model, store: store)
         let feed = SessionFeed(
             reader: SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap)),
-            assessor: assessor, since: since)
+            assessor: assessor, since: since, until: until)
         let (sessions, work) = try await modelWork(feed, store: store)
         if work.sessions > 0 { try await observer.beforeModelGrading(work) }
         let refused = RefusalSwitch()

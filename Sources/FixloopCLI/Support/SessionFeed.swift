@@ -24,6 +24,7 @@ struct SessionFeed: AsyncSequence, Sendable {
     let reader: SQLiteSessionReader
     let assessor: SessionAssessor
     let since: Date?
+    var until: Date? = nil
     /// Sessions read ahead of the consumer at most.
     var capacity = 32
 
@@ -46,10 +47,10 @@ struct SessionFeed: AsyncSequence, Sendable {
             stopped.stop()
             credits.signal()
         }
-        let (reader, assessor, since) = (reader, assessor, since)
+        let (reader, assessor, since, until) = (reader, assessor, since, until)
         let thread = Thread {
             do {
-                try reader.forEachSession(since: since) { session in
+                try reader.forEachSession(since: since, until: until) { session in
                     credits.wait()
                     if stopped.isStopped { throw CancellationError() }
                     let assessment = try assessor.assess(session)
