@@ -156,6 +156,6 @@ import Testing
         // Twice (2000 × (3 − 0.30) − 1000 × (3.75 − 3)) per million at Sonnet 4.5's list prices.
         #expect(run.output.contains("prompt cache: 4000 input tokens read from it, 2000 written to it; saved $0.0093"), "\(run.output)")
         let json = await fixloop(["spend", "--by", "run", "--json", "--state-dir", home.path], environment: [:])
-        #expect(json.output.contains("\"cacheWriteInputTokens\":2000"), "\(json.output)")
+        #expect(json.output.contains("\"cache_write_input_tokens\" : 2000"), "\(json.output)")
     }
 }
