@@ -13,6 +13,9 @@ public protocol CodeHost: Sendable {
 
     /// Replaces a comment's text (progress comments are edited in place).
     func updateComment(owner: String, name: String, id: Int, body: String) async throws
+
+    /// Adds labels to an issue or pull request (ones it already has stay).
+    func addLabels(owner: String, name: String, issue: Int, labels: [String]) async throws
 }
 
 /// What a pull request should be.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the planner knows about the failure pattern behind a ticket it filed, kept as data with the ticket in the
 /// local store and handed to the engineer as such (a GitHub or Linear ticket is read as text instead).
 public struct PatternEvidence: Sendable, Codable, Hashable {
@@ -27,6 +29,29 @@ public struct PatternEvidence: Sendable, Codable, Hashable {
         }
     }
 
+    /// Who the pattern hurt in the period the planner looked at: what the pull request's "User impact" says.
+    public struct Impact: Sendable, Codable, Hashable {
+        public var sessions: Int
+        public var users: Int
+        /// The share of the route's sessions that hit the pattern, 0 to 1.
+        public var routeShare: Double
+        /// Mean implied score of its sessions, and of all the period's sessions.
+        public var meanScore: Double
+        public var baselineScore: Double
+        public var firstSeen: Date
+        public var lastSeen: Date
+
+        public init(sessions: Int, users: Int, routeShare: Double, meanScore: Double, baselineScore: Double, firstSeen: Date, lastSeen: Date) {
+            self.sessions = sessions
+            self.users = users
+            self.routeShare = routeShare
+            self.meanScore = meanScore
+            self.baselineScore = baselineScore
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+        }
+    }
+
     /// The pattern's fingerprint.
     public var pattern: String
     /// The failure's kind in words (`server error`, `client exception`, …).
@@ -40,9 +65,11 @@ public struct PatternEvidence: Sendable, Codable, Hashable {
     public var messages: [String]
     public var examples: [Example]
     public var suspectedCode: [Suspect]
+    /// Nil for tickets filed before Fixloop kept it.
+    public var impact: Impact?
 
     public init(pattern: String, kind: String, route: String, signature: String, frames: [String], messages: [String],
-                examples: [Example], suspectedCode: [Suspect]) {
+                examples: [Example], suspectedCode: [Suspect], impact: Impact? = nil) {
         self.pattern = pattern
         self.kind = kind
         self.route = route
@@ -51,6 +78,7 @@ public struct PatternEvidence: Sendable, Codable, Hashable {
         self.messages = messages
         self.examples = examples
         self.suspectedCode = suspectedCode
+        self.impact = impact
     }
 
     /// The lines the engineer treats as evidence: the messages seen, then the frames.

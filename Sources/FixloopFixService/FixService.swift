@@ -165,7 +165,8 @@ public struct FixService: Sendable {
                 let delivered = try await delivery.deliver(candidate, report: report, to: Delivery.Target(
                     ticket: ticket, reference: run.reference, remote: run.remote, branch: branch, baseCommit: workspace.baseCommit,
                     testCommand: testCommand, credentials: credentials, runID: run.id, runDirectory: run.folder,
-                    costUSD: await models.cost(ofRun: run.id), costPriced: isPriced(request.model)), mode: request.delivery)
+                    costUSD: await models.cost(ofRun: run.id), costPriced: isPriced(request.model), model: request.model),
+                    mode: request.delivery)
                 outcome.patchFile = delivered.patchFile
                 outcome.branch = delivered.branch ?? branch
                 outcome.prURL = delivered.pullRequest?.url

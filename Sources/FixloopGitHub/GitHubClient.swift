@@ -57,6 +57,11 @@ public struct GitHubClient: Sendable {
         try await send("PATCH", "/repos/\(owner)/\(name)/issues/comments/\(id)", body: ["body": .string(body)])
     }
 
+    /// `POST /repos/{owner}/{name}/issues/{issue}/labels` (a pull request's labels are its issue's).
+    public func addLabels(_ owner: String, _ name: String, issue: Int, labels: [String]) async throws -> [GitHubLabel] {
+        try await send("POST", "/repos/\(owner)/\(name)/issues/\(issue)/labels", body: ["labels": .array(labels.map { .string($0) })])
+    }
+
     // MARK: Pull requests and repositories
 
     public func repository(_ owner: String, _ name: String) async throws -> GitHubRepository {

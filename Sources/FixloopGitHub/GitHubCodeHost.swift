@@ -39,4 +39,8 @@ public struct GitHubCodeHost: CodeHost {
     public func updateComment(owner: String, name: String, id: Int, body: String) async throws {
         _ = try await client.updateComment(owner, name, id: id, body: body)
     }
+
+    public func addLabels(owner: String, name: String, issue: Int, labels: [String]) async throws {
+        _ = try await client.addLabels(owner, name, issue: issue, labels: labels)
+    }
 }

@@ -25,6 +25,10 @@ public struct GitHubComment: Sendable, Equatable, Codable {
     public var htmlUrl: String
 }
 
+public struct GitHubLabel: Sendable, Equatable, Codable {
+    public var name: String
+}
+
 public struct GitHubPullRequest: Sendable, Equatable, Codable {
     public var number: Int
     public var title: String

@@ -38,7 +38,10 @@ public struct TicketDraft: Sendable, Hashable, Codable {
             pattern: pattern.fingerprint, kind: pattern.signature.kind.words, route: pattern.signature.route,
             signature: pattern.signature.text, frames: pattern.signature.frames, messages: pattern.exampleMessages,
             examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) },
-            suspectedCode: pattern.suspectedCode.map { .init(path: $0.path, line: $0.line, reason: $0.reason) })
+            suspectedCode: pattern.suspectedCode.map { .init(path: $0.path, line: $0.line, reason: $0.reason) },
+            impact: .init(sessions: pattern.stats.sessions, users: pattern.stats.users, routeShare: pattern.stats.routeShare,
+                          meanScore: pattern.stats.meanScore, baselineScore: pattern.stats.baselineMeanScore,
+                          firstSeen: pattern.stats.firstSeen, lastSeen: pattern.stats.lastSeen))
         let stats = pattern.stats
         updateComment = """
             Fixloop update (\(period)): \(stats.sessions) sessions, \(stats.users) users, \(Self.percent(stats.routeShare)) of \(stats.route)'s sessions; \

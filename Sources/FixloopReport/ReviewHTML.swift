@@ -11,7 +11,7 @@ public enum ReviewHTML {
             <title>\(e(review.product)) — week of \(day(review.periodStart)) · Fixloop review</title>
             <style>\(style)</style></head><body>
             <header><h1>\(e(review.product)) — the week's review</h1>
-            <p class="period">\(day(review.periodStart)) to \(day(review.periodEnd.addingTimeInterval(-1))) · made \(stamp(review.generatedAt)) by Fixloop</p></header>
+            <p class="period">\(day(review.periodStart)) to \(day(review.periodEnd.addingTimeInterval(-1)))\(e(partialNote(review))) · made \(stamp(review.generatedAt)) by Fixloop</p></header>
             <main>
 
             """
@@ -56,6 +56,9 @@ public enum ReviewHTML {
 
     private static func patterns(_ review: WeeklyReview) -> String {
         var html = #"<section id="patterns"><h2>Patterns</h2>"#
+        if let hint = review.plannerHint {
+            return html + "<p class=\"empty\" id=\"planner-not-run\">The planner has not run for this period: <code>\(e(hint))</code></p></section>\n"
+        }
         if review.patterns.isEmpty { return html + "<p class=\"empty\">No failure patterns this week.</p></section>\n" }
         html += "<table><thead><tr><th>pattern</th><th>kind</th><th>sessions</th><th>users</th><th>mean score</th><th>decision</th></tr></thead><tbody>"
         for pattern in review.patterns {
@@ -91,7 +94,8 @@ public enum ReviewHTML {
 
     private static func fixes(_ review: WeeklyReview) -> String {
         var html = #"<section id="fixes"><h2>Fixes and pull requests</h2>"#
-        if review.fixes.isEmpty { return html + "<p class=\"empty\">The engineer ran no tickets this week.</p></section>\n" }
+        html += errors(review)
+        if review.fixes.isEmpty && review.errors.isEmpty { return html + "<p class=\"empty\">The engineer ran no tickets this week.</p></section>\n" }
         for fix in review.fixes {
             html += "<article class=\"fix \(e(fix.outcome.replacingOccurrences(of: " ", with: "-")))\"><h3>\(e(fix.ticket)) — <span class=\"outcome\">\(e(fix.outcome))</span></h3>"
             html += "<p>\(e(fix.reason))</p>"
@@ -145,6 +149,22 @@ public enum ReviewHTML {
             if line.hasPrefix("@@") { return "<span class=\"hunk\">\(text)</span>" }
             return text
         }.joined(separator: "\n")
+    }
+
+    /// The tickets whose last run was an error, apart from the fix rate.
+    private static func errors(_ review: WeeklyReview) -> String {
+        guard !review.errors.isEmpty else { return "" }
+        var html = "<div id=\"run-errors\"><p>Runs that could not be done (not counted in the fix rate):</p><ul>"
+        for fix in review.errors {
+            html += "<li>\(link(fix.ticket)) — run <code>\(e(fix.runID))</code>: \(e(fix.reason))</li>"
+        }
+        return html + "</ul></div>"
+    }
+
+    /// ` (partial: up to … UTC)` when the period ends after the review was made, else empty.
+    static func partialNote(_ review: WeeklyReview) -> String {
+        guard let until = review.partialUntil else { return "" }
+        return " (partial: up to \(stamp(until)))"
     }
 
     private static func link(_ reference: String) -> String {

@@ -7,7 +7,7 @@ public enum ReviewMarkdown {
         var lines: [String] = []
         lines.append("# \(review.product) — the week's review")
         lines.append("")
-        lines.append("\(ReviewHTML.day(review.periodStart)) to \(ReviewHTML.day(review.periodEnd.addingTimeInterval(-1))) · \(review.overall.sessions) sessions · "
+        lines.append("\(ReviewHTML.day(review.periodStart)) to \(ReviewHTML.day(review.periodEnd.addingTimeInterval(-1)))\(ReviewHTML.partialNote(review)) · \(review.overall.sessions) sessions · "
             + "implied NPS **\(SVGChart.signed(review.overall.nps))** (\(review.overall.promoters) promoters, \(review.overall.passives) passives, "
             + "\(review.overall.detractors) detractors)")
         lines.append("")
@@ -19,7 +19,9 @@ public enum ReviewMarkdown {
         lines.append("")
         lines.append("## Patterns")
         lines.append("")
-        if review.patterns.isEmpty {
+        if let hint = review.plannerHint {
+            lines.append("The planner has not run for this period: `\(hint)`")
+        } else if review.patterns.isEmpty {
             lines.append("No failure patterns this week.")
         } else {
             lines.append("| pattern | kind | sessions | users | mean score | decision |")
@@ -46,7 +48,12 @@ public enum ReviewMarkdown {
         }
         lines.append("")
         lines.append("## Fixes")
-        if review.fixes.isEmpty {
+        if !review.errors.isEmpty {
+            lines.append("")
+            lines.append("Runs that could not be done (not counted in the fix rate):")
+            for fix in review.errors { lines.append("- \(fix.ticket) — run `\(fix.runID)`: \(fix.reason)") }
+        }
+        if review.fixes.isEmpty && review.errors.isEmpty {
             lines.append("")
             lines.append("The engineer ran no tickets this week.")
         }

@@ -20,8 +20,16 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
     public var worstSessions: [SessionExample]
     /// The patterns the planner found, most sessions first.
     public var patterns: [Pattern]
-    /// The engineer's runs in the period, newest first.
+    /// Each ticket's last engineer run in the period that ended fixed, not fixed or not a bug, newest first: the
+    /// fix rate is the fixed ones over these.
     public var fixes: [Fix]
+    /// The tickets whose last run in the period was an error (a missing key, a repository that did not clone):
+    /// listed apart, never counted in the fix rate.
+    public var errors: [Fix] = []
+    /// The command to run when the planner has not run for any part of the period, nil when it has.
+    public var plannerHint: String?
+    /// When the period ends after the review was made: the instant its last day is complete up to.
+    public var partialUntil: Date?
     /// Model spend per layer (scorer, planner, engineer, other).
     public var spend: [Spend]
 

@@ -96,6 +96,17 @@ public struct SQLitePlanStore: TicketRecordStore {
         }
     }
 
+    /// Every plan run whose sessions overlap `start..<end` (a plan without `since` reaches back forever), oldest first.
+    public func plans(overlapping start: Date, _ end: Date) async throws -> [PlanResult] {
+        try await wrap("read") {
+            let texts = try await database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT result FROM plan_run WHERE until > ? AND (since IS NULL OR since < ?) ORDER BY id",
+                                    arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970])
+            }
+            return try texts.map { try Self.decoder.decode(PlanResult.self, from: Data($0.utf8)) }
+        }
+    }
+
     // MARK: Tickets
 
     /// Files a local ticket for `draft` (or returns the one already there). - Returns: `local:ID`.

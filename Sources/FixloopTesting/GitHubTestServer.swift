@@ -47,6 +47,7 @@ public actor GitHubTestState {
     }
     public struct PullRequest: Sendable, Equatable {
         public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
+        public var labels: [String] = []
     }
     public struct RecordedRequest: Sendable, Equatable {
         public var method: String, path: String, body: String
@@ -137,6 +138,18 @@ public actor GitHubTestState {
             let comment = Comment(id: nextCommentID, issue: number, body: input["body"] as? String ?? "")
             comments.append(comment)
             return json(201, commentJSON(repository, comment))
+        case ("POST", 3, "issues") where rest[2] == "labels":
+            let labels = input["labels"] as? [String] ?? []
+            guard let number = Int(rest[1]), !labels.isEmpty else { return json(422, ["message": "Validation Failed: labels"]) }
+            if var pull = pullRequests[repository]?[number] {
+                pull.labels += labels.filter { !pull.labels.contains($0) }
+                pullRequests[repository]![number] = pull
+                return json(200, pull.labels.map { ["name": $0] })
+            }
+            guard var issue = issues[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            issue.labels += labels.filter { !issue.labels.contains($0) }
+            issues[repository]![number] = issue
+            return json(200, issue.labels.map { ["name": $0] })
         case ("PATCH", 3, "issues") where rest[1] == "comments":
             guard let id = Int(rest[2]), let index = comments.firstIndex(where: { $0.id == id }) else { return json(404, ["message": "Not Found"]) }
             comments[index].body = input["body"] as? String ?? comments[index].body

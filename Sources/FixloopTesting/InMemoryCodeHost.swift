@@ -15,6 +15,7 @@ public final class InMemoryCodeHost: CodeHost {
     private struct State {
         var pullRequests: [PullRequestRequest] = []
         var comments: [Comment] = []
+        var labels: [String: [String]] = [:]
     }
 
     private let state = Mutex(State())
@@ -25,6 +26,8 @@ public final class InMemoryCodeHost: CodeHost {
 
     /// Every pull request as last opened or updated, in the order first opened.
     public var pullRequests: [PullRequestRequest] { state.withLock { $0.pullRequests } }
+    /// Labels per issue or pull request (`OWNER/NAME#N`), in the order added.
+    public var labels: [String: [String]] { state.withLock { $0.labels } }
     /// Every comment, oldest first.
     public var comments: [Comment] { state.withLock { $0.comments } }
 
@@ -58,6 +61,13 @@ public final class InMemoryCodeHost: CodeHost {
     public func updateComment(owner: String, name: String, id: Int, body: String) async throws {
         state.withLock { state in
             if let index = state.comments.firstIndex(where: { $0.id == id }) { state.comments[index].body = body }
+        }
+    }
+
+    public func addLabels(owner: String, name: String, issue: Int, labels: [String]) async throws {
+        state.withLock { state in
+            let key = "\(owner)/\(name)#\(issue)"
+            state.labels[key, default: []] += labels.filter { !(state.labels[key] ?? []).contains($0) }
         }
     }
 }

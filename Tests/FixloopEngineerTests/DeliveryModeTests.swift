@@ -71,6 +71,8 @@ struct DeliveryModeTests {
             #expect(pulls.first?.body.contains("total subtracted.") == true)
             #expect(pulls.first?.body.contains("run-1") == true)
             #expect(host.comments.map(\.issue) == [12, 12])
+            #expect(host.labels == ["acme/shop#1": ["fixloop"]])
+            #expect(pulls.first?.body.hasPrefix("Fixes #12\n") == true)
             #expect(host.comments.first?.body.contains("opened a draft pull request") == true)
             #expect(host.comments.last?.body.contains("updated a draft pull request") == true)
             #expect(try await GitFixture.revParse("refs/heads/fixloop/gh-acme-shop-12-total", in: scene.remote) != nil)

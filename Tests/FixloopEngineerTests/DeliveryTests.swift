@@ -16,7 +16,9 @@ struct DeliveryTests {
                 .init(id: "tests/test_cart.py::test_empty", before: "passed", after: "passed")],
         reproductionTest: "tests/test_cart.py::test_total", cost: "$0.04 (3 model calls, 5,210 tokens)",
         reverifyCommand: "fixloop verify --repo https://github.com/acme/shop --commit abc123 --patch fix.patch --test 'python3 -m pytest -rA'",
-        runID: "run-7")
+        runID: "run-7", closingLine: "Fixes #12", moreTests: 3, model: "claude-sonnet-4-5 (anthropic)",
+        impact: .init(sessions: 41, users: 38, share: "12%", route: "/checkout", meanScore: "2.1", baselineScore: "7.4",
+                      firstSeen: "2025-06-02", lastSeen: "2025-06-08", examples: ["01972fad-4bec", "01972fb0-77aa"]))
 
     /// Regenerate with `FIXLOOP_UPDATE_GOLDEN=1 swift test --filter DeliveryTests`.
     @Test func thePullRequestBodyMatchesTheGoldenFile() throws {
@@ -27,6 +29,8 @@ struct DeliveryTests {
         let golden = try String(contentsOf: Bundle.module.url(forResource: "Golden/pull-request", withExtension: "md")!, encoding: .utf8)
         #expect(rendered == golden)
         #expect(rendered.contains("| `tests/test_cart.py::test_total` | failed | passed |"))
+        #expect(rendered.hasPrefix("Fixes #12\n"))
+        #expect(rendered.contains("## User impact"))
     }
 
     @Test(arguments: [

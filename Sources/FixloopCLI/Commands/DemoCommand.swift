@@ -105,8 +105,9 @@ struct DemoCommand: AsyncParsableCommand {
         let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
         var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
         builder.product = product.name
-        let period = try await builder.period(since: nil, now: Date())
-        let review = try await builder.build(start: period.start, end: period.end)
+        let period = try await builder.period(since: nil, until: nil, now: Date())
+        // The demo's sessions are from an older week but its fix runs now: the review reaches to now to show it.
+        let review = try await builder.build(start: period.start, end: max(period.end, Date()))
         let written = try ReportCommand.write(review, to: reviewFolder)
         stage.show("review of \(review.overall.sessions) sessions, \(review.patterns.count) patterns, \(review.fixes.count) fixes\n"
             + "\(written.html.path)\n\(written.markdown.path)")

@@ -12,8 +12,9 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: """
             The page shows the implied NPS per day and its distribution (inline SVG), the patterns with the sessions \
             they affected and example blurbs, the tickets and flags with their reasons, the engineer's fixes with \
-            their diffs and before/after tests, and model spend by layer. Without --since or --until, the period is \
-            the seven days ending with the newest graded session; with --until alone, the seven days before it.
+            their diffs and before/after tests, and model spend by layer. The period is an ISO week (--week 2025-W23, \
+            Monday to Monday UTC); without --week, --since or --until, the week of the newest graded session; with \
+            --until alone, the seven days before it. A week that has not ended yet is marked partial.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,6 +22,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: .since("Review what happened"), transform: PeriodBound.argument) var since: PeriodBound?
 
     @Option(help: .until("Review what happened", default: nil), transform: PeriodBound.argument) var until: PeriodBound?
+
+    @Option(help: ArgumentHelp("Review this ISO week (YYYY-Www, e.g. 2025-W23), Monday to Monday UTC.", valueName: "week"),
+            transform: ReportCommand.week) var week: ISOWeek?
 
     @Option(help: ArgumentHelp("Write review.html and review.md into this folder.", valueName: "folder"))
     var out = "."
@@ -37,10 +41,11 @@ struct ReportCommand: AsyncParsableCommand {
         let productFile = product ?? context.configuration.scorer.productContext
         var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
         builder.product = try productFile.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
-        // --until alone reviews the seven days before it; --since alone runs to now; neither, the newest graded week.
-        let end = until?.date(relativeTo: now)
-        let start = since.map { $0.date(relativeTo: now) ?? .distantPast } ?? end.map { $0.addingTimeInterval(-7 * 86_400) }
-        let period = try await builder.period(since: start, now: end ?? now)
+        var period = (start: week?.start ?? now, end: week?.end ?? now)
+        if week == nil {
+            period = try await builder.period(
+                since: since.map { $0.date(relativeTo: now) ?? .distantPast }, until: until?.date(relativeTo: now), now: now)
+        }
         let review = try await builder.build(start: period.start, end: period.end, now: now)
         if json { return try context.printJSON(review) }
         let written = try Self.write(review, to: URL(fileURLWithPath: out, isDirectory: true))
@@ -49,6 +54,20 @@ struct ReportCommand: AsyncParsableCommand {
             \(written.html.path)
             \(written.markdown.path)
             """)
+    }
+
+    func validate() throws {
+        if week != nil && (since != nil || until != nil) {
+            throw ValidationError("--week names the whole period; drop --since and --until, or drop --week.")
+        }
+    }
+
+    /// Parses `--week`; a bad value fails the parse (exit 2) with the accepted form.
+    static func week(_ text: String) throws -> ISOWeek {
+        guard let week = ISOWeek(parsing: text) else {
+            throw ValidationError("--week \(text) is not an ISO week; write it YYYY-Www, e.g. 2025-W23.")
+        }
+        return week
     }
 
     /// Writes `review.html` and `review.md` into `folder` (created when missing).

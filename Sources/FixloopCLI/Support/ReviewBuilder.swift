@@ -15,18 +15,15 @@ struct ReviewBuilder: Sendable {
     /// How many of the lowest-scored sessions to list.
     var worst = 5
 
-    /// The period to review: from `since` to now, or — without `since` — the seven days that end with the day of
-    /// the newest graded session (so a review of an older export shows its own week).
-    func period(since: Date?, now: Date) async throws -> (start: Date, end: Date) {
-        if let since { return (since, now) }
-        let scores = SQLiteScoreStore(database: database)
-        guard let newest = try await scores.newestSessionStart() else {
-            return (now.addingTimeInterval(-7 * 86_400), now)
-        }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let end = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: newest))!
-        return (end.addingTimeInterval(-7 * 86_400), end)
+    /// The period to review: from `since` to `until` (now when nil); without `since`, the ISO week (Monday to Monday,
+    /// UTC) that holds `until`, or — with neither — the newest graded session (so a review of an older export shows
+    /// its own week), or now when nothing is graded.
+    func period(since: Date?, until: Date?, now: Date) async throws -> (start: Date, end: Date) {
+        if let since { return (since, until ?? now) }
+        if let until { return (until.addingTimeInterval(-7 * 86_400), until) }
+        let newest = try await SQLiteScoreStore(database: database).newestSessionStart() ?? now
+        let week = ISOWeek(containing: newest)
+        return (week.start, week.end)
     }
 
     func build(start: Date, end: Date, now: Date = Date()) async throws -> WeeklyReview {
@@ -38,38 +35,57 @@ struct ReviewBuilder: Sendable {
             WeeklyReview.NPSPoint(label: bucket.label, nps: bucket.nps, sessions: bucket.count, promoters: bucket.promoters,
                                   passives: bucket.passives, detractors: bucket.detractors)
         }
-        return WeeklyReview(
+        let fixes = try self.fixes(from: start, to: end)
+        var review = WeeklyReview(
             product: product.isEmpty ? "Your product" : product, periodStart: start, periodEnd: end, generatedAt: now,
             overall: point(summary.overall), days: summary.days.map(point), distribution: distribution,
             worstSessions: summary.worst.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) },
             patterns: try await patterns(start: start, end: end, scores: scores),
-            fixes: try fixes(from: start, to: now),
-            spend: try await spend(since: start))
+            fixes: fixes.filter { $0.outcome != RunStatus.error.rawValue },
+            spend: try await spend(from: start, to: end))
+        review.errors = fixes.filter { $0.outcome == RunStatus.error.rawValue }
+        review.partialUntil = end > now ? now : nil
+        if try await SQLitePlanStore(database: database).plans(overlapping: start, end).isEmpty {
+            review.plannerHint = "fixloop plan --since \(Self.isoDay(start)) --until \(Self.isoDay(end))"
+        }
+        return review
     }
 
-    /// The patterns of the newest plan that covers part of the period (none until the planner has run), with the
-    /// decision, its reason and the ticket each got; ignored ones last.
+    static func isoDay(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+
+    /// The patterns of every plan that covers part of the period (none until the planner has run), each with the
+    /// newest plan's decision, its reason and the ticket it got; ignored ones last.
     func patterns(start: Date, end: Date, scores: [SessionScore]) async throws -> [WeeklyReview.Pattern] {
-        guard let plan = try await SQLitePlanStore(database: database).latestPlan(),
-              plan.until > start, (plan.since ?? .distantPast) < end else { return [] }
-        let decisions = Dictionary(plan.decisions.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        var newest: [String: WeeklyReview.Pattern] = [:]
+        for plan in try await SQLitePlanStore(database: database).plans(overlapping: start, end) {
+            for pattern in plan.patterns {
+                let decision = plan.decisions.first { $0.fingerprint == pattern.fingerprint }
+                let ticket = plan.tickets.first { $0.fingerprint == pattern.fingerprint }
+                newest[pattern.fingerprint] = WeeklyReview.Pattern(
+                    name: pattern.name, kind: pattern.classification.rawValue.replacingOccurrences(of: "_", with: " "),
+                    decision: decision?.action.rawValue ?? "ignore", reason: decision?.reason ?? "",
+                    sessions: pattern.stats.sessions, users: pattern.stats.users, meanScore: pattern.stats.meanScore,
+                    baselineScore: pattern.stats.baselineMeanScore,
+                    ticket: ticket?.url ?? ticket?.reference ?? newest[pattern.fingerprint]?.ticket,
+                    suspects: pattern.suspectedCode.map(\.text),
+                    examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) })
+            }
+        }
         let rank = ["ticket": 0, "flag": 1, "ignore": 2]
-        return plan.patterns.map { pattern in
-            let decision = decisions[pattern.fingerprint]
-            let ticket = plan.tickets.first { $0.fingerprint == pattern.fingerprint }
-            return WeeklyReview.Pattern(
-                name: pattern.name, kind: pattern.classification.rawValue.replacingOccurrences(of: "_", with: " "),
-                decision: decision?.action.rawValue ?? "ignore", reason: decision?.reason ?? "",
-                sessions: pattern.stats.sessions, users: pattern.stats.users, meanScore: pattern.stats.meanScore,
-                baselineScore: pattern.stats.baselineMeanScore, ticket: ticket?.url ?? ticket?.reference,
-                suspects: pattern.suspectedCode.map(\.text),
-                examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) })
-        }.sorted { (rank[$0.decision] ?? 3, -$0.sessions) < (rank[$1.decision] ?? 3, -$1.sessions) }
+        return newest.values.sorted {
+            (rank[$0.decision] ?? 3, -$0.sessions, $0.name) < (rank[$1.decision] ?? 3, -$1.sessions, $1.name)
+        }
     }
 
-    /// The engineer's runs since the period began, with what their reports say.
+    /// Each ticket's last engineer run started in the period, newest first, with what its report says.
     func fixes(from start: Date, to end: Date) throws -> [WeeklyReview.Fix] {
-        try SQLiteRunStore(database: database).runs(from: start, to: end.addingTimeInterval(1)).map { run in
+        var seen = Set<String>()
+        let last = try SQLiteRunStore(database: database).runs(from: start, to: end).filter { seen.insert($0.ticket).inserted }
+        return last.map { run in
             var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status.rawValue, reason: run.reason ?? "",
                                        branch: run.branch, pullRequest: run.prURL)
             let reportURL = state.runs.appendingPathComponent(run.id).appendingPathComponent("report.json")
@@ -91,10 +107,10 @@ struct ReviewBuilder: Sendable {
         }
     }
 
-    /// The ledger since `start`, by layer: `score-…` runs are the scorer's, `plan-…` the planner's, `run-…` the
+    /// The ledger in `start..<end`, by layer: `score-…` runs are the scorer's, `plan-…` the planner's, `run-…` the
     /// engineer's (its runs carry tickets), anything else (`models check`) is "other".
-    func spend(since start: Date) async throws -> [WeeklyReview.Spend] {
-        let lines = try await SQLiteLedgerStore(database: database).summary(since: start, by: .run)
+    func spend(from start: Date, to end: Date) async throws -> [WeeklyReview.Spend] {
+        let lines = try await SQLiteLedgerStore(database: database).summary(since: start, until: end, by: .run)
         var layers: [String: WeeklyReview.Spend] = [:]
         for line in lines {
             let layer = Self.layer(ofRun: line.key)
@@ -128,7 +144,7 @@ struct ReviewPage: Sendable {
         var builder = self.builder
         builder.product = productContext.flatMap { try? ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
         guard (try? await SQLiteScoreStore(database: builder.database).newestSessionStart()) != nil,
-              let period = try? await builder.period(since: nil, now: now),
+              let period = try? await builder.period(since: nil, until: nil, now: now),
               let review = try? await builder.build(start: period.start, end: period.end, now: now) else { return nil }
         return ReviewHTML.render(review)
     }

@@ -34,10 +34,12 @@ public struct Delivery: Sendable {
         public var costUSD: Double
         /// False when the model has no price: the body says "unpriced" instead of a dollar figure.
         public var costPriced: Bool
+        /// The model that made the change, named in the body.
+        public var model: ModelSpec?
 
         public init(ticket: Ticket, reference: TicketReference, remote: RepositoryReference, branch: String, baseCommit: String,
                     testCommand: String, credentials: GitCredentials, runID: String, runDirectory: URL, costUSD: Double,
-                    costPriced: Bool = true) {
+                    costPriced: Bool = true, model: ModelSpec? = nil) {
             self.ticket = ticket
             self.reference = reference
             self.remote = remote
@@ -49,6 +51,7 @@ public struct Delivery: Sendable {
             self.runDirectory = runDirectory
             self.costUSD = costUSD
             self.costPriced = costPriced
+            self.model = model
         }
     }
 
@@ -82,10 +85,11 @@ public struct Delivery: Sendable {
             throw EngineerError.noPullRequestRepository(remote: target.remote.description)
         }
         let base = try await codeHost.defaultBranch(owner: owner, name: name)
-        let body = try prompts.render(PullRequestBody(report: report, target: target)).text
+        let body = try prompts.render(PullRequestBody(report: report, target: target, repository: (owner, name))).text
         let pullRequest = try await codeHost.openOrUpdatePullRequest(PullRequestRequest(
             owner: owner, name: name, head: target.branch, base: base, title: "Fix: \(target.ticket.title)", body: body, draft: true))
         delivered.pullRequest = pullRequest
+        try await codeHost.addLabels(owner: owner, name: name, issue: pullRequest.number, labels: [Self.label])
         await trajectory.record(.deliver, pullRequest.created ? "pr_opened" : "pr_updated", pullRequest.url)
         if commentOnTicket, case .github(let issueOwner, let issueName, let number) = target.reference {
             try await codeHost.comment(
@@ -95,6 +99,9 @@ public struct Delivery: Sendable {
         }
         return delivered
     }
+
+    /// The label on every pull request Fixloop opens.
+    public static let label = "fixloop"
 
     /// The repository that gets the pull request: `repository` (`OWNER/NAME`), else the GitHub ticket's, else the
     /// remote's owner and name; nil when none can be told.
@@ -107,26 +114,5 @@ public struct Delivery: Sendable {
         }
         if case .github(let owner, let name, _) = reference { return (owner, name) }
         return remote.ownerAndName.map { ($0.owner, $0.name) }
-    }
-}
-
-extension PullRequestBody {
-    /// The body for `report`, delivered as `target` says.
-    init(report: EngineerReport, target: Delivery.Target) {
-        let after = report.verification?.after.outcomes ?? [:]
-        let before = report.verification?.before.outcomes ?? [:]
-        var rows = report.reproduction.map { TestRow(id: $0, before: "failed", after: after[$0]?.rawValue ?? "passed") }
-        for id in after.keys.sorted() where !report.reproduction.contains(id) && rows.count < 25 {
-            rows.append(.init(id: id, before: before[id]?.rawValue ?? "—", after: after[id]?.rawValue ?? "—"))
-        }
-        let failToPass = report.reproduction.map { "--fail-to-pass '\($0)'" }.joined(separator: " ")
-        self.init(
-            ticketLink: target.ticket.url ?? target.reference.description, ticketTitle: target.ticket.title, rootCause: report.rootCause,
-            changeSummary: report.summary.isEmpty ? "See the diff." : report.summary, files: report.changedFiles, tests: rows,
-            reproductionTest: report.reproduction.first,
-            cost: (target.costPriced ? String(format: "$%.4f", target.costUSD) : "unpriced") + " (\(report.turns) turns, \(report.tokens) tokens)",
-            reverifyCommand: "fixloop verify --repo \(target.remote.url) --commit \(target.baseCommit) --patch fix.patch "
-                + "--test '\(target.testCommand)' \(failToPass)   # fix.patch: this pull request's diff",
-            runID: target.runID)
     }
 }
