@@ -23,6 +23,15 @@ public struct GitHubComment: Sendable, Equatable, Codable {
     public var id: Int
     public var body: String
     public var htmlUrl: String
+    public var user: User?
+    /// `OWNER`, `MEMBER`, `COLLABORATOR`, `CONTRIBUTOR`, `NONE`…
+    public var authorAssociation: String?
+
+    public struct User: Sendable, Equatable, Codable {
+        public var login: String
+        /// `User` or `Bot`.
+        public var type: String?
+    }
 }
 
 public struct GitHubPullRequest: Sendable, Equatable, Codable {

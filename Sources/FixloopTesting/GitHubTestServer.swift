@@ -44,6 +44,8 @@ public actor GitHubTestState {
     }
     public struct Comment: Sendable, Equatable {
         public var id: Int, issue: Int, body: String
+        /// The author; a comment posted through the API is the token's user, an `OWNER` (as a person's token is).
+        public var author = "token-owner", association = "OWNER", isBot = false
     }
     public struct PullRequest: Sendable, Equatable {
         public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
@@ -67,6 +69,14 @@ public actor GitHubTestState {
     init(token: String?, defaultBranch: String) {
         self.token = token
         self.defaultBranch = defaultBranch
+    }
+
+    /// Adds a comment someone else wrote on issue `issue` of `owner/name`. - Returns: its id.
+    @discardableResult
+    public func addComment(_ repository: String, issue: Int, body: String, author: String, association: String, isBot: Bool = false) -> Int {
+        nextCommentID += 1
+        comments.append(Comment(id: nextCommentID, issue: issue, body: body, author: author, association: association, isBot: isBot))
+        return nextCommentID
     }
 
     /// Adds an issue to `owner/name`. - Returns: its number.
@@ -230,7 +240,8 @@ public actor GitHubTestState {
     }
 
     private func commentJSON(_ repository: String, _ comment: Comment) -> [String: Any] {
-        ["id": comment.id, "body": comment.body, "html_url": "https://github.com/\(repository)/issues/\(comment.issue)#issuecomment-\(comment.id)"]
+        ["id": comment.id, "body": comment.body, "html_url": "https://github.com/\(repository)/issues/\(comment.issue)#issuecomment-\(comment.id)",
+         "user": ["login": comment.author, "type": comment.isBot ? "Bot" : "User"], "author_association": comment.association]
     }
 
     private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {
