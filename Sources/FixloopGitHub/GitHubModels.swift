@@ -34,6 +34,19 @@ public struct GitHubComment: Sendable, Equatable, Codable {
     }
 }
 
+/// A comment on a line of a pull request's diff.
+public struct GitHubReviewComment: Sendable, Equatable, Codable {
+    public var id: Int
+    public var body: String
+    public var htmlUrl: String
+    public var path: String
+    /// The line in the new version; nil when the comment is outdated.
+    public var line: Int?
+    public var diffHunk: String?
+    public var user: GitHubComment.User?
+    public var authorAssociation: String?
+}
+
 public struct GitHubPullRequest: Sendable, Equatable, Codable {
     public var number: Int
     public var title: String
