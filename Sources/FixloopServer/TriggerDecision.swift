@@ -39,7 +39,7 @@ public struct TriggerSettings: Sendable, Equatable {
 
 /// The pure part of the webhook receiver: an event name and a payload in, an action out. No I/O.
 public enum TriggerDecision {
-    static let writerAssociations: Set<String> = ["OWNER", "MEMBER", "COLLABORATOR"]
+    static let writerAssociations = TicketComment.writerAssociations
 
     public static func decide(event: String, payload: GitHubWebhookPayload, settings: TriggerSettings) -> WebhookAction {
         guard let repository = payload.repository?.fullName, let issue = payload.issue else {
