@@ -96,6 +96,10 @@ public struct Ticket: Sendable, Equatable, Codable {
     public var pattern: PatternEvidence?
     /// A link for people (the issue page).
     public var url: String?
+    /// The comments on the ticket, oldest first, bots' and Fixloop's own left out.
+    public var conversation: [TicketComment] = []
+    /// The text after `/fixloop fix` in the comment that asked for this run, from a writer.
+    public var requestText: String?
 
     public init(
         reference: String, title: String, body: String, repository: String? = nil, commit: String? = nil,
@@ -112,8 +116,27 @@ public struct Ticket: Sendable, Equatable, Codable {
         self.pattern = pattern
     }
 
-    /// Title, body and evidence as one text, for localization and prompts.
+    /// Title, body, evidence, the conversation and the request as one text, for localization and prompts.
     public var fullText: String {
-        ([title, body] + evidence).joined(separator: "\n\n")
+        ([title, body] + evidence + conversation.map(\.body) + [requestText].compactMap { $0 }).joined(separator: "\n\n")
+    }
+}
+
+extension Ticket {
+    enum CodingKeys: String, CodingKey {
+        case reference, title, body, repository, commit, labels, evidence, pattern, url, conversation, requestText
+    }
+
+    /// Decodes tickets written before the conversation was kept (no `conversation`, no `requestText`).
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            reference: try values.decode(String.self, forKey: .reference), title: try values.decode(String.self, forKey: .title),
+            body: try values.decode(String.self, forKey: .body), repository: try values.decodeIfPresent(String.self, forKey: .repository),
+            commit: try values.decodeIfPresent(String.self, forKey: .commit), labels: try values.decode([String].self, forKey: .labels),
+            evidence: try values.decode([String].self, forKey: .evidence), url: try values.decodeIfPresent(String.self, forKey: .url),
+            pattern: try values.decodeIfPresent(PatternEvidence.self, forKey: .pattern))
+        conversation = try values.decodeIfPresent([TicketComment].self, forKey: .conversation) ?? []
+        requestText = try values.decodeIfPresent(String.self, forKey: .requestText)
     }
 }

@@ -1,5 +1,6 @@
 import FixloopCore
 import FixloopPrompts
+import Foundation
 
 /// `prompts/engineer/system.mustache`: the engineer's standing instructions, with the edit format's own.
 public struct EngineerSystemPrompt: PromptContext, Equatable {
@@ -34,9 +35,26 @@ public struct EngineerTaskPrompt: PromptContext, Equatable {
         public var symbols: String
     }
 
+    /// One comment of the ticket's conversation, its markers made harmless.
+    public struct Comment: Codable, Sendable, Equatable {
+        public var author: String
+        public var isWriter: Bool
+        public var body: String
+    }
+
+    /// The most comments shown (the last ones) and the most characters of each.
+    public static let conversationLimit = 30
+    public static let commentLimit = 4000
+
     public var ticketReference: String
     public var ticketTitle: String
     public var ticketBody: String
+    public var hasRequest: Bool
+    public var requestText: String
+    public var hasConversation: Bool
+    public var conversation: [Comment]
+    public var conversationCut: Bool
+    public var conversationLimit: Int
     public var hasEvidence: Bool
     public var evidence: [String]
     public var testCommand: String
@@ -64,6 +82,14 @@ public struct EngineerTaskPrompt: PromptContext, Equatable {
         ticketReference = ticket.reference
         ticketTitle = ticket.title
         ticketBody = ticket.body
+        hasRequest = ticket.requestText != nil
+        requestText = Self.quoted(ticket.requestText ?? "")
+        conversation = ticket.conversation.suffix(Self.conversationLimit).map {
+            Comment(author: Self.quoted($0.author), isWriter: $0.standing == .writer, body: Self.quoted($0.body))
+        }
+        hasConversation = !conversation.isEmpty
+        conversationCut = ticket.conversation.count > Self.conversationLimit
+        conversationLimit = Self.conversationLimit
         evidence = ticket.evidence.filter { !ticket.body.contains($0) }
         hasEvidence = !evidence.isEmpty
         self.testCommand = testCommand
@@ -76,6 +102,14 @@ public struct EngineerTaskPrompt: PromptContext, Equatable {
                              hasSymbols: !symbols.isEmpty, symbols: symbols.prefix(8).joined(separator: ", "))
         }
         self.files = files.prefix(200).joined(separator: "\n")
+    }
+}
+
+extension EngineerTaskPrompt {
+    /// Text shown between markers: cut to ``commentLimit`` characters, and `<<<`/`>>>` broken up so that it cannot
+    /// close its own marker and pass as Fixloop's words.
+    static func quoted(_ text: String) -> String {
+        String(text.prefix(commentLimit)).replacingOccurrences(of: "<<<", with: "< < <").replacingOccurrences(of: ">>>", with: "> > >")
     }
 }
 

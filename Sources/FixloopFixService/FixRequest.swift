@@ -60,6 +60,8 @@ public struct FixRequest: Sendable {
     public var limits = Limits()
     /// The test and setup commands and extra read-only paths, over the repository's `.fixloop.toml` and detection.
     public var overrides = RepositorySettings.Overrides()
+    /// What the person who asked for the run added (`/fixloop fix <text>`); the engineer reads it with the ticket.
+    public var requestText: String?
     /// Go on when triage says the ticket is not a bug.
     public var force = false
     /// The edit format: tool calls, or SEARCH/REPLACE blocks only.

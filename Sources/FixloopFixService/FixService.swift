@@ -68,11 +68,12 @@ public struct FixService: Sendable {
         if let refusal = models.refusal(for: request.model, runLimitUSD: request.limits.maxCostUSD) {
             throw FixServiceError(code: "fix.budget_refused", message: refusal.description)
         }
-        let ticket: Ticket
+        var ticket: Ticket
         switch request.ticket {
         case .ticket(let given, _): ticket = given
         case .reference(let reference): ticket = try await tickets.ticket(reference, credentials: request.credentials)
         }
+        ticket.requestText = request.requestText ?? ticket.requestText
         guard let repositoryText = request.repository ?? ticket.repository else {
             throw FixServiceError(code: "fix.no_repository", message: "The ticket \(reference) names no repository; pass --repo URL|PATH.")
         }

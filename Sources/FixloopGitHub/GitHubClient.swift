@@ -73,6 +73,15 @@ public struct GitHubClient: Sendable {
         try await send("GET", "/repos/\(owner)/\(name)/pulls", query: [URLQueryItem(name: "head", value: head), URLQueryItem(name: "state", value: state)])
     }
 
+    public func pullRequest(_ owner: String, _ name: String, number: Int) async throws -> GitHubPullRequest {
+        try await send("GET", "/repos/\(owner)/\(name)/pulls/\(number)")
+    }
+
+    /// The first 100 review comments on a pull request's lines, oldest first.
+    public func reviewComments(_ owner: String, _ name: String, pullRequest: Int) async throws -> [GitHubReviewComment] {
+        try await send("GET", "/repos/\(owner)/\(name)/pulls/\(pullRequest)/comments", query: [URLQueryItem(name: "per_page", value: "100")])
+    }
+
     public func createPullRequest(
         _ owner: String, _ name: String, title: String, body: String, head: String, base: String, draft: Bool
     ) async throws -> GitHubPullRequest {

@@ -23,6 +23,28 @@ public struct GitHubComment: Sendable, Equatable, Codable {
     public var id: Int
     public var body: String
     public var htmlUrl: String
+    public var user: User?
+    /// `OWNER`, `MEMBER`, `COLLABORATOR`, `CONTRIBUTOR`, `NONE`…
+    public var authorAssociation: String?
+
+    public struct User: Sendable, Equatable, Codable {
+        public var login: String
+        /// `User` or `Bot`.
+        public var type: String?
+    }
+}
+
+/// A comment on a line of a pull request's diff.
+public struct GitHubReviewComment: Sendable, Equatable, Codable {
+    public var id: Int
+    public var body: String
+    public var htmlUrl: String
+    public var path: String
+    /// The line in the new version; nil when the comment is outdated.
+    public var line: Int?
+    public var diffHunk: String?
+    public var user: GitHubComment.User?
+    public var authorAssociation: String?
 }
 
 public struct GitHubLabel: Sendable, Equatable, Codable {

@@ -46,6 +46,7 @@ public struct FixJobRunner: JobRunner {
         request.credentials.github = token ?? template.credentials.github
         request.repository = cloneFrom[job.repository]
         request.delivery = .pullRequest(repository: nil, commentOnTicket: false)
+        request.requestText = job.requestText
         if job.ticket.hasPrefix("linear:") {
             // A Linear ticket names no repository: the job's, from [serve] linear_repository, gets the pull request.
             request.repository = request.repository ?? "https://github.com/\(job.repository).git"

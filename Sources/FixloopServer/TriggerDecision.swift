@@ -1,3 +1,4 @@
+import Foundation
 import FixloopCore
 
 /// What a webhook asks of the bot.
@@ -38,7 +39,7 @@ public struct TriggerSettings: Sendable, Equatable {
 
 /// The pure part of the webhook receiver: an event name and a payload in, an action out. No I/O.
 public enum TriggerDecision {
-    static let writerAssociations: Set<String> = ["OWNER", "MEMBER", "COLLABORATOR"]
+    static let writerAssociations = TicketComment.writerAssociations
 
     public static func decide(event: String, payload: GitHubWebhookPayload, settings: TriggerSettings) -> WebhookAction {
         guard let repository = payload.repository?.fullName, let issue = payload.issue else {
@@ -62,7 +63,11 @@ public enum TriggerDecision {
             guard let comment = payload.comment, let verb = command(in: comment.body ?? "") else { return .ignore("no /fixloop command") }
             let author = comment.user?.login ?? sender
             if comment.user?.type == "Bot" { return .ignore("a bot's comment") }
-            let command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)", retry: verb == "retry")
+            var command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)", retry: verb == "retry")
+            if case .fix(var request) = command {
+                request.requestText = text(in: comment.body ?? "")
+                command = .fix(request)
+            }
             let permission: PermissionCheck = writerAssociations.contains(comment.authorAssociation ?? "")
                 ? .granted : .ask(owner: parts[0], name: parts[1], user: author)
             return .command(command, permission: permission)
@@ -98,6 +103,24 @@ public enum TriggerDecision {
         guard words.count >= 2, words[0] == "/fixloop", ["fix", "retry", "stop"].contains(words[1]) else { return nil }
         return String(words[1])
     }
+
+    /// The text after `/fixloop fix` or `/fixloop retry` (the rest of the line and the lines below), visible text only
+    /// and at most ``maxRequestText`` characters; nil when there is none.
+    public static func text(in body: String) -> String? {
+        let visible = TicketText.clean(body).trimmingCharacters(in: .whitespacesAndNewlines)
+        var rest = Substring(visible)
+        for word in ["/fixloop", "fix", "retry"] {
+            let trimmed = rest.drop(while: \.isWhitespace)
+            guard trimmed.lowercased().hasPrefix(word) else { continue }
+            rest = trimmed.dropFirst(word.count)
+            if word != "/fixloop" { break }
+        }
+        let text = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : String(text.prefix(maxRequestText))
+    }
+
+    /// The most characters of a `/fixloop fix <text>` passed on.
+    public static let maxRequestText = 4000
 
     /// Whether a collaborator permission (`admin`, `maintain`, `write`, …) may command the bot.
     public static func canWrite(_ permission: String) -> Bool { ["admin", "maintain", "write"].contains(permission) }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// Migrations `jobs.v1` (the PR bot's queue and the webhook deliveries already seen) and `jobs.v2` (the triggers
-/// already seen, by what they are rather than by their unsigned delivery id).
+/// already seen, by what they are rather than by their unsigned delivery id) and `jobs.v3` (the text after `/fixloop fix`).
 enum JobSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("jobs.v1") { db in
@@ -40,6 +40,9 @@ enum JobSchema {
                 table.column("delivery", .text).notNull()
                 table.column("received_at", .double).notNull()
             }
+        }
+        migrator.registerMigration("jobs.v3") { db in
+            try db.alter(table: "job") { table in table.add(column: "request_text", .text) }
         }
     }
 }

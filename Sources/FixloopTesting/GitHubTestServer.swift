@@ -44,10 +44,15 @@ public actor GitHubTestState {
     }
     public struct Comment: Sendable, Equatable {
         public var id: Int, issue: Int, body: String
+        /// The author; a comment posted through the API is the token's user, an `OWNER` (as a person's token is).
+        public var author = "token-owner", association = "OWNER", isBot = false
     }
     public struct PullRequest: Sendable, Equatable {
         public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
         public var labels: [String] = []
+    }
+    public struct ReviewComment: Sendable, Equatable {
+        public var id: Int, pullRequest: Int, body: String, path: String, line: Int?, diffHunk: String, author: String, association: String, isBot: Bool
     }
     public struct RecordedRequest: Sendable, Equatable {
         public var method: String, path: String, body: String
@@ -59,6 +64,7 @@ public actor GitHubTestState {
     public private(set) var issues: [String: [Int: Issue]] = [:]
     public private(set) var comments: [Comment] = []
     public private(set) var pullRequests: [String: [Int: PullRequest]] = [:]
+    public private(set) var reviewComments: [String: [ReviewComment]] = [:]
     public private(set) var requests: [RecordedRequest] = []
     private var permissions: [String: String] = [:]
     private var failures: [Failure] = []
@@ -68,6 +74,35 @@ public actor GitHubTestState {
     init(token: String?, defaultBranch: String) {
         self.token = token
         self.defaultBranch = defaultBranch
+    }
+
+    /// Adds a pull request someone (or an earlier run) opened on `owner/name`. - Returns: its number.
+    @discardableResult
+    public func addPullRequest(_ repository: String, title: String, body: String, head: String, base: String = "main") -> Int {
+        let number = allocate(repository)
+        pullRequests[repository, default: [:]][number] = PullRequest(number: number, title: title, body: body, head: head, base: base, draft: true, state: "open")
+        return number
+    }
+
+    /// Adds a review comment on `path` at `line` of pull request `pullRequest`. - Returns: its id.
+    @discardableResult
+    public func addReviewComment(
+        _ repository: String, pullRequest: Int, body: String, path: String, line: Int?, diffHunk: String = "@@ -1 +1 @@",
+        author: String, association: String, isBot: Bool = false
+    ) -> Int {
+        nextCommentID += 1
+        reviewComments[repository, default: []].append(ReviewComment(
+            id: nextCommentID, pullRequest: pullRequest, body: body, path: path, line: line, diffHunk: diffHunk, author: author,
+            association: association, isBot: isBot))
+        return nextCommentID
+    }
+
+    /// Adds a comment someone else wrote on issue `issue` of `owner/name`. - Returns: its id.
+    @discardableResult
+    public func addComment(_ repository: String, issue: Int, body: String, author: String, association: String, isBot: Bool = false) -> Int {
+        nextCommentID += 1
+        comments.append(Comment(id: nextCommentID, issue: issue, body: body, author: author, association: association, isBot: isBot))
+        return nextCommentID
     }
 
     /// Adds an issue to `owner/name`. - Returns: its number.
@@ -169,6 +204,16 @@ public actor GitHubTestState {
                                    head: head, base: input["base"] as? String ?? defaultBranch, draft: input["draft"] as? Bool ?? false, state: "open")
             pullRequests[repository, default: [:]][number] = pull
             return json(201, pullJSON(repository, pull))
+        case ("GET", 2, "pulls"):
+            guard let number = Int(rest[1]), let pull = pullRequests[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            return json(200, pullJSON(repository, pull))
+        case ("GET", 3, "pulls") where rest[2] == "comments":
+            guard let number = Int(rest[1]), pullRequests[repository]?[number] != nil else { return json(404, ["message": "Not Found"]) }
+            return json(200, (reviewComments[repository] ?? []).filter { $0.pullRequest == number }.map { comment -> [String: Any] in
+                ["id": comment.id, "body": comment.body, "path": comment.path, "line": comment.line as Any? ?? NSNull(), "diff_hunk": comment.diffHunk,
+                 "html_url": "https://github.com/\(repository)/pull/\(number)#discussion_r\(comment.id)",
+                 "user": ["login": comment.author, "type": comment.isBot ? "Bot" : "User"], "author_association": comment.association]
+            })
         case ("PATCH", 2, "pulls"):
             guard let number = Int(rest[1]), var pull = pullRequests[repository]?[number] else { return json(404, ["message": "Not Found"]) }
             pull.title = input["title"] as? String ?? pull.title
@@ -243,7 +288,8 @@ public actor GitHubTestState {
     }
 
     private func commentJSON(_ repository: String, _ comment: Comment) -> [String: Any] {
-        ["id": comment.id, "body": comment.body, "html_url": "https://github.com/\(repository)/issues/\(comment.issue)#issuecomment-\(comment.id)"]
+        ["id": comment.id, "body": comment.body, "html_url": "https://github.com/\(repository)/issues/\(comment.issue)#issuecomment-\(comment.id)",
+         "user": ["login": comment.author, "type": comment.isBot ? "Bot" : "User"], "author_association": comment.association]
     }
 
     private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {

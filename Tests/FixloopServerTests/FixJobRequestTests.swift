@@ -27,6 +27,13 @@ struct FixJobRequestTests {
         #expect(request.limits.maxCostUSD == 2)
     }
 
+    @Test func theTextOfAFixCommandGoesToTheRequest() throws {
+        var job = Self.job("gh:acme/shop#12")
+        job.requestText = "keep the API"
+        #expect(try FixJobRunner.request(for: job, template: Self.template, token: nil, cloneFrom: [:]).requestText == "keep the API")
+        #expect(try FixJobRunner.request(for: Self.job("gh:acme/shop#12"), template: Self.template, token: nil, cloneFrom: [:]).requestText == nil)
+    }
+
     @Test func withoutAnInstallationTheOperatorsTokenIsUsedAndAMirrorIsClonedFrom() throws {
         let request = try FixJobRunner.request(for: Self.job("gh:acme/shop#12"), template: Self.template, token: nil,
                                                cloneFrom: ["acme/shop": "/srv/mirrors/shop.git"])

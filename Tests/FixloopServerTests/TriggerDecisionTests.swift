@@ -32,6 +32,16 @@ struct TriggerDecisionTests {
     }
 
     @Test(arguments: [
+        ("/fixloop fix", nil), ("/fixloop fix keep the API\nand add a test", "keep the API\nand add a test"),
+        ("/FIXLOOP Retry  with the cache off ", "with the cache off"), ("/fixloop fix <!-- hidden --> \u{200B}", nil),
+    ] as [(String, String?)])
+    func aFixCommandPassesTheTextAfterItToTheJob(body: String, text: String?) throws {
+        let action = TriggerDecision.decide(event: "issue_comment", payload: try Self.payload(Self.comment(body, association: "OWNER")), settings: TriggerSettings())
+        guard case .command(.fix(let request), .granted) = action else { Issue.record("\(action)"); return }
+        #expect(request.requestText == text)
+    }
+
+    @Test(arguments: [
         ("/fixloop fix", "fix"), ("  /FIXLOOP retry please\nthanks", "retry"), ("/fixloop stop", "stop"),
         ("<!-- /fixloop fix -->\nlooks good", nil), ("/fix\u{200B}loop fix", "fix"), ("please /fixloop fix", nil), ("/fixloop deploy", nil),
     ] as [(String, String?)])

@@ -137,10 +137,11 @@ struct WebhookEndpointTests {
             #expect(afterMallory.isEmpty)
             let asked = await scene.github.requests.contains { $0.path == "/repos/acme/shop/collaborators/mallory/permission" }
             #expect(asked)
-            _ = try await scene.post(TriggerDecisionTests.comment("/fixloop fix", association: "CONTRIBUTOR", user: "carol"), event: "issue_comment")
+            _ = try await scene.post(TriggerDecisionTests.comment("/fixloop fix keep the API", association: "CONTRIBUTOR", user: "carol"), event: "issue_comment")
             await scene.followUps.drain()
             let afterCarol = try await scene.store.jobs(state: nil, limit: 10)
             #expect(afterCarol.map(\.trigger) == ["/fixloop fix by carol"])
+            #expect(try await scene.store.job(afterCarol[0].id)?.requestText == "keep the API", "the queue keeps the command's text")
         }
     }
 

@@ -37,6 +37,8 @@ public struct Job: Sendable, Equatable, Codable {
     public var installationID: Int?
     /// The ticket's progress comment (one per ticket, edited in place).
     public var progressCommentID: Int?
+    /// The text after `/fixloop fix` in the comment that asked for it (``Ticket/requestText``).
+    public var requestText: String?
 
     public init(
         id: Int64, ticket: String, repository: String, trigger: String, state: JobState = .queued, attempts: Int = 0,
@@ -65,8 +67,14 @@ public struct JobRequest: Sendable, Equatable {
     public var maxAttempts: Int
     /// Whether a finished ticket (its last job done with a pull request) runs again: only `/fixloop retry` does.
     public var rerunsFinished: Bool
+    /// The text after `/fixloop fix`, passed to the engineer with the ticket.
+    public var requestText: String?
 
-    public init(ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3, rerunsFinished: Bool = false) {
+    public init(
+        ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3, rerunsFinished: Bool = false,
+        requestText: String? = nil
+    ) {
+        self.requestText = requestText
         self.ticket = ticket
         self.repository = repository
         self.trigger = trigger

@@ -94,7 +94,7 @@ public struct Delivery: Sendable {
         if commentOnTicket, case .github(let issueOwner, let issueName, let number) = target.reference {
             try await codeHost.comment(
                 owner: issueOwner, name: issueName, issue: number,
-                body: "Fixloop \(pullRequest.created ? "opened" : "updated") a draft pull request for this issue: \(pullRequest.url)"
+                body: "\(TicketComment.fixloopMarker):delivered -->\nFixloop \(pullRequest.created ? "opened" : "updated") a draft pull request for this issue: \(pullRequest.url)"
                     + "\n\nRoot cause: \(candidate.rootCause)")
         }
         return delivered
