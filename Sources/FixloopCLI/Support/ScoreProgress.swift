@@ -110,7 +110,7 @@ final class ScoreProgress: Sendable {
             text += " · model \(asked)/\(modelSessions) · $" + String(format: "%.4f", tally.costUSD) + " so far"
             if asked > 0, asked < modelSessions {
                 let left = (now - since).inSeconds / Double(asked) * Double(modelSessions - asked)
-                text += " · about \(Self.duration(left)) left"
+                text += " · about \(DurationText.short(left)) left"
             }
         }
         gradingLine.update(text)
@@ -121,14 +121,6 @@ final class ScoreProgress: Sendable {
         open.withLock { line in
             line?.finish()
             line = nil
-        }
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        switch seconds {
-        case ..<60: return "\(Int(seconds.rounded()))s"
-        case ..<3600: return "\(Int(seconds / 60))m\(Int(seconds) % 60)s"
-        default: return "\(Int(seconds / 3600))h\(Int(seconds / 60) % 60)m"
         }
     }
 }

@@ -1,3 +1,4 @@
+import FixloopCore
 import Foundation
 
 /// A deterministic 0–10 grade of a session timeline that needs no model.
@@ -50,7 +51,7 @@ public struct RubricScorer: Sendable {
         }
         if timeline.poorVitalCount > 0 { adjust(-0.5, "poor web vitals") }
         let dropOff = droppedOffAfterError(timeline)
-        if let dropOff { adjust(-2.5, "left \(SessionTimeline.duration(dropOff)) after an error") }
+        if let dropOff { adjust(-2.5, "left \(DurationText.short(dropOff)) after an error") }
         if goal == nil, timeline.duration > 1800 { adjust(-0.5, "over 30 minutes without reaching a goal") }
         let score = Int(min(10, max(0, points)).rounded(.toNearestOrAwayFromZero))
         let confidence = confidence(timeline, context: context, goalReached: goal != nil, dropOff: dropOff != nil)

@@ -1,3 +1,4 @@
+import FixloopCore
 import FixloopIngest
 import Foundation
 
@@ -18,7 +19,7 @@ extension SessionTimeline {
     public func render(maximumEntries: Int = 300) -> String {
         var lines = [
             "session \(sessionID) · \(source.rawValue) · \(AnalyticsTimestamp.isoSecond(start)) · "
-                + "\(Self.duration(duration)) · \(eventCount) event\(eventCount == 1 ? "" : "s")"
+                + "\(DurationText.short(duration)) · \(eventCount) event\(eventCount == 1 ? "" : "s")"
         ]
         var omitted = 0
         let keep = keptEntries(limit: maximumEntries)
@@ -67,7 +68,7 @@ extension SessionTimeline {
     static func describe(_ kind: TimelineEntry.Kind) -> String {
         switch kind {
         case .page(let route, let dwell):
-            return "page \(route)" + (dwell.map { " \(duration($0))" } ?? "")
+            return "page \(route)" + (dwell.map { " \(DurationText.short($0))" } ?? "")
         case .screen(let name): return "screen \(name)"
         case .click(let label, let action, let count):
             return "\(action) \"\(label)\"" + (count > 1 ? " ×\(count)" : "")
@@ -81,7 +82,7 @@ extension SessionTimeline {
             if let handled = summary.handled { text += handled ? " [handled]" : " [unhandled]" }
             return text
         case .webVital(let name, let value, let rating, let route):
-            let shown = name == "CLS" ? String(format: "%.2f", value) : duration(value / 1000, precise: true)
+            let shown = name == "CLS" ? String(format: "%.2f", value) : DurationText.short(value / 1000, precise: true)
             return "slow \(name) \(shown) \(rating) on \(route)"
         case .milestone(let name, let isGoal): return "milestone \(name)" + (isGoal ? " (goal)" : "")
         case .event(let name, let count): return "event \(name)" + (count > 1 ? " ×\(count)" : "")
@@ -94,14 +95,5 @@ extension SessionTimeline {
         let (hours, minutes, secs) = (total / 3600, (total % 3600) / 60, total % 60)
         return hours > 0
             ? String(format: "+%d:%02d:%02d", hours, minutes, secs) : String(format: "+%d:%02d", minutes, secs)
-    }
-
-    /// `45s`, `3m05s`, `1h02m`; with `precise`, tenths of a second under ten seconds (`3.9s`).
-    static func duration(_ seconds: TimeInterval, precise: Bool = false) -> String {
-        if precise, seconds < 10 { return String(format: "%.1fs", seconds) }
-        let total = Int(seconds.rounded())
-        if total < 60 { return "\(total)s" }
-        if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
-        return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
     }
 }
