@@ -43,6 +43,6 @@ struct BenchWorkspaceCommand: AsyncParsableCommand {
     }
 
     private func progress(_ text: String) {
-        if !json { StandardError.write("… \(text)\n") }
+        BenchStages.writer("workspace", json: json)(text)
     }
 }
