@@ -57,8 +57,9 @@ import Testing
             #expect(grants[index] - grants[index - 2] >= window - .milliseconds(5))
         }
         // And it does not hold callers back for ever: three windows for eight callers, with room for a machine so busy
-        // that tasks wait seconds to be scheduled (seen at a load of 8 on 2 cores).
-        #expect(grants[7] - grants[0] < window * 40)
+        // that tasks wait seconds to be scheduled (seen at a load of 8 on 2 cores, and 13–21 s against the old 12 s
+        // bound at a load of 16). A limiter that never grants would still fail.
+        #expect(grants[7] - grants[0] < window * 100)
     }
 
     @Test func tokenLimitHoldsBackTheNextCallUntilTheWindowMoves() async throws {
