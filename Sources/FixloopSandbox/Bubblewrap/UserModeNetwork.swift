@@ -120,6 +120,10 @@ extension UserModeNetwork {
         guard let child = readChildPID() else { return }
         let netns = open("/proc/\(child)/ns/net", O_RDONLY | O_CLOEXEC)
         guard netns >= 0 else {
+            // The sandbox's first process is gone already (the run was cancelled or hit its wall clock while this
+            // thread waited for its pid): the command never ran, and the run's own ending says why — not the network.
+            // Nothing to kill either: the pid may already belong to another process.
+            if errno == ENOENT || errno == ESRCH { return }
             return fail("the sandbox's network namespace cannot be opened: \(String(cString: strerror(errno)))", child)
         }
         defer { Glibc.close(netns) }
