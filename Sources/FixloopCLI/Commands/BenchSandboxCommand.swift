@@ -34,11 +34,11 @@ struct BenchSandboxCommand: AsyncParsableCommand {
         BenchStages.writer("sandbox", json: json)("timing \(runs) interleaved pairs of /usr/bin/true, bare and in the sandbox (policy \(chosen.name))")
         let result = try await SandboxBenchmark.measure(runs: runs, sandbox: sandbox, policy: chosen, workspace: workspace)
         if json {
-            try JSONOutput.print(result)
+            try context.printJSON(result)
             return
         }
         let verdict = result.overheadMedianMilliseconds <= 5 ? "met" : "missed"
-        print("""
+        context.print("""
             sandbox benchmark: \(runs) interleaved pairs, policy \(chosen.name)
               bare process start   median \(format(result.bareMedianMilliseconds)) ms
               in the sandbox       median \(format(result.sandboxMedianMilliseconds)) ms

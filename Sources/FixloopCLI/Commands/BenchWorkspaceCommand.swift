@@ -38,7 +38,7 @@ struct BenchWorkspaceCommand: AsyncParsableCommand {
         if json {
             try JSONOutput.print(report)
         } else {
-            print(report.table)
+            CommandIO.current.write(report.table + "\n")
         }
     }
 

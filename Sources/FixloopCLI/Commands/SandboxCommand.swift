@@ -59,9 +59,9 @@ struct SandboxRunCommand: AsyncParsableCommand {
         let result = try await runner.run(SandboxRequest(
             arguments: command, workspace: directory, policy: chosen, extraReadOnlyPaths: readOnly))
         if json {
-            try JSONOutput.print(SandboxRunReport(sandbox: runner.kind, policy: chosen.name, result: result))
+            try context.printJSON(SandboxRunReport(sandbox: runner.kind, policy: chosen.name, result: result))
         } else {
-            print(result.standardOutput.text, terminator: "")
+            context.output(result.standardOutput.text)
             StandardError.write(result.standardError.text)
             let limit = result.limit.map { ", limit fired: \($0.rawValue)" } ?? ""
             StandardError.write(String(
