@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // brotli from Debian's libbrotli-dev: PostHog batch exports compressed with brotli (`.br`).
+        .systemLibrary(
+            name: "CBrotli",
+            pkgConfig: "libbrotlidec",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
         // SQLite settings only its variadic C configuration call can make (libsqlite3-dev, as GRDB uses).
         .systemLibrary(
             name: "CSQLiteConfig",
@@ -129,7 +135,7 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopResources", "FixloopScorer",
-                "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator",
+                "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator", "FixloopPostHog",
                 "FixloopReport",
                 "FixloopPlanner",
                 "FixloopServer", "FixloopFixService",
@@ -144,7 +150,9 @@ let package = Package(
         ),
         // The tuned import path: analytics exports (PostHog, Amplitude zips, Segment; gzip) streamed into events, and
         // events into sessions.
-        .target(name: "FixloopIngest", dependencies: ["FixloopCore", "CZlib"]),
+        .target(name: "FixloopIngest", dependencies: ["FixloopCore", "CZlib", "CBrotli"]),
+        // PostHog's query API: HogQL pages of events pulled into the import path, with a cursor in the store.
+        .target(name: "FixloopPostHog", dependencies: ["FixloopCore", "FixloopHTTP", "FixloopIngest"]),
         // What the planner and the store read of a scored session: its facts and the model's grade.
         .target(name: "FixloopSessionTypes"),
         // The support layer: timelines, rubric, implied NPS, the grading prompt and the grade contract.
@@ -183,7 +191,7 @@ let package = Package(
             name: "FixloopScorerTests",
             dependencies: [
                 "FixloopScorer", "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator", "FixloopPrompts",
-                "FixloopCore",
+                "FixloopCore", "CBrotli",
             ],
             resources: [.copy("Fixtures"), .copy("Golden")]
         ),
@@ -215,6 +223,10 @@ let package = Package(
             dependencies: ["FixloopFixService", "FixloopEngineer", "FixloopGit", "FixloopSandbox", "FixloopStore", "FixloopTesting"]
         ),
         .testTarget(name: "FixloopHTTPTests", dependencies: ["FixloopHTTP", "FixloopTesting"]),
+        .testTarget(
+            name: "FixloopPostHogTests",
+            dependencies: ["FixloopPostHog", "FixloopHTTP", "FixloopIngest", "FixloopStore", "FixloopExportGenerator", "FixloopTesting", "FixloopCore"]
+        ),
         .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopHTTP", "FixloopTesting"]),
         .testTarget(
             name: "FixloopEngineerTests",

@@ -14,7 +14,7 @@ import GRDBSQLite
 /// next id) when the first event that uses it is stored, and recognized by its bytes while it is among the
 /// contexts written lately (``maximumRememberedContexts`` by default). One that has dropped out of that window is
 /// written again under a new id: a little more space, never a wrong context.
-public struct SQLiteEventSink: AnalyticsEventSink {
+public struct SQLiteEventSink: CursorEventSink {
     private let database: FixloopDatabase
     private var contexts: RecentContexts
 
@@ -42,8 +42,34 @@ public struct SQLiteEventSink: AnalyticsEventSink {
     /// Stores a batch in one transaction and returns how many events were new.
     /// - Throws: ``StoreError`` when SQLite fails; the batch is then not stored at all.
     public mutating func store(_ events: [AnalyticsEvent]) throws -> Int {
+        try store(events, cursor: nil)
+    }
+
+    /// Stores a batch and moves `cursor` in the same transaction (``CursorEventSink``).
+    public mutating func store(_ events: [AnalyticsEvent], cursor: ImportCursor) throws -> Int {
+        try store(events, cursor: Optional(cursor))
+    }
+
+    /// The stored position of `source` (`import_cursor`), or nil before its first page.
+    public func cursor(for source: String) throws -> String? {
+        do {
+            return try database.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT position FROM import_cursor WHERE source = ?", arguments: [source])
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(operation: "read cursor", path: database.pool.path, resultCode: error.resultCode.rawValue)
+        }
+    }
+
+    private mutating func store(_ events: [AnalyticsEvent], cursor: ImportCursor?) throws -> Int {
         do {
             let stored = try database.pool.write { db in
+                if let cursor {
+                    try db.execute(
+                        sql: "INSERT INTO import_cursor (source, position, updated_at) VALUES (?, ?, ?) "
+                            + "ON CONFLICT(source) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+                        arguments: [cursor.source, cursor.position, Date().timeIntervalSince1970])
+                }
                 let statement = try SQLiteStatement(db, sql: Self.insertSQL)
                 var contextStatement: SQLiteStatement?
                 // The id the next new context gets: past every stored one (read once, inside this transaction).

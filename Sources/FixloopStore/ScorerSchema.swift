@@ -94,4 +94,16 @@ enum ScorerSchema {
                 """)
         }
     }
+
+    /// `cursors.v1`: where each incremental import got to (`fixloop score --posthog`), written in the same
+    /// transaction as the events of the page it follows.
+    static func registerImportCursor(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("cursors.v1") { db in
+            try db.create(table: "import_cursor") { table in
+                table.column("source", .text).primaryKey()
+                table.column("position", .text).notNull()
+                table.column("updated_at", .double).notNull()
+            }
+        }
+    }
 }

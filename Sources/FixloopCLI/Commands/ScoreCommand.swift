@@ -18,6 +18,8 @@ struct ScoreCommand: AsyncParsableCommand {
             help: ArgumentHelp("Export files to import first (PostHog, Amplitude, Segment; gzip and zip read directly).", valueName: "file"))
     var files: [String] = []
 
+    @OptionGroup var posthog: PostHogOptions
+
     @Option(help: ArgumentHelp("The export format: posthog, amplitude, segment or auto.", valueName: "format"))
     var format: ExportFormat = .auto
 
@@ -59,6 +61,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let now = Date()
         job.since = since.date(relativeTo: now)
         job.until = until.date(relativeTo: now)
+        job.posthog = try posthog.pull(context: context, since: job.since, until: job.until, now: now)
         if mode != .rubricOnly { job.model = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel) }
         job.worst = deprecatedWorst ?? (limit == 0 ? Int.max : limit)
         job.record = record.map { URL(fileURLWithPath: $0) }

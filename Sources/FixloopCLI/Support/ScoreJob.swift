@@ -1,5 +1,6 @@
 import FixloopCore
 import FixloopIngest
+import FixloopPostHog
 import FixloopPrompts
 import FixloopScorer
 import FixloopStore
@@ -10,6 +11,8 @@ struct ScoreJob {
     /// Exports to import first.
     var files: [URL] = []
     var format: ExportFormat = .auto
+    /// Events to pull from PostHog's query API after the files (`--posthog`).
+    var posthog: PostHogEventPull?
     /// The product context file (nil: `[scorer] product_context`, else none).
     var product: URL?
     /// Grade the sessions since (nil: all).
@@ -48,7 +51,8 @@ struct ScoreJob {
         let progress = showsProgress ? ScoreProgress(files: files) : nil
         defer { progress?.close() }
         pipeline.observer = observer(progress: progress, model: grader)
-        let report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        var report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        if let posthog { report = try await pipeline.importPostHog(posthog).adding(report) }
         progress?.close()
         let (summary, tally) = try await pipeline.grade(since: since, until: until, worst: worst)
         var result = ScoreResult(import: report, grading: tally, summary: summary)

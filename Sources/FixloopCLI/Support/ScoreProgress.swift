@@ -40,6 +40,17 @@ struct CountingEventSink<Inner: AnalyticsEventSink>: AnalyticsEventSink {
     }
 }
 
+extension CountingEventSink: CursorEventSink where Inner: CursorEventSink {
+    mutating func store(_ batch: [AnalyticsEvent], cursor: ImportCursor) throws -> Int {
+        let stored = try inner.store(batch, cursor: cursor)
+        events += batch.count
+        report(events)
+        return stored
+    }
+
+    func cursor(for source: String) throws -> String? { try inner.cursor(for: source) }
+}
+
 /// What model grading will cost, said before the first call: "N sessions × ~T tokens ≈ $X".
 struct GradingEstimate: Sendable, Equatable {
     /// Tokens a grading reply takes, roughly: a small JSON object.

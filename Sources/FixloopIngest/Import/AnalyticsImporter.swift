@@ -104,6 +104,7 @@ struct ImportRun {
 
     mutating func importFile(_ url: URL, into sink: inout some AnalyticsEventSink) throws {
         let magic = try Self.firstBytes(of: url, count: 4)
+        try CompressedExport.refuseParquet(magic, name: url.lastPathComponent)
         if magic == [0x50, 0x4B, 0x03, 0x04] {
             report.container = .zip
             let archive = try ZipArchive(url: url)
@@ -121,8 +122,12 @@ struct ImportRun {
         _ source: some ByteSource, name: String, into sink: inout some AnalyticsEventSink, insideZip: Bool = false
     ) throws {
         var peek = PeekingByteSource(source)
-        let head = try peek.peek(minimum: 2)
-        if head.starts(with: [0x1F, 0x8B]) {
+        let head = try peek.peek(minimum: 4)
+        try CompressedExport.refuseParquet(head, name: name)
+        if CompressedExport.isBrotli(name: name, head: head) {
+            try importRecords(
+                PeekingByteSource(try BrotliByteSource(peek, name: name)), name: name, into: &sink, insideZip: insideZip)
+        } else if head.starts(with: [0x1F, 0x8B]) {
             try importRecords(
                 PeekingByteSource(try InflatingByteSource(peek, framing: .gzip, name: name)), name: name,
                 into: &sink, insideZip: insideZip)
@@ -143,9 +148,14 @@ struct ImportRun {
         let container: ExportContainer =
             first == UInt8(ascii: "[") ? .jsonArray : first == UInt8(ascii: "{") ? .jsonLines : .csv
         if !insideZip { report.container = container }
+        if container == .jsonLines, ResultsEnvelopeReader<PeekingByteSource<Source>>.recognizes(try source.peek(minimum: 64 * 1024)) {
+            if !insideZip { report.container = .apiResponse }
+            try consume(ResultsEnvelopeReader(source), name: name, into: &sink)
+            return
+        }
         switch container {
         case .jsonArray: try consume(JSONArrayReader(source), name: name, into: &sink)
-        case .jsonLines, .zip: try consume(JSONLinesReader(source), name: name, into: &sink)
+        case .jsonLines, .zip, .apiResponse: try consume(JSONLinesReader(source), name: name, into: &sink)
         case .csv:
             guard format == .auto || format == .posthog else {
                 throw IngestError(
@@ -191,6 +201,10 @@ struct ImportRun {
         case .fields(let fields):
             object = PostHogEventMapper.object(header: header, fields: fields)
             hash = { StableHash.fnv1a(fields.joined(separator: "\u{1F}")) }
+        case .row(let bytes, let columns):
+            guard case .array(let cells)? = try? JSONLine.decode(bytes) else { return .malformed("not valid JSON") }
+            object = Dictionary(zip(columns, cells), uniquingKeysWith: { first, _ in first })
+            hash = { StableHash.fnv1a(bytes) }
         case .json(let bytes):
             if format == .posthog, let mapped = PostHogEventMapper.map(json: bytes, rawHash: { StableHash.fnv1a(bytes) }, contexts: &contexts) {
                 return mapped
@@ -240,7 +254,7 @@ struct ImportRun {
         }
     }
 
-    private mutating func flush(into sink: inout some AnalyticsEventSink) throws {
+    mutating func flush(into sink: inout some AnalyticsEventSink) throws {
         guard !batch.isEmpty else { return }
         let stored = try sink.store(batch)
         report.stored += stored

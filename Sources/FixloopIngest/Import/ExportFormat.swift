@@ -20,4 +20,6 @@ public enum ExportContainer: String, Sendable, Hashable, Codable {
     case csv
     /// A zip of (usually gzipped) JSON-lines files, as Amplitude's export API returns.
     case zip
+    /// A PostHog API response saved to a file: the Events API's or the query API's object with `results`.
+    case apiResponse = "api-response"
 }

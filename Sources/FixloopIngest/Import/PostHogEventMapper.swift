@@ -98,7 +98,7 @@ enum PostHogEventMapper {
             return .malformed("missing or unreadable `timestamp`")
         }
         let chain = text("elements_chain") ?? chainInProperties
-        let id = text("uuid") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
+        let id = text("uuid") ?? text("id") ?? properties.text("$insert_id") ?? "hash:" + StableHash.hex(rawHash())
         let sessionID = properties.text("$session_id") ?? text("$session_id") ?? text("session_id")
         return .event(make(id, sessionID, timestamp, chain))
     }

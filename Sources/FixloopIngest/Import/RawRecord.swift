@@ -6,6 +6,8 @@ struct RawRecord {
         case json(ArraySlice<UInt8>)
         /// The fields of one CSV row.
         case fields([String])
+        /// The bytes of one JSON array: a query API row, its cells named by `columns`.
+        case row(ArraySlice<UInt8>, columns: [String])
         /// The record could not be cut out; the reason says why.
         case unreadable(String)
     }

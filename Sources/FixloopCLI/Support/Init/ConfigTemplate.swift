@@ -22,6 +22,7 @@ enum ConfigTemplate {
         engineer(defaults.engineer, &text)
         sandbox(defaults.sandbox, &text)
         scorer(defaults.scorer, &text)
+        posthog(defaults.posthog, &text)
         planner(defaults.planner, &text)
         serve(defaults.serve, &text)
         rateLimits(&text)
@@ -83,6 +84,13 @@ enum ConfigTemplate {
         text.key("grading", TemplateText.string(scorer.grading.rawValue), "Which sessions go to the model: rubric (none), unsure, all.")
         text.key("reported_problems", "\(scorer.reportedProblems)", "Malformed records an import report lists by file and line (0–1000).")
         text.key("concurrency", "\(scorer.concurrency)", "Sessions graded by the model at once, sharing the provider's rate limits (1–64).")
+    }
+
+    private static func posthog(_ posthog: PostHogSettings, _ text: inout TemplateText) {
+        text.table("posthog")
+        text.key("host", posthog.host.map(TemplateText.string), example: TemplateText.string("https://us.posthog.com"),
+                 "The PostHog instance `fixloop score --posthog` pulls from: https://us.posthog.com, https://eu.posthog.com or your own. The personal API key (Query Read) comes from POSTHOG_API_KEY.")
+        text.key("project_id", posthog.projectID.map { "\($0)" }, example: "12345", "The project's id, as in its URL (/project/12345).")
     }
 
     private static func planner(_ planner: PlannerSettings, _ text: inout TemplateText) {
