@@ -52,9 +52,9 @@ public struct CIFailurePrompt: PromptContext, Equatable {
     public init(report: CIFailureReport) {
         commit = String(report.headSHA.prefix(12))
         checks = report.checks.map { check in
-            let annotations = check.annotations.prefix(Self.maxAnnotations).map {
-                Annotation(location: $0.line.map { line in "\($0.path):\(line)" } ?? $0.path, level: $0.level,
-                           message: Self.fenced($0.title.map { title in "\(title): \($0.message)" } ?? $0.message))
+            let annotations = check.annotations.prefix(Self.maxAnnotations).map { note in
+                Annotation(location: note.line.map { "\(note.path):\($0)" } ?? note.path, level: note.level,
+                           message: Self.fenced(note.title.map { "\($0): \(note.message)" } ?? note.message))
             }
             return Check(
                 name: check.name, conclusion: check.conclusion,

@@ -56,6 +56,10 @@ extension GitHubTestState {
     /// One request to the log download URL: which job, and whether it carried an `Authorization` header.
     public struct LogDownload: Sendable, Equatable {
         public var job: Int, hadAuthorization: Bool
+        public init(job: Int, hadAuthorization: Bool) {
+            self.job = job
+            self.hadAuthorization = hadAuthorization
+        }
     }
 
     /// Adds a check run on `repository`, with its annotations.

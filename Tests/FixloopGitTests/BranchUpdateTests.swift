@@ -33,6 +33,7 @@ private struct BranchScene {
     }
 
     /// Commits `files` on the base branch and pushes them to the remote. - Returns: the commit id.
+    @discardableResult
     func moveBase(_ files: [String: String]) async throws -> String {
         try GitFixture.write(files, in: source)
         let id = try await GitFixture.commitAll(in: source, message: "base moves")
@@ -130,7 +131,8 @@ struct BranchUpdateTests {
         try await withTemporaryDirectory { root in
             let scene = try await BranchScene.make(in: root)
             try await GitHTTPServer(root: root, token: nil).run { server in
-                #expect(try await scene.update(server).run() == .current(head: scene.branchCommit))
+                let outcome = try await scene.update(server).run()
+                #expect(outcome == .current(head: scene.branchCommit))
             }
             #expect(try await scene.remoteHead() == scene.branchCommit)
         }

@@ -112,7 +112,7 @@ public struct BranchUpdate: Sendable {
     /// Replays the branch's own commits (merge base to the fetched head) onto the fetched base, in memory; on
     /// success the local branch is moved to the new head and checked out.
     public func rebase(_ state: State) async throws -> Rebase {
-        let (branch, signature, name) = (branch, signature, remote.displayName)
+        let (branch, signature, name) = (branch, signature, remote.url)
         return try await checkout.withRepository { repository in
             try repository.rebaseOwnCommits(
                 branch: branch, head: try oid(state.branchHead), onto: try oid(state.baseHead), signature: signature,

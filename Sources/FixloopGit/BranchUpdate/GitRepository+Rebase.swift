@@ -33,8 +33,10 @@ extension GitRepository {
         try gitCheck(git_merge_base(&base, pointer, &one, &two), .revision,
                      "finding where \(branch) left \(hex(onto)) in \(path)")
         let own = try commits(from: base, to: head)
-        if let stranger = try own.lazy.compactMap({ try self.stranger($0, signature: signature) }).first {
-            return .refused(commit: stranger.commit, author: stranger.author)
+        for commit in own {
+            if let stranger = try stranger(commit, signature: signature) {
+                return .refused(commit: stranger.commit, author: stranger.author)
+            }
         }
         switch try replay(head: head, onto: onto, signature: signature) {
         case .conflict(let paths):
