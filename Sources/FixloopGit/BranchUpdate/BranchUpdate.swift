@@ -110,7 +110,8 @@ public struct BranchUpdate: Sendable {
     }
 
     /// Replays the branch's own commits (merge base to the fetched head) onto the fetched base, in memory; on
-    /// success the local branch is moved to the new head and checked out.
+    /// success the local branch is moved to the new head and checked out. What is replayed is the remote branch as
+    /// fetched, so local commits that were never pushed are replaced: rebase before the round commits.
     public func rebase(_ state: State) async throws -> Rebase {
         let (branch, signature, name) = (branch, signature, remote.url)
         return try await checkout.withRepository { repository in
