@@ -21,6 +21,14 @@ extension GitHubClient {
 
     /// Sends one request, waiting out rate limits and retrying server errors (``retry``); returns the body of a 2xx answer.
     func raw(_ method: String, _ path: String, query: [URLQueryItem], body: [String: JSONValue]?) async throws -> Data {
+        try await answer(method, path, query: query, body: body).body
+    }
+
+    /// ``raw(_:_:query:body:)``'s answer; with `stoppingAtRedirects` a redirect is not followed but returned, so its
+    /// target can be fetched without the token (``jobLog(_:_:job:)``).
+    func answer(
+        _ method: String, _ path: String, query: [URLQueryItem], body: [String: JSONValue]?, stoppingAtRedirects: Bool = false
+    ) async throws -> HTTPAnswer {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!)
@@ -35,7 +43,8 @@ extension GitHubClient {
             request.httpBody = try JSONEncoder().encode(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let outcome = try await retry.send(request, session: session, timeout: .seconds(60), classifier: Self.retryClassifier)
+        let outcome = try await retry.send(
+            request, session: stoppingAtRedirects ? RedirectRefusal.session : session, timeout: .seconds(60), classifier: Self.retryClassifier)
         let answer: HTTPAnswer
         switch outcome.result {
         case .noAnswer(let error):
@@ -43,7 +52,7 @@ extension GitHubClient {
         case .answer(let received):
             answer = received
         }
-        if answer.succeeded { return answer.body }
+        if answer.succeeded || (stoppingAtRedirects && (300..<400).contains(answer.status)) { return answer }
         if case .serverWaitTooLong(let wait) = outcome.ending {
             throw GitHubError(.rateLimited, status: answer.status, "\(method) \(path) is rate limited for \(wait.components.seconds) s, longer than Fixloop waits; try again later.")
         }

@@ -33,7 +33,10 @@ public struct GitHubTestServer: Sendable {
                                 body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
             }
         }
-        return try await LoopbackServer.with(router, body)
+        return try await LoopbackServer.with(router) { server in
+            await state.setPort(server.port)
+            return try await body(server)
+        }
     }
 }
 
@@ -70,6 +73,9 @@ public actor GitHubTestState {
     private var failures: [Failure] = []
     private var nextNumber: [String: Int] = [:]
     private var nextCommentID = 1000
+    /// Check runs, annotations, Actions jobs and logs (`GitHubTestServer+Checks.swift`).
+    var checks = GitHubTestChecks()
+    var port = 0
 
     init(token: String?, defaultBranch: String) {
         self.token = token
@@ -132,6 +138,7 @@ public actor GitHubTestState {
         requests.append(RecordedRequest(method: method, path: path, body: String(decoding: body, as: UTF8.self)))
         if path.hasPrefix("/app/") { return handleApp(method: method, path: path, authorization: authorization) }
         if path.hasPrefix("/app-manifests/") { return convertManifest(method: method, path: path) }
+        if path.hasPrefix("/_blobs/") { return blob(path: path, authorization: authorization) }
         if let token, authorization != "Bearer \(token)", !acceptsInstallationToken(authorization) { return json(401, ["message": "Bad credentials"]) }
         if let index = failures.firstIndex(where: { $0.method == method && path.hasPrefix($0.pathPrefix) && $0.remaining > 0 }) {
             failures[index].remaining -= 1
@@ -223,7 +230,7 @@ public actor GitHubTestState {
         case ("GET", 3, "collaborators") where rest[2] == "permission":
             return json(200, ["permission": permissions["\(repository)/\(rest[1])"] ?? "none"])
         default:
-            return json(404, ["message": "Not Found"])
+            return routeChecks(method, repository, rest) ?? json(404, ["message": "Not Found"])
         }
     }
 
@@ -297,7 +304,7 @@ public actor GitHubTestState {
          "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base]]
     }
 
-    private func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> (Int, [String: String], [UInt8]) {
+    func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> (Int, [String: String], [UInt8]) {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
         return (status, headers, Array(data))
     }
