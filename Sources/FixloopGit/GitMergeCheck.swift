@@ -22,7 +22,9 @@ public enum GitMergeCheck {
         try await GitThread.run { _ in
             let repository = try GitRepository.open(path)
             guard let fix = try? repository.resolveCommit("refs/heads/\(branch)") else { return nil }
-            guard let tip = try base.map({ try repository.resolveCommit("refs/heads/\($0)") }) ?? repository.headCommit() else { return nil }
+            // A branch is not merged into itself (a remote whose HEAD names the fix branch).
+            guard (base ?? repository.currentBranch()) != branch,
+                  let tip = try base.map({ try repository.resolveCommit("refs/heads/\($0)") }) ?? repository.headCommit() else { return nil }
             guard contains(repository, tip, fix) else { return nil }
             var merged = tip
             while let parent = try firstParent(repository, merged), contains(repository, parent, fix) { merged = parent }

@@ -23,6 +23,8 @@ struct GitMergeCheckTests {
             let work = try await Self.repository(root)
             #expect(try await GitMergeCheck.merge(of: "fixloop/local-1-charge", in: work.path) == nil)
             #expect(try await GitMergeCheck.merge(of: "fixloop/no-such-branch", in: work.path) == nil)
+            try await GitCommandLine.run(["checkout", "-q", "fixloop/local-1-charge"], in: work)
+            #expect(try await GitMergeCheck.merge(of: "fixloop/local-1-charge", in: work.path) == nil, "a branch is not merged into itself")
         }
     }
 

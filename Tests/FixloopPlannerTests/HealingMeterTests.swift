@@ -111,7 +111,7 @@ struct HealingMeterTests {
     @Test func lessThanADayAfterTheDeployIsWaiting() async throws {
         let m = try await Self.measure(after: [], now: Self.deploy.addingTimeInterval(5 * 3600))
         #expect(m.verdict == .waiting)
-        #expect(m.reason == "deployed 5 h ago; the after-window needs a day at least")
+        #expect(m.reason == "only 5 h of sessions after the deploy; the after-window needs a day at least")
     }
 
     @Test func otherPatternsDoNotMatch() async throws {

@@ -44,7 +44,8 @@ public struct HealingMeter: Sendable {
     func verdict(_ m: HealingMeasurement, previous: HealingVerdict?) -> (HealingVerdict, String) {
         let days = m.windowDays
         guard days >= 1 else {
-            return (.waiting, "deployed \(Self.hours(days)) ago; the after-window needs a day at least")
+            guard days > 0 else { return (.waiting, "no scored session after the deploy yet") }
+            return (.waiting, "only \(Self.hours(days)) of sessions after the deploy; the after-window needs a day at least")
         }
         let sinceDeploy = m.measuredAt.timeIntervalSince(m.deployedAt) / 86_400
         if let first = m.firstMatchAfter, m.recentMatching > 0 || m.after.matching > 0 {
