@@ -8,7 +8,7 @@ import Foundation
 /// says new verdicts on the pull request and ticket, and lists every fix.
 struct OutcomesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outcomes", abstract: "Measure whether merged fixes made their patterns go away, and list the verdicts.")
+        commandName: "outcomes", abstract: "Measure whether merged fixes worked; list their verdicts.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: .since("Fixes merged", default: "all"), transform: PeriodBound.argument) var since: PeriodBound = .known("all")
