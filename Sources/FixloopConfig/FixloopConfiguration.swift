@@ -150,6 +150,9 @@ extension PlannerSettings {
         if let value = try table.int("flag_sessions", range: 1...1_000_000) { flagSessions = value }
         if let value = try table.int("examples", range: 0...50) { examples = value }
         if let value = try table.int("suspected_locations", range: 0...100) { suspectedLocations = value }
+        if let value = try table.int("deploy_delay_hours", range: 0...8760) { deployDelayHours = value }
+        if let value = try table.int("healed_days", range: 1...90) { healedDays = value }
+        if let value = try table.int("outcome_window_days", range: 1...90) { outcomeWindowDays = value }
     }
 }
 

@@ -12,6 +12,12 @@ public struct PlannerSettings: Sendable, Hashable, Codable {
     public var examples = 3
     /// Suspected code locations kept per pattern.
     public var suspectedLocations = 8
+    /// Hours from a fix's merge to its deploy, unless stated with `fixloop tickets deployed`.
+    public var deployDelayHours = 0
+    /// Days without a matching session (and the route's NPS in its usual range) that make a fix healed.
+    public var healedDays = 3
+    /// Length in days of each of the two windows a fix is measured over, before and after its deploy.
+    public var outcomeWindowDays = 7
 
     public init() {}
 }

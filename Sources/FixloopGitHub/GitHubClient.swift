@@ -57,6 +57,12 @@ public struct GitHubClient: Sendable {
         try await send("PATCH", "/repos/\(owner)/\(name)/issues/comments/\(id)", body: ["body": .string(body)])
     }
 
+    /// `PATCH /repos/{owner}/{name}/issues/{issue}` with `state`: `open` reopens a closed issue, `closed` closes it.
+    @discardableResult
+    public func setIssueState(_ owner: String, _ name: String, issue: Int, state: String) async throws -> GitHubIssue {
+        try await send("PATCH", "/repos/\(owner)/\(name)/issues/\(issue)", body: ["state": .string(state)])
+    }
+
     /// `POST /repos/{owner}/{name}/issues/{issue}/labels` (a pull request's labels are its issue's).
     public func addLabels(_ owner: String, _ name: String, issue: Int, labels: [String]) async throws -> [GitHubLabel] {
         try await send("POST", "/repos/\(owner)/\(name)/issues/\(issue)/labels", body: ["labels": .array(labels.map { .string($0) })])

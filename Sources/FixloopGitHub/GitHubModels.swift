@@ -60,6 +60,9 @@ public struct GitHubPullRequest: Sendable, Equatable, Codable {
     public var htmlUrl: String
     public var head: Ref
     public var base: Ref
+    /// When it was merged (ISO 8601), nil while it is not.
+    public var mergedAt: String?
+    public var mergeCommitSha: String?
 
     public struct Ref: Sendable, Equatable, Codable {
         public var ref: String

@@ -24,6 +24,8 @@ public struct WebhookIntake: Sendable {
     let now: @Sendable () -> Date
     /// Linear webhooks: the signing secret and the repository its tickets are fixed in (off when nil).
     public var linear: (secret: Secret, repository: String?)?
+    /// Where a merged pull request (`pull_request` closed and merged) is recorded for the healing loop; off when nil.
+    public var merges: (any MergeRecorder)?
 
     public init(
         secret: Secret, triggers: TriggerSettings, store: any JobStore, github: GitHubConnection?, progress: ProgressComments?,
@@ -56,6 +58,10 @@ public struct WebhookIntake: Sendable {
         do {
             guard try await store.recordDelivery(delivery, now: now()) else {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+            }
+            if let merges, let merge = TriggerDecision.merge(event: event, body: body) {
+                try await merges.recordMerge(merge)
+                return WebhookReply(status: 202, result: "merged", message: "recorded the merge of \(merge.pullRequest)")
             }
             let action = TriggerDecision.decide(event: event, payload: payload, settings: triggers)
             if case .command = action, let key = TriggerDecision.triggerKey(event: event, payload: payload),

@@ -97,6 +97,7 @@ public final class FixloopDatabase: Sendable {
                 table.add(column: "cache_write_tokens", .integer).notNull().defaults(to: 0)
             }
         }
+        HealingSchema.register(in: &migrator)
         return migrator
     }
 

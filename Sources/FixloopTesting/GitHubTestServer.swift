@@ -53,6 +53,8 @@ public actor GitHubTestState {
     public struct PullRequest: Sendable, Equatable {
         public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
         public var labels: [String] = []
+        public var mergedAt: Date?
+        public var mergeCommit: String?
     }
     public struct ReviewComment: Sendable, Equatable {
         public var id: Int, pullRequest: Int, body: String, path: String, line: Int?, diffHunk: String, author: String, association: String, isBot: Bool
@@ -119,6 +121,18 @@ public actor GitHubTestState {
         return number
     }
 
+    /// Merges pull request `number`, as someone pressing the button would: closed, merged at `date` as `commit`.
+    public func mergePullRequest(_ repository: String, number: Int, commit: String, at date: Date) {
+        pullRequests[repository]?[number]?.state = "closed"
+        pullRequests[repository]?[number]?.mergedAt = date
+        pullRequests[repository]?[number]?.mergeCommit = commit
+    }
+
+    /// Sets an issue's state (`open`, `closed`), as someone closing it on GitHub would.
+    public func setIssueState(_ repository: String, number: Int, _ state: String) {
+        issues[repository]?[number]?.state = state
+    }
+
     /// Changes an issue's title, as someone editing it on GitHub would.
     public func editIssue(_ repository: String, number: Int, title: String) {
         issues[repository]?[number]?.title = title
@@ -168,6 +182,12 @@ public actor GitHubTestState {
             return json(201, issueJSON(repository, issues[repository]![number]!))
         case ("GET", 2, "issues"):
             guard let number = Int(rest[1]), let issue = issues[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            return json(200, issueJSON(repository, issue))
+        case ("PATCH", 2, "issues"):
+            guard let number = Int(rest[1]), var issue = issues[repository]?[number] else { return json(404, ["message": "Not Found"]) }
+            issue.state = input["state"] as? String ?? issue.state
+            issue.title = input["title"] as? String ?? issue.title
+            issues[repository]![number] = issue
             return json(200, issueJSON(repository, issue))
         case ("GET", 3, "issues") where rest[2] == "comments":
             let number = Int(rest[1]) ?? 0
@@ -301,7 +321,9 @@ public actor GitHubTestState {
 
     private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {
         ["number": pull.number, "title": pull.title, "body": pull.body, "state": pull.state, "draft": pull.draft,
-         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base]]
+         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base],
+         "merged_at": pull.mergedAt.map { ISO8601DateFormatter().string(from: $0) } as Any? ?? NSNull(),
+         "merge_commit_sha": pull.mergeCommit as Any? ?? NSNull()]
     }
 
     func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> (Int, [String: String], [UInt8]) {

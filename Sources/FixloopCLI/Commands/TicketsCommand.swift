@@ -7,7 +7,7 @@ import Foundation
 struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "List and show the tickets the planner filed.",
-        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Deployed.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List stored tickets, newest first.")
@@ -52,6 +52,9 @@ struct TicketsCommand: AsyncParsableCommand {
             if let url = stored.url { lines.append(url) }
             lines += ["", "# \(stored.title)", "", stored.body]
             for update in stored.updates { lines += ["", "---", update] }
+            let healing = SQLiteHealingStore(database: try FixloopDatabase(url: context.state.database))
+            try await healing.sync(deployDelay: TimeInterval(context.configuration.planner.deployDelayHours) * 3600)
+            if let reference = stored.reference, let life = try await healing.life(ticket: reference) { lines += OutcomeRow(life).lines }
             context.print(lines.joined(separator: "\n"))
         }
 

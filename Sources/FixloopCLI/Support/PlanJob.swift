@@ -57,7 +57,12 @@ struct PlanJob {
         say("\(plan.patterns.count) patterns; \(dryRun ? "looking up" : "filing") tickets in \(ticketSink.name)")
         let result = try await TicketFiler(sink: ticketSink, records: store).file(
             plan, period: period, repository: repo.flatMap { try? RepositoryReference(parsing: $0).url }, dryRun: dryRun)
-        if !dryRun { try await store.savePlan(result, sink: ticketSink.name) }
+        if !dryRun {
+            try await store.savePlan(result, sink: ticketSink.name)
+            // The healing loop: merged fixes measured against this data, new verdicts said.
+            let healing = try await HealingLoop.make(context, database: database).run()
+            for line in healing.announced + healing.notes { say("outcome: \(line)") }
+        }
         return (PlanReport(plan: result, sink: ticketSink.name, dryRun: dryRun), sessions.count)
     }
 

@@ -50,6 +50,7 @@ struct ServeWiring {
         var intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts), store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
+        intake.merges = SQLiteHealingStore(database: database)
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD

@@ -101,6 +101,9 @@ enum ConfigTemplate {
         text.key("flag_sessions", "\(planner.flagSessions)", "A pattern with this many sessions (and no ticket) gets a flag.")
         text.key("examples", "\(planner.examples)", "Example sessions kept per pattern (0–50).")
         text.key("suspected_locations", "\(planner.suspectedLocations)", "Suspected code locations kept per pattern (0–100).")
+        text.key("deploy_delay_hours", "\(planner.deployDelayHours)", "Hours from a fix's merge to its deploy, unless stated with fixloop tickets deployed (0–8760).")
+        text.key("healed_days", "\(planner.healedDays)", "Days without a matching session that make a merged fix healed (1–90).")
+        text.key("outcome_window_days", "\(planner.outcomeWindowDays)", "Days of each window a fix is measured over, before and after its deploy (1–90).")
     }
 
     private static func serve(_ serve: ServeSettings, _ text: inout TemplateText) {
