@@ -96,6 +96,8 @@ public final class FixloopDatabase: Sendable {
                 table.add(column: "cache_write_tokens", .integer).notNull().defaults(to: 0)
             }
         }
+        // The scorer's grading batches, so a rerun collects what an earlier run submitted.
+        SQLiteGradingBatchStore.register(in: &migrator)
         return migrator
     }
 
