@@ -1,6 +1,9 @@
 import FixloopCore
 import FixloopHTTP
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Anthropic's Message Batches: the requests go up in one body (`POST /v1/messages/batches`, `requests:
 /// [{custom_id, params}]`), the batch is polled (`GET /v1/messages/batches/{id}`: `processing_status`,

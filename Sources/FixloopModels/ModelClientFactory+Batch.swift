@@ -1,5 +1,8 @@
 import FixloopCore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 extension ModelClientFactory {
     /// The batch client for `spec`'s provider, with the same endpoint, key and retries as its direct client.

@@ -1,6 +1,9 @@
 import FixloopCore
 import FixloopHTTP
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// OpenAI's Batch API over Chat Completions: the requests go up as a JSON-lines file (`POST /files`, purpose
 /// `batch`), a batch is made of it (`POST /batches`, a 24-hour window), polled (`GET /batches/{id}`), and its

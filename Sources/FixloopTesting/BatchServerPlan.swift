@@ -72,7 +72,15 @@ actor BatchServerState {
     private var defaultPlan = BatchServerPlan { _ in "{}" }
     private var counter = 0
 
+    private(set) var direct: [JSONValue] = []
+
     func setPlan(_ plan: BatchServerPlan) { defaultPlan = plan }
+
+    /// Records a direct call and gives the plan that answers it.
+    func directCall(_ body: JSONValue) -> BatchServerPlan {
+        direct.append(body)
+        return defaultPlan
+    }
     func enqueue(_ plan: BatchServerPlan) { plans.append(plan) }
 
     func nextID(_ prefix: String) -> String {

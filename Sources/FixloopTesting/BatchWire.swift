@@ -173,6 +173,14 @@ struct BatchWire: Sendable {
         ]
     }
 
+    /// A direct call, answered at once with the set plan's reply.
+    func direct(_ request: Request) async throws -> Response {
+        let body = try JSONValue(parsing: try await Self.body(request))
+        let plan = await state.directCall(body)
+        return json(ModelWireReplies(wireProtocol: wireProtocol, model: body["model"]?.stringValue ?? "model")
+            .textReply(plan.reply(body), input: plan.inputTokens, output: plan.outputTokens, cached: 0))
+    }
+
     // MARK: Plumbing
 
     static func body(_ request: Request) async throws -> Data {

@@ -7,7 +7,8 @@ import NIOCore
 
 /// A batch interface on 127.0.0.1 speaking OpenAI's Files and Batch API (`POST /v1/files` multipart,
 /// `POST /v1/batches`, `GET /v1/batches/{id}`, `GET /v1/files/{id}/content`) or Anthropic's Message Batches
-/// (`POST /v1/messages/batches`, `GET /v1/messages/batches/{id}`, `GET …/{id}/results`).
+/// (`POST /v1/messages/batches`, `GET /v1/messages/batches/{id}`, `GET …/{id}/results`), and the direct calls of
+/// the same protocol (answered with the set plan's reply).
 ///
 /// Each batch follows a ``BatchServerPlan`` (the next enqueued one, else the one set): a number of polls that see it
 /// running, then completed, expired after some answers, or failed; chosen requests errored; the model's text made
@@ -36,6 +37,9 @@ public final class LoopbackBatchServer: Sendable {
     public func enqueue(_ plan: BatchServerPlan) async { await state.enqueue(plan) }
     /// Every batch made so far, oldest first.
     public func batches() async -> [LoopbackBatch] { await state.all }
+    /// The bodies of the direct calls (`/v1/chat/completions`, `/v1/messages`) answered so far, oldest first:
+    /// the server also answers those, with the set plan's reply, so a client's repairs reach the same base URL.
+    public func directRequests() async -> [JSONValue] { await state.direct }
 
     /// Starts a server on a free port.
     public static func start(_ wireProtocol: LoopbackModelServer.WireProtocol) async throws -> LoopbackBatchServer {
@@ -50,8 +54,10 @@ public final class LoopbackBatchServer: Sendable {
             router.post("/v1/batches") { request, _ in try await wire.createOpenAI(request) }
             router.get("/v1/batches/{id}") { _, context in try await wire.poll(context.parameters.require("id")) }
             router.get("/v1/files/{id}/content") { _, context in try await wire.fileContent(context.parameters.require("id")) }
+            router.post("/v1/chat/completions") { request, _ in try await wire.direct(request) }
         case .anthropic:
             router.post("/v1/messages/batches") { request, _ in try await wire.createAnthropic(request) }
+            router.post("/v1/messages") { request, _ in try await wire.direct(request) }
             router.get("/v1/messages/batches/{id}") { _, context in try await wire.poll(context.parameters.require("id")) }
             router.get("/v1/messages/batches/{id}/results") { _, context in
                 try await wire.anthropicResults(context.parameters.require("id"))
