@@ -82,7 +82,7 @@ struct BatchWire: Sendable {
 
     private func openAIBatch(_ batch: LoopbackBatch) -> JSONValue {
         let states = ["validating", "in_progress", "finalizing"]
-        var status = batch.polls == 0 ? "validating" : states[min(batch.polls - 1, states.count - 1)]
+        var status = states[min(batch.polls, states.count - 1)]
         var object: [String: JSONValue] = [
             "id": .string(batch.id), "object": "batch", "endpoint": "/v1/chat/completions", "completion_window": "24h",
             "input_file_id": "file-in", "output_file_id": .null, "error_file_id": .null, "errors": .null,
