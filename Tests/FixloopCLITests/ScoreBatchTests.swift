@@ -86,6 +86,13 @@ struct ScoreBatchTests {
                 #expect(said.contains("is in_progress") || said.contains("is finalizing"), "\(waitingText)")
                 #expect(said.contains("collect it later with fixloop score --collect"), "\(said)")
 
+                // A rerun of --batch while it runs submits nothing again: its sessions are waiting for it.
+                let (rerun, rerunText, rerunErrors) = await runFixloopSeparately(
+                    try arguments(nil, root: root, wire: wire, ["--batch", "--wait", "0"]), environment: environment)
+                #expect(rerun == 0, "\(rerunText)\(rerunErrors)")
+                #expect(await server.batches().count == 1, "the running batch's sessions were submitted again")
+                #expect((try helper.json(rerunText)["grading"] as? [String: Any])?["pending"] as? Int == 6)
+
                 let (collected, collectedText, collectedErrors) = await runFixloopSeparately(
                     try arguments(nil, root: root, wire: wire, ["--collect"]), environment: environment)
                 #expect(collected == 0, "\(collectedText)\(collectedErrors)")
