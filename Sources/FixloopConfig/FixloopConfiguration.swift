@@ -171,6 +171,20 @@ extension ScorerSettings {
         }
         if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
         if let value = try table.int("concurrency", range: 1...64) { concurrency = value }
+        if let value = try table.string("mode") {
+            guard let mode = ScorerMode(rawValue: value) else {
+                throw ConfigurationError(
+                    kind: .invalidValue, file: table.file, key: "scorer.mode", detail: "is \"\(value)\" but must be direct or batch")
+            }
+            self.mode = mode
+        }
+        if let value = try table.double("batch_poll_seconds") {
+            guard value > 0, value <= 3600 else {
+                throw ConfigurationError(
+                    kind: .invalidValue, file: table.file, key: "scorer.batch_poll_seconds", detail: "is \(value) but must be over 0 and at most 3600")
+            }
+            batchPollSeconds = value
+        }
     }
 }
 

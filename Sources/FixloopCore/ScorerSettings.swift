@@ -20,6 +20,18 @@ public struct ScorerSettings: Sendable, Equatable {
     public var reportedProblems: Int = 5
     /// How many sessions are graded at once (model calls in flight), under the shared rate limiter.
     public var concurrency: Int = 8
+    /// How the model grades are asked for: one call each, or one provider batch for the run.
+    public var mode: ScorerMode = .direct
+    /// Seconds between two polls of a submitted batch.
+    public var batchPollSeconds: Double = 60
 
     public init() {}
+}
+
+/// How the scorer asks the model (`[scorer] mode`).
+public enum ScorerMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One call per session, as they stream through the pool of graders.
+    case direct
+    /// The sessions that need a grade go out as one provider batch (half price, answered within hours).
+    case batch
 }

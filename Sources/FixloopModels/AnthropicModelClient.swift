@@ -14,7 +14,7 @@ public struct AnthropicModelClient: ModelClient {
     public static let apiVersion = "2023-06-01"
 
     public let spec: ModelSpec
-    private let transport: ModelHTTPTransport
+    let transport: ModelHTTPTransport
 
     /// Makes a client.
     /// - Parameters:

@@ -50,7 +50,7 @@ public struct ModelClientFactory: Sendable {
         }
     }
 
-    private func missingKey(_ spec: ModelSpec, variable: String, base: String) -> ModelError {
+    func missingKey(_ spec: ModelSpec, variable: String, base: String) -> ModelError {
         ModelError(kind: .configuration, model: spec.description,
                    detail: "\(variable) is not set; set it, or point \(base) at a server that needs no key")
     }

@@ -54,8 +54,54 @@ struct ModelHTTPTransport: Sendable {
         var exchange: HTTPExchangeResult
     }
 
+    /// Sends one request that is not a model call (the batch interfaces' files and batches): the retries and the
+    /// provider's errors as for a call, no rate limiter (it is not a model call) and no token estimate.
+    /// - Parameters:
+    ///   - method: `GET` or `POST`.
+    ///   - url: the whole URL (under the endpoint).
+    ///   - body: the body and its content type, for a `POST`.
+    /// - Returns: the body of the 2xx answer.
+    /// - Throws: ``ModelError`` once the attempts are spent or the failure is not retryable; `CancellationError`.
+    func exchange(method: String, url: URL, headers: [String: String], body: (Data, contentType: String)? = nil) async throws -> Data {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = Double(timeout.components.seconds) + 5
+        if let body {
+            request.httpBody = body.0
+            request.setValue(body.contentType, forHTTPHeaderField: "Content-Type")
+        }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let outcome = try await retry.send(request, session: session, timeout: timeout)
+        do {
+            return try answerBody(of: outcome.result)
+        } catch var error as ModelError {
+            error.attempts = outcome.attempts
+            throw error
+        }
+    }
+
+    /// Parses a body as JSON, or throws the malformed-reply error.
+    func json(_ body: Data) throws -> JSONValue {
+        do {
+            return try JSONValue(parsing: body)
+        } catch {
+            throw makeError(.malformedReply, status: 200, detail: "the body is not JSON (\(body.count) bytes: \(excerpt(body)))")
+        }
+    }
+
     /// The reply's JSON, or the error the exchange amounts to.
     private func value(of exchange: HTTPExchangeResult) throws -> JSONValue {
+        let body = try answerBody(of: exchange)
+        do {
+            return try JSONValue(parsing: body)
+        } catch {
+            throw makeError(.malformedReply, status: 200,
+                            detail: "the body is not JSON (\(body.count) bytes: \(excerpt(body)))")
+        }
+    }
+
+    /// The body of a 2xx answer, or the error the exchange amounts to.
+    private func answerBody(of exchange: HTTPExchangeResult) throws -> Data {
         let answer: HTTPAnswer
         switch exchange {
         case .noAnswer(ExchangeInterruption.timedOut):
@@ -71,12 +117,7 @@ struct ModelHTTPTransport: Sendable {
         guard answer.succeeded else {
             throw makeError(Self.kind(forStatus: answer.status), status: answer.status, detail: serverMessage(answer.body))
         }
-        do {
-            return try JSONValue(parsing: answer.body)
-        } catch {
-            throw makeError(.malformedReply, status: answer.status,
-                            detail: "the body is not JSON (\(answer.body.count) bytes: \(excerpt(answer.body)))")
-        }
+        return answer.body
     }
 
     static func kind(forStatus status: Int) -> ModelError.Kind {
@@ -101,7 +142,7 @@ struct ModelHTTPTransport: Sendable {
         }
     }
 
-    private func makeError(_ kind: ModelError.Kind, status: Int?, detail: String) -> ModelError {
+    func makeError(_ kind: ModelError.Kind, status: Int?, detail: String) -> ModelError {
         ModelError(kind: kind, model: spec.description, baseURL: endpoint.baseURLText, status: status, detail: redact(detail))
     }
 

@@ -12,7 +12,7 @@ import FoundationNetworking
 /// support still answer in plain text. A JSON-schema response format becomes `response_format: json_schema`.
 public struct OpenAICompatibleModelClient: ModelClient {
     public let spec: ModelSpec
-    private let transport: ModelHTTPTransport
+    let transport: ModelHTTPTransport
 
     /// Makes a client.
     /// - Parameters:

@@ -106,6 +106,21 @@ public actor SpendKeeper {
         return entry
     }
 
+    /// Records one answered request of a provider's batch, priced at the batch rate (``ModelPrice/batchCost(of:)``).
+    /// Batches are not checked against the budgets one request at a time: the caller asked before submitting.
+    /// - Returns: the entry recorded.
+    /// - Throws: the ledger's error.
+    @discardableResult
+    public func recordBatchAnswer(spec: ModelSpec, attribution: CallAttribution, usage: TokenUsage) async throws -> LedgerEntry {
+        await lock()
+        defer { unlock() }
+        let entry = LedgerEntry(
+            date: now(), attribution: attribution, model: spec.description, usage: usage,
+            costUSD: price(for: spec)?.batchCost(of: usage), latencyMilliseconds: 0)
+        try await ledger.record(entry)
+        return entry
+    }
+
     /// Drops the reservation of a call that failed or was not made.
     public func release(_ reservation: Reservation) {
         reservations[reservation.id] = nil

@@ -48,7 +48,7 @@ struct ModelWireReplies: Sendable {
         }
     }
 
-    private func textReply(_ text: String, input: Int, output: Int, cached: Int, written: Int = 0) -> JSONValue {
+    func textReply(_ text: String, input: Int, output: Int, cached: Int, written: Int = 0) -> JSONValue {
         switch wireProtocol {
         case .openAI:
             return [

@@ -40,15 +40,20 @@ struct ConfigurationTests {
             idle_gap_minutes = 45
             grading = "unsure"
             concurrency = 16
+            mode = "batch"
+            batch_poll_seconds = 0.5
             """, file: "fixloop.toml")
         #expect(configuration.scorer.concurrency == 16 && ScorerSettings().concurrency == 8)
+        #expect(configuration.scorer.mode == .batch && ScorerSettings().mode == .direct)
+        #expect(configuration.scorer.batchPollSeconds == 0.5 && ScorerSettings().batchPollSeconds == 60)
         #expect(configuration.scorer.productContext == "docs/product.md")
         #expect(configuration.scorer.idleGapMinutes == 45)
         #expect(configuration.scorer.grading == .modelWhenUnsure)
         #expect(configuration.scorer.reportedProblems == 5)
     }
 
-    @Test(arguments: ["grading = \"sometimes\"", "idle_gap_minutes = 0", "idle_gap = 30", "concurrency = 0", "concurrency = 65"])
+    @Test(arguments: ["grading = \"sometimes\"", "idle_gap_minutes = 0", "idle_gap = 30", "concurrency = 0", "concurrency = 65",
+                            "mode = \"later\"", "batch_poll_seconds = 0", "batch_poll_seconds = 4000"])
     func refusesBadScorerValues(line: String) {
         #expect(throws: ConfigurationError.self) {
             try FixloopConfiguration(toml: "[scorer]\n\(line)", file: "f")

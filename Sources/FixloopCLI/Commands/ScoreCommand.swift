@@ -43,6 +43,12 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @Flag(help: "Grade with a paid model without asking (the estimate is still printed).") var yes = false
 
+    @Flag(help: "Grade through the provider's batch interface at the batch price; a rerun collects the results (default: [scorer] mode).")
+    var batch = false
+    @Flag(help: "Take the results of batches an earlier --batch submitted, submitting nothing new.") var collect = false
+    @Option(help: ArgumentHelp("With --batch or --collect: seconds to wait for running batches; 0 returns at once with their state (default: until they end).", valueName: "seconds"))
+    var wait: Int?
+
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
@@ -67,7 +73,18 @@ struct ScoreCommand: AsyncParsableCommand {
         job.record = record.map { URL(fileURLWithPath: $0) }
         job.showsProgress = !json
         job.confirm = ModelGradingQuestion(yes: yes, io: CommandIO.current).ask
+        job.batch = try batchOptions(configured: context.configuration.scorer.mode)
         return job
+    }
+
+    /// `--batch`, `--collect` and `--wait` (or `[scorer] mode = "batch"`) as the job's batch options.
+    func batchOptions(configured: ScorerMode) throws -> ScoreJob.BatchOptions? {
+        guard batch || collect || configured == .batch else {
+            if wait != nil { throw CommandError(code: "score.wait_without_batch", message: "--wait applies to --batch and --collect; add one of them or leave --wait out.") }
+            return nil
+        }
+        if let wait, wait < 0 { throw CommandError(code: "score.bad_wait", message: "--wait is \(wait) but must be 0 or more seconds.") }
+        return ScoreJob.BatchOptions(submits: !collect, wait: wait.map { .seconds($0) })
     }
 
     /// `--model none` is the rubric alone; a named model with the rubric configured grades the unsure sessions.

@@ -18,6 +18,17 @@ struct ModelClientGradingModel: SessionGradingModel {
     var name: String { client.spec.description }
 
     func complete(instructions: String, prompt: String, feedback: [String]) async throws -> GradingReply {
+        let request = self.request(instructions: instructions, prompt: prompt, feedback: feedback)
+        switch try await client.send(request) {
+        case .refused:
+            throw ScorerError(.modelRefused, "The grading model \(name) refused the call because a budget would be crossed; raise the budget or grade with --model none.")
+        case .reply(let reply):
+            return GradingReply(text: reply.message.content, costUSD: price?.cost(of: reply.usage) ?? 0)
+        }
+    }
+
+    /// The request for one session, the same for a direct call and a line of a provider batch.
+    func request(instructions: String, prompt: String, feedback: [String] = []) -> ModelRequest {
         var messages = instructions.isEmpty ? [] : [ChatMessage.system(instructions)]
         messages.append(.user(prompt))
         if !feedback.isEmpty {
@@ -25,12 +36,6 @@ struct ModelClientGradingModel: SessionGradingModel {
                 "Your previous reply was not accepted:\n- " + feedback.joined(separator: "\n- ")
                     + "\nReply again with only the JSON object, fixing these problems."))
         }
-        let request = ModelRequest(messages: messages, maxOutputTokens: maxOutputTokens, temperature: 0)
-        switch try await client.send(request) {
-        case .refused:
-            throw ScorerError(.modelRefused, "The grading model \(name) refused the call because a budget would be crossed; raise the budget or grade with --model none.")
-        case .reply(let reply):
-            return GradingReply(text: reply.message.content, costUSD: price?.cost(of: reply.usage) ?? 0)
-        }
+        return ModelRequest(messages: messages, maxOutputTokens: maxOutputTokens, temperature: 0)
     }
 }

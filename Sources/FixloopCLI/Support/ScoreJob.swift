@@ -30,6 +30,16 @@ struct ScoreJob {
     var confirm: @Sendable (GradingEstimate) async throws -> Void = { _ in }
     /// Whether the import and the grading show a progress line on standard error.
     var showsProgress = false
+    /// `--batch` or `--collect` (or `[scorer] mode = "batch"`): grade through the provider's batch interface.
+    var batch: BatchOptions?
+
+    /// How `score --batch` and `score --collect` use the provider's batch interface.
+    struct BatchOptions: Sendable, Equatable {
+        /// Submit the sessions that need a grade and are in no batch (`--batch`); false for `--collect`.
+        var submits = true
+        /// How long to wait for running batches (`--wait SECONDS`): nil until they end, zero to return at once.
+        var wait: Duration?
+    }
 
     /// Imports, grades and summarises.
     /// - Throws: ``ScorerError`` for bad input or templates, the store's and the model wiring's errors.
@@ -39,7 +49,8 @@ struct ScoreJob {
             .map { try ProductContext(contentsOf: $0) } ?? .empty
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
-        let grader = grading == .rubricOnly ? nil : try gradingModel(context: context)
+        let wiring = grading == .rubricOnly ? nil : try ModelWiring(context: context)
+        let grader = try wiring.map { try gradingModel(context: context, wiring: $0) }
         var pipeline = ScorePipeline(
             database: database,
             assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : context.prompts),
@@ -54,9 +65,17 @@ struct ScoreJob {
         var report = files.isEmpty ? nil : try pipeline.importFiles(files)
         if let posthog { report = try await pipeline.importPostHog(posthog).adding(report) }
         progress?.close()
-        let (summary, tally) = try await pipeline.grade(since: since, until: until, worst: worst)
-        var result = ScoreResult(import: report, grading: tally, summary: summary)
-        result.unpriced = grader.map { $0.price == nil && tally.model + tally.rejected > 0 } ?? false
+        var result: ScoreResult
+        if let batch, let wiring, let grader {
+            let batching = try batchGrading(batch, wiring: wiring, grader: grader, settings: settings)
+            let (summary, tally, batches) = try await pipeline.gradeInBatches(batching, since: since, until: until, worst: worst)
+            result = ScoreResult(import: report, grading: tally, summary: summary)
+            result.batches = batches
+        } else {
+            let (summary, tally) = try await pipeline.grade(since: since, until: until, worst: worst)
+            result = ScoreResult(import: report, grading: tally, summary: summary)
+        }
+        result.unpriced = grader.map { $0.price == nil && result.grading.model + result.grading.rejected > 0 } ?? false
         return result
     }
 
@@ -76,9 +95,22 @@ struct ScoreJob {
         return observer
     }
 
-    private func gradingModel(context: CommandContext) throws -> ModelClientGradingModel {
+    private func batchGrading(_ options: BatchOptions, wiring: ModelWiring, grader: ModelClientGradingModel,
+                              settings: ScorerSettings) throws -> BatchGrading {
+        var batching = BatchGrading(
+            client: try wiring.factory.batchClient(for: grader.client.spec), keeper: wiring.keeper, price: grader.price)
+        batching.submits = options.submits
+        batching.wait = options.wait
+        batching.pollInterval = .milliseconds(Int64(settings.batchPollSeconds * 1000))
+        if showsProgress {
+            let io = CommandIO.current
+            batching.say = { io.writeError("score: " + $0 + "\n") }
+        }
+        return batching
+    }
+
+    private func gradingModel(context: CommandContext, wiring: ModelWiring) throws -> ModelClientGradingModel {
         let spec = try model ?? ModelSpec(parsing: context.configuration.models.defaultModel)
-        let wiring = try ModelWiring(context: context)
         let runID = "score-" + String(UUID().uuidString.prefix(8)).lowercased()
         let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record)
         return ModelClientGradingModel(

@@ -17,6 +17,11 @@ struct ScorePipeline {
         var reused = 0
         var rejected = 0
         var refused = 0
+        /// `score --batch`: graded by a batch's reply, graded directly after a batch (a rejected reply, a failed or
+        /// expired request), and waiting for a batch with the rubric's score meanwhile.
+        var batched = 0
+        var repaired = 0
+        var pending = 0
         var costUSD = 0.0
 
         mutating func add(_ outcome: SessionGrader.Outcome, cost: Double) {

@@ -13,6 +13,8 @@ struct ScoreResult: Sendable, Codable {
     var summary: ScoreSummary
     /// True when the grading model has no price, so its cost is not known (never shown as $0).
     var unpriced = false
+    /// `score --batch`/`--collect`: the batches submitted, collected and still running.
+    var batches: BatchGrading.Report?
 
     func jsonText() throws -> String { try JSONEncoder.prettyText(self) }
 
@@ -32,6 +34,10 @@ struct ScoreResult: Sendable, Codable {
         lines.append(
             "graded \(g.sessions) sessions: rubric \(g.rubric) · model \(g.model) · reused \(g.reused) · "
                 + "rejected \(g.rejected) · refused \(g.refused) · cost " + (unpriced ? "unpriced" : "$" + String(format: "%.4f", g.costUSD)))
+        if let batches {
+            lines.append("batch: answered \(g.batched) · graded directly after the batch \(g.repaired) · waiting \(g.pending)")
+            for note in batches.notes { lines.append("  " + note) }
+        }
         guard summary.overall.count > 0 else {
             lines.append("no sessions to score; import an export with --import FILE")
             return lines.joined(separator: "\n")

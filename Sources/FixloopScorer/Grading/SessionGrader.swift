@@ -40,7 +40,7 @@ public struct SessionGrader: Sendable {
     /// - Throws: What the store or the model's transport throws (not refusals or invalid replies).
     public func grade(_ assessment: SessionAssessment, allowModel: Bool = true) async throws -> (SessionScore, Outcome) {
         var score = assessment.score
-        guard let prompt = assessment.prompt, let model, allowModel else {
+        guard assessment.prompt != nil, let model, allowModel else {
             score.promptHash = nil
             try await store.save(score)
             return (score, .rubric)
@@ -50,13 +50,22 @@ public struct SessionGrader: Sendable {
             stored.modelGrade != nil {
             return (stored, .reused)
         }
-        var feedback: [String] = []
-        var outcome = Outcome.rejected
         score.model = model.name
-        for _ in 0..<maximumAttempts {
+        let outcome = try await ask(model, about: assessment, score: &score, feedback: [], attempts: maximumAttempts)
+        try await store.save(score)
+        return (score, outcome)
+    }
+
+    /// Asks `model` up to `attempts` times, starting from `feedback`, and leaves `score` as it must be saved: with
+    /// the grade, or without a prompt hash (so the next run asks again).
+    func ask(_ model: any SessionGradingModel, about assessment: SessionAssessment, score: inout SessionScore,
+             feedback start: [String], attempts: Int) async throws -> Outcome {
+        var feedback = start
+        var outcome = Outcome.rejected
+        for _ in 0..<attempts {
             let reply: GradingReply
             do {
-                reply = try await model.complete(instructions: assessment.instructions ?? "", prompt: prompt, feedback: feedback)
+                reply = try await model.complete(instructions: assessment.instructions ?? "", prompt: assessment.prompt ?? "", feedback: feedback)
             } catch let error as ScorerError where error.kind == .modelRefused {
                 outcome = .refused
                 break
@@ -76,7 +85,6 @@ public struct SessionGrader: Sendable {
             score.promptHash = nil
             if outcome == .refused, score.costUSD == 0 { score.model = nil }
         }
-        try await store.save(score)
-        return (score, outcome)
+        return outcome
     }
 }

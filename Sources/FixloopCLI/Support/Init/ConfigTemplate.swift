@@ -84,6 +84,8 @@ enum ConfigTemplate {
         text.key("grading", TemplateText.string(scorer.grading.rawValue), "Which sessions go to the model: rubric (none), unsure, all.")
         text.key("reported_problems", "\(scorer.reportedProblems)", "Malformed records an import report lists by file and line (0–1000).")
         text.key("concurrency", "\(scorer.concurrency)", "Sessions graded by the model at once, sharing the provider's rate limits (1–64).")
+        text.key("mode", TemplateText.string(scorer.mode.rawValue), "direct (a call per session) or batch (one provider batch at half price, as score --batch).")
+        text.key("batch_poll_seconds", "\(Int(scorer.batchPollSeconds))", "Seconds between two polls of a submitted batch (over 0, at most 3600).")
     }
 
     private static func posthog(_ posthog: PostHogSettings, _ text: inout TemplateText) {
