@@ -50,6 +50,7 @@ public actor GitHubTestState {
     public struct PullRequest: Sendable, Equatable {
         public var number: Int, title: String, body: String, head: String, base: String, draft: Bool, state: String
         public var labels: [String] = []
+        public var merged = false
     }
     public struct ReviewComment: Sendable, Equatable {
         public var id: Int, pullRequest: Int, body: String, path: String, line: Int?, diffHunk: String, author: String, association: String, isBot: Bool
@@ -111,6 +112,15 @@ public actor GitHubTestState {
         let number = allocate(repository)
         issues[repository, default: [:]][number] = Issue(number: number, title: title, body: body, state: "open", labels: labels)
         return number
+    }
+
+    /// Moves a pull request on, as its reviewers would: out of draft, merged (closed with a merge) or closed.
+    public func setPullRequest(_ repository: String, number: Int, draft: Bool? = nil, merged: Bool? = nil, state: String? = nil) {
+        guard var pull = pullRequests[repository]?[number] else { return }
+        pull.draft = draft ?? pull.draft
+        pull.merged = merged ?? pull.merged
+        pull.state = merged == true ? "closed" : state ?? pull.state
+        pullRequests[repository]![number] = pull
     }
 
     /// Changes an issue's title, as someone editing it on GitHub would.
@@ -294,7 +304,8 @@ public actor GitHubTestState {
 
     private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {
         ["number": pull.number, "title": pull.title, "body": pull.body, "state": pull.state, "draft": pull.draft,
-         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base]]
+         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base],
+         "merged_at": pull.merged ? "2025-06-12T10:00:00Z" : NSNull()]
     }
 
     private func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> (Int, [String: String], [UInt8]) {
