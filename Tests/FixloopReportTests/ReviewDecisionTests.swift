@@ -9,9 +9,10 @@ struct ReviewDecisionTests {
     static func sample() -> WeeklyReview {
         var review = ReviewPageTests.sample()
         review.previous = .init(sessions: 300, nps: 22, patterns: 1, tickets: 1, flags: 0, fixed: 0, fixes: 1, spendUSD: 0.02)
-        review.weeks = (14...23).map { week in
-            WeeklyReview.NPSPoint(label: "2025-W\(week)", nps: week == 16 || week == 17 ? 0 : Double(week), sessions: week == 16 || week == 17 ? 0 : 100,
-                                  promoters: 0, passives: 0, detractors: 0)
+        review.weeks = (14...23).map { (week: Int) -> WeeklyReview.NPSPoint in
+            let empty = week == 16 || week == 17
+            return WeeklyReview.NPSPoint(label: "2025-W\(week)", nps: empty ? 0 : Double(week), sessions: empty ? 0 : 100,
+                                         promoters: 0, passives: 0, detractors: 0)
         }
         review.patterns[0].status = "recurring"
         review.patterns[1].status = "new"

@@ -124,7 +124,8 @@ struct ReviewBuilder: Sendable {
                     examples: pattern.stats.examples.map {
                         .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb, replayURL: links.replayURL(sessionID: $0.sessionID))
                     })
-                newest[pattern.fingerprint]?.ticketURL = newest[pattern.fingerprint]?.ticket.flatMap(links.ticketURL)
+                let ticketURL = newest[pattern.fingerprint]?.ticket.flatMap(links.ticketURL)
+                newest[pattern.fingerprint]?.ticketURL = ticketURL
             }
         }
         return newest
