@@ -26,8 +26,10 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var engineer = TicketLimits()
     /// The `[sandbox]` table: the operator's extra read-only paths.
     public var sandbox = SandboxSettings()
-    /// The `[posthog]` table: the instance and project `score --posthog` pulls from.
+    /// The `[posthog]` table: the instance and project, `score --posthog` pulls from, and replay links.
     public var posthog = PostHogSettings()
+    /// The `[product]` table: the product's name on the review.
+    public var product = ProductSettings()
     /// `prompts_dir` (a top-level key): a folder of templates searched before the bundled `prompts/`, laid out the
     /// same way (`engineer/pull-request.mustache`); an absolute path, relative ones resolved against the file's folder.
     public var promptsDirectory: String?
@@ -71,7 +73,7 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var sandboxTable = try root.section("sandbox")
         sandbox = try SandboxSettings(reading: &sandboxTable)
         try sandboxTable.finish()
-        try readPostHogTable(&root)
+        try readLinkTables(&root)
         try root.finish()
         sourceFile = file
     }

@@ -60,9 +60,16 @@ public struct GitHubPullRequest: Sendable, Equatable, Codable {
     public var htmlUrl: String
     public var head: Ref
     public var base: Ref
-    /// When it was merged (ISO 8601), nil while it is not.
-    public var mergedAt: String?
-    public var mergeCommitSha: String?
+    /// When it was merged; nil while it is not (a closed pull request with this set was merged, not abandoned).
+    public var mergedAt: String? = nil
+    public var mergeCommitSha: String? = nil
+
+    /// `draft`, `open`, `merged` or `closed`: how a person reading the review would say it.
+    public var displayState: String {
+        if mergedAt != nil { return "merged" }
+        if state == "closed" { return "closed" }
+        return draft == true ? "draft" : "open"
+    }
 
     public struct Ref: Sendable, Equatable, Codable {
         public var ref: String

@@ -15,10 +15,11 @@ public enum ReviewHTML {
             <main>
 
             """
+        html += lowConfidenceBanner(review)
         html += summary(review)
         html += """
             <section id="nps"><h2>Implied NPS</h2>
-            <div class="charts"><figure>\(SVGChart.npsLine(review.days))<figcaption>Implied NPS per day (promoters − detractors, in %)</figcaption></figure>
+            <div class="charts">\(weekly(review))<figure>\(SVGChart.npsLine(review.days))<figcaption>Implied NPS per day (promoters − detractors, in %)</figcaption></figure>
             <figure>\(SVGChart.distribution(review.distribution))<figcaption>Sessions by implied score: <span class="detractor-text">0–6 detractors</span>, <span class="passive-text">7–8 passives</span>, <span class="promoter-text">9–10 promoters</span></figcaption></figure></div>
             </section>
 
@@ -32,48 +33,26 @@ public enum ReviewHTML {
         return html
     }
 
-    private static func summary(_ review: WeeklyReview) -> String {
-        let tickets = review.patterns.filter { $0.decision == "ticket" }.count
-        let flags = review.patterns.filter { $0.decision == "flag" }.count
-        let fixed = review.fixes.filter { $0.outcome == "fixed" }.count
-        let cost = review.spend.reduce(0) { $0 + $1.costUSD }
-        let cards: [(String, String, String)] = [
-            ("sessions", "\(review.overall.sessions)", "sessions graded"),
-            ("nps", SVGChart.signed(review.overall.nps), "implied NPS"),
-            ("patterns", "\(review.patterns.count)", "failure patterns"),
-            ("tickets", "\(tickets)", tickets == 1 ? "ticket filed" : "tickets filed"),
-            ("flags", "\(flags)", flags == 1 ? "flag raised" : "flags raised"),
-            ("fixes", "\(fixed)/\(review.fixes.count)", "tickets fixed"),
-            ("spend", String(format: "$%.2f", cost), "model spend"),
-        ]
-        var html = #"<section id="summary" class="cards">"#
-        for (id, value, label) in cards {
-            html += #"<div class="card" id="card-\#(id)"><div class="big">\#(e(value))</div><div>\#(e(label))</div></div>"#
-        }
-        html += "<p class=\"split\">\(review.overall.promoters) promoters · \(review.overall.passives) passives · \(review.overall.detractors) detractors</p>"
-        return html + "</section>\n"
-    }
-
     private static func patterns(_ review: WeeklyReview) -> String {
         var html = #"<section id="patterns"><h2>Patterns</h2>"#
         if let hint = review.plannerHint {
             return html + "<p class=\"empty\" id=\"planner-not-run\">The planner has not run for this period: <code>\(e(hint))</code></p></section>\n"
         }
-        if review.patterns.isEmpty { return html + "<p class=\"empty\">No failure patterns this week.</p></section>\n" }
-        html += "<table><thead><tr><th>pattern</th><th>kind</th><th>sessions</th><th>users</th><th>mean score</th><th>decision</th></tr></thead><tbody>"
+        if review.patterns.isEmpty { return html + "<p class=\"empty\">No failure patterns this week.</p>\(resolved(review))</section>\n" }
+        html += "<table><thead><tr><th>pattern</th><th>status</th><th>kind</th><th>sessions</th><th>users</th><th>mean score</th><th>decision</th></tr></thead><tbody>"
         for pattern in review.patterns {
-            html += "<tr class=\"pattern \(e(pattern.decision))\"><td>\(e(pattern.name))</td><td>\(e(pattern.kind))</td><td class=\"num\">\(pattern.sessions)</td><td class=\"num\">\(pattern.users)</td>"
+            html += "<tr class=\"pattern \(e(pattern.decision))\"><td>\(e(pattern.name))</td><td>\(status(pattern))</td><td>\(e(pattern.kind))</td><td class=\"num\">\(pattern.sessions)</td><td class=\"num\">\(pattern.users)</td>"
             html += "<td class=\"num\">\(String(format: "%.1f", pattern.meanScore)) <span class=\"muted\">vs \(String(format: "%.1f", pattern.baselineScore))</span></td>"
             html += "<td><span class=\"badge \(e(pattern.decision))\">\(e(pattern.decision))</span></td></tr>"
             if !pattern.examples.isEmpty {
-                html += "<tr class=\"examples\"><td colspan=\"6\"><ul>"
+                html += "<tr class=\"examples\"><td colspan=\"7\"><ul>"
                 for example in pattern.examples.prefix(3) {
-                    html += "<li><code>\(e(String(example.sessionID.prefix(13))))</code> score \(example.score): \(e(example.blurb.prefix(2).joined(separator: "; ")))</li>"
+                    html += "<li>\(session(example, short: true)) score \(example.score): \(e(example.blurb.prefix(2).joined(separator: "; ")))</li>"
                 }
                 html += "</ul></td></tr>"
             }
         }
-        return html + "</tbody></table></section>\n"
+        return html + "</tbody></table>\(resolved(review))</section>\n"
     }
 
     private static func decisions(_ review: WeeklyReview) -> String {
@@ -82,7 +61,7 @@ public enum ReviewHTML {
         if chosen.isEmpty { return html + "<p class=\"empty\">Nothing reached a flag this week.</p></section>\n" }
         for pattern in chosen {
             html += "<article class=\"decision \(e(pattern.decision))\"><h3><span class=\"badge \(e(pattern.decision))\">\(e(pattern.decision))</span> \(e(pattern.name))"
-            if let ticket = pattern.ticket { html += " <span class=\"ticket\">\(link(ticket))</span>" }
+            if let ticket = pattern.ticket { html += " <span class=\"ticket\">\(anchor(ticket, pattern.ticketURL))</span>" }
             html += "</h3><p>\(e(pattern.reason))</p>"
             if !pattern.suspects.isEmpty {
                 html += "<p class=\"suspects\">Suspected code: " + pattern.suspects.prefix(5).map { "<code>\(e($0))</code>" }.joined(separator: ", ") + "</p>"
@@ -97,11 +76,11 @@ public enum ReviewHTML {
         html += errors(review)
         if review.fixes.isEmpty && review.errors.isEmpty { return html + "<p class=\"empty\">The engineer ran no tickets this week.</p></section>\n" }
         for fix in review.fixes {
-            html += "<article class=\"fix \(e(fix.outcome.replacingOccurrences(of: " ", with: "-")))\"><h3>\(e(fix.ticket)) — <span class=\"outcome\">\(e(fix.outcome))</span></h3>"
+            html += "<article class=\"fix \(e(fix.outcome.replacingOccurrences(of: " ", with: "-")))\"><h3>\(anchor(fix.ticket, fix.ticketURL)) — <span class=\"outcome\">\(e(fix.outcome))</span></h3>"
             html += "<p>\(e(fix.reason))</p>"
             if !fix.rootCause.isEmpty { html += "<p><strong>Root cause.</strong> \(e(fix.rootCause))</p>" }
             var where_: [String] = []
-            if let pr = fix.pullRequest { where_.append("pull request \(link(pr))") }
+            if let pr = fix.pullRequest { where_.append("pull request \(link(pr))\(pullRequestState(fix))") }
             if let branch = fix.branch { where_.append("branch <code>\(e(branch))</code>") }
             where_.append("run <code>\(e(fix.runID))</code>")
             where_.append(String(format: "cost $%.4f", fix.costUSD))
@@ -113,7 +92,7 @@ public enum ReviewHTML {
                 if fix.passToPass.count > 20 { html += "<tr><td colspan=\"3\" class=\"muted\">and \(fix.passToPass.count - 20) more that passed before and after</td></tr>" }
                 html += "</tbody></table>"
             }
-            if !fix.diff.isEmpty { html += "<pre class=\"diff\">\(diffLines(fix.diff))</pre>" }
+            if !fix.diff.isEmpty { html += diffDetails(fix.diff) }
             html += "</article>"
         }
         return html + "</section>\n"
@@ -123,7 +102,7 @@ public enum ReviewHTML {
         guard !review.worstSessions.isEmpty else { return "" }
         var html = #"<section id="worst"><h2>Lowest-scored sessions</h2><ul>"#
         for session in review.worstSessions {
-            html += "<li><code>\(e(session.sessionID))</code> <strong>\(session.score)</strong> — \(e(session.blurb.prefix(3).joined(separator: "; ")))</li>"
+            html += "<li>\(self.session(session, short: false)) <strong>\(session.score)</strong> — \(e(session.blurb.prefix(3).joined(separator: "; ")))</li>"
         }
         return html + "</ul></section>\n"
     }
@@ -138,7 +117,7 @@ public enum ReviewHTML {
         return html + "</tbody></table></section>\n"
     }
 
-    private static func diffLines(_ diff: String) -> String {
+    static func diffLines(_ diff: String) -> String {
         diff.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let text = e(String(line))
             if line.hasPrefix("+++") || line.hasPrefix("---") || line.hasPrefix("diff ") || line.hasPrefix("index ") {
@@ -156,7 +135,7 @@ public enum ReviewHTML {
         guard !review.errors.isEmpty else { return "" }
         var html = "<div id=\"run-errors\"><p>Runs that could not be done (not counted in the fix rate):</p><ul>"
         for fix in review.errors {
-            html += "<li>\(link(fix.ticket)) — run <code>\(e(fix.runID))</code>: \(e(fix.reason))</li>"
+            html += "<li>\(anchor(fix.ticket, fix.ticketURL)) — run <code>\(e(fix.runID))</code>: \(e(fix.reason))</li>"
         }
         return html + "</ul></div>"
     }
@@ -167,14 +146,14 @@ public enum ReviewHTML {
         return " (partial: up to \(stamp(until)))"
     }
 
-    private static func link(_ reference: String) -> String {
+    static func link(_ reference: String) -> String {
         if reference.hasPrefix("https://") || reference.hasPrefix("http://") {
             return "<a href=\"\(e(reference))\">\(e(reference))</a>"
         }
         return "<code>\(e(reference))</code>"
     }
 
-    private static func e(_ text: String) -> String { HTMLText.escape(text) }
+    static func e(_ text: String) -> String { HTMLText.escape(text) }
 
     static func day(_ date: Date) -> String {
         let formatter = DateFormatter()
@@ -184,7 +163,7 @@ public enum ReviewHTML {
         return formatter.string(from: date)
     }
 
-    private static func stamp(_ date: Date) -> String {
+    static func stamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: date)
     }
@@ -197,8 +176,14 @@ public enum ReviewHTML {
         h3{font-size:16px;margin:0 0 6px}.period,.muted,footer{color:var(--muted)}footer{padding:32px 24px}
         .cards{display:flex;flex-wrap:wrap;gap:12px;margin-top:16px}.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px;min-width:110px}
         .big{font-size:26px;font-weight:600}.split{width:100%;margin:0;color:var(--muted)}
-        .charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px}
-        figcaption{color:var(--muted);font-size:13px;padding:4px 8px}svg{max-width:100%;height:auto;display:block}
+        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}.charts .wide{grid-column:1/-1}
+        figure{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px;min-width:0}
+        figcaption{color:var(--muted);font-size:13px;padding:4px 8px}svg{width:100%;height:auto;display:block}
+        .delta{font-size:13px;font-weight:600;margin-left:6px}.delta.good{color:var(--promoter)}.delta.bad{color:var(--detractor)}.delta.same,.delta.none{color:var(--muted);font-weight:400}
+        .banner{background:#fef3c7;border:1px solid #f59e0b;border-radius:8px;padding:10px 14px;margin-top:16px}
+        .status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px}.status.new{background:#dbeafe;color:#1e40af}.status.recurring{background:#fee2e2;color:#991b1b}.status.resolved{background:#dcfce7;color:#166534}
+        .pr-state{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;background:#e5e7eb;margin-left:4px}.pr-state.merged{background:#ede9fe;color:#5b21b6}.pr-state.open{background:#dcfce7;color:#166534}.pr-state.closed{background:#fee2e2;color:#991b1b}
+        details.diff summary{cursor:pointer;color:var(--accent);margin:6px 0}
         svg .grid{stroke:var(--line)}svg .axis{stroke:#9ca3af}svg .line{fill:none;stroke:var(--accent);stroke-width:2.5}
         svg .point{fill:var(--accent)}svg text{font-size:11px;fill:var(--muted)}svg .value{fill:var(--ink);font-weight:600}
         svg .promoter{fill:var(--promoter)}svg .passive{fill:var(--passive)}svg .detractor{fill:var(--detractor)}

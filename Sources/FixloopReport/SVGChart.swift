@@ -3,29 +3,36 @@ import Foundation
 /// Inline SVG charts for the review page: no scripts, no external assets, readable without colour (every value is
 /// also written as text).
 enum SVGChart {
-    /// Implied NPS per day as a line over a −100…+100 axis with a zero line, each point labelled.
-    static func npsLine(_ days: [WeeklyReview.NPSPoint], width: Double = 640, height: Double = 240) -> String {
+    /// Implied NPS per day (or per week) as a line over a −100…+100 axis with a zero line, each point labelled; a
+    /// point without sessions keeps its tick but gets no dot, and the line skips it.
+    /// - Parameter tick: the label under a point (by default the day's `06-02`).
+    static func npsLine(
+        _ days: [WeeklyReview.NPSPoint], id: String = "nps-by-day", title: String = "Implied NPS per day", width: Double = 640,
+        height: Double = 240, tick: (WeeklyReview.NPSPoint) -> String = { String($0.label.suffix(5)) }
+    ) -> String {
         let left = 48.0, right = 16.0, top = 16.0, bottom = 40.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         func y(_ nps: Double) -> Double { top + (100 - max(-100, min(100, nps))) / 200 * plotHeight }
         func x(_ index: Int) -> Double {
             days.count <= 1 ? left + plotWidth / 2 : left + Double(index) * plotWidth / Double(days.count - 1)
         }
-        var svg = open(width, height, title: "Implied NPS per day", id: "nps-by-day")
+        var svg = open(width, height, title: title, id: id)
         for tick in [-100, -50, 0, 50, 100] {
             let ty = y(Double(tick))
             svg += #"<line x1="\#(f(left))" y1="\#(f(ty))" x2="\#(f(width - right))" y2="\#(f(ty))" class="\#(tick == 0 ? "axis" : "grid")"/>"#
             svg += #"<text x="\#(f(left - 6))" y="\#(f(ty + 4))" class="tick" text-anchor="end">\#(tick > 0 ? "+" : "")\#(tick)</text>"#
         }
-        if !days.isEmpty {
-            let points = days.indices.map { "\(f(x($0))),\(f(y(days[$0].nps)))" }.joined(separator: " ")
+        let shown = days.indices.filter { days[$0].sessions > 0 }
+        if !shown.isEmpty {
+            let points = shown.map { "\(f(x($0))),\(f(y(days[$0].nps)))" }.joined(separator: " ")
             svg += #"<polyline points="\#(points)" class="line"/>"#
         }
         for (index, day) in days.enumerated() {
             let px = x(index), py = y(day.nps)
+            svg += #"<text x="\#(f(px))" y="\#(f(height - bottom + 18))" class="tick" text-anchor="middle">\#(escape(tick(day)))</text>"#
+            guard day.sessions > 0 else { continue }
             svg += #"<circle cx="\#(f(px))" cy="\#(f(py))" r="4" class="point"><title>\#(escape(day.label)): \#(signed(day.nps)) (\#(day.sessions) sessions)</title></circle>"#
             svg += #"<text x="\#(f(px))" y="\#(f(py - 9))" class="value" text-anchor="middle">\#(signed(day.nps))</text>"#
-            svg += #"<text x="\#(f(px))" y="\#(f(height - bottom + 18))" class="tick" text-anchor="middle">\#(escape(String(day.label.suffix(5))))</text>"#
         }
         return svg + "</svg>"
     }
@@ -50,8 +57,9 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
+    /// The chart's opening tag: drawn in `width`×`height` units and scaled to the width of its place on the page.
     private static func open(_ width: Double, _ height: Double, title: String, id: String) -> String {
-        #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" viewBox="0 0 \#(f(width)) \#(f(height))" width="\#(f(width))" height="\#(f(height))" role="img" aria-label="\#(escape(title))"><title>\#(escape(title))</title>"#
+        #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" viewBox="0 0 \#(f(width)) \#(f(height))" width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="\#(escape(title))"><title>\#(escape(title))</title>"#
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -32,6 +32,15 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
     public var partialUntil: Date?
     /// Model spend per layer (scorer, planner, engineer, other).
     public var spend: [Spend]
+    /// The previous period's figures, built the same way (the ISO week before, or as long a stretch before
+    /// `periodStart`), for the deltas on the cards; nil when not gathered.
+    public var previous: Totals?
+    /// Implied NPS per ISO week (`2025-W23`), oldest first, up to the period's last week: the trend the days lack.
+    public var weeks: [NPSPoint] = []
+    /// Sessions of the period scored by the rubric alone with low confidence (no model grade).
+    public var lowConfidence = 0
+    /// The patterns of the previous period that no plan of this one found: resolved, or at least quiet.
+    public var resolved: [Pattern] = []
 
     public init(
         product: String, periodStart: Date, periodEnd: Date, generatedAt: Date, overall: NPSPoint, days: [NPSPoint],
@@ -76,11 +85,14 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
         public var sessionID: String
         public var score: Int
         public var blurb: [String]
+        /// The session's replay in the analytics tool (``FixloopCore/SessionLinks``), when configured.
+        public var replayURL: String?
 
-        public init(sessionID: String, score: Int, blurb: [String]) {
+        public init(sessionID: String, score: Int, blurb: [String], replayURL: String? = nil) {
             self.sessionID = sessionID
             self.score = score
             self.blurb = blurb
+            self.replayURL = replayURL
         }
     }
 
@@ -103,6 +115,11 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
         /// Files and lines the codebase check suspects.
         public var suspects: [String]
         public var examples: [SessionExample]
+        /// The ticket's page at its tracker; nil for a local ticket.
+        public var ticketURL: String?
+        /// `new` (no plan of the previous period found it), `recurring` (one did) or `resolved` (only the previous
+        /// period had it); nil when the previous period was not looked at.
+        public var status: String?
 
         public init(
             name: String, kind: String, decision: String, reason: String, sessions: Int, users: Int, meanScore: Double,
@@ -138,6 +155,13 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
         /// Tests that passed before and still pass.
         public var passToPass: [String]
         public var costUSD: Double
+        /// The ticket's page at its tracker; nil for a local ticket.
+        public var ticketURL: String?
+        /// The pull request's state as GitHub last told it (`draft`, `open`, `merged`, `closed`), when it was read,
+        /// and whether that read is older than this review (GitHub could not be asked now).
+        public var pullRequestState: String?
+        public var pullRequestStateReadAt: Date?
+        public var pullRequestStateIsLastKnown = false
 
         public init(
             runID: String, ticket: String, outcome: String, reason: String, branch: String? = nil,

@@ -100,6 +100,7 @@ public final class FixloopDatabase: Sendable {
         HealingSchema.register(in: &migrator)
         // The scorer's grading batches, so a rerun collects what an earlier run submitted.
         SQLiteGradingBatchStore.register(in: &migrator)
+        PullRequestStateSchema.register(in: &migrator)
         return migrator
     }
 

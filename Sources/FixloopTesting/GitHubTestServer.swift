@@ -133,6 +133,16 @@ public actor GitHubTestState {
         issues[repository]?[number]?.state = state
     }
 
+    /// Moves a pull request on, as its reviewers would: out of draft, merged (closed with a merge) or closed.
+    public func setPullRequest(_ repository: String, number: Int, draft: Bool? = nil, merged: Bool? = nil, state: String? = nil) {
+        guard var pull = pullRequests[repository]?[number] else { return }
+        pull.draft = draft ?? pull.draft
+        if merged == true && pull.mergedAt == nil { pull.mergedAt = Date(timeIntervalSince1970: 1_749_722_400) }
+        if merged == false { pull.mergedAt = nil }
+        pull.state = merged == true ? "closed" : state ?? pull.state
+        pullRequests[repository]![number] = pull
+    }
+
     /// Changes an issue's title, as someone editing it on GitHub would.
     public func editIssue(_ repository: String, number: Int, title: String) {
         issues[repository]?[number]?.title = title

@@ -19,11 +19,15 @@ import Testing
     @Test func theDemoRunsTheWholeLoopOfflineFromTheBundledTranscript() async throws {
         try await withTemporaryDirectory("fixloop-demo") { root in
             let work = root.appendingPathComponent("work")
+            // With the PostHog project named, the review links each session to its replay.
+            let config = root.appendingPathComponent("fixloop.toml")
+            try "[posthog]\nhost = \"https://eu.posthog.com\"\nproject_id = 4242\n".write(to: config, atomically: true, encoding: .utf8)
             // Keys in the environment alone never make the demo live (the base URLs lead nowhere, should they be used).
             let (status, text) = await Self.run(
                 ["demo", "--work", work.path, "--examples", Self.examples.path],
                 environment: ["HOME": root.path, "PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test-key", "ANTHROPIC_API_KEY": "sk-ant-test",
-                              "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9"])
+                              "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:9",
+                              "FIXLOOP_CONFIG": config.path])
             #expect(status == 0, "\(text)")
             #expect(text.contains("a scripted transcript, not a live model"))
             #expect(!text.contains("(live"), "\(text)")
@@ -57,6 +61,14 @@ import Testing
             #expect(html.contains("<span class=\"badge ticket\">ticket</span>"))
             #expect(html.contains("<span class=\"badge flag\">flag</span>"))
             #expect(html.contains("<span class=\"add\">+        return self.subtotal() - discount</span>"))
+            // What a browser builds from it: replay links, the weekly chart, the cards' changes, the fix folded.
+            let dom = try HeadlessChromium.dumpDOM(work.appendingPathComponent("review/review.html"))
+            #expect(dom.contains(#"<a class="replay" href="https://eu.posthog.com/project/4242/replay/"#), "\(dom.prefix(4000))")
+            #expect(dom.contains(#"id="nps-by-week""#))
+            #expect(dom.components(separatedBy: #"<span class="delta "#).count - 1 == 7)
+            #expect(dom.contains(#"<div class="card" id="card-sessions"><div class="big">320<span class="delta up good">▲320</span>"#))
+            #expect(dom.contains(#"<details class="diff"><summary>The change: "#))
+            #expect(dom.contains(#"<span class="status new""#))
         }
     }
 

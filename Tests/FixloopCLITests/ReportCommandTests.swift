@@ -41,7 +41,7 @@ struct ReportCommandTests {
             #expect(text.contains("review of 100 sessions"), "\(text)")
             let html = try String(contentsOf: out.appendingPathComponent("review.html"), encoding: .utf8)
             let markdown = try String(contentsOf: out.appendingPathComponent("review.md"), encoding: .utf8)
-            #expect(html.contains("<div class=\"big\">100</div><div>sessions graded</div>"))
+            #expect(html.contains("id=\"card-sessions\"><div class=\"big\">100<span"))
             #expect(markdown.contains("· 100 sessions ·"))
             // The JSON carries the same week: a distribution that adds up, one point per day with sessions.
             let (_, json) = await Self.run(["report", "--since", "2025-06-01", "--json"], home: home)

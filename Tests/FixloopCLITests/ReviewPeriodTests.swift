@@ -35,6 +35,13 @@ struct ReviewPeriodTests {
             let after = try await Self.review(home)
             #expect(tickets(after) == tickets(before))
             #expect(after["planner_hint"] == nil)
+            // The page's text, as a browser shows it, still has the ticket.
+            let out = root.appendingPathComponent("review")
+            let (status, written) = await ReportCommandTests.run(["report", "--out", out.path], home: home)
+            #expect(status == 0, "\(written)")
+            let dom = try HeadlessChromium.dumpDOM(out.appendingPathComponent("review.html"))
+            for ticket in tickets(before) { #expect(dom.contains("<code>\(ticket)</code>"), "\(ticket)") }
+            #expect(dom.contains("failure patterns") && !dom.contains(#"id="card-patterns"><div class="big">0<"#))
         }
     }
 
@@ -79,7 +86,7 @@ struct ReviewPeriodTests {
             let out = root.appendingPathComponent("review")
             _ = await ReportCommandTests.run(["report", "--week", "2025-W24", "--out", out.path], home: home)
             let html = try String(contentsOf: out.appendingPathComponent("review.html"), encoding: .utf8)
-            #expect(html.contains(#"<div class="big">1/1</div><div>tickets fixed</div>"#))
+            #expect(html.contains(#"id="card-fixes"><div class="big">1/1<span"#))
             #expect(html.contains("run <code>run-b</code>: OPENAI_API_KEY is not set"))
         }
     }

@@ -54,7 +54,7 @@ import Testing
     @Test func theMarkdownCarriesTheSameWeek() {
         let markdown = ReviewMarkdown.render(Self.sample())
         #expect(markdown.contains("implied NPS **+27**"))
-        #expect(markdown.contains("| CheckoutError: charge of <num> is above the cart total <num> | bug | 41 | 38 |"))
+        #expect(markdown.contains("| CheckoutError: charge of <num> is above the cart total <num> |  | bug | 41 | 38 |"))
         #expect(markdown.contains("- **flag**: CheckoutError: cart is empty at checkout"))
         #expect(markdown.contains("```diff\n--- a/shop/cart.py"))
         #expect(markdown.contains("| scorer | 147 | 90000 | $0.0500 |"))

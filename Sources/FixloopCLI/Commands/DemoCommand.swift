@@ -103,8 +103,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         stage.begin("report", "the week's review")
         let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
-        var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
-        builder.product = product.name
+        var builder = try ReviewBuilder(context: context, productContext: bundle.productContext.path)
+        builder.product = context.configuration.product.name ?? product.name
         let period = try await builder.period(since: nil, until: nil, now: Date())
         // The demo's sessions are from an older week but its fix runs now: the review reaches to now to show it.
         let review = try await builder.build(start: period.start, end: max(period.end, Date()))

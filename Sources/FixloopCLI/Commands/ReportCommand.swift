@@ -29,7 +29,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write review.html and review.md into this folder.", valueName: "folder"))
     var out = "."
 
-    @Option(help: ArgumentHelp("The product context Markdown file, for the product's name (default: [scorer] product_context).", valueName: "file"))
+    @Option(help: ArgumentHelp("The product context Markdown file, for the product's name when [product] name is not set (default: [scorer] product_context).", valueName: "file"))
     var product: String?
 
     @Flag(help: "Print the review's data as JSON instead of writing files.") var json = false
@@ -39,8 +39,7 @@ struct ReportCommand: AsyncParsableCommand {
         try context.state.prepare()
         let now = Date()
         let productFile = product ?? context.configuration.scorer.productContext
-        var builder = ReviewBuilder(database: try FixloopDatabase(url: context.state.database), state: context.state)
-        builder.product = try productFile.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        let builder = try ReviewBuilder(context: context, productContext: productFile)
         var period = (start: week?.start ?? now, end: week?.end ?? now)
         if week == nil {
             period = try await builder.period(

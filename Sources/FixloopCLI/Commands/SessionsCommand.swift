@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopConfig
 import FixloopCore
 import FixloopScorer
 import FixloopStore
@@ -69,8 +70,10 @@ struct SessionsShowCommand: AsyncParsableCommand {
         guard let full, let session = try await store.session(id: full) else {
             throw CommandError(code: "cli.unknown_session", message: "No session '\(id)' is in the store; list them with fixloop sessions list.")
         }
-        if json { return try context.printJSON(SessionReport(session)) }
+        let replay = context.configuration.sessionLinks().replayURL(sessionID: full)
+        if json { return try context.printJSON(SessionReport(session, replayURL: replay)) }
         context.print(session.timeline ?? "session \(full) · \(session.eventCount) events (not scored yet)")
+        if let replay { context.print("replay: \(replay)") }
         guard let score = session.score else { return }
         context.print("")
         context.print("score \(score.score)/10 · rubric \(score.rubric.score) (confidence \(String(format: "%.2f", score.rubric.confidence)))"
@@ -97,8 +100,11 @@ struct SessionReport: Encodable {
     let eventCount: Int
     let timeline: String?
     let score: SessionScore?
+    /// The session's replay page (`[posthog] host` and `project_id`), when configured.
+    let replayURL: String?
 
-    init(_ session: StoredSession) {
+    init(_ session: StoredSession, replayURL: String? = nil) {
         (id, start, end, eventCount, timeline, score) = (session.id, session.start, session.end, session.eventCount, session.timeline, session.score)
+        self.replayURL = replayURL
     }
 }

@@ -14,6 +14,30 @@ struct ReviewBuilder: Sendable {
     var product = ""
     /// How many of the lowest-scored sessions to list.
     var worst = 5
+    /// Replay links for session ids and tracker links for tickets.
+    var links = SessionLinks.none
+    /// Where pull requests' states come from (GitHub, cached in the store); nil leaves them out.
+    var pullRequests: PullRequestStateCache?
+    /// How many ISO weeks the weekly chart shows, the period's last week included.
+    var chartWeeks = 10
+
+    init(database: FixloopDatabase, state: StateDirectory) {
+        self.database = database
+        self.state = state
+    }
+
+    /// The builder a command uses: the product's name (`[product] name`, else the product context's first heading),
+    /// replay and tracker links from `[posthog]` and the GitHub server, and pull-request states read through GitHub.
+    /// - Parameter productContext: the product context file, when `[product] name` is not set.
+    init(context: CommandContext, productContext: String?) throws {
+        let database = try FixloopDatabase(url: context.state.database)
+        self.init(database: database, state: context.state)
+        product = try context.configuration.product.name
+            ?? productContext.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        links = context.configuration.sessionLinks(githubWeb: GitHubWeb.serverURL(context.environment).absoluteString)
+        pullRequests = PullRequestStateCache(store: SQLitePullRequestStateStore(database: database),
+                                             source: GitHubPullRequestStates(client: GitHubWiring.client(context)))
+    }
 
     /// The period to review: from `since` to `until` (now when nil); without `since`, the ISO week (Monday to Monday,
     /// UTC) that holds `until`, or — with neither — the newest graded session (so a review of an older export shows
@@ -26,7 +50,22 @@ struct ReviewBuilder: Sendable {
         return (week.start, week.end)
     }
 
+    /// The review of `start..<end`, compared with the period as long just before it (the previous ISO week for a week).
     func build(start: Date, end: Date, now: Date = Date()) async throws -> WeeklyReview {
+        var review = try await buildAlone(start: start, end: end, now: now)
+        let previousStart = start.addingTimeInterval(-end.timeIntervalSince(start))
+        var before = self
+        before.pullRequests = nil
+        let previous = try await before.buildAlone(start: previousStart, end: start, now: now)
+        review.previous = previous.totals
+        try await compare(&review, start: start, end: end, previousStart: previousStart)
+        review.weeks = try await weeks(endingWith: review, end: end)
+        try await addPullRequestStates(&review, now: now)
+        return review
+    }
+
+    /// The review of one period, without comparison, trend or pull-request states.
+    func buildAlone(start: Date, end: Date, now: Date) async throws -> WeeklyReview {
         let scores = try await SQLiteScoreStore(database: database).scores(since: start).filter { $0.start < end }
         let summary = ScoreSummary(scores: scores, worst: worst)
         var distribution = Array(repeating: 0, count: 11)
@@ -39,11 +78,12 @@ struct ReviewBuilder: Sendable {
         var review = WeeklyReview(
             product: product.isEmpty ? "Your product" : product, periodStart: start, periodEnd: end, generatedAt: now,
             overall: point(summary.overall), days: summary.days.map(point), distribution: distribution,
-            worstSessions: summary.worst.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) },
+            worstSessions: summary.worst.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb, replayURL: links.replayURL(sessionID: $0.sessionID)) },
             patterns: try await patterns(start: start, end: end, scores: scores),
             fixes: fixes.filter { $0.outcome != RunStatus.error.rawValue },
             spend: try await spend(from: start, to: end))
         review.errors = fixes.filter { $0.outcome == RunStatus.error.rawValue }
+        review.lowConfidence = scores.filter { $0.modelGrade == nil && $0.rubric.isUnsure }.count
         review.partialUntil = end > now ? now : nil
         if try await SQLitePlanStore(database: database).plans(overlapping: start, end).isEmpty {
             review.plannerHint = "fixloop plan --since \(Self.isoDay(start)) --until \(Self.isoDay(end))"
@@ -60,6 +100,15 @@ struct ReviewBuilder: Sendable {
     /// The patterns of every plan that covers part of the period (none until the planner has run), each with the
     /// newest plan's decision, its reason and the ticket it got; ignored ones last.
     func patterns(start: Date, end: Date, scores: [SessionScore]) async throws -> [WeeklyReview.Pattern] {
+        let newest = try await patternsByFingerprint(start: start, end: end)
+        let rank = ["ticket": 0, "flag": 1, "ignore": 2]
+        return newest.values.sorted {
+            (rank[$0.decision] ?? 3, -$0.sessions, $0.name) < (rank[$1.decision] ?? 3, -$1.sessions, $1.name)
+        }
+    }
+
+    /// The patterns of every plan overlapping `start..<end`, keyed by fingerprint, each as its newest plan saw it.
+    func patternsByFingerprint(start: Date, end: Date) async throws -> [String: WeeklyReview.Pattern] {
         var newest: [String: WeeklyReview.Pattern] = [:]
         for plan in try await SQLitePlanStore(database: database).plans(overlapping: start, end) {
             for pattern in plan.patterns {
@@ -72,13 +121,14 @@ struct ReviewBuilder: Sendable {
                     baselineScore: pattern.stats.baselineMeanScore,
                     ticket: ticket?.url ?? ticket?.reference ?? newest[pattern.fingerprint]?.ticket,
                     suspects: pattern.suspectedCode.map(\.text),
-                    examples: pattern.stats.examples.map { .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb) })
+                    examples: pattern.stats.examples.map {
+                        .init(sessionID: $0.sessionID, score: $0.score, blurb: $0.blurb, replayURL: links.replayURL(sessionID: $0.sessionID))
+                    })
+                let ticketURL = newest[pattern.fingerprint]?.ticket.flatMap(links.ticketURL)
+                newest[pattern.fingerprint]?.ticketURL = ticketURL
             }
         }
-        let rank = ["ticket": 0, "flag": 1, "ignore": 2]
-        return newest.values.sorted {
-            (rank[$0.decision] ?? 3, -$0.sessions, $0.name) < (rank[$1.decision] ?? 3, -$1.sessions, $1.name)
-        }
+        return newest
     }
 
     /// Each ticket's last engineer run started in the period, newest first, with what its report says.
@@ -88,6 +138,7 @@ struct ReviewBuilder: Sendable {
         return last.map { run in
             var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status.rawValue, reason: run.reason ?? "",
                                        branch: run.branch, pullRequest: run.prURL)
+            fix.ticketURL = links.ticketURL(run.ticket)
             let reportURL = state.runs.appendingPathComponent(run.id).appendingPathComponent("report.json")
             if let data = FileManager.default.contents(atPath: reportURL.path),
                let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
@@ -142,7 +193,9 @@ struct ReviewPage: Sendable {
     /// The page, or nil when no session has been graded yet.
     func page(now: Date = Date()) async -> String? {
         var builder = self.builder
-        builder.product = productContext.flatMap { try? ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        if builder.product.isEmpty {
+            builder.product = productContext.flatMap { try? ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        }
         guard (try? await SQLiteScoreStore(database: builder.database).newestSessionStart()) != nil,
               let period = try? await builder.period(since: nil, until: nil, now: now),
               let review = try? await builder.build(start: period.start, end: period.end, now: now) else { return nil }

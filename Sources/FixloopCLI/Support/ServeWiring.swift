@@ -42,7 +42,7 @@ struct ServeWiring {
         let database = try FixloopDatabase(url: context.state.database)
         store = SQLiteJobStore(database: database)
         ledger = SQLiteLedgerStore(database: database)
-        review = ReviewPage(builder: ReviewBuilder(database: database, state: context.state),
+        review = ReviewPage(builder: try ReviewBuilder(context: context, productContext: nil),
                             productContext: context.configuration.scorer.productContext)
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
         connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))

@@ -25,6 +25,7 @@ enum ConfigTemplate {
         posthog(defaults.posthog, &text)
         planner(defaults.planner, &text)
         serve(defaults.serve, &text)
+        links(defaults, &text)
         rateLimits(&text)
         prices(&text)
         return text.text
@@ -90,6 +91,8 @@ enum ConfigTemplate {
 
     private static func posthog(_ posthog: PostHogSettings, _ text: inout TemplateText) {
         text.table("posthog")
+        text.comment("The PostHog project the sessions come from: with both keys, session ids on the review and in",
+                     "`fixloop sessions show` link to their replay ({host}/project/{project_id}/replay/{session id}).")
         text.key("host", posthog.host.map(TemplateText.string), example: TemplateText.string("https://us.posthog.com"),
                  "The PostHog instance `fixloop score --posthog` pulls from: https://us.posthog.com, https://eu.posthog.com or your own. The personal API key (Query Read) comes from POSTHOG_API_KEY.")
         text.key("project_id", posthog.projectID.map { "\($0)" }, example: "12345", "The project's id, as in its URL (/project/12345).")
@@ -128,6 +131,12 @@ enum ConfigTemplate {
         text.key("admin_token_file", serve.adminTokenFile.map(TemplateText.string), example: TemplateText.string("/etc/fixloop/admin-token"),
                  "A file holding the bearer token for GET / and GET /metrics (FIXLOOP_ADMIN_TOKEN overrides it).")
         text.key("admin_port", serve.adminPort.map { "\($0)" }, example: "8081", "A second listener on 127.0.0.1 for GET /, /metrics and /healthz without a token.")
+    }
+
+    private static func links(_ defaults: FixloopConfiguration, _ text: inout TemplateText) {
+        text.table("product")
+        text.key("name", defaults.product.name.map(TemplateText.string), example: TemplateText.string("Acme Shop"),
+                 "The product's name on the week's review (default: the product context's first heading).")
     }
 
     private static func rateLimits(_ text: inout TemplateText) {
