@@ -26,6 +26,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var engineer = TicketLimits()
     /// The `[sandbox]` table: the operator's extra read-only paths.
     public var sandbox = SandboxSettings()
+    /// The `[report]` table: where the week's review is published and announced.
+    public var report = ReportSettings()
     /// `prompts_dir` (a top-level key): a folder of templates searched before the bundled `prompts/`, laid out the
     /// same way (`engineer/pull-request.mustache`); an absolute path, relative ones resolved against the file's folder.
     public var promptsDirectory: String?
@@ -69,6 +71,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var sandboxTable = try root.section("sandbox")
         sandbox = try SandboxSettings(reading: &sandboxTable)
         try sandboxTable.finish()
+        var reportTable = try root.section("report")
+        report = try ReportSettings(reading: &reportTable)
+        try reportTable.finish()
         try root.finish()
         sourceFile = file
     }

@@ -28,11 +28,13 @@ struct EdgeSecrets: Sendable {
     var adminToken: Secret?
     /// `GITHUB_APP_PRIVATE_KEY` (the PEM itself), else the file `GITHUB_APP_PRIVATE_KEY_FILE` names.
     var appPrivateKey: Secret?
+    /// `FIXLOOP_SLACK_WEBHOOK`: the incoming webhook `report` posts the week's summary to.
+    var slackWebhook: Secret?
 
     /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
     static let names = [
         "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
-        "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY",
+        "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY", "FIXLOOP_SLACK_WEBHOOK",
     ]
 
     init(_ environment: [String: String]) {
@@ -46,6 +48,7 @@ struct EdgeSecrets: Sendable {
         githubWebhook = secret("GITHUB_WEBHOOK_SECRET")
         linearWebhook = secret("LINEAR_WEBHOOK_SECRET")
         adminToken = secret("FIXLOOP_ADMIN_TOKEN")
+        slackWebhook = secret("FIXLOOP_SLACK_WEBHOOK")
         appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
     }
 

@@ -24,6 +24,7 @@ enum ConfigTemplate {
         scorer(defaults.scorer, &text)
         planner(defaults.planner, &text)
         serve(defaults.serve, &text)
+        report(defaults.report, &text)
         rateLimits(&text)
         prices(&text)
         return text.text
@@ -115,6 +116,14 @@ enum ConfigTemplate {
         text.key("admin_token_file", serve.adminTokenFile.map(TemplateText.string), example: TemplateText.string("/etc/fixloop/admin-token"),
                  "A file holding the bearer token for GET / and GET /metrics (FIXLOOP_ADMIN_TOKEN overrides it).")
         text.key("admin_port", serve.adminPort.map { "\($0)" }, example: "8081", "A second listener on 127.0.0.1 for GET /, /metrics and /healthz without a token.")
+    }
+
+    private static func report(_ report: ReportSettings, _ text: inout TemplateText) {
+        text.table("report")
+        text.key("url", report.url.map(TemplateText.string), example: TemplateText.string("https://reviews.example.com/shop/review.html"),
+                 "Where the review page is published; the Slack message links to it.")
+        text.key("slack_webhook", report.slackWebhook.map(TemplateText.string), example: TemplateText.string("https://hooks.slack.com/services/T000/B000/XXXX"),
+                 "The Slack incoming webhook `fixloop report` posts the week's summary to; it is secret-ish: FIXLOOP_SLACK_WEBHOOK or --slack-webhook win over it.")
     }
 
     private static func rateLimits(_ text: inout TemplateText) {
