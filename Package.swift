@@ -91,6 +91,8 @@ let package = Package(
         .target(name: "FixloopLinear", dependencies: ["FixloopCore", "FixloopHTTP"]),
         // The week's review page: HTML with inline SVG, and Markdown, from plain values.
         .target(name: "FixloopReport"),
+        // Slack incoming webhooks: the week's summary as Block Kit, through FixloopHTTP's retries.
+        .target(name: "FixloopSlack", dependencies: ["FixloopCore", "FixloopHTTP"]),
         // The engineer: a bug ticket in, a verified pull request out.
         .target(
             name: "FixloopEngineer",
@@ -136,7 +138,7 @@ let package = Package(
                 "FixloopCore", "FixloopConfig", "FixloopGit", "FixloopModels", "FixloopStore", "FixloopSandbox", "FixloopVerify",
                 "FixloopEngineer", "FixloopGitHub", "FixloopLinear", "FixloopPrompts", "FixloopResources", "FixloopScorer",
                 "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator", "FixloopPostHog",
-                "FixloopReport",
+                "FixloopReport", "FixloopSlack",
                 "FixloopPlanner",
                 "FixloopServer", "FixloopFixService",
                 // `bench candidates` drives the engineer against a loopback model server with a fixed latency.
@@ -228,6 +230,7 @@ let package = Package(
             dependencies: ["FixloopPostHog", "FixloopHTTP", "FixloopIngest", "FixloopStore", "FixloopExportGenerator", "FixloopTesting", "FixloopCore"]
         ),
         .testTarget(name: "FixloopLinearTests", dependencies: ["FixloopLinear", "FixloopHTTP", "FixloopTesting"]),
+        .testTarget(name: "FixloopSlackTests", dependencies: ["FixloopSlack", "FixloopHTTP", "FixloopTesting"]),
         .testTarget(
             name: "FixloopEngineerTests",
             dependencies: ["FixloopEngineer", "FixloopGitHub", "FixloopTesting", "FixloopSandbox", "FixloopVerify", "FixloopGit"],

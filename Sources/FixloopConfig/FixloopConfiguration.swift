@@ -30,6 +30,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var posthog = PostHogSettings()
     /// The `[product]` table: the product's name on the review.
     public var product = ProductSettings()
+    /// The `[report]` table: where the week's review is published and announced.
+    public var report = ReportSettings()
     /// `prompts_dir` (a top-level key): a folder of templates searched before the bundled `prompts/`, laid out the
     /// same way (`engineer/pull-request.mustache`); an absolute path, relative ones resolved against the file's folder.
     public var promptsDirectory: String?
@@ -74,6 +76,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         sandbox = try SandboxSettings(reading: &sandboxTable)
         try sandboxTable.finish()
         try readLinkTables(&root)
+        var reportTable = try root.section("report")
+        report = try ReportSettings(reading: &reportTable)
+        try reportTable.finish()
         try root.finish()
         sourceFile = file
     }

@@ -16,6 +16,32 @@ public protocol CodeHost: Sendable {
 
     /// Adds labels to an issue or pull request (ones it already has stay).
     func addLabels(owner: String, name: String, issue: Int, labels: [String]) async throws
+
+    /// Asks `reviewers` to review pull request `pullRequest`.
+    /// - Returns: false when the forge refused because one of them cannot review it (no access to the repository,
+    ///   or the pull request's own author); other failures throw.
+    func requestReview(owner: String, name: String, pullRequest: Int, reviewers: [String]) async throws -> Bool
+
+    /// A person's account by login, for a commit's `Co-authored-by:` trailer; nil when there is no such account.
+    func account(login: String) async throws -> CodeHostAccount?
+}
+
+/// A person on the forge, as a commit trailer names them.
+public struct CodeHostAccount: Sendable, Equatable {
+    public var login: String
+    /// The profile name, else the login.
+    public var name: String
+    /// The address the forge links to the account (GitHub: `ID+LOGIN@users.noreply.github.com`).
+    public var email: String
+
+    public init(login: String, name: String, email: String) {
+        self.login = login
+        self.name = name
+        self.email = email
+    }
+
+    /// `Co-authored-by: Name <email>` (GitHub shows the account as the commit's co-author).
+    public var coAuthorTrailer: String { "Co-authored-by: \(name) <\(email)>" }
 }
 
 /// What a pull request should be.

@@ -28,6 +28,8 @@ struct Candidates: Sendable {
         var fixed: Engineer.Candidate?
         var summary: EngineerReport.CandidateSummary
         var tokens: Int
+        /// Its last test run (the progress comment shows its counts).
+        var lastRun: TestRun? = nil
     }
 
     func run(count: Int, from workspace: URL, baseCommit: String, scratch: URL, system: String, task: String) async throws -> Outcome {
@@ -35,7 +37,12 @@ struct Candidates: Sendable {
         let tests = { var tests = engineer.tests; tests.slots = TestSlots(engineer.settings.jobs); return tests }()
         let attempts = try await withThrowingTaskGroup(of: Attempt.self) { group in
             for (index, copy) in copies {
-                group.addTask { try await attempt(index, in: copy, tests: tests, baseCommit: baseCommit, system: system, task: task) }
+                group.addTask {
+                    let ended = try await attempt(index, in: copy, tests: tests, baseCommit: baseCommit, system: system, task: task)
+                    engineer.trajectory.reach(.candidateEnded(index: index, of: copies.count, accepted: ended.fixed != nil,
+                                                              tests: ended.lastRun?.results.summary, reason: ended.summary.reason))
+                    return ended
+                }
             }
             var attempts: [Attempt] = []
             for try await attempt in group {
@@ -78,10 +85,10 @@ struct Candidates: Sendable {
             return Attempt(
                 index: index, fixed: Engineer.Candidate(directory: copy, diff: diff, rootCause: rootCause, summary: summary),
                 summary: .init(index: index, fixed: true, reason: "tests pass", changedLines: diff.changedLines, turns: result.turns),
-                tokens: result.tokens)
+                tokens: result.tokens, lastRun: result.lastRun)
         case .gaveUp(let reason):
             return Attempt(index: index, summary: .init(index: index, fixed: false, reason: reason, changedLines: 0, turns: result.turns),
-                           tokens: result.tokens)
+                           tokens: result.tokens, lastRun: result.lastRun)
         }
     }
 

@@ -69,6 +69,7 @@ public struct Engineer: Sendable {
         await trajectory.record(.baseline, "tests", "\(baseline.run.summary)\nfailing: \(baseline.run.failing.joined(separator: ", "))\nflaky: \(baseline.flaky.sorted().joined(separator: ", "))")
         let reproduction = try await Reproduction(model: model, prompts: prompts, tests: tests, trajectory: trajectory)
             .find(ticket: ticket, baseline: baseline, workspace: workspace)
+        trajectory.reach(.reproduced(tests: reproduction.tests.sorted(), written: reproduction.written))
         guard !reproduction.tests.isEmpty else {
             var report = EngineerReport.ended(.notFixed, "reproduction: no failing test reproduces the bug, so a fix could not be verified", triage: triage)
             report.baseline = baseline.run.summary
@@ -135,6 +136,9 @@ public struct Engineer: Sendable {
             failToPass: reproduction.tests.sorted(), passToPass: baseline.run.passing.subtracting(baseline.flaky).sorted(),
             extraReadOnlyPaths: tests.readOnlyPaths, restoresTestFiles: !reproduction.written))
         await trajectory.record(.verify, report.status, report.reason)
+        trajectory.reach(.verified(
+            resolved: report.resolved, stillFailing: report.failToPass.filter { $0.value != .passed }.keys.sorted(),
+            broken: report.passToPass.filter { $0.value != .passed }.keys.sorted(), reason: report.reason))
         return report
     }
 }

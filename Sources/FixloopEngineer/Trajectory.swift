@@ -16,6 +16,8 @@ public actor Trajectory {
     private let secrets: [Secret]
     /// Sees every event as it is recorded (the PR bot turns steps into progress stages).
     private let observer: (@Sendable (Event) -> Void)?
+    /// Sees what each step found, as typed values (the PR bot's progress comment shows them).
+    private let milestones: (@Sendable (FixMilestone) -> Void)?
     public private(set) var events: [Event] = []
     private var handle: FileHandle?
 
@@ -23,10 +25,18 @@ public actor Trajectory {
     ///   - file: where to append; nil keeps the events in memory only.
     ///   - secrets: values removed from every line.
     ///   - observer: called with each event after redaction.
-    public init(file: URL?, secrets: [Secret] = [], observer: (@Sendable (Event) -> Void)? = nil) {
+    ///   - milestones: called with what each step found (``FixMilestone``); not written to the file.
+    public init(file: URL?, secrets: [Secret] = [], observer: (@Sendable (Event) -> Void)? = nil,
+                milestones: (@Sendable (FixMilestone) -> Void)? = nil) {
         self.file = file
         self.secrets = secrets
         self.observer = observer
+        self.milestones = milestones
+    }
+
+    /// Tells the milestone observer what a step found.
+    public nonisolated func reach(_ milestone: FixMilestone) {
+        milestones?(milestone)
     }
 
     /// Appends one event.

@@ -34,14 +34,18 @@ public struct FixObserver: Sendable {
     /// Each step's events as the trajectory records them, secrets redacted (the PR bot's progress comment follows
     /// the steps; `fix` prints a line for each).
     public var event: (@Sendable (FixStep, _ kind: String, _ detail: String) -> Void)?
+    /// What each step found, as typed values (the PR bot's progress comment shows one line per stage from them).
+    public var milestone: (@Sendable (FixMilestone) -> Void)?
     /// Transfer counts while the repository (its URL or path first) is fetched.
     public var fetch: (@Sendable (_ remote: String, _ progress: String) -> Void)?
     /// The fetch is done.
     public var fetched: (@Sendable () -> Void)?
 
     public init(started: (@Sendable (String) -> Void)? = nil, event: (@Sendable (FixStep, String, String) -> Void)? = nil,
-                fetch: (@Sendable (String, String) -> Void)? = nil, fetched: (@Sendable () -> Void)? = nil) {
+                fetch: (@Sendable (String, String) -> Void)? = nil, fetched: (@Sendable () -> Void)? = nil,
+                milestone: (@Sendable (FixMilestone) -> Void)? = nil) {
         self.started = started
+        self.milestone = milestone
         self.event = event
         self.fetch = fetch
         self.fetched = fetched

@@ -62,6 +62,9 @@ public struct FixRequest: Sendable {
     public var overrides = RepositorySettings.Overrides()
     /// What the person who asked for the run added (`/fixloop fix <text>`); the engineer reads it with the ticket.
     public var requestText: String?
+    /// The GitHub login of the person who asked for the run (the PR bot's trigger): asked to review the pull request
+    /// and named as the commit's co-author.
+    public var requester: String?
     /// Go on when triage says the ticket is not a bug.
     public var force = false
     /// The edit format: tool calls, or SEARCH/REPLACE blocks only.

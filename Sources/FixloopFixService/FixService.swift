@@ -83,7 +83,7 @@ public struct FixService: Sendable {
         var follow: (@Sendable (Trajectory.Event) -> Void)?
         if let report = observer.event { follow = { event in report(event.step, event.kind, event.detail) } }
         let trajectory = Trajectory(file: run.folder.appendingPathComponent("trajectory.jsonl"),
-                                    secrets: settings.secrets + request.credentials.all, observer: follow)
+                                    secrets: settings.secrets + request.credentials.all, observer: follow, milestones: observer.milestone)
         if let holder = try runs.start(RunRecord(id: run.id, ticket: reference.description, repository: remote.url,
                                                  host: ProcessInfo.processInfo.hostName, pid: getpid())) {
             throw FixServiceError(code: "fix.ticket_busy", message: "The ticket \(reference) is being fixed by run \(holder.id) (process \(holder.pid)); wait for it to finish or stop that process.")
@@ -166,7 +166,8 @@ public struct FixService: Sendable {
                 let delivered = try await delivery.deliver(candidate, report: report, to: Delivery.Target(
                     ticket: ticket, reference: run.reference, remote: run.remote, branch: branch, baseCommit: workspace.baseCommit,
                     testCommand: testCommand, credentials: credentials, runID: run.id, runDirectory: run.folder,
-                    costUSD: await models.cost(ofRun: run.id), costPriced: isPriced(request.model), model: request.model),
+                    costUSD: await models.cost(ofRun: run.id), costPriced: isPriced(request.model), model: request.model,
+                    requester: request.requester),
                     mode: request.delivery)
                 outcome.patchFile = delivered.patchFile
                 outcome.branch = delivered.branch ?? branch

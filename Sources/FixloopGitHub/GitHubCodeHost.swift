@@ -43,4 +43,24 @@ public struct GitHubCodeHost: CodeHost {
     public func addLabels(owner: String, name: String, issue: Int, labels: [String]) async throws {
         _ = try await client.addLabels(owner, name, issue: issue, labels: labels)
     }
+
+    public func requestReview(owner: String, name: String, pullRequest: Int, reviewers: [String]) async throws -> Bool {
+        do {
+            try await client.requestReviewers(owner, name, pullRequest: pullRequest, reviewers: reviewers)
+            return true
+        } catch let error as GitHubError where error.status == 422 {
+            return false
+        }
+    }
+
+    public func account(login: String) async throws -> CodeHostAccount? {
+        let user: GitHubUser
+        do {
+            user = try await client.user(login)
+        } catch let error as GitHubError where error.kind == .notFound {
+            return nil
+        }
+        let name = user.name.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? user.login
+        return CodeHostAccount(login: user.login, name: name, email: "\(user.id)+\(user.login)@users.noreply.github.com")
+    }
 }

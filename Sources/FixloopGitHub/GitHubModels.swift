@@ -83,3 +83,13 @@ public struct GitHubRepository: Sendable, Equatable, Codable {
     public var cloneUrl: String
     public var htmlUrl: String
 }
+
+/// A GitHub account (`GET /users/{login}`).
+public struct GitHubUser: Sendable, Equatable, Codable {
+    public var login: String
+    public var id: Int
+    /// The profile name; nil when the person set none.
+    public var name: String?
+    /// `User` or `Bot`.
+    public var type: String?
+}

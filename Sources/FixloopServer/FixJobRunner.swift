@@ -20,16 +20,20 @@ public struct FixJobRunner: JobRunner {
         self.cloneFrom = cloneFrom
     }
 
-    public func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome {
+    public func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome {
         let token = try await tokens.token(installation: job.installationID)
         let request = try Self.request(for: job, template: template, token: token, cloneFrom: cloneFrom)
-        let (stages, continuation) = AsyncStream<ProgressStage>.makeStream()
-        let relay = Task { for await stage in stages { await progress(stage) } }
+        let (events, continuation) = AsyncStream<ProgressEvent>.makeStream()
+        let relay = Task { for await event in events { await progress(event) } }
         defer { continuation.finish() }
+        let observer = FixObserver(
+            started: { continuation.yield(.run($0)) },
+            event: { step, _, _ in
+                if let stage = ProgressStage.of(step) { continuation.yield(.stage(stage)) }
+            },
+            milestone: { continuation.yield(.milestone($0)) })
         let outcome = try await withTaskCancellationHandler {
-            try await service.run(request, observer: FixObserver(event: { step, _, _ in
-                if let stage = ProgressStage.of(step) { continuation.yield(stage) }
-            }))
+            try await service.run(request, observer: observer)
         } onCancel: {
             continuation.finish()
         }
@@ -47,6 +51,7 @@ public struct FixJobRunner: JobRunner {
         request.repository = cloneFrom[job.repository]
         request.delivery = .pullRequest(repository: nil, commentOnTicket: false)
         request.requestText = job.requestText
+        request.requester = job.requester
         if job.ticket.hasPrefix("linear:") {
             // A Linear ticket names no repository: the job's, from [serve] linear_repository, gets the pull request.
             request.repository = request.repository ?? "https://github.com/\(job.repository).git"

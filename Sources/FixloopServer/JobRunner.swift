@@ -1,9 +1,10 @@
 import FixloopCore
 
-/// Does the work of one job (the CLI wires the engineer's fix path in); reports stages as it goes.
+/// Does the work of one job (the CLI wires the engineer's fix path in); reports its run, stages and what each step
+/// found as it goes.
 public protocol JobRunner: Sendable {
     /// Runs `job`. A thrown error fails the job with its message; cancellation releases it.
-    func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome
+    func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome
 }
 
 /// How a job ended.

@@ -19,22 +19,21 @@ public enum ProgressStage: String, Sendable, CaseIterable {
     }
 }
 
-/// The text of a ticket's progress comment.
+/// The text of a ticket's progress comment: the stages with one line of detail and the time each took, who asked,
+/// the time in all, and the run with the command that shows its trajectory.
 public enum ProgressText {
     static let marker = "<!-- fixloop:progress -->"
 
-    /// While the job runs: every stage ticked up to the current one.
-    public static func running(_ job: Job, stage: ProgressStage) -> String {
-        let current = ProgressStage.allCases.firstIndex(of: stage) ?? 0
-        let lines = ProgressStage.allCases.enumerated().map { index, each in
-            "- [\(index <= current ? "x" : " ")] \(each.rawValue)\(index == current ? " ←" : "")"
-        }
-        return """
-            \(marker)
-            **Fixloop** is working on this issue (job \(job.id), attempt \(max(job.attempts, 1)) of \(job.maxAttempts); \(job.trigger)).
+    /// While the job runs: every stage ticked up to the current one, each with its time and detail.
+    public static func running(_ job: Job, log: ProgressLog, now: Date) -> String {
+        """
+        \(marker)
+        **Fixloop** is working on this issue\(askedBy(job)) (job \(job.id), attempt \(max(job.attempts, 1)) of \(job.maxAttempts); \(job.trigger)).
 
-            \(lines.joined(separator: "\n"))
-            """
+        \(stages(log, now: now, running: true).joined(separator: "\n"))
+
+        \(footer(log, now: now))
+        """
     }
 
     /// A label or `/fixloop fix` on a ticket that a done job already fixed: nothing runs; how to run it again.
@@ -43,18 +42,43 @@ public enum ProgressText {
             + "\n\nComment `/fixloop retry` to run it again on the same branch and pull request."
     }
 
-    /// Once the job ended: the pull request, or why not and what was tried, and the cost.
-    public static func finished(_ job: Job, outcome: JobOutcome) -> String {
+    /// Once the job ended: the pull request, or why not and what was tried, and the cost; with the stages it went
+    /// through when a worker ran it (`log`).
+    public static func finished(_ job: Job, outcome: JobOutcome, log: ProgressLog? = nil, now: Date = Date()) -> String {
         let cost = outcome.costPriced ? String(format: "$%.4f", outcome.costUSD) : "unpriced (the model has no price in the price table)"
+        let trail = log.map { "\n\n" + stages($0, now: now, running: false).joined(separator: "\n") + "\n\n" + footer($0, now: now) } ?? ""
         switch outcome.state {
         case .done:
-            return "\(marker)\n**Fixloop** opened a draft pull request: \(outcome.prURL ?? "(no link)")\n\n\(outcome.summary)\n\nCost: \(cost) · job \(job.id)"
+            return "\(marker)\n**Fixloop** opened a draft pull request\(askedBy(job)): \(outcome.prURL ?? "(no link)")\n\n\(outcome.summary)\n\nCost: \(cost) · job \(job.id)\(trail)"
         case .cancelled:
-            return "\(marker)\n**Fixloop** stopped: \(outcome.summary)\n\nCost so far: \(cost) · job \(job.id)"
+            return "\(marker)\n**Fixloop** stopped: \(outcome.summary)\n\nCost so far: \(cost) · job \(job.id)\(trail)"
         default:
             let tried = outcome.tried.map { "\n\nWhat was tried: \($0)" } ?? ""
-            return "\(marker)\n**Fixloop** could not fix this issue: \(outcome.summary)\(tried)\n\nCost: \(cost) · job \(job.id) · comment `/fixloop retry` to try again"
+            return "\(marker)\n**Fixloop** could not fix this issue: \(outcome.summary)\(tried)\n\nCost: \(cost) · job \(job.id) · comment `/fixloop retry` to try again\(trail)"
         }
+    }
+
+    /// ` for @login`, or nothing when the job names nobody.
+    static func askedBy(_ job: Job) -> String { job.requester.map { " for @\($0)" } ?? "" }
+
+    /// One line per stage: ticked up to the current one (which carries the arrow while running), its time, its detail.
+    static func stages(_ log: ProgressLog, now: Date, running: Bool) -> [String] {
+        let current = ProgressStage.allCases.firstIndex(of: log.current) ?? 0
+        return ProgressStage.allCases.enumerated().map { index, stage in
+            var line = "- [\(index <= current ? "x" : " ")] \(stage.rawValue)"
+            if running && index == current { line += " ←" }
+            if let seconds = log.elapsed(stage, now: now) {
+                line += " · " + DurationText.short(seconds) + (running && index == current ? " so far" : "")
+            }
+            if let detail = detail(of: stage, in: log) { line += " · " + detail }
+            return line
+        }
+    }
+
+    /// `1m49s in all · run `run-…` (`fixloop show run-…` shows every step)`.
+    static func footer(_ log: ProgressLog, now: Date) -> String {
+        let run = log.runID.map { " · run `\($0)` (`fixloop show \($0)` on the server shows every step)" } ?? ""
+        return "\(DurationText.short(log.total(now: now))) in all\(run)"
     }
 }
 
@@ -81,6 +105,22 @@ public actor ProgressComments {
         }
         tails[job.ticket] = task
         await task.value
+    }
+
+    /// Puts a 👀 reaction on what asked for `job`: the comment `commentID` (`/fixloop fix`), else the issue (a label).
+    /// GitHub tickets only; a failure is logged and changes nothing else.
+    public func acknowledge(_ job: Job, commentID: Int?) async {
+        guard case .github(let owner, let name, let number)? = try? TicketReference(parsing: job.ticket) else { return }
+        do {
+            let client = try await github.client(installation: job.installationID)
+            if let commentID {
+                try await client.addCommentReaction(owner, name, commentID: commentID)
+            } else {
+                try await client.addReaction(owner, name, issue: number)
+            }
+        } catch {
+            logger.warning("reaction failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
     }
 
     private static func write(_ job: Job, _ body: String, store: any JobStore, github: GitHubConnection, logger: Logger) async {

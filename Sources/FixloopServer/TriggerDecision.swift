@@ -50,20 +50,23 @@ public enum TriggerDecision {
         guard parts.count == 2 else { return .ignore("repository \(repository) is not OWNER/NAME") }
         let ticket = "gh:\(repository)#\(issue.number)"
         let sender = payload.sender?.login ?? "someone"
-        func fix(_ trigger: String, retry: Bool = false) -> TicketCommand {
-            .fix(JobRequest(ticket: ticket, repository: repository, trigger: trigger, installationID: payload.installation?.id,
-                            maxAttempts: settings.maxAttempts, rerunsFinished: retry))
+        func fix(_ trigger: String, by login: String?, retry: Bool = false) -> TicketCommand {
+            var request = JobRequest(ticket: ticket, repository: repository, trigger: trigger, installationID: payload.installation?.id,
+                                     maxAttempts: settings.maxAttempts, rerunsFinished: retry)
+            request.requester = login
+            request.triggerCommentID = payload.comment?.id
+            return .fix(request)
         }
         switch (event, payload.action) {
         case ("issues", "labeled"):
             guard payload.label?.name == settings.label else { return .ignore("label \(payload.label?.name ?? "none") is not \(settings.label)") }
             // Labelling takes triage access or more on GitHub's side.
-            return .command(fix("labelled \(settings.label) by \(sender)"), permission: .granted)
+            return .command(fix("labelled \(settings.label) by \(sender)", by: payload.sender?.login), permission: .granted)
         case ("issue_comment", "created"):
             guard let comment = payload.comment, let verb = command(in: comment.body ?? "") else { return .ignore("no /fixloop command") }
             let author = comment.user?.login ?? sender
             if comment.user?.type == "Bot" { return .ignore("a bot's comment") }
-            var command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)", retry: verb == "retry")
+            var command: TicketCommand = verb == "stop" ? .stop(ticket: ticket, by: author) : fix("/fixloop \(verb) by \(author)", by: comment.user?.login ?? payload.sender?.login, retry: verb == "retry")
             if case .fix(var request) = command {
                 request.requestText = text(in: comment.body ?? "")
                 command = .fix(request)

@@ -121,12 +121,24 @@ public struct WebhookIntake: Sendable {
         case .fix(let request):
             switch try await store.enqueue(request, now: now()) {
             case .enqueued(let job):
-                if let progress { await followUps.start { await progress.show(job, ProgressText.running(job, stage: .queued)) } }
+                if let progress {
+                    let asked = now()
+                    await followUps.start {
+                        await progress.acknowledge(job, commentID: request.triggerCommentID)
+                        await progress.show(job, ProgressText.running(job, log: ProgressLog(queued: job.createdAt), now: asked))
+                    }
+                }
                 return WebhookReply(status: 202, result: "queued", message: "job \(job.id) queued for \(job.ticket)")
             case .alreadyActive(let job):
+                if let progress { await followUps.start { await progress.acknowledge(job, commentID: request.triggerCommentID) } }
                 return WebhookReply(status: 202, result: "already_active", message: "job \(job.id) already holds \(job.ticket)")
             case .finished(let job):
-                if let progress { await followUps.start { await progress.show(job, ProgressText.alreadyDone(job, asked: request.trigger)) } }
+                if let progress {
+                    await followUps.start {
+                        await progress.acknowledge(job, commentID: request.triggerCommentID)
+                        await progress.show(job, ProgressText.alreadyDone(job, asked: request.trigger))
+                    }
+                }
                 return WebhookReply(status: 202, result: "already_done", message: "job \(job.id) already fixed \(job.ticket); /fixloop retry runs it again")
             }
         case .stop(let ticket, let user):

@@ -93,18 +93,19 @@ public final class WorkerPool: Service, Sendable {
     func execute(_ job: Job, worker: String) async {
         let started = now()
         logger.info("job started", metadata: ["job": "\(job.id)", "ticket": "\(job.ticket)", "attempt": "\(job.attempts)"])
-        let stage = Mutex<ProgressStage?>(nil)
-        let report: @Sendable (ProgressStage) async -> Void = { [store, progress, now] next in
-            let changed = stage.withLock { current -> Bool in
-                guard current != next else { return false }
-                current = next
-                return true
+        let log = Mutex(ProgressLog(queued: job.createdAt))
+        let report: @Sendable (ProgressEvent) async -> Void = { [store, progress, now] event in
+            let time = now()
+            let (changed, stageChanged, shown) = log.withLock { log -> (Bool, Bool, ProgressLog) in
+                let stage = log.current
+                let changed = log.record(event, at: time)
+                return (changed, log.current != stage, log)
             }
             guard changed else { return }
-            try? await store.setStage(job.id, next.rawValue, now: now())
-            await progress?.show(job, ProgressText.running(job, stage: next))
+            if stageChanged { try? await store.setStage(job.id, shown.current.rawValue, now: time) }
+            await progress?.show(job, ProgressText.running(job, log: shown, now: time))
         }
-        await report(.reproducing)
+        await report(.stage(.reproducing))
         let ending = await withTaskGroup(of: Ending?.self) { group in
             group.addTask { [runner] in
                 do {
@@ -123,7 +124,8 @@ public final class WorkerPool: Service, Sendable {
         // Recording the end must not be cut short by the cancellation that may have caused it (GRDB's async
         // writes throw in a cancelled task), so it runs in a task of its own.
         let seconds = now().timeIntervalSince(started)
-        await Task { await self.end(job, worker: worker, ending, seconds: seconds) }.value
+        let shown = log.withLock { $0 }
+        await Task { await self.end(job, worker: worker, ending, seconds: seconds, log: shown) }.value
     }
 
     /// Renews the lease until cancelled. - Returns: false when the job was lost (cancelled or taken over).
@@ -136,7 +138,7 @@ public final class WorkerPool: Service, Sendable {
         return true
     }
 
-    private func end(_ job: Job, worker: String, _ ending: Ending, seconds: Double) async {
+    private func end(_ job: Job, worker: String, _ ending: Ending, seconds: Double, log: ProgressLog) async {
         var outcome: JobOutcome
         switch ending {
         case .finished(let result):
@@ -148,7 +150,8 @@ public final class WorkerPool: Service, Sendable {
             logger.info("job lost its lease", metadata: ["job": "\(job.id)", "state": "\(current?.state.rawValue ?? "?")"])
             if current?.state == .cancelled {
                 metrics.job("cancelled", seconds: seconds)
-                await progress?.show(job, ProgressText.finished(job, outcome: JobOutcome(state: .cancelled, summary: "the job was cancelled.")))
+                await progress?.show(job, ProgressText.finished(job, outcome: JobOutcome(state: .cancelled, summary: "the job was cancelled."),
+                                                                log: log, now: now()))
             }
             return
         case .cancelled:
@@ -161,6 +164,6 @@ public final class WorkerPool: Service, Sendable {
                                 costUSD: outcome.costUSD, now: now())
         metrics.job(outcome.state.rawValue, seconds: seconds)
         logger.info("job ended", metadata: ["job": "\(job.id)", "state": "\(outcome.state.rawValue)"])
-        await progress?.show(job, ProgressText.finished(job, outcome: outcome))
+        await progress?.show(job, ProgressText.finished(job, outcome: outcome, log: log, now: now()))
     }
 }

@@ -1,7 +1,8 @@
 import GRDB
 
 /// Migrations `jobs.v1` (the PR bot's queue and the webhook deliveries already seen) and `jobs.v2` (the triggers
-/// already seen, by what they are rather than by their unsigned delivery id) and `jobs.v3` (the text after `/fixloop fix`).
+/// already seen, by what they are rather than by their unsigned delivery id) and `jobs.v3` (the text after `/fixloop fix`) and
+/// `jobs.requester` (the GitHub login of who asked).
 enum JobSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("jobs.v1") { db in
@@ -43,6 +44,10 @@ enum JobSchema {
         }
         migrator.registerMigration("jobs.v3") { db in
             try db.alter(table: "job") { table in table.add(column: "request_text", .text) }
+        }
+        // Named, not numbered: the revision rounds add their own job migrations beside it.
+        migrator.registerMigration("jobs.requester") { db in
+            try db.alter(table: "job") { table in table.add(column: "requester", .text) }
         }
     }
 }

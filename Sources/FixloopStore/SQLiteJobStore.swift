@@ -23,10 +23,10 @@ public struct SQLiteJobStore: JobStore {
                 SELECT progress_comment_id FROM job WHERE ticket = ? AND progress_comment_id IS NOT NULL ORDER BY id DESC LIMIT 1
                 """, arguments: [request.ticket])
             try db.execute(sql: """
-                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text)
-                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text, requester)
+                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [request.ticket, request.repository, request.trigger, request.maxAttempts, now.timeIntervalSince1970,
-                                 now.timeIntervalSince1970, request.installationID, comment, request.requestText])
+                                 now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester])
             return .enqueued(try Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!))
         }
     }
@@ -185,6 +185,7 @@ public struct SQLiteJobStore: JobStore {
         job.costUSD = row["cost_usd"]
         job.progressCommentID = row["progress_comment_id"]
         job.requestText = row["request_text"]
+        job.requester = row["requester"]
         return job
     }
 }

@@ -71,7 +71,13 @@ public actor GitHubTestState {
     public private(set) var pullRequests: [String: [Int: PullRequest]] = [:]
     public private(set) var reviewComments: [String: [ReviewComment]] = [:]
     public private(set) var requests: [RecordedRequest] = []
-    private var permissions: [String: String] = [:]
+    /// Reactions made, in order (``GitHubTestState+People``).
+    public internal(set) var reactions: [Reaction] = []
+    /// Reviewers asked per pull request (`OWNER/NAME#N`), in order.
+    public internal(set) var reviewRequests: [String: [String]] = [:]
+    /// Accounts `GET /users/{login}` knows.
+    var users: [String: (id: Int, name: String?)] = [:]
+    var permissions: [String: String] = [:]
     private var failures: [Failure] = []
     private var nextNumber: [String: Int] = [:]
     private var nextCommentID = 1000
@@ -170,8 +176,10 @@ public actor GitHubTestState {
         }
         let input = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
         let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 2, parts[0] == "users", method == "GET" { return user(parts[1]) }
         guard parts.count >= 3, parts[0] == "repos" else { return json(404, ["message": "Not Found"]) }
         let repository = "\(parts[1])/\(parts[2])"
+        if let answer = routePeople(method, repository, Array(parts.dropFirst(3)), input) { return answer }
         return route(method, repository, Array(parts.dropFirst(3)), query, input)
     }
 

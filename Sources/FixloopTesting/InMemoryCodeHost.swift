@@ -16,18 +16,29 @@ public final class InMemoryCodeHost: CodeHost {
         var pullRequests: [PullRequestRequest] = []
         var comments: [Comment] = []
         var labels: [String: [String]] = [:]
+        var reviewRequests: [String: [String]] = [:]
     }
 
     private let state = Mutex(State())
     /// Each repository's default branch (`OWNER/NAME` → branch); `main` when absent.
     public let defaultBranches: [String: String]
 
-    public init(defaultBranches: [String: String] = [:]) { self.defaultBranches = defaultBranches }
+    public init(defaultBranches: [String: String] = [:], accounts: [String: CodeHostAccount] = [:], cannotReview: Set<String> = []) {
+        self.defaultBranches = defaultBranches
+        self.accounts = accounts
+        self.cannotReview = cannotReview
+    }
 
     /// Every pull request as last opened or updated, in the order first opened.
     public var pullRequests: [PullRequestRequest] { state.withLock { $0.pullRequests } }
     /// Labels per issue or pull request (`OWNER/NAME#N`), in the order added.
     public var labels: [String: [String]] { state.withLock { $0.labels } }
+    /// Reviewers asked per pull request (`OWNER/NAME#N`), in order.
+    public var reviewRequests: [String: [String]] { state.withLock { $0.reviewRequests } }
+    /// The accounts ``account(login:)`` knows; others are nil.
+    public let accounts: [String: CodeHostAccount]
+    /// Logins that cannot review (``requestReview(owner:name:pullRequest:reviewers:)`` answers false).
+    public let cannotReview: Set<String>
     /// Every comment, oldest first.
     public var comments: [Comment] { state.withLock { $0.comments } }
 
@@ -70,4 +81,12 @@ public final class InMemoryCodeHost: CodeHost {
             state.labels[key, default: []] += labels.filter { !(state.labels[key] ?? []).contains($0) }
         }
     }
+
+    public func requestReview(owner: String, name: String, pullRequest: Int, reviewers: [String]) async throws -> Bool {
+        guard cannotReview.isDisjoint(with: reviewers) else { return false }
+        state.withLock { $0.reviewRequests["\(owner)/\(name)#\(pullRequest)", default: []] += reviewers }
+        return true
+    }
+
+    public func account(login: String) async throws -> CodeHostAccount? { accounts[login] }
 }

@@ -18,7 +18,8 @@ struct DeliveryTests {
         reverifyCommand: "fixloop verify --repo https://github.com/acme/shop --commit abc123 --patch fix.patch --test 'python3 -m pytest -rA'",
         runID: "run-7", closingLine: "Fixes #12", moreTests: 3, model: "claude-sonnet-4-5 (anthropic)",
         impact: .init(sessions: 41, users: 38, share: "12%", route: "/checkout", meanScore: "2.1", baselineScore: "7.4",
-                      firstSeen: "2025-06-02", lastSeen: "2025-06-08", examples: ["01972fad-4bec", "01972fb0-77aa"]))
+                      firstSeen: "2025-06-02", lastSeen: "2025-06-08", examples: ["01972fad-4bec", "01972fb0-77aa"]),
+        requester: "alice")
 
     /// Regenerate with `FIXLOOP_UPDATE_GOLDEN=1 swift test --filter DeliveryTests`.
     @Test func thePullRequestBodyMatchesTheGoldenFile() throws {
@@ -31,6 +32,7 @@ struct DeliveryTests {
         #expect(rendered.contains("| `tests/test_cart.py::test_total` | failed | passed |"))
         #expect(rendered.hasPrefix("Fixes #12\n"))
         #expect(rendered.contains("## User impact"))
+        #expect(rendered.contains("\nAsked for by @alice.\n"))
     }
 
     @Test(arguments: [

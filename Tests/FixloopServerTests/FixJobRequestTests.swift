@@ -34,6 +34,12 @@ struct FixJobRequestTests {
         #expect(try FixJobRunner.request(for: Self.job("gh:acme/shop#12"), template: Self.template, token: nil, cloneFrom: [:]).requestText == nil)
     }
 
+    @Test func whoAskedGoesToTheRequestForTheReviewAndTheCoAuthor() throws {
+        var job = Self.job("gh:acme/shop#12")
+        job.requester = "alice"
+        #expect(try FixJobRunner.request(for: job, template: Self.template, token: nil, cloneFrom: [:]).requester == "alice")
+    }
+
     @Test func withoutAnInstallationTheOperatorsTokenIsUsedAndAMirrorIsClonedFrom() throws {
         let request = try FixJobRunner.request(for: Self.job("gh:acme/shop#12"), template: Self.template, token: nil,
                                                cloneFrom: ["acme/shop": "/srv/mirrors/shop.git"])

@@ -20,7 +20,7 @@ struct GracefulShutdownTests {
 
         init() { (started, startedContinuation) = AsyncStream<Int64>.makeStream() }
 
-        func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome {
+        func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     gate.withLock { $0 = continuation }

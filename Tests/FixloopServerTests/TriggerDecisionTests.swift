@@ -17,7 +17,8 @@ struct TriggerDecisionTests {
     @Test func theConfiguredLabelQueuesAFix() throws {
         let json = #"{"action": "labeled", "issue": {"number": 7}, "label": {"name": "fixloop"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}, "installation": {"id": 42}}"#
         let action = TriggerDecision.decide(event: "issues", payload: try Self.payload(json), settings: TriggerSettings())
-        let request = JobRequest(ticket: "gh:acme/shop#7", repository: "acme/shop", trigger: "labelled fixloop by alice", installationID: 42)
+        var request = JobRequest(ticket: "gh:acme/shop#7", repository: "acme/shop", trigger: "labelled fixloop by alice", installationID: 42)
+        request.requester = "alice"
         #expect(action == .command(.fix(request), permission: .granted))
         let other = TriggerDecision.decide(event: "issues", payload: try Self.payload(json), settings: TriggerSettings(label: "autofix"))
         #expect(other == .ignore("label fixloop is not autofix"))
@@ -29,6 +30,13 @@ struct TriggerDecisionTests {
         #expect(request.trigger == "/fixloop fix by bob")
         let stranger = TriggerDecision.decide(event: "issue_comment", payload: try Self.payload(Self.comment("/fixloop stop", association: "NONE")), settings: TriggerSettings())
         #expect(stranger == .command(.stop(ticket: "gh:acme/shop#7", by: "bob"), permission: .ask(owner: "acme", name: "shop", user: "bob")))
+    }
+
+    @Test func aFixCommandNamesWhoAskedAndTheCommentThatGetsTheReaction() throws {
+        let json = Self.comment("/fixloop fix", association: "OWNER", user: "carol").replacingOccurrences(of: #""comment": {"#, with: #""comment": {"id": 901, "#)
+        let action = TriggerDecision.decide(event: "issue_comment", payload: try Self.payload(json), settings: TriggerSettings())
+        guard case .command(.fix(let request), .granted) = action else { Issue.record("\(action)"); return }
+        #expect(request.requester == "carol" && request.triggerCommentID == 901)
     }
 
     @Test(arguments: [

@@ -25,9 +25,9 @@ struct WorkerPoolTests {
             self.outcome = outcome
         }
 
-        func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome {
+        func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome {
             runs.withLock { $0.append(job.id) }
-            await progress(.fixing)
+            await progress(.stage(.fixing))
             return try await outcome(job)
         }
     }

@@ -34,6 +34,10 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the review's data as JSON instead of writing files.") var json = false
 
+    @Option(help: ArgumentHelp("Also post the week's summary to this Slack incoming webhook (default: FIXLOOP_SLACK_WEBHOOK, else [report] slack_webhook).",
+                               valueName: "url"))
+    var slackWebhook: String?
+
     func run() async throws {
         let context = try global.context()
         try context.state.prepare()
@@ -53,6 +57,7 @@ struct ReportCommand: AsyncParsableCommand {
             \(written.html.path)
             \(written.markdown.path)
             """)
+        try await ReportSlack.announce(review, file: written.html, option: slackWebhook, context: context)
     }
 
     func validate() throws {

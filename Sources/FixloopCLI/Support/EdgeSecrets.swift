@@ -30,11 +30,14 @@ struct EdgeSecrets: Sendable {
     var appPrivateKey: Secret?
     /// `POSTHOG_API_KEY`: a personal API key with Query Read, for `score --posthog`.
     var posthog: Secret?
+    /// `FIXLOOP_SLACK_WEBHOOK`: the incoming webhook `report` posts the week's summary to.
+    var slackWebhook: Secret?
 
     /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
     static let names = [
         "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
         "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY", "POSTHOG_API_KEY",
+        "FIXLOOP_SLACK_WEBHOOK",
     ]
 
     init(_ environment: [String: String]) {
@@ -49,6 +52,7 @@ struct EdgeSecrets: Sendable {
         linearWebhook = secret("LINEAR_WEBHOOK_SECRET")
         adminToken = secret("FIXLOOP_ADMIN_TOKEN")
         posthog = secret("POSTHOG_API_KEY")
+        slackWebhook = secret("FIXLOOP_SLACK_WEBHOOK")
         appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
     }
 

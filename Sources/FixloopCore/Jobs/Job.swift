@@ -39,6 +39,9 @@ public struct Job: Sendable, Equatable, Codable {
     public var progressCommentID: Int?
     /// The text after `/fixloop fix` in the comment that asked for it (``Ticket/requestText``).
     public var requestText: String?
+    /// The GitHub login of the person who asked (labelled the issue or commented `/fixloop fix`): named in the
+    /// progress comment, asked to review the pull request, its commit's co-author. Nil for Linear and older jobs.
+    public var requester: String?
 
     public init(
         id: Int64, ticket: String, repository: String, trigger: String, state: JobState = .queued, attempts: Int = 0,
@@ -69,6 +72,11 @@ public struct JobRequest: Sendable, Equatable {
     public var rerunsFinished: Bool
     /// The text after `/fixloop fix`, passed to the engineer with the ticket.
     public var requestText: String?
+    /// The GitHub login of the person who asked (``Job/requester``).
+    public var requester: String?
+    /// The comment that asked (`/fixloop fix`), which gets a 👀 reaction; nil when a label asked (the issue gets it).
+    /// Not kept with the job.
+    public var triggerCommentID: Int?
 
     public init(
         ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3, rerunsFinished: Bool = false,

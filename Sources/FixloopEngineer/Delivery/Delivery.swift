@@ -36,11 +36,15 @@ public struct Delivery: Sendable {
         public var costPriced: Bool
         /// The model that made the change, named in the body.
         public var model: ModelSpec?
+        /// The login of the person who asked for the fix: asked to review the pull request and named as the
+        /// commit's co-author (nil: nobody in particular, as with `fixloop fix`).
+        public var requester: String?
 
         public init(ticket: Ticket, reference: TicketReference, remote: RepositoryReference, branch: String, baseCommit: String,
                     testCommand: String, credentials: GitCredentials, runID: String, runDirectory: URL, costUSD: Double,
-                    costPriced: Bool = true, model: ModelSpec? = nil) {
+                    costPriced: Bool = true, model: ModelSpec? = nil, requester: String? = nil) {
             self.ticket = ticket
+            self.requester = requester
             self.reference = reference
             self.remote = remote
             self.branch = branch
@@ -74,8 +78,9 @@ public struct Delivery: Sendable {
         }
         let git = GitWorkingCopy(directory: candidate.directory)
         try await git.createBranch(target.branch, checkout: true, force: true)
+        let partner = await coAuthor(target.requester)
         let message = "Fix: \(target.ticket.title)\n\n\(candidate.rootCause)\n\n\(candidate.summary)\n\n"
-            + "Fixloop-Ticket: \(target.reference)\nFixloop-Run: \(target.runID)\n"
+            + "Fixloop-Ticket: \(target.reference)\nFixloop-Run: \(target.runID)\n" + (partner.map { "\($0.coAuthorTrailer)\n" } ?? "")
         let commit = try await git.commitAll(message: message, author: author)
         try await git.push(branch: target.branch, credentials: target.credentials, force: true)
         delivered.branch = target.branch
@@ -91,6 +96,7 @@ public struct Delivery: Sendable {
         delivered.pullRequest = pullRequest
         try await codeHost.addLabels(owner: owner, name: name, issue: pullRequest.number, labels: [Self.label])
         await trajectory.record(.deliver, pullRequest.created ? "pr_opened" : "pr_updated", pullRequest.url)
+        if let requester = target.requester { await requestReview(from: requester, owner: owner, name: name, pullRequest: pullRequest.number) }
         if commentOnTicket, case .github(let issueOwner, let issueName, let number) = target.reference {
             try await codeHost.comment(
                 owner: issueOwner, name: issueName, issue: number,
@@ -98,6 +104,33 @@ public struct Delivery: Sendable {
                     + "\n\nRoot cause: \(candidate.rootCause)")
         }
         return delivered
+    }
+
+    /// Asks the requester to review; a refusal (they cannot review: no access, or the pull request's author) or a
+    /// failure is a line in the trajectory, never a failed delivery: the pull request is open by then.
+    private func requestReview(from requester: String, owner: String, name: String, pullRequest: Int) async {
+        do {
+            if try await codeHost.requestReview(owner: owner, name: name, pullRequest: pullRequest, reviewers: [requester]) {
+                await trajectory.record(.deliver, "review_requested", requester)
+            } else {
+                await trajectory.record(.deliver, "review_request_skipped", "\(requester) cannot review this pull request (no access, or its author)")
+            }
+        } catch {
+            await trajectory.record(.deliver, "review_request_skipped", "\(requester): \(error)")
+        }
+    }
+
+    /// The requester's account for the commit's `Co-authored-by:` trailer; nil (and a line in the trajectory) when
+    /// there is none or the forge cannot say: a missing trailer never stops a delivery.
+    private func coAuthor(_ login: String?) async -> CodeHostAccount? {
+        guard let login else { return nil }
+        do {
+            if let account = try await codeHost.account(login: login) { return account }
+            await trajectory.record(.deliver, "co_author_skipped", "no account \(login)")
+        } catch {
+            await trajectory.record(.deliver, "co_author_skipped", "\(login): \(error)")
+        }
+        return nil
     }
 
     /// The label on every pull request Fixloop opens.

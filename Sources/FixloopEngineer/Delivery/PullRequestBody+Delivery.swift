@@ -26,7 +26,8 @@ extension PullRequestBody {
             closingLine: Self.closingLine(for: target.reference, pullRequestOn: repository),
             moreTests: report.reproduction.count + others.count - rows.count,
             model: target.model.map { "\($0.name) (\($0.provider.rawValue))" } ?? "",
-            impact: target.ticket.pattern.flatMap(Self.impact))
+            impact: target.ticket.pattern.flatMap(Self.impact),
+            requester: target.requester)
     }
 
     /// `Fixes #N` for an issue of the pull request's repository, `Fixes owner/repo#N` for another's, `Fixes KEY-N`

@@ -80,12 +80,17 @@ public struct PullRequestBody: PromptContext, Equatable {
     public var cost: String
     public var reverifyCommand: String
     public var runID: String
+    /// The login of the person who asked for the fix (the PR bot's trigger); empty when nobody in particular did.
+    public var requester: String
+    public var hasRequester: Bool
 
     public init(
         ticketLink: String, ticketTitle: String, rootCause: String, changeSummary: String, files: [File], tests: [TestRow],
         reproductionTest: String?, cost: String, reverifyCommand: String, runID: String, closingLine: String? = nil,
-        moreTests: Int = 0, model: String = "", impact: Impact? = nil
+        moreTests: Int = 0, model: String = "", impact: Impact? = nil, requester: String? = nil
     ) {
+        self.requester = requester ?? ""
+        self.hasRequester = requester != nil
         self.closingLine = closingLine ?? "Ticket: \(ticketLink)"
         self.moreTests = moreTests
         self.hasMoreTests = moreTests > 0

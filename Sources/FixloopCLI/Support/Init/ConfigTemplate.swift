@@ -26,6 +26,7 @@ enum ConfigTemplate {
         planner(defaults.planner, &text)
         serve(defaults.serve, &text)
         links(defaults, &text)
+        report(defaults.report, &text)
         rateLimits(&text)
         prices(&text)
         return text.text
@@ -137,6 +138,14 @@ enum ConfigTemplate {
         text.table("product")
         text.key("name", defaults.product.name.map(TemplateText.string), example: TemplateText.string("Acme Shop"),
                  "The product's name on the week's review (default: the product context's first heading).")
+    }
+
+    private static func report(_ report: ReportSettings, _ text: inout TemplateText) {
+        text.table("report")
+        text.key("url", report.url.map(TemplateText.string), example: TemplateText.string("https://reviews.example.com/shop/review.html"),
+                 "Where the review page is published; the Slack message links to it.")
+        text.key("slack_webhook", report.slackWebhook.map(TemplateText.string), example: TemplateText.string("https://hooks.slack.com/services/T000/B000/XXXX"),
+                 "The Slack incoming webhook `fixloop report` posts the week's summary to; it is secret-ish: FIXLOOP_SLACK_WEBHOOK or --slack-webhook win over it.")
     }
 
     private static func rateLimits(_ text: inout TemplateText) {
