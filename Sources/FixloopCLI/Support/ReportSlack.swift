@@ -37,7 +37,8 @@ enum ReportSlack {
         let period = isWeek ? week.description
             : "\(days.string(from: review.periodStart)) – \(days.string(from: review.periodEnd.addingTimeInterval(-1)))"
         return ReviewDigest(
-            product: review.product, period: period, nps: review.overall.nps, previousNPS: nil, sessions: review.overall.sessions,
+            product: review.product, period: period, nps: review.overall.nps,
+            previousNPS: review.previous.flatMap { $0.sessions > 0 ? $0.nps : nil }, sessions: review.overall.sessions,
             patterns: review.patterns.map { .init(name: $0.name, sessions: $0.sessions, decision: $0.decision) },
             ticketsFixed: review.fixes.filter { $0.outcome == "fixed" }.count, ticketsTried: review.fixes.count, ticketErrors: review.errors.count,
             spendUSD: review.spend.reduce(0) { $0 + $1.costUSD }, reviewURL: url, reviewFile: file.path, partial: review.partialUntil != nil)
