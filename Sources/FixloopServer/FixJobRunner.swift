@@ -22,6 +22,7 @@ public struct FixJobRunner: JobRunner {
 
     public func run(_ job: Job, progress: @escaping @Sendable (ProgressStage) async -> Void) async throws -> JobOutcome {
         let token = try await tokens.token(installation: job.installationID)
+        if job.kind == .revision { return try await revise(job, token: token) }
         let request = try Self.request(for: job, template: template, token: token, cloneFrom: cloneFrom)
         let (stages, continuation) = AsyncStream<ProgressStage>.makeStream()
         let relay = Task { for await stage in stages { await progress(stage) } }

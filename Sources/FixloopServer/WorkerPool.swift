@@ -94,6 +94,8 @@ public final class WorkerPool: Service, Sendable {
         let started = now()
         logger.info("job started", metadata: ["job": "\(job.id)", "ticket": "\(job.ticket)", "attempt": "\(job.attempts)"])
         let stage = Mutex<ProgressStage?>(nil)
+        // A revision round's one reply on the pull request is its report: no progress comment there.
+        let progress = job.kind == .fix ? self.progress : nil
         let report: @Sendable (ProgressStage) async -> Void = { [store, progress, now] next in
             let changed = stage.withLock { current -> Bool in
                 guard current != next else { return false }
@@ -137,6 +139,7 @@ public final class WorkerPool: Service, Sendable {
     }
 
     private func end(_ job: Job, worker: String, _ ending: Ending, seconds: Double) async {
+        let progress = job.kind == .fix ? self.progress : nil
         var outcome: JobOutcome
         switch ending {
         case .finished(let result):

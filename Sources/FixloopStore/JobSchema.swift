@@ -44,5 +44,14 @@ enum JobSchema {
         migrator.registerMigration("jobs.v3") { db in
             try db.alter(table: "job") { table in table.add(column: "request_text", .text) }
         }
+        // A job's kind (a fix, or a revision round on a pull request), and for rounds: a round asked for while one
+        // runs (folded into the next, `follow_up`), and the rounds the pull request may have (`max_rounds`).
+        migrator.registerMigration("jobs.v4") { db in
+            try db.alter(table: "job") { table in
+                table.add(column: "kind", .text).notNull().defaults(to: "fix")
+                table.add(column: "follow_up", .integer).notNull().defaults(to: 0)
+                table.add(column: "max_rounds", .integer)
+            }
+        }
     }
 }
