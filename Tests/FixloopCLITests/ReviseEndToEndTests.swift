@@ -97,4 +97,41 @@ struct ReviseEndToEndTests {
             #expect(replies.first?.contains("no change") == true && replies.first?.contains("sum() would do the same") == true, "\(replies)")
         }
     }
+
+    @Test func aBranchThatMovesDuringTheRoundIsNeverForcedOver() async throws {
+        try await withTemporaryDirectory("fixloop-revise-moved") { root in
+            let scene = try await e2e.makeScene(root)
+            let github = GitHubTestServer()
+            await github.state.addIssue("acme/shop", title: "Cart total is negative", body: FixEndToEndTests.ticket, labels: ["bug"])
+            try await withLoopbackModelServer(.openAI) { model in
+                try await github.run { server in
+                    _ = try await openPullRequest(scene, model: model, github: server)
+                    let before = await model.received().count
+                    let comment = await github.state.addReviewComment(
+                        "acme/shop", pullRequest: 2, body: "Say the unit.", path: "shop/cart.py", line: 5, author: "alice", association: "OWNER")
+                    // The model answers late; meanwhile a person pushes to the branch.
+                    await model.enqueue(.after(.seconds(4), .toolCalls([
+                        FixEndToEndTests.fixCall(search: "        result += price", replace: "        result += price  # in cents"),
+                        Self.submit("[C\(comment)] Said it."),
+                    ])))
+                    async let round = revise(scene, model: model, github: server)
+                    for _ in 0..<600 where await model.received().count == before { try await Task.sleep(for: .milliseconds(100)) }
+                    let human = root.appendingPathComponent("human")
+                    _ = try await GitCommandLine.run(["clone", "-q", "-b", Self.branch, scene.remote.path, human.path])
+                    try "# notes\n".write(to: human.appendingPathComponent("NOTES.md"), atomically: true, encoding: .utf8)
+                    _ = try await GitCommandLine.run(["add", "NOTES.md"], in: human)
+                    _ = try await GitCommandLine.run(["-c", "user.name=Alice", "-c", "user.email=alice@example.com", "commit", "-qm", "notes"], in: human)
+                    _ = try await GitCommandLine.run(["push", "-q", "origin", Self.branch], in: human)
+                    let pushed = try await GitCommandLine.run(["rev-parse", "HEAD"], in: human).output.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let (status, text) = await round
+                    #expect(status == 1, "\(text)")
+                    #expect(try e2e.json(text)["result"] as? String == "branch_moved")
+                    #expect(try await GitFixture.revParse("refs/heads/\(Self.branch)", in: scene.remote) == pushed, "the person's commit is still the head")
+                }
+            }
+            let replies = await github.state.comments.filter { $0.issue == 2 }.map(\.body)
+            #expect(replies.count == 1 && replies.first?.contains("never force-pushes") == true, "\(replies)")
+            #expect(replies.first.map(ReviewComment.answeredIDs(inReply:))?.isEmpty == true)
+        }
+    }
 }
