@@ -61,6 +61,9 @@ struct ReviseEndToEndTests {
                     let (shown, trajectory) = await e2e.run(["show", try #require(report["run_id"] as? String)], model: model, github: server, scene: scene)
                     #expect(shown == 0)
                     #expect(trajectory.contains("revision round of gh:acme/shop#2"), "\(trajectory)")
+                    let (listed, rounds) = await e2e.run(["show", "--pr", "gh:acme/shop#2"], model: model, github: server, scene: scene)
+                    let runID = try #require(report["run_id"] as? String)
+                    #expect(listed == 0 && rounds.contains(runID) && rounds.contains("fixed"), "\(rounds)")
                 }
             }
             let pulls = await github.state.pullRequests["acme/shop"] ?? [:]
