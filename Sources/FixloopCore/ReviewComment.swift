@@ -18,3 +18,19 @@ public struct ReviewComment: Sendable, Equatable, Codable {
         self.diffHunk = diffHunk
     }
 }
+
+extension ReviewComment {
+    /// The first line of a revision round's reply: Fixloop's hidden marker naming the review comments the round
+    /// answered, so the next round reads only the ones left.
+    public static func replyMarker(answered ids: [Int]) -> String {
+        "\(TicketComment.fixloopMarker):revision answered=\(ids.map(String.init).joined(separator: ",")) -->"
+    }
+
+    /// The review comment ids a reply's marker names; empty for any other comment (and for one not Fixloop's).
+    public static func answeredIDs(inReply body: String) -> Set<Int> {
+        let prefix = "\(TicketComment.fixloopMarker):revision answered="
+        guard let first = body.split(whereSeparator: \.isNewline).first, first.hasPrefix(prefix) else { return [] }
+        let list = first.dropFirst(prefix.count).prefix { $0 != " " && $0 != "-" }
+        return Set(list.split(separator: ",").compactMap { Int($0) })
+    }
+}

@@ -12,6 +12,10 @@ public struct ServeSettings: Sendable, Equatable {
     public var leaseSeconds = 120
     /// Attempts per job (a worker that dies uses one).
     public var maxAttempts = 3
+    /// Revision rounds per pull request (review comments, `/fixloop <text>` on the pull request).
+    public var maxRounds = 3
+    /// Revision rounds per day across every pull request.
+    public var maxRoundsPerDay = 20
     /// The model spec jobs use (default: `[models] default`).
     public var model: String?
     /// Most model spend per job, in US dollars (default: `[budgets] per_run_usd`).

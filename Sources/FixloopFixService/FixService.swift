@@ -41,12 +41,15 @@ public struct FixService: Sendable {
     public let runs: any RunStore
     public let settings: Settings
     public let prompts: PromptLibrary
+    /// Where revision rounds read their pull request; nil: ``tickets`` when it is one (``TicketSources`` is).
+    public let pullRequests: (any PullRequestSource)?
 
     public init(
         models: any FixModels, sandbox: any Sandbox, testPolicy: SandboxPolicy, setupPolicy: SandboxPolicy, workspaces: WorkspacePool,
         tickets: any TicketSource, codeHost: @escaping @Sendable (Secret?) -> any CodeHost, runs: any RunStore, settings: Settings,
-        prompts: PromptLibrary = PromptLibrary()
+        prompts: PromptLibrary = PromptLibrary(), pullRequests: (any PullRequestSource)? = nil
     ) {
+        self.pullRequests = pullRequests
         self.models = models
         self.sandbox = sandbox
         self.testPolicy = testPolicy
@@ -177,7 +180,7 @@ public struct FixService: Sendable {
         }
     }
 
-    private func engineer(
+    func engineer(
         model: any ModelClient, request: FixRequest, repository: RepositorySettings, testCommand: String, trajectory: Trajectory
     ) -> Engineer {
         var settings = EngineerSettings()

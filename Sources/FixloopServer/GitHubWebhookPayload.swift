@@ -12,6 +12,25 @@ public struct GitHubWebhookPayload: Decodable, Sendable {
         public var updatedAt: String?
         /// Present when the "issue" is a pull request.
         public var pullRequest: PullRequestLink?
+        public var labels: [Label]?
+    }
+    /// A pull request (`pull_request_review`, `pull_request_review_comment`).
+    public struct PullRequest: Decodable, Sendable {
+        public struct Ref: Decodable, Sendable { public var ref: String; public var sha: String? }
+        public var number: Int
+        public var head: Ref
+        public var labels: [Label]?
+        public var user: User?
+    }
+    /// A submitted review (`pull_request_review`).
+    public struct Review: Decodable, Sendable {
+        public var id: Int?
+        public var state: String?
+        public var body: String?
+        public var user: User?
+        public var authorAssociation: String?
+        /// The commit the review was made on.
+        public var commitId: String?
     }
     public struct PullRequestLink: Decodable, Sendable { public var url: String? }
     public struct Comment: Decodable, Sendable {
@@ -19,6 +38,8 @@ public struct GitHubWebhookPayload: Decodable, Sendable {
         public var body: String?
         public var user: User?
         public var authorAssociation: String?
+        /// The commit a review comment is on (`pull_request_review_comment`).
+        public var commitId: String?
     }
     public struct Repository: Decodable, Sendable { public var fullName: String }
     public struct Installation: Decodable, Sendable { public var id: Int }
@@ -27,6 +48,8 @@ public struct GitHubWebhookPayload: Decodable, Sendable {
     public var issue: Issue?
     public var label: Label?
     public var comment: Comment?
+    public var pullRequest: PullRequest?
+    public var review: Review?
     public var repository: Repository?
     public var sender: User?
     public var installation: Installation?

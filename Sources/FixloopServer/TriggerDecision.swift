@@ -15,6 +15,8 @@ public enum TicketCommand: Sendable, Equatable {
     case fix(JobRequest)
     /// Cancel the ticket's active job (`/fixloop stop`).
     case stop(ticket: String, by: String)
+    /// Queue a revision round on one of Fixloop's pull requests (``JobKind/revision``), within the round limits.
+    case revise(JobRequest)
 }
 
 /// Whether the sender's write access still has to be asked of GitHub.
@@ -30,10 +32,16 @@ public struct TriggerSettings: Sendable, Equatable {
     public var label: String
     /// Attempts per job (a worker that dies uses one).
     public var maxAttempts: Int
+    /// Revision rounds per pull request (`[serve] max_rounds`).
+    public var maxRounds: Int
+    /// Revision rounds per day across every pull request (`[serve] max_rounds_per_day`).
+    public var maxRoundsPerDay: Int
 
-    public init(label: String = "fixloop", maxAttempts: Int = 3) {
+    public init(label: String = "fixloop", maxAttempts: Int = 3, maxRounds: Int = 3, maxRoundsPerDay: Int = 20) {
         self.label = label
         self.maxAttempts = maxAttempts
+        self.maxRounds = maxRounds
+        self.maxRoundsPerDay = maxRoundsPerDay
     }
 }
 
@@ -42,6 +50,7 @@ public enum TriggerDecision {
     static let writerAssociations = TicketComment.writerAssociations
 
     public static func decide(event: String, payload: GitHubWebhookPayload, settings: TriggerSettings) -> WebhookAction {
+        if let revision = decideRevision(event: event, payload: payload, settings: settings) { return revision }
         guard let repository = payload.repository?.fullName, let issue = payload.issue else {
             return .ignore(event == "ping" ? "ping" : "event \(event) is not a trigger")
         }
@@ -83,6 +92,7 @@ public enum TriggerDecision {
     /// one): the event, the action, the repository and issue, and the comment id, or for a label (whose event has no id
     /// in the payload) the label, the issue's `updated_at` at that moment and the sender. Nil for what is no trigger.
     public static func triggerKey(event: String, payload: GitHubWebhookPayload) -> String? {
+        if let key = revisionTriggerKey(event: event, payload: payload) { return key }
         guard let repository = payload.repository?.fullName, let issue = payload.issue else { return nil }
         let base = "github \(event).\(payload.action ?? "-") \(repository)#\(issue.number)"
         switch (event, payload.action) {

@@ -141,6 +141,8 @@ public struct WebhookIntake: Sendable {
                 }
                 return WebhookReply(status: 202, result: "already_done", message: "job \(job.id) already fixed \(job.ticket); /fixloop retry runs it again")
             }
+        case .revise(let request):
+            return try await executeRevision(request)
         case .stop(let ticket, let user):
             guard let active = try await store.activeJob(ticket: ticket), let job = try await store.cancel(active.id, now: now()) else {
                 return WebhookReply(status: 202, result: "ignored", message: "no active job for \(ticket)")

@@ -94,6 +94,8 @@ public final class WorkerPool: Service, Sendable {
         let started = now()
         logger.info("job started", metadata: ["job": "\(job.id)", "ticket": "\(job.ticket)", "attempt": "\(job.attempts)"])
         let log = Mutex(ProgressLog(queued: job.createdAt))
+        // A revision round's one reply on the pull request is its report: no progress comment there.
+        let progress = job.kind == .fix ? self.progress : nil
         let report: @Sendable (ProgressEvent) async -> Void = { [store, progress, now] event in
             let time = now()
             let (changed, stageChanged, shown) = log.withLock { log -> (Bool, Bool, ProgressLog) in
@@ -139,6 +141,7 @@ public final class WorkerPool: Service, Sendable {
     }
 
     private func end(_ job: Job, worker: String, _ ending: Ending, seconds: Double, log: ProgressLog) async {
+        let progress = job.kind == .fix ? self.progress : nil
         var outcome: JobOutcome
         switch ending {
         case .finished(let result):

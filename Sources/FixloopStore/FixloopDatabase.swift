@@ -91,6 +91,7 @@ public final class FixloopDatabase: Sendable {
         ScorerSchema.registerEventContext(in: &migrator)
         RunBranchSchema.register(in: &migrator)
         ScorerSchema.registerImportCursor(in: &migrator)
+        RunKindSchema.register(in: &migrator)
         // Prompt-cache writes (Anthropic's `cache_creation_input_tokens`), billed apart from input.
         migrator.registerMigration("ledger.v2") { db in
             try db.alter(table: "model_call") { table in

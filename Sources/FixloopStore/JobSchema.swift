@@ -2,7 +2,7 @@ import GRDB
 
 /// Migrations `jobs.v1` (the PR bot's queue and the webhook deliveries already seen) and `jobs.v2` (the triggers
 /// already seen, by what they are rather than by their unsigned delivery id) and `jobs.v3` (the text after `/fixloop fix`) and
-/// `jobs.requester` (the GitHub login of who asked).
+/// `jobs.requester` (the GitHub login of who asked) and `jobs.v4` (a job's kind, a folded follow-up round, the rounds allowed).
 enum JobSchema {
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("jobs.v1") { db in
@@ -48,6 +48,15 @@ enum JobSchema {
         // Named, not numbered: the revision rounds add their own job migrations beside it.
         migrator.registerMigration("jobs.requester") { db in
             try db.alter(table: "job") { table in table.add(column: "requester", .text) }
+        }
+        // A job's kind (a fix, or a revision round on a pull request), and for rounds: a round asked for while one
+        // runs (folded into the next, `follow_up`), and the rounds the pull request may have (`max_rounds`).
+        migrator.registerMigration("jobs.v4") { db in
+            try db.alter(table: "job") { table in
+                table.add(column: "kind", .text).notNull().defaults(to: "fix")
+                table.add(column: "follow_up", .integer).notNull().defaults(to: 0)
+                table.add(column: "max_rounds", .integer)
+            }
         }
     }
 }

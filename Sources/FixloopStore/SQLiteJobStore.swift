@@ -12,6 +12,10 @@ public struct SQLiteJobStore: JobStore {
     public func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult {
         try await write { db in
             if let active = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? AND state IN ('queued', 'running')", arguments: [request.ticket]) {
+                // A round asked for while one runs is folded into the next round, queued when this one ends.
+                if request.kind == .revision, active["state"] as String == JobState.running.rawValue {
+                    try db.execute(sql: "UPDATE job SET follow_up = 1 WHERE id = ?", arguments: [active["id"] as Int64])
+                }
                 return .alreadyActive(Self.job(active))
             }
             if !request.rerunsFinished, let last = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? ORDER BY id DESC LIMIT 1",
@@ -23,10 +27,12 @@ public struct SQLiteJobStore: JobStore {
                 SELECT progress_comment_id FROM job WHERE ticket = ? AND progress_comment_id IS NOT NULL ORDER BY id DESC LIMIT 1
                 """, arguments: [request.ticket])
             try db.execute(sql: """
-                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text, requester)
-                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text,
+                                 requester, kind, max_rounds)
+                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [request.ticket, request.repository, request.trigger, request.maxAttempts, now.timeIntervalSince1970,
-                                 now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester])
+                                 now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester,
+                                 request.kind.rawValue, request.kind == .revision ? request.maxRounds : nil])
             return .enqueued(try Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!))
         }
     }
@@ -68,6 +74,7 @@ public struct SQLiteJobStore: JobStore {
                 UPDATE job SET state = ?, summary = ?, pr_url = ?, cost_usd = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ? AND state = 'running' AND lease_owner = ?
                 """, arguments: [state.rawValue, summary, prURL, costUSD, now.timeIntervalSince1970, now.timeIntervalSince1970, id, worker])
+            if db.changesCount > 0 { try Self.queueFollowUp(of: id, db: db, now: now) }
         }
     }
 
@@ -186,6 +193,7 @@ public struct SQLiteJobStore: JobStore {
         job.progressCommentID = row["progress_comment_id"]
         job.requestText = row["request_text"]
         job.requester = row["requester"]
+        job.kind = JobKind(rawValue: row["kind"] ?? "fix") ?? .fix
         return job
     }
 }

@@ -20,8 +20,10 @@ public struct SQLiteRunStore: RunStore {
                 return Self.record(holder)
             }
             try db.execute(sql: """
-                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at) VALUES (?, ?, ?, 'running', ?, ?, ?)
-                """, arguments: [record.id, record.ticket, record.repository, record.host, record.pid, record.startedAt.timeIntervalSince1970])
+                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at, kind, pull_request)
+                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)
+                """, arguments: [record.id, record.ticket, record.repository, record.host, record.pid, record.startedAt.timeIntervalSince1970,
+                                record.kind.rawValue, record.pullRequest])
             return nil
         }
     }
@@ -89,7 +91,7 @@ public struct SQLiteRunStore: RunStore {
         }
     }
 
-    private static func record(_ row: Row) -> RunRecord {
+    static func record(_ row: Row) -> RunRecord {
         var record = RunRecord(id: row["id"], ticket: row["ticket"], repository: row["repository"], host: row["host"], pid: row["pid"],
                                startedAt: Date(timeIntervalSince1970: row["started_at"]))
         record.status = RunStatus(rawValue: row["status"]) ?? .error
@@ -97,6 +99,8 @@ public struct SQLiteRunStore: RunStore {
         record.branch = row["branch"]
         record.prURL = row["pr_url"]
         record.reason = row["reason"]
+        record.kind = RunKind(rawValue: row["kind"] ?? "fix") ?? .fix
+        record.pullRequest = row["pull_request"]
         return record
     }
 }

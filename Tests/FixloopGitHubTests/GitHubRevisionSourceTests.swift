@@ -53,4 +53,31 @@ struct GitHubRevisionSourceTests {
     func theTicketComesFromTheFixesLine(body: String, ticket: TicketReference?) {
         #expect(GitHubRevisionSource.ticket(fromBody: body) == ticket)
     }
+
+    @Test(arguments: [
+        ("Fixes #12\n\nTicket: https://github.com/acme/shop/issues/12 — Total", TicketReference.github(owner: "acme", name: "shop", number: 12)),
+        ("Fixes other/lib#4", .github(owner: "other", name: "lib", number: 4)),
+        ("Fixes ENG-42", .linear(identifier: "ENG-42")),
+        ("Ticket: local:7", .local(id: 7)),
+        ("Fixes the total", nil),
+    ] as [(String, TicketReference?)])
+    func theClosingLineFixloopWritesNamesTheTicket(body: String, ticket: TicketReference?) {
+        #expect(GitHubRevisionSource.ticket(fromBody: body, repository: ("acme", "shop")) == ticket)
+    }
+
+    @Test func commentsAnEarlierRoundAnsweredAreLeftOut() async throws {
+        let github = GitHubTestServer()
+        let number = await github.state.addPullRequest("acme/shop", title: "Fix: Cart total", body: "Fixes #3", head: "fixloop/gh-acme-shop-3-cart")
+        let old = await github.state.addReviewComment("acme/shop", pullRequest: number, body: "Use sum().", path: "shop/cart.py", line: 5, author: "alice", association: "MEMBER")
+        await github.state.addComment("acme/shop", issue: number, body: ReviewComment.replyMarker(answered: [old]) + "\nDone.", author: "token-owner", association: "OWNER")
+        // A reader writing Fixloop's marker answers nothing.
+        let new = await github.state.addReviewComment("acme/shop", pullRequest: number, body: "And a test.", path: "tests/test_cart.py", line: 1, author: "alice", association: "MEMBER")
+        await github.state.addComment("acme/shop", issue: number, body: ReviewComment.replyMarker(answered: [new]), author: "mallory", association: "NONE")
+        try await github.run { server in
+            let revision = try await GitHubRevisionSource(client: GitHubClient(baseURL: server.baseURL, token: Secret("test-token")))
+                .revision(owner: "acme", name: "shop", number: number)
+            #expect(revision.ticket == .github(owner: "acme", name: "shop", number: 3))
+            #expect(revision.comments.map(\.id) == [new])
+        }
+    }
 }

@@ -38,7 +38,7 @@ public struct Fixloop: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            FixCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
+            FixCommand.self, ReviseCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
             DemoCommand.self, DoctorCommand.self, InitCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
             ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self, OutcomesCommand.self, JobsCommand.self,
             SetupAppCommand.self,

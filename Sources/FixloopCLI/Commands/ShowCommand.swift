@@ -5,21 +5,28 @@ import FixloopStore
 import Foundation
 
 /// `fixloop show RUN`: a run's trajectory for a reviewer, with its state (a run whose process died shows as
-/// interrupted).
+/// interrupted); `fixloop show --pr gh:OWNER/NAME#N`: the revision rounds of one of Fixloop's pull requests.
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a run's trajectory for a reviewer.")
+        commandName: "show", abstract: "Show a run's trajectory for a reviewer, or a pull request's revision rounds.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The run id (from fixloop fix) or a unique prefix of it, or 'latest'.", valueName: "run")) var run: String
+    @Argument(help: ArgumentHelp("The run id (from fixloop fix or revise) or a unique prefix of it, or 'latest'.", valueName: "run")) var run: String?
+    @Option(help: ArgumentHelp("List the revision rounds of this pull request instead.", valueName: "gh:owner/name#n")) var pr: String?
     @Flag(help: "Show every event in full instead of the first lines of each.") var full = false
     @Flag(help: "Print the events as JSON.") var json = false
+
+    func validate() throws {
+        guard (run == nil) != (pr == nil) else { throw ValidationError("Give a run id, or --pr gh:OWNER/NAME#N, not both.") }
+    }
 
     func run() async throws {
         let context = try global.context()
         let runs = context.state.runs
         try context.state.prepare()
         let store = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
+        if let pr { return try rounds(of: try PullRequestReference(parsing: pr), store: store, context: context) }
+        let run = self.run ?? "latest"
         let id = run == "latest" ? run : try IDPrefix.resolve(run, kind: "run", candidates: try store.runIDs(prefix: run),
                                                                listCommand: "fixloop fix")
         guard let id, let record = try store.run(id), !record.id.contains("/"), !record.id.contains("..") else {
@@ -29,7 +36,11 @@ struct ShowCommand: AsyncParsableCommand {
         let events = (try? Trajectory.read(directory.appendingPathComponent("trajectory.jsonl"))) ?? []
         if json { return try context.printJSON(events) }
         context.print("run \(record.id): \(record.status.rawValue)\(record.reason.map { " — \($0)" } ?? "")")
-        context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
+        if record.kind == .revision, let pullRequest = record.pullRequest {
+            context.print("revision round of \(pullRequest) (ticket \(record.ticket)) on \(record.repository)")
+        } else {
+            context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
+        }
         let formatter = ISO8601DateFormatter()
         for event in events {
             let lines = event.detail.components(separatedBy: "\n")
@@ -38,5 +49,20 @@ struct ShowCommand: AsyncParsableCommand {
             for line in shown { context.print("    " + line) }
             if shown.count < lines.count { context.print("    … \(lines.count - shown.count) more lines (--full)") }
         }
+    }
+
+    /// The pull request's rounds, oldest first: run, state, start, why it ended.
+    private func rounds(of pullRequest: PullRequestReference, store: SQLiteRunStore, context: CommandContext) throws {
+        let rounds = try store.rounds(pullRequest: pullRequest.description)
+        if json { return try context.printJSON(rounds) }
+        guard !rounds.isEmpty else {
+            return context.print("No revision rounds of \(pullRequest) in \(context.state.root.path); start one with fixloop revise --pr \(pullRequest).")
+        }
+        var table = TextTable(header: ["ROUND", "RUN", "STATUS", "STARTED", "REASON"])
+        let formatter = ISO8601DateFormatter()
+        for (index, round) in rounds.enumerated() {
+            table.append(["\(index + 1)", round.id, round.status.rawValue, formatter.string(from: round.startedAt), String((round.reason ?? "").prefix(80))])
+        }
+        context.printTable(table)
     }
 }

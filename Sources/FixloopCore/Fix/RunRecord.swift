@@ -1,8 +1,17 @@
 import Foundation
 
-/// One `fixloop fix` run as the store keeps it.
+/// What a run was: a fix of a ticket, or a revision round on the pull request of one.
+public enum RunKind: String, Sendable, Equatable, Codable {
+    case fix
+    case revision
+}
+
+/// One `fixloop fix` run (or revision round) as the store keeps it.
 public struct RunRecord: Sendable, Equatable, Codable {
     public var id: String
+    /// A fix, or a revision round (then ``pullRequest`` names the pull request, `gh:OWNER/NAME#N`).
+    public var kind: RunKind = .fix
+    public var pullRequest: String?
     public var ticket: String
     public var repository: String
     public var status: RunStatus

@@ -8,6 +8,13 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     public var isActive: Bool { self == .queued || self == .running }
 }
 
+/// What a job does: fix a ticket, or run a revision round on one of Fixloop's pull requests.
+public enum JobKind: String, Sendable, Equatable, Codable {
+    case fix
+    /// The job's ``Job/ticket`` is then the pull request, `gh:OWNER/NAME#N`, and ``Job/requestText`` the instructions.
+    case revision
+}
+
 /// One request to fix one ticket, as the queue keeps it.
 public struct Job: Sendable, Equatable, Codable {
     public var id: Int64
@@ -42,6 +49,8 @@ public struct Job: Sendable, Equatable, Codable {
     /// The GitHub login of the person who asked (labelled the issue or commented `/fixloop fix`): named in the
     /// progress comment, asked to review the pull request, its commit's co-author. Nil for Linear and older jobs.
     public var requester: String?
+    /// A fix, or a revision round (then ``ticket`` is the pull request).
+    public var kind: JobKind = .fix
 
     public init(
         id: Int64, ticket: String, repository: String, trigger: String, state: JobState = .queued, attempts: Int = 0,
@@ -77,6 +86,11 @@ public struct JobRequest: Sendable, Equatable {
     /// The comment that asked (`/fixloop fix`), which gets a 👀 reaction; nil when a label asked (the issue gets it).
     /// Not kept with the job.
     public var triggerCommentID: Int?
+    /// A fix, or a revision round (then ``ticket`` is the pull request).
+    public var kind: JobKind = .fix
+    /// For a round: the most rounds the pull request may have (`[serve] max_rounds`); a round folded into the next
+    /// is queued only below it.
+    public var maxRounds = 3
 
     public init(
         ticket: String, repository: String, trigger: String, installationID: Int? = nil, maxAttempts: Int = 3, rerunsFinished: Bool = false,

@@ -49,4 +49,7 @@ public protocol JobStore: Sendable {
     /// Records what a delivery is (event, action, repository, issue, and the comment or label event), whatever its
     /// unsigned delivery id says. - Returns: false when the same trigger was seen before (a replay under a new id).
     func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool
+
+    /// Revision rounds asked for (not cancelled): of the pull request `ticket`, else of all; since `since` when given.
+    func revisionRounds(ticket: String?, since: Date?) async throws -> Int
 }

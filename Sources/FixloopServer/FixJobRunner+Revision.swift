@@ -1,0 +1,35 @@
+import FixloopCore
+import FixloopFixService
+import Foundation
+
+extension FixJobRunner {
+    /// A revision job: one round on the pull request the job names, through the same service as `fixloop revise`.
+    /// The round's one reply on the pull request is its report; no progress comment is written for it.
+    func revise(_ job: Job, token: Secret?) async throws -> JobOutcome {
+        let outcome = try await service.revise(Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom))
+        var result: JobOutcome
+        switch outcome.result {
+        case .revised:
+            result = JobOutcome(state: .done, summary: "revised: \(outcome.commit ?? "") pushed", prURL: outcome.prURL, costUSD: outcome.costUSD)
+        case .unchanged:
+            result = JobOutcome(state: .done, summary: "no change: \(outcome.engineer.reason)", prURL: outcome.prURL, costUSD: outcome.costUSD)
+        case .notRevised, .branchMoved:
+            result = JobOutcome(state: .failed, summary: outcome.engineer.reason, prURL: outcome.prURL, costUSD: outcome.costUSD)
+        }
+        result.costPriced = outcome.costPriced
+        return result
+    }
+
+    /// The job's round: its pull request and instructions, the template's model and limits, the job's token.
+    static func revisionRequest(for job: Job, template: FixRequest, token: Secret?, cloneFrom: [String: String]) throws -> RevisionRequest {
+        var request = RevisionRequest(pullRequest: try PullRequestReference(parsing: job.ticket), model: template.model)
+        request.instructions = job.requestText
+        request.limits = template.limits
+        request.overrides = template.overrides
+        request.usesTools = template.usesTools
+        request.credentials = template.credentials
+        request.credentials.github = token ?? template.credentials.github
+        request.repository = cloneFrom[job.repository]
+        return request
+    }
+}

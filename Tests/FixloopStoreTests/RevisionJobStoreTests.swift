@@ -1,0 +1,34 @@
+import FixloopCore
+import FixloopStore
+import FixloopTesting
+import Foundation
+import Testing
+
+/// Revision jobs in the queue: one round per pull request at a time, a request during a round folded into the next,
+/// and no folded round past the pull request's `max_rounds`.
+struct RevisionJobStoreTests {
+    static func round(maxRounds: Int = 3) -> JobRequest {
+        var request = JobRequest(ticket: "gh:acme/shop#2", repository: "acme/shop", trigger: "a review comment by alice", rerunsFinished: true)
+        request.kind = .revision
+        request.maxRounds = maxRounds
+        return request
+    }
+
+    @Test(arguments: [(3, 1), (1, 0)])
+    func aRequestDuringARoundIsFoldedIntoOneNextRoundBelowTheLimit(maxRounds: Int, queuedAfter: Int) async throws {
+        try await withTemporaryDirectory("fixloop-rounds") { root in
+            let store = SQLiteJobStore(database: try FixloopDatabase(url: root.appendingPathComponent("fixloop.sqlite")))
+            guard case .enqueued = try await store.enqueue(Self.round(maxRounds: maxRounds), now: Date()) else { Issue.record("not queued"); return }
+            let job = try #require(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5))
+            #expect(job.kind == .revision)
+            for _ in 1...2 {
+                guard case .alreadyActive = try await store.enqueue(Self.round(maxRounds: maxRounds), now: Date()) else { Issue.record("a parallel job"); return }
+            }
+            try await store.finish(job.id, worker: "w", state: .done, summary: "revised", prURL: nil, costUSD: 0, now: Date())
+            let queued = try await store.jobs(state: .queued, limit: 5)
+            #expect(queued.count == queuedAfter, "\(queued)")
+            #expect(queued.allSatisfy { $0.kind == .revision && $0.ticket == "gh:acme/shop#2" })
+            #expect(try await store.revisionRounds(ticket: "gh:acme/shop#2", since: nil) == 1 + queuedAfter)
+        }
+    }
+}
