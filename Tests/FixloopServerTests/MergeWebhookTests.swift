@@ -10,7 +10,7 @@ import Testing
 struct MergeWebhookTests {
     static let secret = Secret("webhook-secret")
     static func payload(action: String = "closed", merged: Bool = true) -> String {
-        #"{"action": "\#(action)", "number": 7, "pull_request": {"number": 7, "html_url": "https://github.com/acme/shop/pull/7", "merged": \#(merged), "merged_at": "2025-06-10T09:30:00Z", "merge_commit_sha": "abc123"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}}"#
+        #"{"action": "\#(action)", "number": 7, "pull_request": {"number": 7, "html_url": "https://github.com/acme/shop/pull/7", "head": {"ref": "fixloop/12-checkout-total", "sha": "def456"}, "merged": \#(merged), "merged_at": "2025-06-10T09:30:00Z", "merge_commit_sha": "abc123"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}}"#
     }
 
     @Test func aClosedAndMergedPullRequestIsAMerge() throws {

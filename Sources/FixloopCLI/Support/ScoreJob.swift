@@ -87,8 +87,9 @@ struct ScoreJob {
         }
         if let model {
             let confirm = confirm
+            let batched = batch?.submits == true
             observer.beforeModelGrading = { work in
-                let estimate = GradingEstimate(work: work, model: model.client.spec, price: model.price)
+                let estimate = GradingEstimate(work: work, model: model.client.spec, price: model.price, batch: batched)
                 if !estimate.isFree { try await confirm(estimate) }
             }
         }

@@ -62,15 +62,17 @@ struct GradingEstimate: Sendable, Equatable {
     var inputTokensPerSession: Int
     /// Dollars for one call per session, or nil when the model has no price.
     var costUSD: Double?
+    /// Priced at the provider's batch rate (`score --batch`).
+    var batch = false
 
-    init(work: ModelGradingWork, model: ModelSpec, price: ModelPrice?) {
+    init(work: ModelGradingWork, model: ModelSpec, price: ModelPrice?, batch: Bool = false) {
         self.model = model
+        self.batch = batch
         sessions = work.sessions
         inputTokensPerSession = work.sessions == 0 ? 0 : work.promptCharacters / 4 / work.sessions + 1
-        costUSD = price.map {
-            $0.cost(of: TokenUsage(inputTokens: work.promptCharacters / 4 + work.sessions,
-                                   outputTokens: Self.outputTokensPerSession * work.sessions))
-        }
+        let usage = TokenUsage(inputTokens: work.promptCharacters / 4 + work.sessions,
+                               outputTokens: Self.outputTokensPerSession * work.sessions)
+        costUSD = price.map { batch ? $0.batchCost(of: usage) : $0.cost(of: usage) }
     }
 
     /// The model is free (local), so there is nothing to confirm.
@@ -79,7 +81,9 @@ struct GradingEstimate: Sendable, Equatable {
     var text: String {
         let tokens = inputTokensPerSession + Self.outputTokensPerSession
         let cost = costUSD.map { "$" + String(format: $0 < 1 ? "%.4f" : "%.2f", $0) } ?? "an unknown cost (\(model) has no price; add it under [prices])"
-        return "\(sessions) sessions × ~\(tokens) tokens ≈ \(cost) with \(model) (one call each, a retry when a reply is invalid)"
+        let how = batch ? "in a batch at the batch price, a direct retry when a reply is invalid"
+            : "one call each, a retry when a reply is invalid"
+        return "\(sessions) sessions × ~\(tokens) tokens ≈ \(cost) with \(model) (\(how))"
     }
 }
 
