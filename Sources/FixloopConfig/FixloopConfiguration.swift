@@ -165,6 +165,14 @@ extension ScorerSettings {
         }
         if let value = try table.int("reported_problems", range: 0...1000) { reportedProblems = value }
         if let value = try table.int("concurrency", range: 1...64) { concurrency = value }
+        if let value = try table.string("write_back"), !value.isEmpty {
+            guard value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else {
+                throw ConfigurationError(
+                    kind: .invalidValue, file: table.file, key: "scorer.write_back",
+                    detail: "must be a postgres://user@host:port/database URL")
+            }
+            writeBack = value
+        }
     }
 }
 

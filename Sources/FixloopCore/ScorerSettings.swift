@@ -20,6 +20,10 @@ public struct ScorerSettings: Sendable, Equatable {
     public var reportedProblems: Int = 5
     /// How many sessions are graded at once (model calls in flight), under the shared rate limiter.
     public var concurrency: Int = 8
+    /// The PostgreSQL URL (`postgres://user@host:port/database`) each session's score is written back to, in
+    /// `fixloop_session_scores`, after grading; nil: the scores stay in the local store only. The password comes
+    /// from the URL or `FIXLOOP_DATABASE_PASSWORD` (or the file `FIXLOOP_DATABASE_PASSWORD_FILE` names).
+    public var writeBack: String?
 
     public init() {}
 }

@@ -96,6 +96,7 @@ public final class FixloopDatabase: Sendable {
                 table.add(column: "cache_write_tokens", .integer).notNull().defaults(to: 0)
             }
         }
+        SQLiteImportCursors.register(in: &migrator)
         return migrator
     }
 

@@ -28,11 +28,15 @@ struct EdgeSecrets: Sendable {
     var adminToken: Secret?
     /// `GITHUB_APP_PRIVATE_KEY` (the PEM itself), else the file `GITHUB_APP_PRIVATE_KEY_FILE` names.
     var appPrivateKey: Secret?
+    /// `FIXLOOP_DATABASE_PASSWORD`: the PostgreSQL password when a `postgres://` URL (`--from`, `[scorer] write_back`)
+    /// carries none.
+    var databasePassword: Secret?
 
     /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
     static let names = [
         "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
         "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY",
+        "FIXLOOP_DATABASE_PASSWORD",
     ]
 
     init(_ environment: [String: String]) {
@@ -46,6 +50,7 @@ struct EdgeSecrets: Sendable {
         githubWebhook = secret("GITHUB_WEBHOOK_SECRET")
         linearWebhook = secret("LINEAR_WEBHOOK_SECRET")
         adminToken = secret("FIXLOOP_ADMIN_TOKEN")
+        databasePassword = secret("FIXLOOP_DATABASE_PASSWORD")
         appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
     }
 

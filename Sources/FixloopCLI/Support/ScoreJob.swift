@@ -1,5 +1,6 @@
 import FixloopCore
 import FixloopIngest
+import FixloopPostgres
 import FixloopPrompts
 import FixloopScorer
 import FixloopStore
@@ -10,6 +11,8 @@ struct ScoreJob {
     /// Exports to import first.
     var files: [URL] = []
     var format: ExportFormat = .auto
+    /// A warehouse table to import from first, past its stored cursor (`--from`, `--table`).
+    var warehouse: WarehouseImport?
     /// The product context file (nil: `[scorer] product_context`, else none).
     var product: URL?
     /// Grade the sessions since (nil: all).
@@ -34,6 +37,10 @@ struct ScoreJob {
         let settings = context.configuration.scorer
         let productContext = try (product ?? settings.productContext.map { URL(fileURLWithPath: $0) })
             .map { try ProductContext(contentsOf: $0) } ?? .empty
+        // A bad write-back URL stops the run before anything is graded.
+        let writeBack = try settings.writeBack.map {
+            WarehouseWriteBack(url: try PostgresURL(parsing: $0), password: EdgeSecrets(context.environment).databasePassword)
+        }
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
         let grader = grading == .rubricOnly ? nil : try gradingModel(context: context)
@@ -48,11 +55,19 @@ struct ScoreJob {
         let progress = showsProgress ? ScoreProgress(files: files) : nil
         defer { progress?.close() }
         pipeline.observer = observer(progress: progress, model: grader)
-        let report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        var report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        if let warehouse {
+            report = try await warehouse.run(
+                database: database, importer: pipeline.importer, since: since, imported: pipeline.observer.imported)
+        }
         progress?.close()
         let (summary, tally) = try await pipeline.grade(since: since, until: until, worst: worst)
         var result = ScoreResult(import: report, grading: tally, summary: summary)
         result.unpriced = grader.map { $0.price == nil && tally.model + tally.rejected > 0 } ?? false
+        if let writeBack {
+            result.writtenBack = try await writeBack.run(database: database, since: since, until: until)
+            result.writeBackTarget = "\(writeBack.url)"
+        }
         return result
     }
 

@@ -13,6 +13,9 @@ struct ScoreResult: Sendable, Codable {
     var summary: ScoreSummary
     /// True when the grading model has no price, so its cost is not known (never shown as $0).
     var unpriced = false
+    /// Scores written to `fixloop_session_scores` (`[scorer] write_back`), and where (without the password).
+    var writtenBack: Int?
+    var writeBackTarget: String?
 
     func jsonText() throws -> String { try JSONEncoder.prettyText(self) }
 
@@ -32,6 +35,9 @@ struct ScoreResult: Sendable, Codable {
         lines.append(
             "graded \(g.sessions) sessions: rubric \(g.rubric) · model \(g.model) · reused \(g.reused) · "
                 + "rejected \(g.rejected) · refused \(g.refused) · cost " + (unpriced ? "unpriced" : "$" + String(format: "%.4f", g.costUSD)))
+        if let writtenBack, let writeBackTarget {
+            lines.append("wrote \(writtenBack) scores to fixloop_session_scores at \(writeBackTarget)")
+        }
         guard summary.overall.count > 0 else {
             lines.append("no sessions to score; import an export with --import FILE")
             return lines.joined(separator: "\n")

@@ -240,7 +240,7 @@ struct ImportRun {
         }
     }
 
-    private mutating func flush(into sink: inout some AnalyticsEventSink) throws {
+    mutating func flush(into sink: inout some AnalyticsEventSink) throws {
         guard !batch.isEmpty else { return }
         let stored = try sink.store(batch)
         report.stored += stored

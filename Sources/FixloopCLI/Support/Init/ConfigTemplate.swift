@@ -83,6 +83,8 @@ enum ConfigTemplate {
         text.key("grading", TemplateText.string(scorer.grading.rawValue), "Which sessions go to the model: rubric (none), unsure, all.")
         text.key("reported_problems", "\(scorer.reportedProblems)", "Malformed records an import report lists by file and line (0–1000).")
         text.key("concurrency", "\(scorer.concurrency)", "Sessions graded by the model at once, sharing the provider's rate limits (1–64).")
+        text.key("write_back", scorer.writeBack.map(TemplateText.string), example: TemplateText.string("postgres://fixloop@warehouse:5432/analytics"),
+                 "Write each session's score, blurb, intent and right-product answer to fixloop_session_scores in this PostgreSQL database after grading (password: FIXLOOP_DATABASE_PASSWORD or _FILE).")
     }
 
     private static func planner(_ planner: PlannerSettings, _ text: inout TemplateText) {
