@@ -70,6 +70,10 @@ public struct PostgresConnector: Sendable {
     /// `error` as a ``PostgresError`` naming the URL (already one: unchanged).
     public func describe(_ error: any Error) -> any Error {
         if error is PostgresError || error is CancellationError { return error }
+        if let transaction = error as? PostgresTransactionError,
+           let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError {
+            return describe(inner)
+        }
         guard let psql = error as? PSQLError else {
             return PostgresError(.unreachable, "Could not reach PostgreSQL at \(url) (\(redact(String(describing: error)))); check the host and port and that the server runs.")
         }

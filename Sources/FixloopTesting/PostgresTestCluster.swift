@@ -134,34 +134,45 @@ public final class PostgresTestCluster: Sendable {
         try run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-h", folder.path, "-p", "\(port)", "-U", Self.superuser, "-d", database], input: sql)
     }
 
-    /// Runs a PostgreSQL program (or `sh`) as the cluster's user.
+    /// Runs a PostgreSQL program (or `sh`) as the cluster's user, its input, output and errors through files.
+    ///
+    /// `posix_spawn` and `waitpid` directly: Foundation's `Process` did not see `runuser` exit inside the test
+    /// process (left a zombie and waited for ever).
     @discardableResult
     private func run(_ program: String, _ arguments: [String], input: String? = nil) throws -> String {
         let path = program == "sh" ? "/bin/sh" : binaries.appendingPathComponent(program).path
-        let process = Process()
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
+        // As another user, from `/` (the test's folder may be closed to that user).
+        let command = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", "/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] } ?? []) + [path] + arguments
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fixloop-pg-io-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let inputPath = scratch.appendingPathComponent("in").path
+        let outputPath = scratch.appendingPathComponent("out").path
+        let errorPath = scratch.appendingPathComponent("err").path
+        try (input ?? "").write(toFile: inputPath, atomically: false, encoding: .utf8)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw PostgresTestClusterError("could not start \(command[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw PostgresTestClusterError("waitpid failed for \(program): \(String(cString: strerror(errno)))") }
         }
-        process.currentDirectoryURL = folder
-        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput
-        try process.run()
-        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
-        try? standardInput.fileHandleForWriting.close()
-        // Read both before waiting, so a full pipe cannot stall the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PostgresTestClusterError("\(program) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // Exited normally with 0: the low 7 bits (the signal) and the next 8 (the exit code) all zero.
+        guard status == 0 else {
+            let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            throw PostgresTestClusterError("\(program) failed (wait status \(status)): \(errors)")
         }
-        return String(decoding: outputData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A loopback port nothing listens on (bound to port 0, then closed).

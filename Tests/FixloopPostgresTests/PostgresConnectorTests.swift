@@ -16,7 +16,7 @@ struct PostgresConnectorTests {
     func selectOne(_ connector: PostgresConnector) async throws -> Int {
         try await connector.withConnection { connection, logger in
             var value = 0
-            for try await (one,) in try await connection.query("SELECT 1::int", logger: logger).decode((Int,).self) { value = one }
+            for try await one in try await connection.query("SELECT 1::int", logger: logger).decode(Int.self) { value = one }
             return value
         }
     }
@@ -38,13 +38,13 @@ struct PostgresConnectorTests {
         await #expect {
             try await selectOne(try connector(url))
         } throws: { error in
-            let error = error as? PostgresError
+            let error = error as? FixloopPostgres.PostgresError
             return error?.code == "postgres.auth_failed" && error?.message.contains("not-the-password") == false
                 && error?.message.contains("postgres://\(PostgresTestCluster.passwordUser)@127.0.0.1:\(cluster.port)/postgres") == true
         }
         await #expect {
             try await selectOne(try connector(cluster.url(database: "postgres", user: PostgresTestCluster.passwordUser)))
-        } throws: { ($0 as? PostgresError)?.code == "postgres.auth_failed" }
+        } throws: { ($0 as? FixloopPostgres.PostgresError)?.code == "postgres.auth_failed" }
     }
 
     @Test func aMissingDatabaseIsNamed() async throws {
@@ -52,7 +52,7 @@ struct PostgresConnectorTests {
         await #expect {
             try await selectOne(try connector(cluster.url(database: "no_such_db")))
         } throws: { error in
-            let error = error as? PostgresError
+            let error = error as? FixloopPostgres.PostgresError
             return error?.code == "postgres.database_missing" && error?.message.contains("no database no_such_db") == true
         }
     }
@@ -62,7 +62,7 @@ struct PostgresConnectorTests {
         await #expect {
             try await selectOne(try connector("postgres://someone:hunter22@127.0.0.1:\(port)/analytics"))
         } throws: { error in
-            let error = error as? PostgresError
+            let error = error as? FixloopPostgres.PostgresError
             return error?.code == "postgres.unreachable" && error?.message.contains("hunter22") == false
                 && error?.message.contains("postgres://someone@127.0.0.1:\(port)/analytics") == true
         }
