@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libgit2 from Debian's libgit2-dev: modulemap and shim only.
@@ -118,6 +120,17 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // PostgreSQL through PostgresNIO: `postgres://` URLs, connections with clear errors, the warehouse's event
+        // reader (PostHog's batch-export table) and the scores' write-back table.
+        .target(
+            name: "FixloopPostgres",
+            dependencies: [
+                "FixloopCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Runs untrusted commands under bubblewrap; policies come from the shipped sandbox/ folder.
         .target(
             name: "FixloopSandbox",
@@ -140,7 +153,7 @@ let package = Package(
                 "FixloopIngest", "FixloopSessionTypes", "FixloopExportGenerator", "FixloopPostHog",
                 "FixloopReport", "FixloopSlack",
                 "FixloopPlanner",
-                "FixloopServer", "FixloopFixService",
+                "FixloopServer", "FixloopFixService", "FixloopPostgres",
                 // `bench candidates` drives the engineer against a loopback model server with a fixed latency.
                 "FixloopTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -240,7 +253,7 @@ let package = Package(
             name: "FixloopCLITests",
             dependencies: [
                 "FixloopCLI", "FixloopFixService", "FixloopScorer", "FixloopExportGenerator", "FixloopStore", "FixloopServer",
-                "FixloopTesting",
+                "FixloopTesting", "FixloopPostgres",
             ],
             resources: [.copy("Golden")]
         ),
@@ -249,6 +262,10 @@ let package = Package(
             dependencies: [
                 "FixloopCore", "FixloopConfig", "FixloopHTTP", "FixloopModels", "FixloopStore", "FixloopCLI", "FixloopTesting",
             ]
+        ),
+        .testTarget(
+            name: "FixloopPostgresTests",
+            dependencies: ["FixloopPostgres", "FixloopCore", "FixloopTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "FixloopTesting", "fixloop-sandbox-exec"]),
     ],

@@ -192,6 +192,14 @@ extension ScorerSettings {
             }
             batchPollSeconds = value
         }
+        if let value = try table.string("write_back"), !value.isEmpty {
+            guard value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else {
+                throw ConfigurationError(
+                    kind: .invalidValue, file: table.file, key: "scorer.write_back",
+                    detail: "must be a postgres://user@host:port/database URL")
+            }
+            writeBack = value
+        }
     }
 }
 

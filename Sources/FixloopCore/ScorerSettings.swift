@@ -24,6 +24,10 @@ public struct ScorerSettings: Sendable, Equatable {
     public var mode: ScorerMode = .direct
     /// Seconds between two polls of a submitted batch.
     public var batchPollSeconds: Double = 60
+    /// The PostgreSQL URL (`postgres://user@host:port/database`) each session's score is written back to, in
+    /// `fixloop_session_scores`, after grading; nil: the scores stay in the local store only. The password comes
+    /// from the URL or `FIXLOOP_DATABASE_PASSWORD` (or the file `FIXLOOP_DATABASE_PASSWORD_FILE` names).
+    public var writeBack: String?
 
     public init() {}
 }

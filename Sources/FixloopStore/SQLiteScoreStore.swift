@@ -5,7 +5,7 @@ import GRDB
 
 /// Sessions, timelines and scores in SQLite, and the scorer's ``SessionScoreStore``.
 public struct SQLiteScoreStore: SessionScoreStore {
-    private let database: FixloopDatabase
+    let database: FixloopDatabase
 
     /// Uses the scorer tables of `database`.
     public init(database: FixloopDatabase) { self.database = database }
@@ -140,7 +140,7 @@ public struct SQLiteScoreStore: SessionScoreStore {
         }
     }
 
-    private static func score(from row: Row) throws -> SessionScore {
+    static func score(from row: Row) throws -> SessionScore {
         let decoder = JSONDecoder()
         let rubric = try decoder.decode(RubricScore.self, from: Data((row["rubric"] as String).utf8))
         let grade = try (row["model_grade"] as String?).map { try decoder.decode(ModelGrade.self, from: Data($0.utf8)) }

@@ -23,6 +23,8 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The export format: posthog, amplitude, segment or auto.", valueName: "format"))
     var format: ExportFormat = .auto
 
+    @OptionGroup var warehouse: WarehouseOptions
+
     @Option(help: ArgumentHelp("The product context Markdown file (default: [scorer] product_context).", valueName: "file"))
     var product: String?
 
@@ -63,6 +65,7 @@ struct ScoreCommand: AsyncParsableCommand {
         var job = ScoreJob(grading: mode)
         job.files = files.map { URL(fileURLWithPath: $0) }
         job.format = format
+        job.warehouse = try warehouse.source(context: context, files: files)
         job.product = product.map { URL(fileURLWithPath: $0) }
         let now = Date()
         job.since = since.date(relativeTo: now)

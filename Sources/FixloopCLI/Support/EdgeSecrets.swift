@@ -32,12 +32,15 @@ struct EdgeSecrets: Sendable {
     var posthog: Secret?
     /// `FIXLOOP_SLACK_WEBHOOK`: the incoming webhook `report` posts the week's summary to.
     var slackWebhook: Secret?
+    /// `FIXLOOP_DATABASE_PASSWORD`: the PostgreSQL password when a `postgres://` URL (`--from`, `[scorer] write_back`)
+    /// carries none.
+    var databasePassword: Secret?
 
     /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
     static let names = [
         "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
         "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY", "POSTHOG_API_KEY",
-        "FIXLOOP_SLACK_WEBHOOK",
+        "FIXLOOP_SLACK_WEBHOOK", "FIXLOOP_DATABASE_PASSWORD",
     ]
 
     init(_ environment: [String: String]) {
@@ -53,6 +56,7 @@ struct EdgeSecrets: Sendable {
         adminToken = secret("FIXLOOP_ADMIN_TOKEN")
         posthog = secret("POSTHOG_API_KEY")
         slackWebhook = secret("FIXLOOP_SLACK_WEBHOOK")
+        databasePassword = secret("FIXLOOP_DATABASE_PASSWORD")
         appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
     }
 

@@ -1,6 +1,7 @@
 import FixloopCore
 import FixloopIngest
 import FixloopPostHog
+import FixloopPostgres
 import FixloopPrompts
 import FixloopScorer
 import FixloopStore
@@ -13,6 +14,8 @@ struct ScoreJob {
     var format: ExportFormat = .auto
     /// Events to pull from PostHog's query API after the files (`--posthog`).
     var posthog: PostHogEventPull?
+    /// A warehouse table to import from first, past its stored cursor (`--from`, `--table`).
+    var warehouse: WarehouseImport?
     /// The product context file (nil: `[scorer] product_context`, else none).
     var product: URL?
     /// Grade the sessions since (nil: all).
@@ -47,6 +50,10 @@ struct ScoreJob {
         let settings = context.configuration.scorer
         let productContext = try (product ?? settings.productContext.map { URL(fileURLWithPath: $0) })
             .map { try ProductContext(contentsOf: $0) } ?? .empty
+        // A bad write-back URL stops the run before anything is graded.
+        let writeBack = try settings.writeBack.map {
+            WarehouseWriteBack(url: try PostgresURL(parsing: $0), password: EdgeSecrets(context.environment).databasePassword)
+        }
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
         let wiring = grading == .rubricOnly ? nil : try ModelWiring(context: context)
@@ -64,6 +71,10 @@ struct ScoreJob {
         pipeline.observer = observer(progress: progress, model: grader)
         var report = files.isEmpty ? nil : try pipeline.importFiles(files)
         if let posthog { report = try await pipeline.importPostHog(posthog).adding(report) }
+        if let warehouse {
+            report = try await warehouse.run(
+                database: database, importer: pipeline.importer, since: since, imported: pipeline.observer.imported)
+        }
         progress?.close()
         var result: ScoreResult
         if let batch, let wiring, let grader {
@@ -76,6 +87,10 @@ struct ScoreJob {
             result = ScoreResult(import: report, grading: tally, summary: summary)
         }
         result.unpriced = grader.map { $0.price == nil && result.grading.model + result.grading.rejected > 0 } ?? false
+        if let writeBack {
+            result.writtenBack = try await writeBack.run(database: database, since: since, until: until)
+            result.writeBackTarget = "\(writeBack.url)"
+        }
         return result
     }
 

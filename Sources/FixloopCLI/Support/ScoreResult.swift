@@ -15,6 +15,9 @@ struct ScoreResult: Sendable, Codable {
     var unpriced = false
     /// `score --batch`/`--collect`: the batches submitted, collected and still running.
     var batches: BatchGrading.Report?
+    /// Scores written to `fixloop_session_scores` (`[scorer] write_back`), and where (without the password).
+    var writtenBack: Int?
+    var writeBackTarget: String?
 
     func jsonText() throws -> String { try JSONEncoder.prettyText(self) }
 
@@ -37,6 +40,9 @@ struct ScoreResult: Sendable, Codable {
         if let batches {
             lines.append("batch: answered \(g.batched) · graded directly after the batch \(g.repaired) · waiting \(g.pending)")
             for note in batches.notes { lines.append("  " + note) }
+        }
+        if let writtenBack, let writeBackTarget {
+            lines.append("wrote \(writtenBack) scores to fixloop_session_scores at \(writeBackTarget)")
         }
         guard summary.overall.count > 0 else {
             lines.append("no sessions to score; import an export with --import FILE")

@@ -88,6 +88,8 @@ enum ConfigTemplate {
         text.key("concurrency", "\(scorer.concurrency)", "Sessions graded by the model at once, sharing the provider's rate limits (1–64).")
         text.key("mode", TemplateText.string(scorer.mode.rawValue), "direct (a call per session) or batch (one provider batch at half price, as score --batch).")
         text.key("batch_poll_seconds", "\(Int(scorer.batchPollSeconds))", "Seconds between two polls of a submitted batch (over 0, at most 3600).")
+        text.key("write_back", scorer.writeBack.map(TemplateText.string), example: TemplateText.string("postgres://fixloop@warehouse:5432/analytics"),
+                 "Write each session's score, blurb, intent and right-product answer to fixloop_session_scores in this PostgreSQL database after grading (password: FIXLOOP_DATABASE_PASSWORD or _FILE).")
     }
 
     private static func posthog(_ posthog: PostHogSettings, _ text: inout TemplateText) {
