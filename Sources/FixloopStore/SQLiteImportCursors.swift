@@ -3,7 +3,7 @@ import GRDB
 
 /// Where an incremental import from a source (a warehouse table) stopped: the last imported row's time, in
 /// microseconds since 1970, and its id, saved after each page is stored (migration `import.v1`).
-public struct ImportCursor: Sendable, Hashable {
+public struct WarehouseCursor: Sendable, Hashable {
     public var timestampMicros: Int64
     public var id: String
 
@@ -20,18 +20,18 @@ public struct SQLiteImportCursors: Sendable {
     public init(database: FixloopDatabase) { self.database = database }
 
     /// The cursor of `source`, or nil before its first import.
-    public func cursor(source: String) async throws -> ImportCursor? {
+    public func cursor(source: String) async throws -> WarehouseCursor? {
         try await database.wrapErrors("read") {
             try await database.pool.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT timestamp_us, last_id FROM warehouse_cursor WHERE source = ?", arguments: [source]
-                ).map { ImportCursor(timestampMicros: $0["timestamp_us"], id: $0["last_id"]) }
+                ).map { WarehouseCursor(timestampMicros: $0["timestamp_us"], id: $0["last_id"]) }
             }
         }
     }
 
     /// Records that `source` was imported up to `cursor`.
-    public func save(_ cursor: ImportCursor, source: String) async throws {
+    public func save(_ cursor: WarehouseCursor, source: String) async throws {
         try await database.wrapErrors("save") {
             try await database.pool.write { db in
                 try db.execute(

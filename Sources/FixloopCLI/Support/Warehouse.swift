@@ -37,7 +37,7 @@ struct WarehouseImport {
                 let page = try await source.page(after: cursor, since: since)
                 guard let last = page.last else { break }
                 try pages.importPage(MemoryByteSource(page.jsonLines), name: "\(table)", into: &sink)
-                try await cursors.save(ImportCursor(timestampMicros: last.timestampMicros, id: last.uuid), source: sourceKey)
+                try await cursors.save(WarehouseCursor(timestampMicros: last.timestampMicros, id: last.uuid), source: sourceKey)
                 cursor = last
                 if page.rows < source.pageSize { break }
             }
