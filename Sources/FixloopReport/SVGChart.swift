@@ -29,7 +29,9 @@ enum SVGChart {
             let step = days.count <= 1 ? 0 : plotWidth / Double(days.count - 1)
             let mx = max(left, min(width - right, x(0) + marker.at * step))
             svg += #"<g class="marker"><line x1="\#(f(mx))" y1="\#(f(top))" x2="\#(f(mx))" y2="\#(f(top + plotHeight))" class="merge"/>"#
-            svg += #"<text x="\#(f(mx + 3))" y="\#(f(top + 10))" class="merge-label">\#(escape(marker.label))</text><title>\#(escape(marker.title))</title></g>"#
+            // A label in the plot's right half reads leftwards, so it stays inside the chart.
+            let rightHalf = mx > left + plotWidth / 2
+            svg += #"<text x="\#(f(rightHalf ? mx - 3 : mx + 3))" y="\#(f(top + 10))" class="merge-label" text-anchor="\#(rightHalf ? "end" : "start")">\#(escape(marker.label))</text><title>\#(escape(marker.title))</title></g>"#
         }
         let shown = days.indices.filter { days[$0].sessions > 0 }
         if !shown.isEmpty {

@@ -19,9 +19,9 @@ struct ReviewOutcomesCommandTests {
             let home = try await ReportCommandTests.scoredHome(root)
             let (planned, plan) = await ReportCommandTests.run(["plan", "--since", "all", "--ticket-sessions", "2"], home: home)
             #expect(planned == 0, "\(plan)")
-            let ticket = try #require(plan.split(separator: "\n").lazy.compactMap { line in
-                line.components(separatedBy: "created ").dropFirst().first?.split(separator: " ").first.map(String.init)
-            }.first, "\(plan)")
+            let created = plan.components(separatedBy: "created ").dropFirst().first ?? ""
+            let ticket = String(created.prefix { !$0.isWhitespace && $0 != "," && $0 != ")" })
+            #expect(ticket.hasPrefix("local:"), "\(plan)")
             let database = try FixloopDatabase(url: StateDirectory(root: home).database)
             let runs = SQLiteRunStore(database: database)
             _ = try runs.start(RunRecord(id: "run-1", ticket: ticket, repository: "acme/shop", host: "test", pid: 1))
@@ -45,7 +45,7 @@ struct ReviewOutcomesCommandTests {
             #expect(section.contains(#"id="outcome-chart-1""#) && section.contains("merged Sun 8 Jun 2025"), "\(section)")
             #expect(section.contains("<title>before: \(measurement.before.matching) matching sessions</title>"), "\(section)")
             let weekly = try #require(dom.components(separatedBy: #"id="nps-by-week""#).dropFirst().first?.components(separatedBy: "</svg>").first)
-            #expect(weekly.contains(#"class="merge-label">\#(ticket) merged 8 Jun</text>"#), "\(weekly)")
+            #expect(weekly.contains(#"class="merge-label" text-anchor="end">\#(ticket) merged 8 Jun</text>"#), "\(weekly)")
             let markdown = try String(contentsOf: out.appendingPathComponent("review.md"), encoding: .utf8)
             #expect(markdown.contains("## Did last weeks' fixes work?") && markdown.contains("| \(ticket) | branch `fixloop/fix-1` | 8 Jun | 8 Jun | \(measurement.before.matching) | \(measurement.after.matching) |"), "\(markdown)")
         }

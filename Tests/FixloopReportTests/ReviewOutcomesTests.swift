@@ -44,11 +44,13 @@ struct ReviewOutcomesTests {
         let html = ReviewHTML.render(Self.sample())
         let weekly = try #require(html.components(separatedBy: #"id="nps-by-week""#).dropFirst().first?.components(separatedBy: "</svg>").first)
         #expect(weekly.components(separatedBy: #"<g class="marker">"#).count - 1 == 2)
-        #expect(weekly.contains(#"class="merge-label">gh:acme/shop#9 merged 28 May</text>"#))
+        #expect(weekly.contains(#"class="merge-label" text-anchor="end">gh:acme/shop#9 merged 28 May</text>"#))
         // W21's point and W22's (the 8th and 9th of ten across 976 units from x 48): Wednesday of W22 lies between.
-        let marker = try #require(weekly.components(separatedBy: "gh:acme/shop#9 merged 28 May</text>").first?
-            .components(separatedBy: #"<g class="marker"><line x1=""#).last?.split(separator: "\"").first.flatMap { Double($0) })
-        #expect(marker > 48 + 7 * 976 / 9 && marker < 48 + 8 * 976 / 9, "\(marker)")
+        let upToLabel = try #require(weekly.components(separatedBy: "gh:acme/shop#9 merged 28 May</text>").first)
+        let line = try #require(upToLabel.components(separatedBy: #"<g class="marker"><line x1=""#).last)
+        let marker = try #require(Double(String(line.prefix { $0 != "\"" })))
+        let (w21, w22): (Double, Double) = (48 + 7 * 976 / 9, 48 + 8 * 976 / 9)
+        #expect(marker > w21 && marker < w22, "\(marker)")
         #expect(html.contains("dashed lines mark fixes' merges"))
     }
 
