@@ -60,10 +60,11 @@ extension ReviewHTML {
     /// The weekly NPS chart, across the whole width, when there is more than the period's own week to show.
     static func weekly(_ review: WeeklyReview) -> String {
         guard !review.weeks.isEmpty else { return "" }
-        let chart = SVGChart.npsLine(review.weeks, id: "nps-by-week", title: "Implied NPS per ISO week", width: 1040, height: 220) {
+        let chart = SVGChart.npsLine(review.weeks, id: "nps-by-week", title: "Implied NPS per ISO week", width: 1040, height: 220,
+                                     markers: mergeMarkers(review)) {
             String($0.label.split(separator: "-").last ?? "")
         }
-        return "<figure class=\"wide\">\(chart)<figcaption>Implied NPS per ISO week, the last \(review.weeks.count) weeks (weeks without graded sessions have no point)</figcaption></figure>"
+        return "<figure class=\"wide\">\(chart)<figcaption>Implied NPS per ISO week, the last \(review.weeks.count) weeks (weeks without graded sessions have no point)\(review.outcomes.isEmpty ? "" : "; dashed lines mark fixes' merges")</figcaption></figure>"
     }
 
     static func status(_ pattern: WeeklyReview.Pattern) -> String {

@@ -9,7 +9,7 @@ public enum ReviewHTML {
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(e(review.product)) — week of \(day(review.periodStart)) · Fixloop review</title>
-            <style>\(style)</style></head><body>
+            <style>\(style)\(outcomeStyle)</style></head><body>
             <header><h1>\(e(review.product)) — the week's review</h1>
             <p class="period">\(day(review.periodStart)) to \(day(review.periodEnd.addingTimeInterval(-1)))\(e(partialNote(review))) · made \(stamp(review.generatedAt)) by Fixloop</p></header>
             <main>
@@ -27,6 +27,7 @@ public enum ReviewHTML {
         html += patterns(review)
         html += decisions(review)
         html += fixes(review)
+        html += outcomes(review)
         html += worst(review)
         html += spend(review)
         html += "</main>\n<footer>Fixloop · scores are implied from what users did, not asked of them.</footer>\n</body></html>\n"

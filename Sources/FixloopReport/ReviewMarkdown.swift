@@ -104,6 +104,7 @@ public enum ReviewMarkdown {
             }
         }
         lines.append("")
+        lines += outcomes(review)
         lines.append("## Model spend by layer")
         lines.append("")
         if review.spend.isEmpty {
@@ -130,4 +131,25 @@ public enum ReviewMarkdown {
     private static func link(_ text: String, _ url: String?) -> String { url.map { "[\(text)](\($0))" } ?? text }
 
     private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+
+    /// "Did last weeks' fixes work?" as a table, with each verdict's reason under it; nothing without deployed fixes.
+    private static func outcomes(_ review: WeeklyReview) -> [String] {
+        guard !review.outcomes.isEmpty else { return [] }
+        var lines = ["## Did last weeks' fixes work?", "",
+                     "| ticket | fix | merged | deployed | matching before | after | NPS before | after | verdict |",
+                     "|---|---|---|---|---:|---:|---:|---:|---|"]
+        let day = { (date: Date) in ReviewHTML.shortDay(date) }
+        for outcome in review.outcomes {
+            let measured = outcome.verdict != nil
+            let fix = outcome.pullRequest ?? outcome.branch.map { "branch `\($0)`" } ?? "-"
+            lines.append("| \(cell(link(outcome.ticket, outcome.ticketURL))) | \(cell(fix)) | \(outcome.mergedAt.map(day) ?? "-") | \(day(outcome.deployedAt)) | "
+                + (measured ? "\(outcome.matchingBefore) | \(outcome.matchingAfter) | \(ReviewHTML.npsText(outcome.npsBefore)) | \(ReviewHTML.npsText(outcome.npsAfter))" : "- | - | - | -")
+                + " | \(cell(outcome.verdict?.replacingOccurrences(of: "_", with: " ") ?? "not measured (`fixloop outcomes`)")) |")
+        }
+        for outcome in review.outcomes {
+            if let reason = outcome.reason { lines.append(""); lines.append("- \(outcome.ticket): \(reason)") }
+        }
+        lines.append("")
+        return lines
+    }
 }

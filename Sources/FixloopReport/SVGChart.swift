@@ -5,10 +5,13 @@ import Foundation
 enum SVGChart {
     /// Implied NPS per day (or per week) as a line over a −100…+100 axis with a zero line, each point labelled; a
     /// point without sessions keeps its tick but gets no dot, and the line skips it.
-    /// - Parameter tick: the label under a point (by default the day's `06-02`).
+    /// - Parameters:
+    ///   - markers: vertical lines with a label (a fix's merge), each at a fractional point index (0 is the first
+    ///     point), drawn over the grid and clamped to the plot.
+    ///   - tick: the label under a point (by default the day's `06-02`).
     static func npsLine(
         _ days: [WeeklyReview.NPSPoint], id: String = "nps-by-day", title: String = "Implied NPS per day", width: Double = 640,
-        height: Double = 240, tick: (WeeklyReview.NPSPoint) -> String = { String($0.label.suffix(5)) }
+        height: Double = 240, markers: [Marker] = [], tick: (WeeklyReview.NPSPoint) -> String = { String($0.label.suffix(5)) }
     ) -> String {
         let left = 48.0, right = 16.0, top = 16.0, bottom = 40.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
@@ -21,6 +24,14 @@ enum SVGChart {
             let ty = y(Double(tick))
             svg += #"<line x1="\#(f(left))" y1="\#(f(ty))" x2="\#(f(width - right))" y2="\#(f(ty))" class="\#(tick == 0 ? "axis" : "grid")"/>"#
             svg += #"<text x="\#(f(left - 6))" y="\#(f(ty + 4))" class="tick" text-anchor="end">\#(tick > 0 ? "+" : "")\#(tick)</text>"#
+        }
+        for marker in markers {
+            let step = days.count <= 1 ? 0 : plotWidth / Double(days.count - 1)
+            let mx = max(left, min(width - right, x(0) + marker.at * step))
+            svg += #"<g class="marker"><line x1="\#(f(mx))" y1="\#(f(top))" x2="\#(f(mx))" y2="\#(f(top + plotHeight))" class="merge"/>"#
+            // A label in the plot's right half reads leftwards, so it stays inside the chart.
+            let rightHalf = mx > left + plotWidth / 2
+            svg += #"<text x="\#(f(rightHalf ? mx - 3 : mx + 3))" y="\#(f(top + 10))" class="merge-label" text-anchor="\#(rightHalf ? "end" : "start")">\#(escape(marker.label))</text><title>\#(escape(marker.title))</title></g>"#
         }
         let shown = days.indices.filter { days[$0].sessions > 0 }
         if !shown.isEmpty {
@@ -35,6 +46,13 @@ enum SVGChart {
             svg += #"<text x="\#(f(px))" y="\#(f(py - 9))" class="value" text-anchor="middle">\#(signed(day.nps))</text>"#
         }
         return svg + "</svg>"
+    }
+
+    /// A vertical line on a line chart: where (a fractional point index), its short label and its hover text.
+    struct Marker {
+        var at: Double
+        var label: String
+        var title: String
     }
 
     /// How many sessions got each score 0…10, bars coloured by NPS class (detractor, passive, promoter).
@@ -58,7 +76,7 @@ enum SVGChart {
     }
 
     /// The chart's opening tag: drawn in `width`×`height` units and scaled to the width of its place on the page.
-    private static func open(_ width: Double, _ height: Double, title: String, id: String) -> String {
+    static func open(_ width: Double, _ height: Double, title: String, id: String) -> String {
         #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" viewBox="0 0 \#(f(width)) \#(f(height))" width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="\#(escape(title))"><title>\#(escape(title))</title>"#
     }
 

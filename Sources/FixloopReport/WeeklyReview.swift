@@ -41,6 +41,8 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
     public var lowConfidence = 0
     /// The patterns of the previous period that no plan of this one found: resolved, or at least quiet.
     public var resolved: [Pattern] = []
+    /// The fixes deployed before the period's end with what the healing loop measured, newest deploy first.
+    public var outcomes: [Outcome] = []
 
     public init(
         product: String, periodStart: Date, periodEnd: Date, generatedAt: Date, overall: NPSPoint, days: [NPSPoint],

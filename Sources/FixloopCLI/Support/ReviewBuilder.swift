@@ -60,6 +60,7 @@ struct ReviewBuilder: Sendable {
         review.previous = previous.totals
         try await compare(&review, start: start, end: end, previousStart: previousStart)
         review.weeks = try await weeks(endingWith: review, end: end)
+        review.outcomes = try await outcomes(end: end)
         try await addPullRequestStates(&review, now: now)
         return review
     }
