@@ -8,7 +8,7 @@ extension FixJobRunner {
     func revise(_ job: Job, token: Secret?) async throws -> JobOutcome {
         var request = try Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom)
         if job.kind == .ci {
-            guard let instructions = try await ciInstructions(request) else {
+            guard let instructions = try await service.ciInstructions(request) else {
                 return JobOutcome(state: .done, summary: "no change: the checks of \(job.ticket) pass now")
             }
             // The CI report is the round's whole task; review comments have rounds of their own.
