@@ -64,6 +64,8 @@ struct ServeCIRoundTests {
                         let queued = try await bot.wiring.store.jobs(state: nil, limit: 5)
                         #expect(queued.count == 1 && queued.first?.kind == .ci, "\(queued)")
                         #expect(try await bot.wiring.workers.runNext(worker: "test-w0"))
+                        // A late check event of the same head, after the round, asks for nothing either.
+                        try await serve.deliver("check_run", Self.checkRun(id: 503, head: first), id: "d-4", to: bot)
                         let jobs = try await bot.wiring.store.jobs(state: nil, limit: 5)
                         #expect(jobs.count == 1 && jobs.first?.state == .done, "\(jobs)")
                     }
