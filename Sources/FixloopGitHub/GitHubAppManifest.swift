@@ -2,7 +2,8 @@ import FixloopCore
 import Foundation
 
 /// A GitHub App manifest with what `fixloop serve` needs: repository contents, issues and pull requests (write),
-/// metadata (read, for the collaborator permission check), and the Issues and Issue comment events.
+/// metadata (read, for the collaborator permission check), checks and actions (read, a CI round's failing checks and
+/// job logs), and the Issues, Issue comment, Check run, Check suite and Workflow run events.
 public struct GitHubAppManifest: Encodable, Sendable, Equatable {
     public struct Hook: Encodable, Sendable, Equatable {
         public var url: String
@@ -14,8 +15,9 @@ public struct GitHubAppManifest: Encodable, Sendable, Equatable {
     public var hookAttributes: Hook
     public var redirectUrl: String
     public var `public` = false
-    public var defaultPermissions = ["contents": "write", "issues": "write", "pull_requests": "write", "metadata": "read"]
-    public var defaultEvents = ["issues", "issue_comment"]
+    public var defaultPermissions = ["contents": "write", "issues": "write", "pull_requests": "write", "metadata": "read",
+                                     "checks": "read", "actions": "read"]
+    public var defaultEvents = ["issues", "issue_comment", "check_run", "check_suite", "workflow_run"]
 
     /// - Parameters:
     ///   - name: the App's name (GitHub lets the person change it before creating).

@@ -6,7 +6,16 @@ extension FixJobRunner {
     /// A revision job: one round on the pull request the job names, through the same service as `fixloop revise`.
     /// The round's one reply on the pull request is its report; no progress comment is written for it.
     func revise(_ job: Job, token: Secret?) async throws -> JobOutcome {
-        let outcome = try await service.revise(Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom))
+        var request = try Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom)
+        if job.kind == .ci {
+            guard let instructions = try await service.ciInstructions(request) else {
+                return JobOutcome(state: .done, summary: "no change: the checks of \(job.ticket) pass now")
+            }
+            // The CI report is the round's whole task; review comments have rounds of their own.
+            request.instructions = instructions
+            request.comments = []
+        }
+        let outcome = try await service.revise(request)
         var result: JobOutcome
         switch outcome.result {
         case .revised:

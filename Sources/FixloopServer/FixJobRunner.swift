@@ -22,7 +22,7 @@ public struct FixJobRunner: JobRunner {
 
     public func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome {
         let token = try await tokens.token(installation: job.installationID)
-        if job.kind == .revision { return try await revise(job, token: token) }
+        if job.kind.isRound { return try await revise(job, token: token) }
         let request = try Self.request(for: job, template: template, token: token, cloneFrom: cloneFrom)
         let (events, continuation) = AsyncStream<ProgressEvent>.makeStream()
         let relay = Task { for await event in events { await progress(event) } }

@@ -5,6 +5,10 @@ extension WebhookIntake {
     /// Queues a revision round: folded into the pull request's active round when there is one (never a parallel
     /// job), refused past `[serve] max_rounds` or `max_rounds_per_day` with exactly one comment saying why.
     func executeRevision(_ request: JobRequest) async throws -> WebhookReply {
+        if request.kind == .ci, let active = try await store.activeJob(ticket: request.ticket) {
+            // The active round pushes a new commit, whose CI reports again; this failure is of an older head.
+            return WebhookReply(status: 202, result: "ignored", message: "job \(active.id) holds \(request.ticket); its push starts new CI")
+        }
         if let active = try await store.activeJob(ticket: request.ticket) {
             _ = try await store.enqueue(request, now: now())
             return WebhookReply(status: 202, result: "folded", message: "job \(active.id) holds \(request.ticket); the request is taken by its next round")

@@ -63,6 +63,17 @@ public struct WebhookIntake: Sendable {
                 try await merges.recordMerge(merge)
                 return WebhookReply(status: 202, result: "merged", message: "recorded the merge of \(merge.pullRequest)")
             }
+            switch TriggerDecision.ciRound(event: event, body: body, settings: triggers) {
+            case .ignore(let reason)?:
+                return WebhookReply(status: 202, result: "ignored", message: reason)
+            case .round(let request, let key)?:
+                guard try await store.recordTrigger(key, delivery: delivery, now: now()) else {
+                    return WebhookReply(status: 202, result: "duplicate", message: "a CI round was already asked for this head commit")
+                }
+                return try await executeRevision(request)
+            case nil:
+                break
+            }
             let action = TriggerDecision.decide(event: event, payload: payload, settings: triggers)
             if case .command = action, let key = TriggerDecision.triggerKey(event: event, payload: payload),
                !(try await store.recordTrigger(key, delivery: delivery, now: now())) {

@@ -32,7 +32,7 @@ public struct SQLiteJobStore: JobStore {
                 VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [request.ticket, request.repository, request.trigger, request.maxAttempts, now.timeIntervalSince1970,
                                  now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester,
-                                 request.kind.rawValue, request.kind == .revision ? request.maxRounds : nil])
+                                 request.kind.rawValue, request.kind.isRound ? request.maxRounds : nil])
             return .enqueued(try Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!))
         }
     }

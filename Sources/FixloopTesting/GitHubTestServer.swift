@@ -55,6 +55,8 @@ public actor GitHubTestState {
         public var labels: [String] = []
         public var mergedAt: Date?
         public var mergeCommit: String?
+        /// The head commit the API reports (`head.sha`); nil: none reported.
+        public var headSHA: String?
     }
     public struct ReviewComment: Sendable, Equatable {
         public var id: Int, pullRequest: Int, body: String, path: String, line: Int?, diffHunk: String, author: String, association: String, isBot: Bool
@@ -128,6 +130,11 @@ public actor GitHubTestState {
     }
 
     /// Merges pull request `number`, as someone pressing the button would: closed, merged at `date` as `commit`.
+    /// Sets the head commit the API reports for pull request `number` (as a push to its branch would).
+    public func setPullRequestHead(_ repository: String, number: Int, sha: String) {
+        pullRequests[repository]?[number]?.headSHA = sha
+    }
+
     public func mergePullRequest(_ repository: String, number: Int, commit: String, at date: Date) {
         pullRequests[repository]?[number]?.state = "closed"
         pullRequests[repository]?[number]?.mergedAt = date
@@ -339,7 +346,7 @@ public actor GitHubTestState {
 
     private func pullJSON(_ repository: String, _ pull: PullRequest) -> [String: Any] {
         ["number": pull.number, "title": pull.title, "body": pull.body, "state": pull.state, "draft": pull.draft,
-         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head], "base": ["ref": pull.base],
+         "html_url": "https://github.com/\(repository)/pull/\(pull.number)", "head": ["ref": pull.head, "sha": pull.headSHA as Any? ?? NSNull()], "base": ["ref": pull.base],
          "merged_at": pull.mergedAt.map { ISO8601DateFormatter().string(from: $0) } as Any? ?? NSNull(),
          "merge_commit_sha": pull.mergeCommit as Any? ?? NSNull()]
     }

@@ -13,6 +13,11 @@ public enum JobKind: String, Sendable, Equatable, Codable {
     case fix
     /// The job's ``Job/ticket`` is then the pull request, `gh:OWNER/NAME#N`, and ``Job/requestText`` the instructions.
     case revision
+    /// A CI round: a revision round whose instructions are the pull request's failing CI, read when it runs.
+    case ci
+
+    /// A revision round of either origin (review or CI): counts toward `[serve] max_rounds`, one per pull request at a time.
+    public var isRound: Bool { self != .fix }
 }
 
 /// One request to fix one ticket, as the queue keeps it.
