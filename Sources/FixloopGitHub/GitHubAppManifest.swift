@@ -3,7 +3,8 @@ import Foundation
 
 /// A GitHub App manifest with what `fixloop serve` needs: repository contents, issues and pull requests (write),
 /// metadata (read, for the collaborator permission check), checks and actions (read, a CI round's failing checks and
-/// job logs), and the Issues, Issue comment, Check run, Check suite and Workflow run events.
+/// job logs), and the Issues, Issue comment, Pull request (merges, for the healing loop), Pull request review and
+/// Pull request review comment (revision rounds), Check run, Check suite and Workflow run events.
 public struct GitHubAppManifest: Encodable, Sendable, Equatable {
     public struct Hook: Encodable, Sendable, Equatable {
         public var url: String
@@ -17,7 +18,10 @@ public struct GitHubAppManifest: Encodable, Sendable, Equatable {
     public var `public` = false
     public var defaultPermissions = ["contents": "write", "issues": "write", "pull_requests": "write", "metadata": "read",
                                      "checks": "read", "actions": "read"]
-    public var defaultEvents = ["issues", "issue_comment", "check_run", "check_suite", "workflow_run"]
+    public var defaultEvents = [
+        "issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_run",
+        "check_suite", "workflow_run",
+    ]
 
     /// - Parameters:
     ///   - name: the App's name (GitHub lets the person change it before creating).
