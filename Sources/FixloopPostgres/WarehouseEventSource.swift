@@ -13,6 +13,16 @@ public struct WarehouseCursor: Sendable, Hashable, Codable {
         self.timestampMicros = timestampMicros
         self.uuid = uuid
     }
+
+    /// `<timestamp_us>|<uuid>`: the cursor as the store's `import_cursor` keeps it.
+    public var position: String { "\(timestampMicros)|\(uuid)" }
+
+    /// The cursor kept as ``position``; nil for any other text.
+    public init?(position: String) {
+        let parts = position.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), !parts[1].isEmpty else { return nil }
+        self.init(timestampMicros: micros, uuid: String(parts[1]))
+    }
 }
 
 /// One page of warehouse rows as PostHog JSON lines (what PostHog's batch export to S3 writes), for the import path.

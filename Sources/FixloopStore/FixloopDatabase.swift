@@ -102,7 +102,7 @@ public final class FixloopDatabase: Sendable {
         // The scorer's grading batches, so a rerun collects what an earlier run submitted.
         SQLiteGradingBatchStore.register(in: &migrator)
         PullRequestStateSchema.register(in: &migrator)
-        SQLiteImportCursors.register(in: &migrator)
+        ScorerSchema.registerWarehouseCursor(in: &migrator)
         return migrator
     }
 

@@ -106,4 +106,28 @@ enum ScorerSchema {
             }
         }
     }
+
+    /// `import.v1` as it shipped: a second cursor table, `warehouse_cursor`, for `score --from postgres://…`. Kept
+    /// registered (and unchanged) for the stores that ran it; `import.v2` moves its rows into `import_cursor` and
+    /// drops it.
+    static func registerWarehouseCursor(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("import.v1") { db in
+            try db.create(table: "warehouse_cursor") { table in
+                table.primaryKey("source", .text)
+                table.column("timestamp_us", .integer).notNull()
+                table.column("last_id", .text).notNull()
+                table.column("updated_at", .double).notNull()
+            }
+        }
+        // One cursor table: a warehouse's position is `<timestamp_us>|<uuid>` in `import_cursor`, under the same
+        // source key (`postgres://user@host:port/db#table`), so a store that imported before resumes where it was.
+        migrator.registerMigration("import.v2") { db in
+            guard try db.tableExists("warehouse_cursor") else { return }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO import_cursor (source, position, updated_at)
+                SELECT source, timestamp_us || '|' || last_id, updated_at FROM warehouse_cursor
+                """)
+            try db.drop(table: "warehouse_cursor")
+        }
+    }
 }

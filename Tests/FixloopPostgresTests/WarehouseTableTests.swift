@@ -53,6 +53,10 @@ struct WarehouseTableTests {
         #expect(seen == ["u-0", "u-9", "u-1", "u-2", "u-3", "u-4", "u-5"])
         #expect(pages == 4)
         #expect(cursor == WarehouseCursor(timestampMicros: 1_772_359_200_123_456, uuid: "u-5"))
+        // As the store's `import_cursor` keeps it, and back.
+        #expect(cursor?.position == "1772359200123456|u-5")
+        #expect(WarehouseCursor(position: "1772359200123456|u-5") == cursor)
+        #expect(WarehouseCursor(position: "2026-03-01 u-5") == nil && WarehouseCursor(position: "17|") == nil)
 
         let again = try await WarehouseEventSource(connector: connector, table: try PostgresTableName("events"), pageSize: 10)
         let first = try await again.page(after: nil)

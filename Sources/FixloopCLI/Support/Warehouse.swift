@@ -7,8 +7,9 @@ import Foundation
 
 /// `score --from postgres://… --table events`: a PostHog-shaped events table read in (timestamp, uuid) pages after
 /// the cursor the store keeps for it, each page through the same importer and `SQLiteEventSink` as an export
-/// file, the cursor saved after each page is stored. A rerun reads only rows past the cursor; a run stopped between
-/// a page's store and its cursor reads that page again, and the store's primary key counts it as already stored.
+/// file, and the cursor after the page (`<timestamp_us>|<uuid>` in `import_cursor`, the PostHog pull's table)
+/// written in the same transaction as the page's events. A rerun reads only rows past the cursor; a run stopped
+/// anywhere resumes after the last page whose events were stored.
 struct WarehouseImport {
     var url: PostgresURL
     var table: PostgresTableName
@@ -25,30 +26,30 @@ struct WarehouseImport {
     ) async throws -> ImportReport {
         var importer = importer
         importer.format = .posthog
-        let cursors = SQLiteImportCursors(database: database)
-        var cursor = try await cursors.cursor(source: sourceKey).map { WarehouseCursor(timestampMicros: $0.timestampMicros, uuid: $0.id) }
+        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: imported)
+        var cursor = try sink.cursor(for: sourceKey).flatMap(WarehouseCursor.init(position:))
         let source = try await WarehouseEventSource(
             connector: PostgresConnector(url: url, password: password), table: table, pageSize: pageSize)
-        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: imported)
-        var pages = PagedImport(importer: importer)
+        let key = sourceKey
+        let name = "\(table)"
+        var finished = false
         do {
-            while true {
-                try Task.checkCancellation()
+            var report = try await importer.importPages(into: &sink) {
+                guard !finished else { return nil }
                 let page = try await source.page(after: cursor, since: since)
-                guard let last = page.last else { break }
-                try pages.importPage(MemoryByteSource(page.jsonLines), name: "\(table)", into: &sink)
-                try await cursors.save(WarehouseCursor(timestampMicros: last.timestampMicros, id: last.uuid), source: sourceKey)
+                guard let last = page.last else { return nil }
                 cursor = last
-                if page.rows < source.pageSize { break }
+                finished = page.rows < source.pageSize
+                return ImportPage(
+                    bytes: page.jsonLines, name: name, cursor: ImportCursor(source: key, position: last.position))
             }
+            await source.close()
+            report.container = .jsonLines
+            return report
         } catch {
             await source.close()
             throw error
         }
-        await source.close()
-        var report = try pages.finish(into: &sink)
-        report.container = .jsonLines
-        return report
     }
 }
 
