@@ -40,14 +40,6 @@ extension TriggerDecision {
         return .moved(BaseMove(repository: push.repository.fullName, branch: branch, head: push.after, installation: push.installation?.id))
     }
 
-    /// Whether a Fixloop pull request on a moved base needs a rebase round: it conflicts with the base
-    /// (`mergeable` false), or it is more than `maxBehind` commits behind (`maxBehind` 0: only on a conflict).
-    /// GitHub's `mergeable` is nil while it is still being computed; that alone asks for nothing.
-    static func needsRebase(behind: Int, mergeable: Bool?, maxBehind: Int) -> Bool {
-        if mergeable == false { return true }
-        return maxBehind > 0 && behind > maxBehind
-    }
-
     private struct PushPayload: Decodable {
         var ref: String
         var after: String

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// Which `push` deliveries move the base of Fixloop's pull requests, and which pull requests then need a rebase round.
+/// Which `push` deliveries move the base of Fixloop's pull requests (and so may start rebase rounds).
 struct BaseMovedTriggerTests {
     static func push(ref: String = "refs/heads/main", deleted: Bool = false) -> Data {
         Data("""
@@ -28,13 +28,5 @@ struct BaseMovedTriggerTests {
             Issue.record("an unreadable push was not ignored")
             return
         }
-    }
-
-    @Test func aPullRequestNeedsARebaseWhenItConflictsOrIsFurtherBehindThanMaxBehind() {
-        #expect(TriggerDecision.needsRebase(behind: 21, mergeable: true, maxBehind: 20))
-        #expect(!TriggerDecision.needsRebase(behind: 20, mergeable: true, maxBehind: 20))
-        #expect(TriggerDecision.needsRebase(behind: 1, mergeable: false, maxBehind: 20))
-        #expect(!TriggerDecision.needsRebase(behind: 500, mergeable: nil, maxBehind: 0))
-        #expect(TriggerDecision.needsRebase(behind: 0, mergeable: false, maxBehind: 0))
     }
 }

@@ -59,7 +59,8 @@ struct ServeWiring {
         template.limits.maxCostUSD = jobs.maxCostUSD
         template.credentials = secrets.fixCredentials
         let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox)
-        let runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
+        var runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
+        runner.maxBehind = settings.maxBehind
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
                              settings: WorkerSettings(workers: settings.workers, perRepositoryLimit: settings.perRepository, lease: .seconds(settings.leaseSeconds)),
                              name: "\(ProcessInfo.processInfo.hostName)-\(getpid())", logger: logger)
