@@ -17,7 +17,7 @@ public struct ServeSettings: Sendable, Equatable {
     /// Revision rounds per day across every pull request.
     public var maxRoundsPerDay = 20
     /// A Fixloop pull request further behind its base than this many commits is rebased when the base moves;
-    /// 0 rebases only on a conflict.
+    /// 0 never rebases (a conflict is reported either way).
     public var maxBehind = 20
     /// The model spec jobs use (default: `[models] default`).
     public var model: String?
