@@ -33,12 +33,12 @@ struct ServeRebaseTests {
 
     /// Opens the pull request, moves the base with `changes` (one commit each), delivers the push and runs the round.
     /// - Returns: the branch's head before, the new base, the job and the pull request's comments.
-    func round(_ root: URL, changes: [[String: String]]) async throws -> (first: String, base: String, remote: URL, job: Job?, comments: [String]) {
+    func round(_ root: URL, changes: [[String: String]], maxBehind: Int = 1) async throws -> (first: String, base: String, remote: URL, job: Job?, comments: [String]) {
         let scene = try await e2e.makeScene(root)
         let github = GitHubTestServer()
         await github.state.addIssue("acme/shop", title: "Cart total is negative", body: FixEndToEndTests.ticket, labels: ["bug"])
         var settings = ServeSettings()
-        settings.maxBehind = 1
+        settings.maxBehind = maxBehind
         let (first, base, job) = try await withLoopbackModelServer(.openAI) { model in
             try await github.run { server in
                 let first = try await ReviseEndToEndTests().openPullRequest(scene, model: model, github: server)
@@ -82,6 +82,15 @@ struct ServeRebaseTests {
             #expect(result.job?.state == .failed, "\(String(describing: result.job))")
             #expect(try await GitFixture.revParse("refs/heads/\(Self.branch)", in: result.remote) == result.first, "the remote branch is untouched")
             #expect(result.comments.count == 1 && result.comments.first?.contains("shop/cart.py") == true, "\(result.comments)")
+        }
+    }
+
+    @Test func aBranchWithinMaxBehindIsLeftAloneWithoutACommentAndTheRoundIsNotCounted() async throws {
+        try await withTemporaryDirectory("fixloop-serve-rebase-within") { root in
+            let result = try await round(root, changes: [["shop/tax.py": "RATE = 0\n"]], maxBehind: 20)
+            #expect(result.job?.state == .cancelled, "\(String(describing: result.job))")
+            #expect(try await GitFixture.revParse("refs/heads/\(Self.branch)", in: result.remote) == result.first)
+            #expect(result.comments.isEmpty, "\(result.comments)")
         }
     }
 }
