@@ -223,6 +223,7 @@ extension ServeSettings {
         if let value = try table.int("max_attempts", range: 1...10) { maxAttempts = value }
         if let value = try table.int("max_rounds", range: 0...20) { maxRounds = value }
         if let value = try table.int("max_rounds_per_day", range: 0...1000) { maxRoundsPerDay = value }
+        if let value = try table.int("max_behind", range: 0...10_000) { maxBehind = value }
         if let value = try table.string("model") { model = value }
         if let value = try table.double("max_cost_usd") { maxCostUSD = value }
         if let value = try table.string("webhook_secret_file") { webhookSecretFile = value }

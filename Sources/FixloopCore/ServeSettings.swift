@@ -16,6 +16,9 @@ public struct ServeSettings: Sendable, Equatable {
     public var maxRounds = 3
     /// Revision rounds per day across every pull request.
     public var maxRoundsPerDay = 20
+    /// A Fixloop pull request further behind its base than this many commits is rebased when the base moves;
+    /// 0 never rebases (a conflict is reported either way).
+    public var maxBehind = 20
     /// The model spec jobs use (default: `[models] default`).
     public var model: String?
     /// Most model spend per job, in US dollars (default: `[budgets] per_run_usd`).

@@ -20,7 +20,7 @@ public struct GitHubAppManifest: Encodable, Sendable, Equatable {
                                      "checks": "read", "actions": "read"]
     public var defaultEvents = [
         "issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_run",
-        "check_suite", "workflow_run",
+        "check_suite", "workflow_run", "push",
     ]
 
     /// - Parameters:

@@ -79,6 +79,13 @@ public struct GitHubClient: Sendable {
         try await send("GET", "/repos/\(owner)/\(name)/pulls", query: [URLQueryItem(name: "head", value: head), URLQueryItem(name: "state", value: state)])
     }
 
+    /// The first 100 open pull requests into `base`.
+    public func openPullRequests(_ owner: String, _ name: String, base: String) async throws -> [GitHubPullRequest] {
+        try await send("GET", "/repos/\(owner)/\(name)/pulls", query: [
+            URLQueryItem(name: "base", value: base), URLQueryItem(name: "state", value: "open"), URLQueryItem(name: "per_page", value: "100"),
+        ])
+    }
+
     public func pullRequest(_ owner: String, _ name: String, number: Int) async throws -> GitHubPullRequest {
         try await send("GET", "/repos/\(owner)/\(name)/pulls/\(number)")
     }

@@ -29,6 +29,20 @@ extension FixJobRunner {
         return result
     }
 
+    /// A rebase round: no model; the pull request's one comment (when there is something to say) is its report.
+    /// A round that found the branch current or within `[serve] max_behind` ends cancelled, so it does not count
+    /// toward `[serve] max_rounds`.
+    func rebase(_ job: Job, token: Secret?) async throws -> JobOutcome {
+        let request = try Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom)
+        let outcome = try await service.rebaseRound(request, maxBehind: maxBehind)
+        let summary = "\(outcome.result.rawValue): \(outcome.detail)"
+        switch outcome.result {
+        case .current, .withinLimit: return JobOutcome(state: .cancelled, summary: summary)
+        case .rebased: return JobOutcome(state: .done, summary: summary)
+        case .conflict, .refused, .notVerified, .leaseLost: return JobOutcome(state: .failed, summary: summary)
+        }
+    }
+
     /// The job's round: its pull request and instructions, the template's model and limits, the job's token.
     static func revisionRequest(for job: Job, template: FixRequest, token: Secret?, cloneFrom: [String: String]) throws -> RevisionRequest {
         var request = RevisionRequest(pullRequest: try PullRequestReference(parsing: job.ticket), model: template.model)

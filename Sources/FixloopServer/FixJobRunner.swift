@@ -12,6 +12,8 @@ public struct FixJobRunner: JobRunner {
     public let template: FixRequest
     /// `OWNER/NAME` → where to clone it from, instead of `https://github.com/OWNER/NAME`.
     public let cloneFrom: [String: String]
+    /// `[serve] max_behind`: how far behind its base a pull request may be before a rebase round pushes.
+    public var maxBehind = 20
 
     public init(service: FixService, tokens: any GitHubTokenProvider, template: FixRequest, cloneFrom: [String: String]) {
         self.service = service
@@ -22,6 +24,7 @@ public struct FixJobRunner: JobRunner {
 
     public func run(_ job: Job, progress: @escaping @Sendable (ProgressEvent) async -> Void) async throws -> JobOutcome {
         let token = try await tokens.token(installation: job.installationID)
+        if job.kind == .rebase { return try await rebase(job, token: token) }
         if job.kind.isRound { return try await revise(job, token: token) }
         let request = try Self.request(for: job, template: template, token: token, cloneFrom: cloneFrom)
         let (events, continuation) = AsyncStream<ProgressEvent>.makeStream()

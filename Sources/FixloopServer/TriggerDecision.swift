@@ -36,6 +36,8 @@ public struct TriggerSettings: Sendable, Equatable {
     public var maxRounds: Int
     /// Revision rounds per day across every pull request (`[serve] max_rounds_per_day`).
     public var maxRoundsPerDay: Int
+    /// Commits a Fixloop pull request may be behind its base before a moved base asks for a rebase (`[serve] max_behind`).
+    public var maxBehind = 20
 
     public init(label: String = "fixloop", maxAttempts: Int = 3, maxRounds: Int = 3, maxRoundsPerDay: Int = 20) {
         self.label = label

@@ -63,6 +63,14 @@ public struct WebhookIntake: Sendable {
                 try await merges.recordMerge(merge)
                 return WebhookReply(status: 202, result: "merged", message: "recorded the merge of \(merge.pullRequest)")
             }
+            switch TriggerDecision.baseMoved(event: event, body: body) {
+            case .ignore(let reason)?:
+                return WebhookReply(status: 202, result: "ignored", message: reason)
+            case .moved(let move)?:
+                return await baseMoved(move)
+            case nil:
+                break
+            }
             switch TriggerDecision.ciRound(event: event, body: body, settings: triggers) {
             case .ignore(let reason)?:
                 return WebhookReply(status: 202, result: "ignored", message: reason)

@@ -7,7 +7,7 @@ extension SQLiteJobStore {
     /// given, else of every pull request; since `since` when given.
     public func revisionRounds(ticket: String?, since: Date?) async throws -> Int {
         try await database.pool.read { db in
-            var sql = "SELECT COUNT(*) FROM job WHERE kind IN ('revision', 'ci') AND state != 'cancelled'"
+            var sql = "SELECT COUNT(*) FROM job WHERE kind IN ('revision', 'ci', 'rebase') AND state != 'cancelled'"
             var arguments: StatementArguments = []
             if let ticket {
                 sql += " AND ticket = ?"
@@ -23,9 +23,9 @@ extension SQLiteJobStore {
 
     /// Queues the round folded into job `id` (a round asked for while it ran), when the pull request has rounds left.
     static func queueFollowUp(of id: Int64, db: Database, now: Date) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ? AND kind IN ('revision', 'ci') AND follow_up = 1", arguments: [id]) else { return }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ? AND kind IN ('revision', 'ci', 'rebase') AND follow_up = 1", arguments: [id]) else { return }
         let ticket: String = row["ticket"]
-        let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE kind IN ('revision', 'ci') AND state != 'cancelled' AND ticket = ?",
+        let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job WHERE kind IN ('revision', 'ci', 'rebase') AND state != 'cancelled' AND ticket = ?",
                                     arguments: [ticket]) ?? 0
         guard used < (row["max_rounds"] as Int? ?? 3) else { return }
         try db.execute(sql: """

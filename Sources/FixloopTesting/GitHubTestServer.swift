@@ -244,7 +244,7 @@ public actor GitHubTestState {
         case ("GET", 1, "pulls"):
             let head = query["head"].map { String($0.split(separator: ":").last ?? "") }
             let list = (pullRequests[repository] ?? [:]).values.sorted { $0.number < $1.number }
-                .filter { head == nil || $0.head == head } .filter { query["state"] == "all" || $0.state == "open" }
+                .filter { head == nil || $0.head == head }.filter { query["base"] == nil || $0.base == query["base"] }.filter { query["state"] == "all" || $0.state == "open" }
             return json(200, list.map { pullJSON(repository, $0) })
         case ("POST", 1, "pulls"):
             let head = String((input["head"] as? String ?? "").split(separator: ":").last ?? "")

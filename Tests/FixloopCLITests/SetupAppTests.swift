@@ -37,7 +37,7 @@ struct SetupAppTests {
                 let (formStatus, form) = try await Self.get(page)
                 #expect(formStatus == 200)
                 #expect(form.contains("action=\"https://github.com/organizations/acme/settings/apps/new?state="))
-                #expect(form.contains("&quot;default_events&quot;:[&quot;issues&quot;,&quot;issue_comment&quot;,&quot;pull_request&quot;,&quot;pull_request_review&quot;,&quot;pull_request_review_comment&quot;,&quot;check_run&quot;,&quot;check_suite&quot;,&quot;workflow_run&quot;]"), "\(form)")
+                #expect(form.contains("&quot;default_events&quot;:[&quot;issues&quot;,&quot;issue_comment&quot;,&quot;pull_request&quot;,&quot;pull_request_review&quot;,&quot;pull_request_review_comment&quot;,&quot;check_run&quot;,&quot;check_suite&quot;,&quot;workflow_run&quot;,&quot;push&quot;]"), "\(form)")
                 #expect(form.contains("&quot;pull_requests&quot;:&quot;write&quot;") && form.contains("https://fixloop.acme.example/webhooks/github"))
                 let state = try #require(form.components(separatedBy: "?state=").dropFirst().first?.prefix { $0 != "\"" })
                 let callback = page.appendingPathComponent("callback")

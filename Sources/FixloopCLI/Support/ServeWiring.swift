@@ -47,8 +47,10 @@ struct ServeWiring {
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
         connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))
         progress = ProgressComments(store: store, github: connection, logger: logger)
-        var intake = WebhookIntake(secret: secret, triggers: TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts,
-                                                                            maxRounds: settings.maxRounds, maxRoundsPerDay: settings.maxRoundsPerDay), store: store,
+        var triggers = TriggerSettings(label: settings.label, maxAttempts: settings.maxAttempts,
+                                       maxRounds: settings.maxRounds, maxRoundsPerDay: settings.maxRoundsPerDay)
+        triggers.maxBehind = settings.maxBehind
+        var intake = WebhookIntake(secret: secret, triggers: triggers, store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
         intake.merges = SQLiteHealingStore(database: database)
@@ -57,7 +59,8 @@ struct ServeWiring {
         template.limits.maxCostUSD = jobs.maxCostUSD
         template.credentials = secrets.fixCredentials
         let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox)
-        let runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
+        var runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
+        runner.maxBehind = settings.maxBehind
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
                              settings: WorkerSettings(workers: settings.workers, perRepositoryLimit: settings.perRepository, lease: .seconds(settings.leaseSeconds)),
                              name: "\(ProcessInfo.processInfo.hostName)-\(getpid())", logger: logger)

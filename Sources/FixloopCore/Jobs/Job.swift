@@ -15,6 +15,8 @@ public enum JobKind: String, Sendable, Equatable, Codable {
     case revision
     /// A CI round: a revision round whose instructions are the pull request's failing CI, read when it runs.
     case ci
+    /// A rebase round: the pull request's branch replayed onto its moved base, re-verified, pushed with a lease.
+    case rebase
 
     /// A revision round of either origin (review or CI): counts toward `[serve] max_rounds`, one per pull request at a time.
     public var isRound: Bool { self != .fix }

@@ -126,6 +126,7 @@ enum ConfigTemplate {
         text.key("max_attempts", "\(serve.maxAttempts)", "Workers a job may use up before it fails (1–10).")
         text.key("max_rounds", "\(serve.maxRounds)", "Revision rounds per pull request, asked by review comments or /fixloop on it (0–20; 0 turns them off).")
         text.key("max_rounds_per_day", "\(serve.maxRoundsPerDay)", "Revision rounds per day across every pull request (0–1000).")
+        text.key("max_behind", "\(serve.maxBehind)", "A Fixloop pull request more commits behind its base than this is rebased when the base moves (0–10000; 0: never; conflicts are reported either way).")
         text.key("max_body_bytes", "\(serve.maxBodyBytes)", "Larger webhook bodies are refused with 413.")
         text.key("model", serve.model.map(TemplateText.string), example: TemplateText.string("openai:gpt-4.1"), "The model jobs use (default: [models] default).")
         text.key("max_cost_usd", serve.maxCostUSD.map(TemplateText.number), example: "2.0", "Most model spend per job (default: [budgets] per_run_usd).")
