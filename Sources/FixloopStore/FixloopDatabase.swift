@@ -48,14 +48,16 @@ public final class FixloopDatabase: Sendable {
     private static let sqliteConfigured: Bool = fixloop_sqlite_disable_memory_statistics() == SQLITE_OK
 
     /// Applies the migrations. Two processes opening a new file at once race: GRDB reads which migrations are applied
-    /// before it takes the write lock, so the later one fails making a table the other just made. Each migration is
-    /// its own transaction (a failed one leaves nothing), so a failed attempt is retried on what is applied by then.
+    /// before it takes the write lock, so the later one fails making a table the other just made (`SQLITE_ERROR`) or
+    /// recording a migration the other just recorded (`SQLITE_CONSTRAINT`). Each migration is its own transaction (a
+    /// failed one leaves nothing), so a failed attempt is retried on what is applied by then.
     static func migrate(_ pool: DatabasePool) throws {
         var attempt = 1
         while true {
             do {
                 return try migrator.migrate(pool)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 10 {
+            } catch let error as DatabaseError
+                where [.SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode.primaryResultCode) && attempt < 10 {
                 Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
                 attempt += 1
             }
