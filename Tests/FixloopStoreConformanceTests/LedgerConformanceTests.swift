@@ -1,4 +1,5 @@
 import FixloopCore
+import FixloopPostgres
 import FixloopStore
 import FixloopTesting
 import Foundation
@@ -24,9 +25,9 @@ import Testing
         [BudgetCheck(budget: .perDayUSD, scope: .day(Self.day), measure: .dollars, limit: limit)]
     }
 
-    @Test(arguments: LedgerBackend.allCases)
-    func aHoldCountsAgainstTheCapUntilItSettlesWithItsRealCost(backend: LedgerBackend) async throws {
-        try await backend.withStores(1) { (stores: [any LedgerStore]) async throws in
+    @Test(arguments: StoreBackend.available)
+    func aHoldCountsAgainstTheCapUntilItSettlesWithItsRealCost(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(1) { (stores: [any LedgerStore]) async throws in
             let store = stores[0]
             let first = hold(0.3)
             #expect(try await store.reserve(first, checks: dayCap(0.5)) == .held)
@@ -42,9 +43,9 @@ import Testing
         }
     }
 
-    @Test(arguments: LedgerBackend.allCases)
-    func aReleasedHoldFreesTheBudget(backend: LedgerBackend) async throws {
-        try await backend.withStores(1) { (stores: [any LedgerStore]) async throws in
+    @Test(arguments: StoreBackend.available)
+    func aReleasedHoldFreesTheBudget(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(1) { (stores: [any LedgerStore]) async throws in
             let store = stores[0]
             let first = hold(0.4)
             #expect(try await store.reserve(first, checks: dayCap(0.5)) == .held)
@@ -55,9 +56,9 @@ import Testing
         }
     }
 
-    @Test(arguments: LedgerBackend.allCases)
-    func anExpiredHoldOfAKilledProcessStopsCounting(backend: LedgerBackend) async throws {
-        try await backend.withStores(2) { (stores: [any LedgerStore]) async throws in
+    @Test(arguments: StoreBackend.available)
+    func anExpiredHoldOfAKilledProcessStopsCounting(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(2) { (stores: [any LedgerStore]) async throws in
             #expect(try await stores[0].reserve(hold(0.4, lifetime: 60), checks: dayCap(0.5)) == .held)
             let soon = Self.start.addingTimeInterval(59)
             #expect(try await stores[1].reserve(hold(0.4, at: soon), checks: dayCap(0.5)) != .held, "still live at 59 s")
@@ -66,9 +67,9 @@ import Testing
         }
     }
 
-    @Test(arguments: LedgerBackend.allCases)
-    func eachCheckCountsOnlyItsScopeAndTokensCountTokens(backend: LedgerBackend) async throws {
-        try await backend.withStores(1) { (stores: [any LedgerStore]) async throws in
+    @Test(arguments: StoreBackend.available)
+    func eachCheckCountsOnlyItsScopeAndTokensCountTokens(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(1) { (stores: [any LedgerStore]) async throws in
             let store = stores[0]
             try await store.record(entry(0.2, run: "r1", ticket: "T-1"))
             #expect(try await store.reserve(hold(0.2, run: "r1", ticket: "T-1"), checks: []) == .held)
@@ -84,9 +85,9 @@ import Testing
     }
 
     /// Many reservers on separate connections (as separate processes would be), all at once, against one cap.
-    @Test(arguments: LedgerBackend.allCases)
-    func concurrentReserversOnSeparateConnectionsNeverCrossTheCap(backend: LedgerBackend) async throws {
-        try await backend.withStores(4) { (stores: [any LedgerStore]) async throws in
+    @Test(arguments: StoreBackend.available)
+    func concurrentReserversOnSeparateConnectionsNeverCrossTheCap(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(4) { (stores: [any LedgerStore]) async throws in
             let checks = dayCap(1.0)
             let granted = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<24 {
@@ -101,14 +102,10 @@ import Testing
     }
 }
 
-/// A ledger backend the conformance suite runs against; each test gets `count` stores on separate connections to
-/// one fresh database.
-enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
-
-    var testDescription: String { rawValue }
-
-    func withStores(_ count: Int, _ body: ([any LedgerStore]) async throws -> Void) async throws {
+extension StoreBackend {
+    /// Runs `body` with `count` ledger stores on separate connections to one fresh, empty database, as separate
+    /// processes (or machines) would have.
+    func withLedgerStores(_ count: Int, _ body: ([any LedgerStore]) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             try await withTemporaryDirectory("fixloop-ledger") { root in
@@ -116,6 +113,21 @@ enum LedgerBackend: String, CaseIterable, CustomTestStringConvertible {
                 let stores: [any LedgerStore] = try (0..<count).map { _ in SQLiteLedgerStore(database: try FixloopDatabase(url: url)) }
                 try await body(stores)
             }
+        case .postgres:
+            guard Self.postgresAvailable else { throw PostgresTestClusterError(Self.unavailableReason) }
+            let cluster = try PostgresTestCluster.shared()
+            let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            let first = try await PostgresStore.open(url: url, poolSize: 2)
+            opened.add(first)
+            var stores: [any LedgerStore] = [PostgresLedgerStore(store: first)]
+            for _ in 1..<max(count, 1) {
+                let another = try await PostgresStore.open(url: url, poolSize: 2, migrate: false)
+                opened.add(another)
+                stores.append(PostgresLedgerStore(store: another))
+            }
+            try await body(Array(stores.prefix(count)))
         }
     }
 }
