@@ -84,6 +84,25 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreBackend.available)
+    func theSummaryGroupsCallsAndCountsUnpricedOnes(backend: StoreBackend) async throws {
+        try await backend.withLedgerStores(1) { (stores: [any LedgerStore]) async throws in
+            let store = stores[0]
+            try await store.record(entry(0.25, run: "r1"))
+            try await store.record(entry(0.5, run: "r2"))
+            var unpriced = entry(0, run: "r2")
+            unpriced.costUSD = nil
+            try await store.record(unpriced)
+            #expect(try await store.reserve(hold(9), checks: []) == .held, "a hold is not a call")
+            let lines = try await store.summary(since: Self.start.addingTimeInterval(-1), by: .run)
+            #expect(lines == [
+                LedgerSummary(key: "r2", calls: 2, usage: TokenUsage(inputTokens: 20, outputTokens: 10), costUSD: 0.5, unpricedCalls: 1),
+                LedgerSummary(key: "r1", calls: 1, usage: TokenUsage(inputTokens: 10, outputTokens: 5), costUSD: 0.25, unpricedCalls: 0),
+            ])
+            #expect(try await store.summary(since: Self.start.addingTimeInterval(1), by: .run).isEmpty)
+        }
+    }
+
     /// Many reservers on separate connections (as separate processes would be), all at once, against one cap.
     @Test(arguments: StoreBackend.available)
     func concurrentReserversOnSeparateConnectionsNeverCrossTheCap(backend: StoreBackend) async throws {
