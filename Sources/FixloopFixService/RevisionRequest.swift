@@ -7,6 +7,8 @@ import Foundation
 /// revision job hand ``FixService/revise(_:observer:)``.
 public struct RevisionRequest: Sendable {
     public var pullRequest: PullRequestReference
+    /// What the round is recorded as: a review round (`revision`, also `fixloop revise`), or a CI round (`ci`).
+    public var kind: RunKind = .revision
     /// Free instructions from a person with write access (`--instructions`, `/fixloop <text>`).
     public var instructions: String?
     /// The review comments to answer; nil: every comment on the pull request no earlier round answered.

@@ -31,4 +31,21 @@ struct RevisionJobStoreTests {
             #expect(try await store.revisionRounds(ticket: "gh:acme/shop#2", since: nil) == 1 + queuedAfter)
         }
     }
+
+    @Test func aRequeuedJobIsNotClaimedBeforeItsNotBeforeAndItsAttemptIsNotCounted() async throws {
+        try await withTemporaryDirectory("fixloop-requeue") { root in
+            let store = SQLiteJobStore(database: try FixloopDatabase(url: root.appendingPathComponent("fixloop.sqlite")))
+            var request = Self.round()
+            request.kind = .ci
+            _ = try await store.enqueue(request, now: Date())
+            let now = Date()
+            let job = try #require(try await store.claim(worker: "w", now: now, lease: .seconds(60), perRepositoryLimit: 5))
+            try await store.requeue(job.id, worker: "w", notBefore: now.addingTimeInterval(30), summary: "waiting: checks running", now: now)
+            let queued = try #require(try await store.job(job.id))
+            #expect(queued.state == .queued && queued.attempts == 0 && queued.summary == "waiting: checks running", "\(queued)")
+            #expect(try await store.claim(worker: "w", now: now.addingTimeInterval(29), lease: .seconds(60), perRepositoryLimit: 5) == nil)
+            let again = try #require(try await store.claim(worker: "w", now: now.addingTimeInterval(30), lease: .seconds(60), perRepositoryLimit: 5))
+            #expect(again.id == job.id && again.attempts == 1)
+        }
+    }
 }

@@ -1,9 +1,18 @@
 import Foundation
 
-/// What a run was: a fix of a ticket, or a revision round on the pull request of one.
-public enum RunKind: String, Sendable, Equatable, Codable {
+/// What a run was: a fix of a ticket, or a round on the pull request of one (kept as text in `fix_run.kind`, so a
+/// new kind needs no migration).
+public enum RunKind: String, Sendable, Equatable, Codable, CaseIterable {
     case fix
+    /// A review round: `/fixloop …` on the pull request, a review, comments on lines, or `fixloop revise`.
     case revision
+    /// A CI round: the failing checks of the branch's head are the instructions.
+    case ci
+    /// A rebase round: the branch replayed onto its moved base, no model.
+    case rebase
+
+    /// Whether the run is a round on a pull request (every kind but ``fix``).
+    public var isRound: Bool { self != .fix }
 }
 
 /// One `fixloop fix` run (or revision round) as the store keeps it.
