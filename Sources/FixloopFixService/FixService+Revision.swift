@@ -48,8 +48,9 @@ extension FixService {
             record: request.record)
         let credentials = GitCredentials.choose(for: run.remote, token: request.credentials.github, settings: settings.git)
         let comments = request.comments ?? revision.comments
-        let task = RevisionTask(ticket: ticket, pullRequest: "\(request.pullRequest.owner)/\(request.pullRequest.name)#\(request.pullRequest.number)",
+        var task = RevisionTask(ticket: ticket, pullRequest: "\(request.pullRequest.owner)/\(request.pullRequest.name)#\(request.pullRequest.number)",
                                 comments: comments, instructions: request.instructions)
+        task.ciCommands = request.ciCommands
         return try await workspaces.withWorkspace(remote: run.remote, at: revision.headBranch, credentials: credentials) { workspace in
             observer.fetched?()
             let head = workspace.baseCommit
@@ -105,6 +106,10 @@ extension FixService {
                 outcome.engineer.reason = reason
                 headline = "nothing pushed: \(reason)."
             }
+        } else if !result.passedInSandbox.isEmpty {
+            outcome.result = .unchanged
+            let list = result.passedInSandbox.map { "`\($0)`" }.joined(separator: ", ")
+            headline = "no change: the failing CI command \(list) passed when Fixloop ran it in its sandbox at the head, so the failure looks flaky or specific to the CI environment and nothing was edited; rerun the CI job."
         } else if result.report.reason.hasPrefix("unchanged") {
             outcome.result = .unchanged
             headline = "no change: this round found nothing to change in the code; nothing was pushed."

@@ -11,6 +11,8 @@ public struct RevisionRequest: Sendable {
     public var kind: RunKind = .revision
     /// Free instructions from a person with write access (`--instructions`, `/fixloop <text>`).
     public var instructions: String?
+    /// A CI round's failing commands, rerun in the sandbox at the head before the edit loop when it can run them.
+    public var ciCommands: [String] = []
     /// The review comments to answer; nil: every comment on the pull request no earlier round answered.
     public var comments: [ReviewComment]?
     public var model: ModelSpec

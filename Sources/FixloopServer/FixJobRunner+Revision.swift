@@ -13,11 +13,12 @@ extension FixJobRunner {
                 return JobOutcome(state: .done, summary: "no change: the checks of \(job.ticket) pass now")
             case .pending(let names):
                 return pending(job, checks: names)
-            case .failed(_, let instructions):
+            case .failed(let report, let instructions):
                 // The CI report is the round's whole task; review comments have rounds of their own.
                 request.instructions = instructions
                 request.comments = []
                 request.kind = .ci
+                request.ciCommands = report.failingCommands
             }
         }
         let outcome = try await service.revise(request)
