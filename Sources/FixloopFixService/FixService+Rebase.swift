@@ -54,7 +54,7 @@ extension FixService {
         }
         let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
         let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
-        let start = RunStart(kind: .rebase, reference: revision.ticket, remote: remote, pullRequest: pull.description,
+        let start = RunStart(kind: .rebase, reference: revision.ticket, remote: remote, pullRequest: pull.description, jobID: request.jobID,
                              branch: revision.headBranch, prURL: revision.url,
                              title: "rebase round of \(pull) (\(revision.headBranch) onto \(revision.baseBranch))")
         let outcome = try await withRun(start, model: request.model, secrets: request.credentials.all, observer: FixObserver(), busy: { holder in

@@ -29,7 +29,7 @@ extension FixService {
         let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
         let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
         let start = RunStart(kind: request.kind, reference: revision.ticket, remote: remote, pullRequest: pull.description,
-                             branch: revision.headBranch, prURL: revision.url,
+                             jobID: request.jobID, branch: revision.headBranch, prURL: revision.url,
                              title: "\(request.kind == .ci ? "CI" : "revision") round of \(pull) (ticket \(revision.ticket)) on \(remote)")
         return try await withRun(start, model: request.model, secrets: request.credentials.all, observer: observer, busy: { holder in
             "The ticket \(revision.ticket) of \(pull) is being worked on by run \(holder.id) (process \(holder.pid)); wait for it to finish."

@@ -22,6 +22,8 @@ struct RunStart {
     var remote: RepositoryReference
     /// A round's pull request, `gh:OWNER/NAME#N`.
     var pullRequest: String?
+    /// The PR bot's job, for a round it runs.
+    var jobID: Int64?
     /// Known before the run (a round's branch and pull request); recorded if the run fails.
     var branch: String?
     var prURL: String?
@@ -52,6 +54,7 @@ extension FixService {
                                host: ProcessInfo.processInfo.hostName, pid: getpid())
         record.kind = start.kind
         record.pullRequest = start.pullRequest
+        record.jobID = start.jobID
         if let holder = try runs.start(record) {
             throw FixServiceError(code: "fix.ticket_busy", message: busy(holder))
         }

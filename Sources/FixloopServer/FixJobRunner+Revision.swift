@@ -66,6 +66,7 @@ extension FixJobRunner {
     static func revisionRequest(for job: Job, template: FixRequest, token: Secret?, cloneFrom: [String: String]) throws -> RevisionRequest {
         var request = RevisionRequest(pullRequest: try PullRequestReference(parsing: job.ticket), model: template.model)
         request.instructions = job.requestText
+        request.jobID = job.id
         request.limits = template.limits
         request.overrides = template.overrides
         request.usesTools = template.usesTools

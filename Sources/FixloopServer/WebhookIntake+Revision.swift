@@ -13,8 +13,12 @@ extension WebhookIntake {
             _ = try await store.enqueue(request, now: now())
             return WebhookReply(status: 202, result: "folded", message: "job \(active.id) holds \(request.ticket); the request is taken by its next round")
         }
+        // A pull request's rounds: the bot's round jobs (queued, running or ended, not cancelled) and the rounds run
+        // from a terminal (`fixloop revise`: runs with no job, not ended in error). A job's own run is not counted again.
+        let dayStart = now().addingTimeInterval(-86_400)
         let rounds = try await store.revisionRounds(ticket: request.ticket, since: nil)
-        let today = try await store.revisionRounds(ticket: nil, since: now().addingTimeInterval(-86_400))
+            + (try manualRounds?.manualRounds(pullRequest: request.ticket, since: nil) ?? 0)
+        let today = try await store.revisionRounds(ticket: nil, since: dayStart) + (try manualRounds?.manualRounds(pullRequest: nil, since: dayStart) ?? 0)
         var refusal: (key: String, text: String)?
         if rounds >= triggers.maxRounds {
             refusal = ("rounds refused \(request.ticket) max_rounds=\(triggers.maxRounds)",

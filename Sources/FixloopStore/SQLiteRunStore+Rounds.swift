@@ -13,6 +13,11 @@ enum RunKindSchema {
             }
             try db.create(index: "fix_run_pull_request", on: "fix_run", columns: ["pull_request", "started_at"])
         }
+        // The PR bot's job that ran a round (NULL: the command line), so `fixloop revise` rounds count toward
+        // `[serve] max_rounds` without counting a job's own run twice.
+        migrator.registerMigration("runs.v4") { db in
+            try db.alter(table: "fix_run") { table in table.add(column: "job_id", .integer) }
+        }
     }
 }
 
@@ -33,6 +38,24 @@ extension SQLiteRunStore {
         try database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fix_run WHERE kind != 'fix' AND started_at >= ?",
                              arguments: [since.timeIntervalSince1970]) ?? 0
+        }
+    }
+}
+
+extension SQLiteRunStore: ManualRoundCounter {
+    public func manualRounds(pullRequest: String?, since: Date?) throws -> Int {
+        try database.pool.read { db in
+            var sql = "SELECT COUNT(*) FROM fix_run WHERE kind != 'fix' AND job_id IS NULL AND status != 'error'"
+            var arguments: StatementArguments = []
+            if let pullRequest {
+                sql += " AND pull_request = ?"
+                arguments += [pullRequest]
+            }
+            if let since {
+                sql += " AND started_at >= ?"
+                arguments += [since.timeIntervalSince1970]
+            }
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
         }
     }
 }

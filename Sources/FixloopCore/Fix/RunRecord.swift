@@ -21,6 +21,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     /// A fix, or a revision round (then ``pullRequest`` names the pull request, `gh:OWNER/NAME#N`).
     public var kind: RunKind = .fix
     public var pullRequest: String?
+    /// The PR bot's job that ran it; nil for a run of the command line (`fixloop fix`, `fixloop revise`).
+    public var jobID: Int64?
     public var ticket: String
     public var repository: String
     public var status: RunStatus
@@ -54,4 +56,12 @@ public protocol RunStore: Sendable {
 
     /// The ticket's branch: the one given when it was first taken, else `proposed`, kept from now on.
     func branch(ticket: String, repository: String, proposed: String) throws -> String
+}
+
+/// Counts the rounds run outside the PR bot's queue — `fixloop revise` from a terminal —, which count toward
+/// `[serve] max_rounds` and `max_rounds_per_day` beside the bot's own round jobs.
+public protocol ManualRoundCounter: Sendable {
+    /// Rounds (every kind but `fix`) with no job, not ended in `error`: of the pull request `pullRequest`
+    /// (`gh:OWNER/NAME#N`) when given, else of all; started at or after `since` when given.
+    func manualRounds(pullRequest: String?, since: Date?) throws -> Int
 }
