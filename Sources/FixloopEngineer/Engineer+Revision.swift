@@ -13,6 +13,9 @@ public struct RevisionTask: Sendable {
     public var comments: [ReviewComment]
     /// Free instructions from a person with write access (`/fixloop <text>`, `fixloop revise --instructions`).
     public var instructions: String?
+    /// A CI round's failing commands (``FixloopCore/CIFailureReport/failingCommands``): those the sandbox can run are
+    /// run at the head before the edit loop (``Engineer/rerunCI(_:in:)``).
+    public var ciCommands: [String] = []
 
     public init(ticket: Ticket, pullRequest: String, comments: [ReviewComment], instructions: String?) {
         self.ticket = ticket
@@ -30,6 +33,8 @@ extension Engineer {
         public var change: Candidate?
         /// What the model submitted as its answers (one line per comment), also when it changed nothing.
         public var answers: String
+        /// A CI round's failing commands that passed when rerun in the sandbox (then nothing was edited).
+        public var passedInSandbox: [String] = []
     }
 
     /// One revision round on `workspace` (a checkout at the pull request's head `headCommit`, whose diff is taken
@@ -38,6 +43,7 @@ extension Engineer {
     /// - Returns: `fixed` with a change when the round changed something that passed; `notFixed` with no change when
     ///   it changed nothing (the reason says so) or gave up.
     public func revise(_ task: RevisionTask, workspace: URL, headCommit: String, baseCommit: String, scratch: URL) async throws -> RoundResult {
+        var task = task
         let deadline = ContinuousClock.now + settings.timeout
         if let setupCommand {
             let result = try await tests.run(setupCommand, in: workspace, setup: true)
@@ -45,6 +51,16 @@ extension Engineer {
             guard result.succeeded else {
                 return RoundResult(report: .ended(.error, "setup: '\(setupCommand)' ended with \(result.termination.description)"), answers: "")
             }
+        }
+        switch try await rerunCI(task.ciCommands, in: workspace) {
+        case .none:
+            break
+        case .passed(let commands):
+            let list = commands.map { "`\($0)`" }.joined(separator: ", ")
+            let reason = "unchanged: \(list) \(commands.count == 1 ? "passes" : "pass") in Fixloop's sandbox at the head \(headCommit.prefix(12)): a flaky or environment-only failure, so nothing was edited"
+            return RoundResult(report: .ended(.notFixed, reason), answers: "", passedInSandbox: commands)
+        case .failed(let prompt):
+            task.instructions = [task.instructions, prompt].compactMap { $0 }.joined(separator: "\n\n")
         }
         let baseTree = try Candidates.copy(workspace, to: scratch.appendingPathComponent("base", isDirectory: true))
         try await GitWorkingCopy(directory: baseTree).checkoutDetached(baseCommit)

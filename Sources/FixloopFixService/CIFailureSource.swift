@@ -20,32 +20,28 @@ extension TicketSources: CIFailureSource {
     }
 }
 
+/// What a CI round finds when it looks at its pull request's checks.
+public enum CIRoundTask: Sendable, Equatable {
+    /// No check fails (a rerun fixed them): nothing to do.
+    case passed
+    /// These checks still run: look again later.
+    case pending([String])
+    /// The failing checks, and the engineer's instructions rendered from them by ``CIFailurePrompt``.
+    case failed(CIFailureReport, instructions: String)
+}
+
 extension FixService {
-    /// A CI round's instructions: the failing checks of the pull request's head, rendered by ``CIFailurePrompt``.
-    /// While checks still run it looks again every `poll`, for at most `wait` (every check event of one head commit
-    /// makes one round, so no later event asks again).
-    /// - Returns: nil when the checks pass (a rerun fixed them): the round has nothing to do.
-    /// - Throws: ``FixServiceError`` `revise.ci_pending` when checks are still running after `wait`, and the API's errors.
-    public func ciInstructions(
-        _ request: RevisionRequest, poll: Duration = .seconds(30), wait: Duration = .seconds(30 * 60)
-    ) async throws -> String? {
+    /// One look at the checks of the pull request's head, for a CI round. It does not wait for running checks: the
+    /// PR bot puts the round back in the queue for a later look (`Job.notBefore`), holding no worker meanwhile.
+    /// - Throws: ``FixServiceError`` `revise.no_ci_source` without GitHub, and the API's errors.
+    public func ciTask(_ request: RevisionRequest) async throws -> CIRoundTask {
         guard let source = tickets as? any CIFailureSource else {
             throw FixServiceError(code: "revise.no_ci_source", message: "This Fixloop cannot read CI results; CI rounds need GitHub (GITHUB_TOKEN or the GitHub App).")
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: wait)
-        while true {
-            switch try await source.ciFailures(request.pullRequest, credentials: request.credentials) {
-            case .passed:
-                return nil
-            case .failed(let report):
-                return try prompts.render(CIFailurePrompt(report: report)).text
-            case .pending(let names):
-                guard clock.now < deadline else {
-                    throw FixServiceError(code: "revise.ci_pending", message: "The checks \(names.joined(separator: ", ")) of \(request.pullRequest) were still running after \(wait); no CI round ran. A new push or a rerun asks again.")
-                }
-                try await Task.sleep(for: poll)
-            }
+        switch try await source.ciFailures(request.pullRequest, credentials: request.credentials) {
+        case .passed: return .passed
+        case .pending(let names): return .pending(names)
+        case .failed(let report): return .failed(report, instructions: try prompts.render(CIFailurePrompt(report: report)).text)
         }
     }
 }

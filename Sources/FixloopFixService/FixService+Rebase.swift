@@ -30,6 +30,8 @@ public struct RebaseRoundOutcome: Sendable, Equatable, Codable {
     public var behind: Int
     /// The pushed head when rebased.
     public var head: String?
+    /// The round's run (`fixloop show RUN`; `fixloop show --pr` lists it).
+    public var runID: String?
 }
 
 extension FixService {
@@ -52,24 +54,29 @@ extension FixService {
         }
         let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
         let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
-        let run = RunContext(id: Self.newRunID(), reference: revision.ticket, remote: remote, folder: settings.runsFolder)
-        try FileManager.default.createDirectory(at: run.folder, withIntermediateDirectories: true)
-        let trajectory = Trajectory(file: run.folder.appendingPathComponent("trajectory.jsonl"), secrets: settings.secrets + request.credentials.all)
-        await trajectory.record(.run, "start", "rebase round of \(pull) (\(revision.headBranch) onto \(revision.baseBranch))")
-        let credentials = GitCredentials.choose(for: remote, token: request.credentials.github, settings: settings.git)
-        let signature = GitSignature(name: settings.git.authorName, email: settings.git.authorEmail)
-        let outcome = try await workspaces.withWorkspace(remote: remote, at: revision.headBranch, credentials: credentials) { workspace in
-            try await ScratchWorkspace.withFolder(label: "rebase") { scratch in
-                // The pool's workspace stays detached; the branch is moved in a private copy.
-                let checkout = scratch.appendingPathComponent("head", isDirectory: true)
-                try FileManager.default.copyItem(at: workspace.directory, to: checkout)
-                try ScratchWorkspace.makePrivate(checkout)
-                let update = BranchUpdate(checkout: GitWorkingCopy(directory: checkout), branch: revision.headBranch, base: revision.baseBranch,
-                                          remote: remote, credentials: credentials, signature: signature)
-                return try await rebase(update, maxBehind: maxBehind, request: request, remote: remote, checkout: checkout, scratch: scratch, trajectory: trajectory)
+        let start = RunStart(kind: .rebase, reference: revision.ticket, remote: remote, pullRequest: pull.description, jobID: request.jobID,
+                             branch: revision.headBranch, prURL: revision.url,
+                             title: "rebase round of \(pull) (\(revision.headBranch) onto \(revision.baseBranch))")
+        let outcome = try await withRun(start, model: request.model, secrets: request.credentials.all, observer: FixObserver(), busy: { holder in
+            "The ticket \(revision.ticket) of \(pull) is being worked on by run \(holder.id) (process \(holder.pid)); wait for it to finish."
+        }) { run, trajectory in
+            let credentials = GitCredentials.choose(for: remote, token: request.credentials.github, settings: settings.git)
+            let signature = GitSignature(name: settings.git.authorName, email: settings.git.authorEmail)
+            return try await workspaces.withWorkspace(remote: remote, at: revision.headBranch, credentials: credentials) { workspace in
+                try await ScratchWorkspace.withFolder(label: "rebase") { scratch in
+                    // The pool's workspace stays detached; the branch is moved in a private copy.
+                    let checkout = scratch.appendingPathComponent("head", isDirectory: true)
+                    try FileManager.default.copyItem(at: workspace.directory, to: checkout)
+                    try ScratchWorkspace.makePrivate(checkout)
+                    let update = BranchUpdate(checkout: GitWorkingCopy(directory: checkout), branch: revision.headBranch, base: revision.baseBranch,
+                                              remote: remote, credentials: credentials, signature: signature)
+                    var outcome = try await rebase(update, maxBehind: maxBehind, request: request, remote: remote, checkout: checkout,
+                                                   scratch: scratch, trajectory: trajectory)
+                    outcome.runID = run.id
+                    return outcome
+                }
             }
         }
-        await trajectory.record(.run, "end", "\(outcome.result.rawValue): \(outcome.detail)")
         if let comment = Self.rebaseComment(outcome, base: revision.baseBranch) {
             _ = try await codeHost(request.credentials.github).comment(owner: pull.owner, name: pull.name, issue: pull.number,
                                                                        body: "\(TicketComment.fixloopMarker):rebase -->\n\(comment)")

@@ -28,33 +28,13 @@ extension FixService {
         }
         let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
         let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
-        let run = RunContext(id: Self.newRunID(), reference: revision.ticket, remote: remote, folder: settings.runsFolder)
-        try FileManager.default.createDirectory(at: run.folder, withIntermediateDirectories: true)
-        var follow: (@Sendable (Trajectory.Event) -> Void)?
-        if let report = observer.event { follow = { event in report(event.step, event.kind, event.detail) } }
-        let trajectory = Trajectory(file: run.folder.appendingPathComponent("trajectory.jsonl"),
-                                    secrets: settings.secrets + request.credentials.all, observer: follow)
-        var record = RunRecord(id: run.id, ticket: revision.ticket.description, repository: remote.url,
-                               host: ProcessInfo.processInfo.hostName, pid: getpid())
-        record.kind = .revision
-        record.pullRequest = pull.description
-        if let holder = try await runs.start(record) {
-            throw FixServiceError(code: "fix.ticket_busy", message: "The ticket \(revision.ticket) of \(pull) is being worked on by run \(holder.id) (process \(holder.pid)); wait for it to finish.")
-        }
-        observer.started?(run.id)
-        do {
-            await trajectory.record(.run, "start", "revision round of \(pull) (ticket \(revision.ticket)) on \(remote)")
-            var outcome = try await round(request, revision: revision, ticket: ticket, run: run, trajectory: trajectory, observer: observer)
-            outcome.costUSD = await models.cost(ofRun: run.id)
-            outcome.costPriced = isPriced(request.model)
-            try Data(try JSONEncoder.pretty.encode(outcome)).write(to: run.folder.appendingPathComponent("report.json"))
-            await trajectory.record(.run, "end", "\(outcome.result.rawValue): \(outcome.engineer.reason)")
-            try await runs.finish(run.id, status: outcome.status, branch: revision.headBranch, prURL: revision.url, reason: outcome.engineer.reason)
-            return outcome
-        } catch {
-            try? await runs.finish(run.id, status: .error, branch: revision.headBranch, prURL: revision.url, reason: "\(error)")
-            await trajectory.record(.run, "error", "\(error)")
-            throw error
+        let start = RunStart(kind: request.kind, reference: revision.ticket, remote: remote, pullRequest: pull.description,
+                             jobID: request.jobID, branch: revision.headBranch, prURL: revision.url,
+                             title: "\(request.kind == .ci ? "CI" : "revision") round of \(pull) (ticket \(revision.ticket)) on \(remote)")
+        return try await withRun(start, model: request.model, secrets: request.credentials.all, observer: observer, busy: { holder in
+            "The ticket \(revision.ticket) of \(pull) is being worked on by run \(holder.id) (process \(holder.pid)); wait for it to finish."
+        }) { run, trajectory in
+            try await round(request, revision: revision, ticket: ticket, run: run, trajectory: trajectory, observer: observer)
         }
     }
 
@@ -68,8 +48,9 @@ extension FixService {
             record: request.record)
         let credentials = GitCredentials.choose(for: run.remote, token: request.credentials.github, settings: settings.git)
         let comments = request.comments ?? revision.comments
-        let task = RevisionTask(ticket: ticket, pullRequest: "\(request.pullRequest.owner)/\(request.pullRequest.name)#\(request.pullRequest.number)",
+        var task = RevisionTask(ticket: ticket, pullRequest: "\(request.pullRequest.owner)/\(request.pullRequest.name)#\(request.pullRequest.number)",
                                 comments: comments, instructions: request.instructions)
+        task.ciCommands = request.ciCommands
         return try await workspaces.withWorkspace(remote: run.remote, at: revision.headBranch, credentials: credentials) { workspace in
             observer.fetched?()
             let head = workspace.baseCommit
@@ -125,6 +106,10 @@ extension FixService {
                 outcome.engineer.reason = reason
                 headline = "nothing pushed: \(reason)."
             }
+        } else if !result.passedInSandbox.isEmpty {
+            outcome.result = .unchanged
+            let list = result.passedInSandbox.map { "`\($0)`" }.joined(separator: ", ")
+            headline = "no change: the failing CI command \(list) passed when Fixloop ran it in its sandbox at the head, so the failure looks flaky or specific to the CI environment and nothing was edited; rerun the CI job."
         } else if result.report.reason.hasPrefix("unchanged") {
             outcome.result = .unchanged
             headline = "no change: this round found nothing to change in the code; nothing was pushed."

@@ -7,8 +7,14 @@ import Foundation
 /// revision job hand ``FixService/revise(_:observer:)``.
 public struct RevisionRequest: Sendable {
     public var pullRequest: PullRequestReference
+    /// What the round is recorded as: a review round (`revision`, also `fixloop revise`), or a CI round (`ci`).
+    public var kind: RunKind = .revision
+    /// The PR bot's job running the round (recorded on its run); nil from `fixloop revise`.
+    public var jobID: Int64?
     /// Free instructions from a person with write access (`--instructions`, `/fixloop <text>`).
     public var instructions: String?
+    /// A CI round's failing commands, rerun in the sandbox at the head before the edit loop when it can run them.
+    public var ciCommands: [String] = []
     /// The review comments to answer; nil: every comment on the pull request no earlier round answered.
     public var comments: [ReviewComment]?
     public var model: ModelSpec

@@ -9,7 +9,7 @@ public enum ReviewHTML {
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(e(review.product)) — week of \(day(review.periodStart)) · Fixloop review</title>
-            <style>\(style)\(outcomeStyle)</style></head><body>
+            <style>\(style)\(outcomeStyle)\(roundStyle)</style></head><body>
             <header><h1>\(e(review.product)) — the week's review</h1>
             <p class="period">\(day(review.periodStart)) to \(day(review.periodEnd.addingTimeInterval(-1)))\(e(partialNote(review))) · made \(stamp(review.generatedAt)) by Fixloop</p></header>
             <main>
@@ -93,6 +93,7 @@ public enum ReviewHTML {
                 if fix.passToPass.count > 20 { html += "<tr><td colspan=\"3\" class=\"muted\">and \(fix.passToPass.count - 20) more that passed before and after</td></tr>" }
                 html += "</tbody></table>"
             }
+            html += rounds(fix)
             if !fix.diff.isEmpty { html += diffDetails(fix.diff) }
             html += "</article>"
         }

@@ -92,6 +92,12 @@ public enum ReviewMarkdown {
                 lines.append("Failed before, pass after: " + fix.failToPass.map { "`\($0)`" }.joined(separator: ", "))
                 lines.append("Passed before and after: \(fix.passToPass.count) tests")
             }
+            if !fix.rounds.isEmpty {
+                lines.append("")
+                lines.append("Rounds on the pull request: " + fix.rounds.map {
+                    "\(ReviewHTML.roundKind($0.kind)) \(ReviewHTML.stamp($0.startedAt)) \($0.outcome) \(String(format: "$%.4f", $0.costUSD))"
+                }.joined(separator: "; "))
+            }
             if !fix.diff.isEmpty {
                 lines.append("")
                 lines.append("<details><summary>The change</summary>")

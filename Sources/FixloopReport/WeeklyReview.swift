@@ -164,6 +164,8 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
         public var pullRequestState: String?
         public var pullRequestStateReadAt: Date?
         public var pullRequestStateIsLastKnown = false
+        /// The rounds on its pull request (review, CI, rebase) started before the period's end, oldest first.
+        public var rounds: [Round] = []
 
         public init(
             runID: String, ticket: String, outcome: String, reason: String, branch: String? = nil,
@@ -180,6 +182,25 @@ public struct WeeklyReview: Sendable, Hashable, Codable {
             self.diff = diff
             self.failToPass = failToPass
             self.passToPass = passToPass
+            self.costUSD = costUSD
+        }
+    }
+
+    /// One round on a fix's pull request: a review round, a CI round or a rebase round.
+    public struct Round: Sendable, Hashable, Codable {
+        public var runID: String
+        /// `revision` (a review round), `ci` or `rebase`.
+        public var kind: String
+        public var startedAt: Date
+        /// What the round's report says (`revised`, `unchanged`, `rebased`, `conflict`, …), else the run's status.
+        public var outcome: String
+        public var costUSD: Double
+
+        public init(runID: String, kind: String, startedAt: Date, outcome: String, costUSD: Double = 0) {
+            self.runID = runID
+            self.kind = kind
+            self.startedAt = startedAt
+            self.outcome = outcome
             self.costUSD = costUSD
         }
     }

@@ -8,12 +8,18 @@ extension FixJobRunner {
     func revise(_ job: Job, token: Secret?) async throws -> JobOutcome {
         var request = try Self.revisionRequest(for: job, template: template, token: token, cloneFrom: cloneFrom)
         if job.kind == .ci {
-            guard let instructions = try await service.ciInstructions(request) else {
+            switch try await service.ciTask(request) {
+            case .passed:
                 return JobOutcome(state: .done, summary: "no change: the checks of \(job.ticket) pass now")
+            case .pending(let names):
+                return pending(job, checks: names)
+            case .failed(let report, let instructions):
+                // The CI report is the round's whole task; review comments have rounds of their own.
+                request.instructions = instructions
+                request.comments = []
+                request.kind = .ci
+                request.ciCommands = report.failingCommands
             }
-            // The CI report is the round's whole task; review comments have rounds of their own.
-            request.instructions = instructions
-            request.comments = []
         }
         let outcome = try await service.revise(request)
         var result: JobOutcome
@@ -27,6 +33,19 @@ extension FixJobRunner {
         }
         result.costPriced = outcome.costPriced
         return result
+    }
+
+    /// A CI round whose checks still run: back in the queue for another look in `ciPoll`, until `ciWait` after it
+    /// was asked for; then it fails, and a new push or a rerun asks again.
+    func pending(_ job: Job, checks: [String]) -> JobOutcome {
+        let now = Date()
+        let names = checks.joined(separator: ", ")
+        guard now.timeIntervalSince(job.createdAt) < ciWait.inSeconds else {
+            return JobOutcome(state: .failed, summary: "the checks \(names) of \(job.ticket) were still running \(Int(ciWait.inSeconds / 60)) minutes after the round was asked for; no CI round ran. A new push or a rerun asks again.")
+        }
+        var outcome = JobOutcome(state: .queued, summary: "waiting: the checks \(names) of \(job.ticket) are still running; looking again in \(Int(ciPoll.inSeconds)) seconds")
+        outcome.notBefore = now.addingTimeInterval(ciPoll.inSeconds)
+        return outcome
     }
 
     /// A rebase round: no model; the pull request's one comment (when there is something to say) is its report.
@@ -47,6 +66,7 @@ extension FixJobRunner {
     static func revisionRequest(for job: Job, template: FixRequest, token: Secret?, cloneFrom: [String: String]) throws -> RevisionRequest {
         var request = RevisionRequest(pullRequest: try PullRequestReference(parsing: job.ticket), model: template.model)
         request.instructions = job.requestText
+        request.jobID = job.id
         request.limits = template.limits
         request.overrides = template.overrides
         request.usesTools = template.usesTools

@@ -14,6 +14,10 @@ public struct FixJobRunner: JobRunner {
     public let cloneFrom: [String: String]
     /// `[serve] max_behind`: how far behind its base a pull request may be before a rebase round pushes.
     public var maxBehind = 20
+    /// How long a CI round whose checks still run waits in the queue before it looks again.
+    public var ciPoll: Duration = .seconds(30)
+    /// How long after it was asked for a CI round keeps looking at running checks before it gives up.
+    public var ciWait: Duration = .seconds(30 * 60)
 
     public init(service: FixService, tokens: any GitHubTokenProvider, template: FixRequest, cloneFrom: [String: String]) {
         self.service = service

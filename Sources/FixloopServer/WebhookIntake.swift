@@ -26,6 +26,8 @@ public struct WebhookIntake: Sendable {
     public var linear: (secret: Secret, repository: String?)?
     /// Where a merged pull request (`pull_request` closed and merged) is recorded for the healing loop; off when nil.
     public var merges: (any MergeRecorder)?
+    /// The rounds of `fixloop revise`, counted toward `[serve] max_rounds` and `max_rounds_per_day`; none when nil.
+    public var manualRounds: (any ManualRoundCounter)?
 
     public init(
         secret: Secret, triggers: TriggerSettings, store: any JobStore, github: GitHubConnection?, progress: ProgressComments?,

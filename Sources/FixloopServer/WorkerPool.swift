@@ -144,6 +144,11 @@ public final class WorkerPool: Service, Sendable {
         let progress = job.kind == .fix ? self.progress : nil
         var outcome: JobOutcome
         switch ending {
+        case .finished(let result) where result.state == .queued && result.notBefore != nil:
+            // Not a failure and not an attempt: the job waits in the queue, holding no worker.
+            try? await store.requeue(job.id, worker: worker, notBefore: result.notBefore!, summary: result.summary, now: now())
+            logger.info("job requeued", metadata: ["job": "\(job.id)", "until": "\(result.notBefore!)"])
+            return
         case .finished(let result):
             outcome = result
         case .failed(let message):

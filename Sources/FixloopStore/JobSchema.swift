@@ -58,5 +58,10 @@ enum JobSchema {
                 table.add(column: "max_rounds", .integer)
             }
         }
+        // When a queued job becomes due (`claim` skips it before): a CI round whose checks were still running is put
+        // back with `not_before` = now + the poll interval instead of holding a worker. NULL: due at once.
+        migrator.registerMigration("jobs.v5") { db in
+            try db.alter(table: "job") { table in table.add(column: "not_before", .double) }
+        }
     }
 }

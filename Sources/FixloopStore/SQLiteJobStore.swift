@@ -48,10 +48,10 @@ public struct SQLiteJobStore: JobStore {
                 WHERE state = 'running' AND lease_expires_at < ?
                 """, arguments: [time, time, time])
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM job WHERE state = 'queued'
+                SELECT * FROM job WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)
                   AND (SELECT COUNT(*) FROM job AS busy WHERE busy.state = 'running' AND busy.repository = job.repository) < ?
                 ORDER BY id LIMIT 1
-                """, arguments: [perRepositoryLimit]) else { return nil }
+                """, arguments: [time, perRepositoryLimit]) else { return nil }
             let id: Int64 = row["id"]
             try db.execute(sql: """
                 UPDATE job SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?
@@ -84,6 +84,16 @@ public struct SQLiteJobStore: JobStore {
                 UPDATE job SET state = 'queued', attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
                 WHERE id = ? AND state = 'running' AND lease_owner = ?
                 """, arguments: [now.timeIntervalSince1970, id, worker])
+        }
+    }
+
+    public func requeue(_ id: Int64, worker: String, notBefore: Date, summary: String, now: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE job SET state = 'queued', attempts = MAX(attempts - 1, 0), not_before = ?, summary = ?, lease_owner = NULL,
+                    lease_expires_at = NULL, updated_at = ?
+                WHERE id = ? AND state = 'running' AND lease_owner = ?
+                """, arguments: [notBefore.timeIntervalSince1970, summary, now.timeIntervalSince1970, id, worker])
         }
     }
 
@@ -194,6 +204,7 @@ public struct SQLiteJobStore: JobStore {
         job.requestText = row["request_text"]
         job.requester = row["requester"]
         job.kind = JobKind(rawValue: row["kind"] ?? "fix") ?? .fix
+        job.notBefore = (row["not_before"] as Double?).map(Date.init(timeIntervalSince1970:))
         return job
     }
 }

@@ -20,10 +20,10 @@ public struct SQLiteRunStore: RunStore {
                 return Self.record(holder)
             }
             try db.execute(sql: """
-                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at, kind, pull_request)
-                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)
+                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at, kind, pull_request, job_id)
+                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.id, record.ticket, record.repository, record.host, record.pid, record.startedAt.timeIntervalSince1970,
-                                record.kind.rawValue, record.pullRequest])
+                                record.kind.rawValue, record.pullRequest, record.jobID])
             return nil
         }
     }
@@ -101,6 +101,7 @@ public struct SQLiteRunStore: RunStore {
         record.reason = row["reason"]
         record.kind = RunKind(rawValue: row["kind"] ?? "fix") ?? .fix
         record.pullRequest = row["pull_request"]
+        record.jobID = row["job_id"]
         return record
     }
 }

@@ -74,6 +74,10 @@ struct ServeCIRoundTests {
                     #expect(head != first && parent == first, "a second commit on top of the first")
                     let prompts = await model.received().dropFirst(before).map { "\($0.body)" }.joined()
                     #expect(prompts.contains("test_total_says_cents") && prompts.contains("1 test failed"), "the failing check and its log are the task")
+                    #expect(prompts.contains("$ python -m pytest -q") && prompts.contains("failed here too"), "the failing command was rerun in the sandbox first")
+                    let (_, shown) = await e2e.run(["show", "--pr", "gh:acme/shop#2", "--json"], model: model, github: server, scene: scene)
+                    let rounds = try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [[String: Any]] ?? []
+                    #expect(rounds.map { $0["kind"] as? String } == ["ci"], "the round is a run of kind ci: \(shown)")
                 }
             }
             #expect((await github.state.pullRequests["acme/shop"] ?? [:]).count == 1)
@@ -111,6 +115,7 @@ struct ServeCIRoundTests {
             let comments = await github.state.comments.filter { $0.issue == 2 }.map(\.body)
             #expect(comments.count == 1, "\(comments)")
             #expect(comments.first?.contains("max_rounds") == true)
+            #expect(comments.first?.contains("this CI round") == true, "the refusal names the kind of round: \(comments)")
         }
     }
 }

@@ -32,14 +32,15 @@ struct ServeRebaseTests {
     }
 
     /// Opens the pull request, moves the base with `changes` (one commit each), delivers the push and runs the round.
-    /// - Returns: the branch's head before, the new base, the job and the pull request's comments.
-    func round(_ root: URL, changes: [[String: String]], maxBehind: Int = 1) async throws -> (first: String, base: String, remote: URL, job: Job?, comments: [String]) {
+    /// - Returns: the branch's head before, the new base, the job, the pull request's comments and `fixloop show --pr`.
+    func round(_ root: URL, changes: [[String: String]], maxBehind: Int = 1)
+        async throws -> (first: String, base: String, remote: URL, job: Job?, comments: [String], shown: String) {
         let scene = try await e2e.makeScene(root)
         let github = GitHubTestServer()
         await github.state.addIssue("acme/shop", title: "Cart total is negative", body: FixEndToEndTests.ticket, labels: ["bug"])
         var settings = ServeSettings()
         settings.maxBehind = maxBehind
-        let (first, base, job) = try await withLoopbackModelServer(.openAI) { model in
+        let (first, base, job, shown) = try await withLoopbackModelServer(.openAI) { model in
             try await github.run { server in
                 let first = try await ReviseEndToEndTests().openPullRequest(scene, model: model, github: server)
                 var base = ""
@@ -55,11 +56,12 @@ struct ServeRebaseTests {
                     #expect(try await bot.wiring.workers.runNext(worker: "test-w0"))
                     return try await bot.wiring.store.jobs(state: nil, limit: 5).first
                 }
-                return (first, base, job)
+                let (_, shown) = await e2e.run(["show", "--pr", "gh:acme/shop#2"], model: model, github: server, scene: scene)
+                return (first, base, job, shown)
             }
         }
         let comments = await github.state.comments.filter { $0.issue == 2 }.map(\.body)
-        return (first, base, scene.remote, job, comments)
+        return (first, base, scene.remote, job, comments, shown)
     }
 
     @Test func aBaseThatMovedCleanlyIsRebasedOntoReverifiedAndPushedWithALease() async throws {
@@ -71,6 +73,10 @@ struct ServeRebaseTests {
             #expect(head != result.first && parent == result.base, "the branch's one commit now sits on the new base")
             #expect(result.comments.count == 1 && result.comments.first?.contains("Rebased onto `main`") == true, "\(result.comments)")
             #expect(result.comments.first?.contains("test_total_of_two") == true, "the reproduction was re-run: \(result.comments)")
+            // ROUND KIND RUN STATUS …
+            let rounds = result.shown.split(separator: "\n").filter { $0.contains("run-") }.map { $0.split(separator: " ").map(String.init) }
+            #expect(rounds.count == 1 && rounds.first?[1] == "rebase" && rounds.first?[3] == "fixed",
+                    "show --pr lists the rebase round as a run of kind rebase: \(result.shown)")
         }
     }
 

@@ -143,6 +143,7 @@ struct ServeRevisionTests {
             let comments = await github.state.comments.filter { $0.issue == 2 }.map(\.body)
             #expect(comments.count == 1, "\(comments)")
             #expect(comments.first?.contains("max_rounds") == true)
+            #expect(comments.first?.contains("this review round") == true, "the refusal names the kind of round: \(comments)")
         }
     }
 }

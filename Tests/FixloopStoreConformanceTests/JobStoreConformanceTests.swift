@@ -152,4 +152,22 @@ struct JobStoreConformanceTests {
             #expect(trigger && !underANewID)
         }
     }
+
+    @Test(arguments: StoreBackend.available)
+    func aRequeuedJobIsNotClaimedBeforeItsNotBeforeAndItsAttemptIsNotCounted(backend: StoreBackend) async throws {
+        try await backend.withJobStore { store, _ in
+            var request = Self.round()
+            request.kind = .ci
+            _ = try await store.enqueue(request, now: Date())
+            let job = try #require(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5))
+            let now = Date()
+            try await store.requeue(job.id, worker: "w", notBefore: now.addingTimeInterval(2), summary: "waiting: checks running", now: now)
+            let queued = try #require(try await store.job(job.id))
+            #expect(queued.state == .queued && queued.attempts == 0 && queued.summary == "waiting: checks running" && queued.notBefore != nil, "\(queued)")
+            #expect(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5) == nil, "not due yet")
+            try await Task.sleep(for: .milliseconds(2300))
+            let again = try #require(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5))
+            #expect(again.id == job.id && again.attempts == 1)
+        }
+    }
 }

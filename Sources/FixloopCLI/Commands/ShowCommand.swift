@@ -36,8 +36,8 @@ struct ShowCommand: AsyncParsableCommand {
         let events = (try? Trajectory.read(directory.appendingPathComponent("trajectory.jsonl"))) ?? []
         if json { return try context.printJSON(events) }
         context.print("run \(record.id): \(record.status.rawValue)\(record.reason.map { " — \($0)" } ?? "")")
-        if record.kind == .revision, let pullRequest = record.pullRequest {
-            context.print("revision round of \(pullRequest) (ticket \(record.ticket)) on \(record.repository)")
+        if record.kind.isRound, let pullRequest = record.pullRequest {
+            context.print("\(record.kind.rawValue) round of \(pullRequest) (ticket \(record.ticket)) on \(record.repository)")
         } else {
             context.print("ticket \(record.ticket) on \(record.repository)\(record.prURL.map { " — \($0)" } ?? "")")
         }
@@ -51,17 +51,17 @@ struct ShowCommand: AsyncParsableCommand {
         }
     }
 
-    /// The pull request's rounds, oldest first: run, state, start, why it ended.
+    /// The pull request's rounds of every kind (review, CI, rebase), oldest first: kind, run, state, start, why it ended.
     private func rounds(of pullRequest: PullRequestReference, store: SQLiteRunStore, context: CommandContext) throws {
         let rounds = try store.rounds(pullRequest: pullRequest.description)
         if json { return try context.printJSON(rounds) }
         guard !rounds.isEmpty else {
-            return context.print("No revision rounds of \(pullRequest) in \(context.state.root.path); start one with fixloop revise --pr \(pullRequest).")
+            return context.print("No rounds of \(pullRequest) in \(context.state.root.path); start one with fixloop revise --pr \(pullRequest).")
         }
-        var table = TextTable(header: ["ROUND", "RUN", "STATUS", "STARTED", "REASON"])
+        var table = TextTable(header: ["ROUND", "KIND", "RUN", "STATUS", "STARTED", "REASON"])
         let formatter = ISO8601DateFormatter()
         for (index, round) in rounds.enumerated() {
-            table.append(["\(index + 1)", round.id, round.status.rawValue, formatter.string(from: round.startedAt), String((round.reason ?? "").prefix(80))])
+            table.append(["\(index + 1)", round.kind.rawValue, round.id, round.status.rawValue, formatter.string(from: round.startedAt), String((round.reason ?? "").prefix(80))])
         }
         context.printTable(table)
     }

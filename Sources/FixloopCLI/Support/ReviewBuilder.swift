@@ -132,11 +132,13 @@ struct ReviewBuilder: Sendable {
         return newest
     }
 
-    /// Each ticket's last engineer run started in the period, newest first, with what its report says.
+    /// Each ticket's last engineer run started in the period, newest first, with what its report says and the rounds
+    /// on its pull request. Rounds are runs of the ticket too, but never its fix: they are listed under it.
     func fixes(from start: Date, to end: Date) throws -> [WeeklyReview.Fix] {
         var seen = Set<String>()
-        let last = try SQLiteRunStore(database: database).runs(from: start, to: end).filter { seen.insert($0.ticket).inserted }
-        return last.map { run in
+        let store = SQLiteRunStore(database: database)
+        let last = try store.runs(from: start, to: end).filter { $0.kind == .fix && seen.insert($0.ticket).inserted }
+        return try last.map { run in
             var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status.rawValue, reason: run.reason ?? "",
                                        branch: run.branch, pullRequest: run.prURL)
             fix.ticketURL = links.ticketURL(run.ticket)
@@ -155,6 +157,7 @@ struct ReviewBuilder: Sendable {
                     fix.passToPass = ((verification["pass_to_pass"] as? [String: Any]) ?? [:]).keys.sorted()
                 }
             }
+            fix.rounds = try rounds(of: run, store: store, before: end)
             return fix
         }
     }

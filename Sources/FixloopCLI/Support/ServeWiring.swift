@@ -54,6 +54,7 @@ struct ServeWiring {
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
         intake.merges = SQLiteHealingStore(database: database)
+        intake.manualRounds = SQLiteRunStore(database: database)
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD

@@ -1,9 +1,18 @@
 import Foundation
 
-/// What a run was: a fix of a ticket, or a revision round on the pull request of one.
-public enum RunKind: String, Sendable, Equatable, Codable {
+/// What a run was: a fix of a ticket, or a round on the pull request of one (kept as text in `fix_run.kind`, so a
+/// new kind needs no migration).
+public enum RunKind: String, Sendable, Equatable, Codable, CaseIterable {
     case fix
+    /// A review round: `/fixloop …` on the pull request, a review, comments on lines, or `fixloop revise`.
     case revision
+    /// A CI round: the failing checks of the branch's head are the instructions.
+    case ci
+    /// A rebase round: the branch replayed onto its moved base, no model.
+    case rebase
+
+    /// Whether the run is a round on a pull request (every kind but ``fix``).
+    public var isRound: Bool { self != .fix }
 }
 
 /// One `fixloop fix` run (or revision round) as the store keeps it.
@@ -12,6 +21,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     /// A fix, or a revision round (then ``pullRequest`` names the pull request, `gh:OWNER/NAME#N`).
     public var kind: RunKind = .fix
     public var pullRequest: String?
+    /// The PR bot's job that ran it; nil for a run of the command line (`fixloop fix`, `fixloop revise`).
+    public var jobID: Int64?
     public var ticket: String
     public var repository: String
     public var status: RunStatus
@@ -46,4 +57,12 @@ public protocol RunStore: Sendable {
 
     /// The ticket's branch: the one given when it was first taken, else `proposed`, kept from now on.
     func branch(ticket: String, repository: String, proposed: String) async throws -> String
+}
+
+/// Counts the rounds run outside the PR bot's queue — `fixloop revise` from a terminal —, which count toward
+/// `[serve] max_rounds` and `max_rounds_per_day` beside the bot's own round jobs.
+public protocol ManualRoundCounter: Sendable {
+    /// Rounds (every kind but `fix`) with no job, not ended in `error`: of the pull request `pullRequest`
+    /// (`gh:OWNER/NAME#N`) when given, else of all; started at or after `since` when given.
+    func manualRounds(pullRequest: String?, since: Date?) async throws -> Int
 }

@@ -58,6 +58,8 @@ public struct Job: Sendable, Equatable, Codable {
     public var requester: String?
     /// A fix, or a revision round (then ``ticket`` is the pull request).
     public var kind: JobKind = .fix
+    /// A queued job is not claimed before this instant (a CI round put back while the checks still run); nil: at once.
+    public var notBefore: Date?
 
     public init(
         id: Int64, ticket: String, repository: String, trigger: String, state: JobState = .queued, attempts: Int = 0,
@@ -95,6 +97,8 @@ public struct JobRequest: Sendable, Equatable {
     public var triggerCommentID: Int?
     /// A fix, or a revision round (then ``ticket`` is the pull request).
     public var kind: JobKind = .fix
+    /// A queued job is not claimed before this instant (a CI round put back while the checks still run); nil: at once.
+    public var notBefore: Date?
     /// For a round: the most rounds the pull request may have (`[serve] max_rounds`); a round folded into the next
     /// is queued only below it.
     public var maxRounds = 3

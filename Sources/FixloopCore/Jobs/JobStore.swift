@@ -9,7 +9,8 @@ public protocol JobStore: Sendable {
     /// request and `request.rerunsFinished` is false.
     func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult
 
-    /// Takes the oldest queued job whose repository runs fewer than `perRepositoryLimit` jobs, leasing it to
+    /// Takes the oldest queued job that is due (no `notBefore`, or one at or before `now`) and whose repository runs
+    /// fewer than `perRepositoryLimit` jobs, leasing it to
     /// `worker` until `now + lease`. Running jobs whose lease expired go back to the queue first (or fail, when
     /// they used up their attempts).
     func claim(worker: String, now: Date, lease: Duration, perRepositoryLimit: Int) async throws -> Job?
@@ -22,6 +23,11 @@ public protocol JobStore: Sendable {
 
     /// Puts a running job back in the queue without counting the attempt (graceful shutdown).
     func release(_ id: Int64, worker: String, now: Date) async throws
+
+    /// Puts a running job back in the queue, without counting the attempt, to be claimed no earlier than `notBefore`
+    /// (a CI round whose checks still run); ignored when the worker no longer holds it. ``claim(worker:now:lease:perRepositoryLimit:)``
+    /// skips queued jobs whose `notBefore` is later than its `now`.
+    func requeue(_ id: Int64, worker: String, notBefore: Date, summary: String, now: Date) async throws
 
     /// Cancels a queued or running job. - Returns: the job as it is now, nil when there is no such job.
     func cancel(_ id: Int64, now: Date) async throws -> Job?

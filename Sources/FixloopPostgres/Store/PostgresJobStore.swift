@@ -27,7 +27,7 @@ public struct PostgresJobStore: JobStore {
 
     static let columns = """
         id, ticket, repository, trigger, state, attempts, max_attempts, lease_owner, lease_expires_at, created_at, updated_at,
-        finished_at, stage, summary, pr_url, cost_usd, installation_id, progress_comment_id, request_text, requester, kind
+        finished_at, stage, summary, pr_url, cost_usd, installation_id, progress_comment_id, request_text, requester, kind, not_before
         """
     /// The first key of the per-repository advisory locks (the second is `hashtext(repository)`).
     static let repositoryLockClass: Int32 = 0x6a6f_6273 // "jobs"
@@ -82,7 +82,8 @@ public struct PostgresJobStore: JobStore {
             while true {
                 var candidate: (Int64, String)?
                 for try await row in try await connection.query("""
-                    SELECT id, repository FROM job WHERE state = 'queued' AND repository <> ALL(\(skipped))
+                    SELECT id, repository FROM job WHERE state = 'queued' AND (not_before IS NULL OR not_before <= clock_timestamp())
+                      AND repository <> ALL(\(skipped))
                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
                     """, logger: logger).decode((Int64, String).self) { candidate = row }
                 guard let (id, repository) = candidate else { return nil }
@@ -137,6 +138,16 @@ public struct PostgresJobStore: JobStore {
                 WHERE id = \(id) AND state = 'running' AND lease_owner = \(worker)
                 """, logger: logger)
         }
+    }
+
+    /// The wait is `notBefore - now` measured on the database's clock (the store's one clock), not the caller's instant.
+    public func requeue(_ id: Int64, worker: String, notBefore: Date, summary: String, now: Date) async throws {
+        let wait = max(0, notBefore.timeIntervalSince(now))
+        try await execute("""
+            UPDATE job SET state = 'queued', attempts = GREATEST(attempts - 1, 0), not_before = clock_timestamp() + make_interval(secs => \(wait)),
+                summary = \(summary), lease_owner = NULL, lease_expires_at = NULL, updated_at = clock_timestamp()
+            WHERE id = \(id) AND state = 'running' AND lease_owner = \(worker)
+            """)
     }
 
     public func cancel(_ id: Int64, now: Date) async throws -> Job? {
@@ -271,6 +282,7 @@ public struct PostgresJobStore: JobStore {
         job.requestText = try row["request_text"].decode(String?.self)
         job.requester = try row["requester"].decode(String?.self)
         job.kind = JobKind(rawValue: try row["kind"].decode(String.self)) ?? .fix
+        job.notBefore = try row["not_before"].decode(Date?.self)
         return job
     }
 }

@@ -19,7 +19,7 @@ public struct PostgresRunStore: RunStore {
 
     public init(store: PostgresStore) { self.store = store }
 
-    static let columns = "id, ticket, repository, status, host, pid, started_at, finished_at, branch, pr_url, reason, kind, pull_request"
+    static let columns = "id, ticket, repository, status, host, pid, started_at, finished_at, branch, pr_url, reason, kind, pull_request, job_id"
     /// The first key of the per-ticket advisory locks (the second is `hashtext(ticket)`).
     static let ticketLockClass: Int32 = 0x7275_6e73 // "runs"
 
@@ -34,9 +34,9 @@ public struct PostgresRunStore: RunStore {
                 return holder
             }
             try await connection.query("""
-                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at, kind, pull_request)
+                INSERT INTO fix_run (id, ticket, repository, status, host, pid, started_at, kind, pull_request, job_id)
                 VALUES (\(record.id), \(record.ticket), \(record.repository), 'running', \(record.host), \(Int(record.pid)), \(record.startedAt),
-                        \(record.kind.rawValue), \(record.pullRequest))
+                        \(record.kind.rawValue), \(record.pullRequest), \(record.jobID))
                 """, logger: logger)
             return nil
         }
@@ -112,8 +112,22 @@ public struct PostgresRunStore: RunStore {
             record.reason = try row["reason"].decode(String?.self)
             record.kind = RunKind(rawValue: try row["kind"].decode(String.self)) ?? .fix
             record.pullRequest = try row["pull_request"].decode(String?.self)
+            record.jobID = try row["job_id"].decode(Int64?.self)
             records.append(record)
         }
         return records
+    }
+}
+
+extension PostgresRunStore: ManualRoundCounter {
+    public func manualRounds(pullRequest: String?, since: Date?) async throws -> Int {
+        try await store.withConnection { connection, logger in
+            var total = 0
+            for try await count in try await connection.query("""
+                SELECT count(*)::bigint FROM fix_run WHERE kind <> 'fix' AND job_id IS NULL AND status <> 'error'
+                  AND (\(pullRequest)::text IS NULL OR pull_request = \(pullRequest)) AND (\(since)::timestamptz IS NULL OR started_at >= \(since))
+                """, logger: logger).decode(Int.self) { total = count }
+            return total
+        }
     }
 }

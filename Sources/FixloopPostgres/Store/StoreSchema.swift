@@ -116,6 +116,7 @@ extension StoreSchema {
                 Column("kind", .text, default: "'fix'"),
                 Column("follow_up", .integer, default: "0"),
                 Column("max_rounds", .integer, nullable: true),
+                Column("not_before", .timestamp, nullable: true),
             ], primaryKey: ["id"], autoIncrement: true),
             // Webhook delivery ids already seen.
             Table("webhook_delivery", columns: [
@@ -143,6 +144,7 @@ extension StoreSchema {
                 Column("reason", .text, nullable: true),
                 Column("kind", .text, default: "'fix'"),
                 Column("pull_request", .text, nullable: true),
+                Column("job_id", .integer, nullable: true),
             ], primaryKey: ["id"]),
             // The branch each ticket was given when first taken.
             Table("ticket_branch", columns: [
@@ -232,5 +234,7 @@ public struct StoreMigration: Sendable {
             .createIndex("model_call_day"), .createIndex("ledger_hold_run"), .createIndex("ledger_hold_ticket"),
             .createIndex("ledger_hold_day"), .createIndex("ledger_hold_expiry"),
         ]),
+        StoreMigration("jobs.v2", [.addColumn(table: "job", column: "not_before")]),
+        StoreMigration("runs.v2", [.addColumn(table: "fix_run", column: "job_id")]),
     ]
 }
