@@ -237,7 +237,7 @@ let package = Package(
             name: "FixloopFixServiceTests",
             dependencies: ["FixloopFixService", "FixloopEngineer", "FixloopGit", "FixloopSandbox", "FixloopStore", "FixloopTesting"]
         ),
-        .testTarget(name: "FixloopHTTPTests", dependencies: ["FixloopHTTP", "FixloopTesting"]),
+        .testTarget(name: "FixloopHTTPTests", dependencies: ["FixloopHTTP", "FixloopCore", "FixloopTesting"]),
         .testTarget(
             name: "FixloopPostHogTests",
             dependencies: ["FixloopPostHog", "FixloopHTTP", "FixloopIngest", "FixloopStore", "FixloopExportGenerator", "FixloopTesting", "FixloopCore"]

@@ -36,22 +36,20 @@ extension LinearClient {
     }
 
     func perform<T: Decodable>(_ operation: String, _ query: String, variables: [String: JSONValue]) async throws -> T {
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        // Only a backstop: the exchange has its own 60 s deadline.
-        request.timeoutInterval = 65
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         let key = apiKey.reveal()
-        request.setValue(key.hasPrefix("lin_oauth") ? "Bearer \(key)" : key, forHTTPHeaderField: "Authorization")
-        request.httpBody = try JSONEncoder().encode(Body(operationName: operation, query: query, variables: variables))
-        let outcome = try await retry.send(request, session: session, timeout: .seconds(60), classifier: Self.retryClassifier)
-        guard case .answer(let answer) = outcome.result else {
+        let reply = try await retry.postJSON(Body(operationName: operation, query: query, variables: variables), to: endpoint,
+                                             headers: ["Authorization": key.hasPrefix("lin_oauth") ? "Bearer \(key)" : key],
+                                             session: session, timeout: .seconds(60), classifier: Self.retryClassifier)
+        let answer: HTTPAnswer
+        switch reply {
+        case .noAnswer:
             throw LinearError(kind: .transport, "\(operation) could not reach \(endpoint.host ?? "Linear"); check LINEAR_API_URL and the network.")
-        }
-        if case .serverWaitTooLong = outcome.ending {
+        case .serverWaitTooLong:
             throw LinearError(kind: .rateLimited, "\(operation) is rate limited by Linear for longer than Fixloop waits; try again later.")
+        case .answer(let last):
+            answer = last
         }
-        let envelope = try? JSONDecoder().decode(Envelope<T>.self, from: answer.body)
+        let envelope = answer.decoded(Envelope<T>.self)
         if answer.status == 401 || answer.status == 403 {
             throw LinearError(kind: .unauthorized, "\(operation) was refused by Linear (\(answer.status)); check that LINEAR_API_KEY is set and valid.")
         }

@@ -58,18 +58,16 @@ public struct PostHogQueryClient: Sendable {
     /// - Throws: ``PostHogError``: `unauthorized` naming POSTHOG_API_KEY, `not_found` naming the project,
     ///   `rejected` with PostHog's reason, `rate_limited`, `server`, `transport`.
     public func query(_ hogql: String, name: String = "fixloop import") async throws -> [UInt8] {
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        request.timeoutInterval = 125
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(apiKey.reveal())", forHTTPHeaderField: "Authorization")
-        request.httpBody = try JSONEncoder().encode(Body(query: .init(query: hogql), name: name))
-        let outcome = try await retry.send(request, session: session, timeout: .seconds(120))
-        guard case .answer(let answer) = outcome.result else {
+        let reply = try await retry.postJSON(Body(query: .init(query: hogql), name: name), to: endpoint,
+                                             headers: ["Authorization": "Bearer \(apiKey.reveal())"], session: session, timeout: .seconds(120))
+        let answer: HTTPAnswer
+        switch reply {
+        case .noAnswer:
             throw PostHogError(kind: .transport, "Could not reach PostHog at \(host.absoluteString); check [posthog] host and the network.")
-        }
-        if case .serverWaitTooLong = outcome.ending {
+        case .serverWaitTooLong:
             throw PostHogError(kind: .rateLimited, "PostHog rate-limits the query API for longer than Fixloop waits; try again later.")
+        case .answer(let last):
+            answer = last
         }
         switch answer.status {
         case 200..<300: return [UInt8](answer.body)
@@ -83,7 +81,7 @@ public struct PostHogQueryClient: Sendable {
             throw PostHogError(kind: .server, "PostHog answered \(answer.status) to the query; try again later.")
         default:
             struct Detail: Decodable { var detail: String? }
-            let detail = (try? JSONDecoder().decode(Detail.self, from: answer.body))?.detail ?? "no reason given"
+            let detail = answer.decoded(Detail.self)?.detail ?? "no reason given"
             throw PostHogError(kind: .rejected, "PostHog rejected the query (\(answer.status)): \(apiKey.redact(String(detail.prefix(300)))).")
         }
     }

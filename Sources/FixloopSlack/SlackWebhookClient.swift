@@ -32,21 +32,19 @@ public struct SlackWebhookClient: Sendable {
 
     /// Posts `message`. - Throws: ``SlackError`` when Slack refuses it or cannot be reached.
     public func post(_ message: SlackMessage) async throws {
-        var request = URLRequest(url: URL(string: webhook.reveal())!)
-        request.httpMethod = "POST"
-        request.timeoutInterval = 35
-        request.httpBody = try JSONEncoder().encode(message.payload)
-        request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.setValue("fixloop", forHTTPHeaderField: "User-Agent")
-        let outcome = try await retry.send(request, session: session, timeout: .seconds(30))
-        switch outcome.result {
-        case .noAnswer:
-            throw SlackError(.transport, "Slack (\(host)) did not answer after \(outcome.attempts) attempts; check the network and the webhook, then run fixloop report again.")
-        case .answer(let answer):
-            if answer.succeeded { return }
-            let said = String(decoding: answer.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw SlackError.from(status: answer.status, said: said, host: host, tooLong: outcome.ending)
+        let reply = try await retry.postJSON(message.payload, to: URL(string: webhook.reveal())!,
+                                             headers: ["Content-Type": "application/json; charset=utf-8", "User-Agent": "fixloop"],
+                                             session: session, timeout: .seconds(30))
+        let (answer, waitTooLong): (HTTPAnswer, Duration?)
+        switch reply {
+        case .noAnswer(_, let attempts):
+            throw SlackError(.transport, "Slack (\(host)) did not answer after \(attempts) attempts; check the network and the webhook, then run fixloop report again.")
+        case .serverWaitTooLong(let wait, let last): (answer, waitTooLong) = (last, wait)
+        case .answer(let last): (answer, waitTooLong) = (last, nil)
         }
+        if answer.succeeded { return }
+        let said = String(decoding: answer.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        throw SlackError.from(status: answer.status, said: said, host: host, waitTooLong: waitTooLong)
     }
 }
 
@@ -70,7 +68,7 @@ public struct SlackError: FixloopError, Equatable {
 
     public var code: String { "slack.\(kind.rawValue)" }
 
-    static func from(status: Int, said: String, host: String, tooLong: RetryOutcome<HTTPExchangeResult>.Ending) -> SlackError {
+    static func from(status: Int, said: String, host: String, waitTooLong: Duration?) -> SlackError {
         let answer = "Slack (\(host)) answered \(status)\(said.isEmpty ? "" : " \(said)")"
         switch status {
         case 400:
@@ -78,7 +76,7 @@ public struct SlackError: FixloopError, Equatable {
         case 403, 404, 410:
             return SlackError(.deadWebhook, "\(answer): the webhook is revoked, its app removed or its channel archived; make a new incoming webhook and pass it with --slack-webhook or FIXLOOP_SLACK_WEBHOOK.")
         case 429:
-            if case .serverWaitTooLong(let wait) = tooLong {
+            if let wait = waitTooLong {
                 return SlackError(.rateLimited, "\(answer): rate limited for \(wait.components.seconds) s, longer than Fixloop waits; run fixloop report again later.")
             }
             return SlackError(.rateLimited, "\(answer): still rate limited after waiting; run fixloop report again later.")

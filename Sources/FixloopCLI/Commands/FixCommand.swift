@@ -87,11 +87,9 @@ struct FixCommand: AsyncParsableCommand {
         return request
     }
 
-    /// `90s`, `20m`, `1h`, or plain seconds.
+    /// `90s`, `20m`, `1h`, or plain seconds; more than zero.
     static func duration(_ text: String) -> Duration? {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
-        if let unit = text.last, let factor = units[unit], let value = Int64(text.dropLast()), value > 0 { return .seconds(value * factor) }
-        if let value = Int64(text), value > 0 { return .seconds(value) }
-        return nil
+        guard let seconds = DurationText.seconds(text, units: [.seconds, .minutes, .hours], bareSeconds: true), seconds > 0 else { return nil }
+        return .seconds(seconds)
     }
 }

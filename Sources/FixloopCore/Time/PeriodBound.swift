@@ -51,9 +51,7 @@ public struct PeriodBound: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func duration(_ text: String) -> TimeInterval? {
-        let units: [Character: Double] = ["m": 60, "h": 3600, "d": 86_400, "w": 604_800]
-        guard let unit = text.last, let seconds = units[unit], let count = Int(text.dropLast()), count >= 0 else { return nil }
-        return Double(count) * seconds
+        DurationText.seconds(text, units: [.minutes, .hours, .days, .weeks]).map(Double.init)
     }
 
     private static func instant(_ text: String) -> Date? {
