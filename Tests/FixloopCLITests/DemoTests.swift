@@ -34,7 +34,7 @@ import Testing
             // At the end: commands a newcomer can paste, with the demo's state folder.
             let next = try #require(text.components(separatedBy: "\nnext:\n").last, "\(text)")
             #expect(next.contains("export FIXLOOP_HOME=\(DemoNext.quoted(work.appendingPathComponent("state").path))"), "\(next)")
-            for command in ["fixloop show latest", "fixloop tickets list", "fixloop report", "--model openai:"] {
+            for command in ["fixloop show latest", "fixloop tickets list", "fixloop outcomes", "fixloop report", "--model openai:"] {
                 #expect(next.contains(command), "\(command) in \(next)")
             }
             // Scorer: every session of the week, some graded by the (replayed) model.

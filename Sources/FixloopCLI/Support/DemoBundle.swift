@@ -146,6 +146,7 @@ struct DemoNext {
             "  export FIXLOOP_HOME=\(Self.quoted(stateFolder.path))   # the demo's state folder",
             "  fixloop show latest        # the engineer's run, step by step",
             "  fixloop tickets list       # the tickets the planner filed",
+            "  fixloop outcomes           # did the fix work? its before/after figures and verdict",
             "  fixloop report             # the week's review again",
             "  fixloop spend              # what the model calls cost",
             "  fixloop demo --examples \(Self.quoted(examples.path)) --model openai:gpt-4.1   # the same demo live (needs OPENAI_API_KEY)",
