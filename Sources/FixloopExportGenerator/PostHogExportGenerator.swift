@@ -47,6 +47,22 @@ public struct PostHogExportGenerator: Sendable {
             options.sessions = options.counts!.values.reduce(0, +)
             return options
         }
+
+        /// The bundled demo's second week (`examples/analytics/demo-week-two.jsonl.gz`): the same shop the week after,
+        /// from Monday 2025-06-09, once the discount fix was deployed — the planted bug gone (its customers now pay
+        /// with their codes), a different seed and slightly different counts, and fewer sessions to keep the demo
+        /// short: 160 sessions of 90 users, 1 hits the empty-cart edge case.
+        public static var demoWeekTwo: Options {
+            var options = Options()
+            options.seed = 2026
+            options.start = Date(timeIntervalSince1970: 1_749_427_200)  // 2025-06-09T00:00:00Z
+            options.days = 7
+            options.users = 90
+            options.counts = [.purchase: 58, .discountPurchase: 22, .browse: 44, .bounce: 25, .emptyCartError: 1,
+                              .wrongAudience: 10]
+            options.sessions = options.counts!.values.reduce(0, +)
+            return options
+        }
     }
 
     /// The options in force.

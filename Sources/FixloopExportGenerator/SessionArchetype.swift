@@ -18,6 +18,9 @@ public enum SessionArchetype: String, Sendable, Hashable, CaseIterable, Codable 
     case emptyCartError
     /// Looks for wholesale prices the shop does not offer and leaves: the wrong audience. Demo week only.
     case wrongAudience
+    /// Applies a discount code at checkout and pays: the example shop after its planted bug was fixed. Demo week two
+    /// only. (Last, so the cases before it keep their order and the first demo week its bytes.)
+    case discountPurchase
 
     /// How often each archetype is drawn, out of 100, when the options give no fixed counts.
     static let weights: [(SessionArchetype, Int)] = [

@@ -81,6 +81,14 @@ struct SessionScript {
                                        frames: Self.checkoutFrames(guardLine: true))]
             if random.chance(0.6) { steps.append(.rageClick(text: "Pay now")) }
             steps.append(.leave)
+        case .discountPurchase:
+            steps += productPage() + addToCart() + checkout()
+            let code = random.pick(["SAVE10", "SUMMER15", "WELCOME20"])
+            steps += [.click(text: "Discount code", tag: "input", classes: ["field"]),
+                      .click(text: "Apply \(code)", tag: "button", classes: ["btn"]),
+                      .click(text: "Pay now", tag: "button", classes: ["btn", "btn-primary"]),
+                      .product("checkout_completed")]
+            steps += orderPage()
         case .emptyCartError:
             steps += productPage() + addToCart()
             steps += [.click(text: "Remove", tag: "button", classes: ["btn", "remove-item"])]

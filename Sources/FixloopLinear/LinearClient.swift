@@ -82,6 +82,40 @@ public struct LinearClient: Sendable {
         guard data.commentCreate.success else { throw LinearError(kind: .rejected, "Linear did not add the comment to \(issueID).") }
     }
 
+    /// The team's workflow states (Backlog, Todo, In Progress, Done, …), in Linear's order (`position`).
+    public func workflowStates(teamID: String) async throws -> [LinearWorkflowState] {
+        struct Data: Decodable { var workflowStates: Nodes<LinearWorkflowState> }
+        let data: Data = try await perform("WorkflowStates", """
+            query WorkflowStates($teamId: ID!) { workflowStates(filter: { team: { id: { eq: $teamId } } }, first: 100) { nodes { id name type position } } }
+            """, variables: ["teamId": .string(teamID)])
+        return data.workflowStates.nodes.sorted { ($0.position ?? 0, $0.name) < ($1.position ?? 0, $1.name) }
+    }
+
+    /// Moves an issue to a workflow state (`issueUpdate(id:, input: { stateId })`).
+    public func setState(issueID: String, stateID: String) async throws {
+        struct Data: Decodable { var issueUpdate: Success }
+        let data: Data = try await perform("UpdateIssueState", """
+            mutation UpdateIssueState($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success } }
+            """, variables: ["id": .string(issueID), "input": .object(["stateId": .string(stateID)])])
+        guard data.issueUpdate.success else { throw LinearError(kind: .rejected, "Linear did not move \(issueID) to state \(stateID).") }
+    }
+
+    /// Reopens an issue: moves it to the team's first open state — the first `unstarted` one (Todo), else the first
+    /// `started` one. - Returns: the state it is in now.
+    /// - Throws: ``LinearError`` when the team has no open state.
+    @discardableResult
+    public func reopen(_ issue: LinearIssue) async throws -> LinearWorkflowState {
+        guard let team = issue.team else {
+            throw LinearError(kind: .notFound, "Linear did not say which team \(issue.identifier) belongs to, so it cannot be reopened.")
+        }
+        let states = try await workflowStates(teamID: team.id)
+        guard let open = states.first(where: { $0.type == "unstarted" }) ?? states.first(where: { $0.type == "started" }) else {
+            throw LinearError(kind: .notFound, "Team \(team.key) has no unstarted or started workflow state to reopen \(issue.identifier) in; add one in Linear's team settings.")
+        }
+        try await setState(issueID: issue.id, stateID: open.id)
+        return open
+    }
+
     /// Attaches `url` to an issue; Linear treats the URL as unique, so attaching it again updates the attachment.
     public func attach(issueID: String, title: String, url: String) async throws {
         struct Data: Decodable { var attachmentCreate: Success }
@@ -113,6 +147,14 @@ public struct LinearIssue: Sendable, Equatable, Decodable {
     public var team: LinearTeam?
 
     public struct Label: Sendable, Equatable, Decodable { public var name: String }
+}
+
+/// A workflow state of a team; `type` is `triage`, `backlog`, `unstarted`, `started`, `completed` or `canceled`.
+public struct LinearWorkflowState: Sendable, Equatable, Decodable {
+    public var id: String
+    public var name: String
+    public var type: String
+    public var position: Double?
 }
 
 /// An issue label.

@@ -31,7 +31,15 @@ public struct LinearTestServer: Sendable {
 public actor LinearTestState {
     public struct Issue: Sendable, Equatable {
         public var id: String, identifier: String, title: String, description: String, priority: Int, labelIDs: [String], teamID: String
+        /// Its workflow state (one of ``LinearTestState/workflowStates``); new issues are in Todo.
+        public var stateID = "state-todo"
     }
+
+    /// Each team's workflow states, in a shuffled order with `position` giving Linear's (as the API may list them).
+    public static let workflowStates: [(id: String, name: String, type: String, position: Double)] = [
+        ("state-done", "Done", "completed", 3), ("state-progress", "In Progress", "started", 2), ("state-backlog", "Backlog", "backlog", 0),
+        ("state-todo", "Todo", "unstarted", 1), ("state-canceled", "Canceled", "canceled", 4),
+    ]
 
     let apiKey: String
     public private(set) var issues: [Issue] = []
@@ -50,6 +58,12 @@ public actor LinearTestState {
                           description: description, priority: 0, labelIDs: [], teamID: "team-1")
         issues.append(issue)
         return issue.identifier
+    }
+
+    /// Moves an issue to a workflow state directly (`state-done` closes it).
+    public func setIssueState(_ identifier: String, _ stateID: String) {
+        guard let index = issues.firstIndex(where: { $0.identifier == identifier }) else { return }
+        issues[index].stateID = stateID
     }
 
     /// The next `count` calls answer with a GraphQL RATELIMITED error and HTTP 429.
@@ -87,6 +101,19 @@ public actor LinearTestState {
                               labelIDs: input["labelIds"] as? [String] ?? [], teamID: input["teamId"] as? String ?? "")
             issues.append(issue)
             return reply(200, ["data": ["issueCreate": ["success": true, "issue": json(issue)]]])
+        case "WorkflowStates":
+            let team = variables["teamId"] as? String ?? ""
+            let nodes = teams.contains { $0.0 == team }
+                ? Self.workflowStates.map { ["id": $0.id, "name": $0.name, "type": $0.type, "position": $0.position] as [String: Any] } : []
+            return reply(200, ["data": ["workflowStates": ["nodes": nodes]]])
+        case "UpdateIssueState":
+            let key = variables["id"] as? String ?? ""
+            guard let index = issues.firstIndex(where: { $0.id == key || $0.identifier == key }),
+                  let state = input["stateId"] as? String, Self.workflowStates.contains(where: { $0.id == state }) else {
+                return reply(200, ["errors": [["message": "Entity not found: \(key)"]]])
+            }
+            issues[index].stateID = state
+            return reply(200, ["data": ["issueUpdate": ["success": true]]])
         case "CreateComment":
             comments.append((input["issueId"] as? String ?? "", input["body"] as? String ?? ""))
             return reply(200, ["data": ["commentCreate": ["success": true]]])

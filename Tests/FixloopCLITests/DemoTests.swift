@@ -34,7 +34,7 @@ import Testing
             // At the end: commands a newcomer can paste, with the demo's state folder.
             let next = try #require(text.components(separatedBy: "\nnext:\n").last, "\(text)")
             #expect(next.contains("export FIXLOOP_HOME=\(DemoNext.quoted(work.appendingPathComponent("state").path))"), "\(next)")
-            for command in ["fixloop show latest", "fixloop tickets list", "fixloop report", "--model openai:"] {
+            for command in ["fixloop show latest", "fixloop tickets list", "fixloop outcomes", "fixloop report", "--model openai:"] {
                 #expect(next.contains(command), "\(command) in \(next)")
             }
             // Scorer: every session of the week, some graded by the (replayed) model.
@@ -55,7 +55,23 @@ import Testing
             let cart = try await GitCommandLine.run(["show", "\(branches.trimmingCharacters(in: .whitespacesAndNewlines)):shop/cart.py"],
                                                     in: work.appendingPathComponent("remote/shop.git")).output
             #expect(cart.contains("return self.subtotal() - discount"))
-            // Report: written, with the week on it.
+            // The fix merged into main on the local remote (libgit2), dated where the bundled weeks meet.
+            let remote = work.appendingPathComponent("remote/shop.git")
+            let merged = try await GitCommandLine.run(["show", "main:shop/cart.py"], in: remote).output
+            #expect(merged.contains("return self.subtotal() - discount"), "\(merged)")
+            let mergeCommit = try await GitCommandLine.run(["show", "-s", "--format=%P %ct", "main"], in: remote).output
+            #expect(mergeCommit.split(separator: " ").count == 3 && mergeCommit.hasSuffix(" 1749427200\n"), "\(mergeCommit)")
+            #expect(text.contains("(learnt from git)"), "\(text)")
+            // Week two: the week after, graded, and the healing loop's verdict; the summary ends with it.
+            #expect(text.contains("sessions 160"), "\(text)")
+            let summary = try #require(text.components(separatedBy: "\n== summary\n").last?.components(separatedBy: "\nnext:\n").first)
+            let closing = summary.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").suffix(3).map(String.init)
+            #expect(closing.count == 3 && closing[0].hasPrefix("outcome    local:1: healed — "), "\(summary)")
+            // Equal windows: the week after ends at its newest session, so the week before is cut to the same length.
+            let figures = closing.count == 3 ? closing[1].wholeMatch(of: /\ \ sessions hitting the bug  (\d+) in the ([\d.]+) days before the deploy → 0 in the ([\d.]+) days after/) : nil
+            #expect(figures.map { Int($0.1)! > 35 && $0.2 == $0.3 && Double($0.2)! > 6.5 } == true, "\(summary)")
+            #expect(closing.count == 3 && closing[2].hasPrefix("  /checkout implied NPS  +") && closing[2].contains(" → +"), "\(summary)")
+            // Report: written, with both weeks on it.
             let html = try String(contentsOf: work.appendingPathComponent("review/review.html"), encoding: .utf8)
             #expect(html.contains("id=\"nps-by-day\""))
             #expect(html.contains("<span class=\"badge ticket\">ticket</span>"))
@@ -66,9 +82,16 @@ import Testing
             #expect(dom.contains(#"<a class="replay" href="https://eu.posthog.com/project/4242/replay/"#), "\(dom.prefix(4000))")
             #expect(dom.contains(#"id="nps-by-week""#))
             #expect(dom.components(separatedBy: #"<span class="delta "#).count - 1 == 7)
-            #expect(dom.contains(#"<div class="card" id="card-sessions"><div class="big">320<span class="delta up good">▲320</span>"#))
+            #expect(dom.contains(#"<div class="card" id="card-sessions"><div class="big">480<span class="delta up good">▲480</span>"#), "\(dom.prefix(4000))")
             #expect(dom.contains(#"<details class="diff"><summary>The change: "#))
             #expect(dom.contains(#"<span class="status new""#))
+            // "Did last weeks' fixes work?": the fix, healed, its before/after figures and chart, the merge on the weekly chart.
+            let outcomes = try #require(dom.components(separatedBy: #"<section id="outcomes"><h2>Did last weeks' fixes work?</h2>"#).dropFirst().first,
+                                        "\(dom.prefix(4000))")
+            #expect(outcomes.contains(#"<span class="verdict healed">healed</span>"#), "\(outcomes.prefix(3000))")
+            #expect(outcomes.contains(#"<td>matching sessions</td><td class="num">\#(figures?.1 ?? "?")</td><td class="num">0</td>"#), "\(outcomes.prefix(3000))")
+            #expect(outcomes.contains("merged Mon 9 Jun 2025"), "\(outcomes.prefix(3000))")
+            #expect(dom.contains("local:1 merged 9 Jun"), "the merge marker on the weekly chart")
         }
     }
 

@@ -15,7 +15,9 @@ import Testing
             let state = work.appendingPathComponent("state")
             let demo = await CLIConsistencyTests.run(["demo", "--json", "--work", work.path, "--examples", DemoTests.examples.path], home: root)
             #expect(demo.status == 0, "\(demo.errors)")
-            #expect(demo.errors.contains("[1/5] set-up"), "the narration goes to standard error")
+            #expect(demo.errors.contains("[1/7] set-up"), "the narration goes to standard error")
+            let demoDocument = try JSONSerialization.jsonObject(with: Data(demo.output.utf8)) as? [String: Any]
+            #expect((demoDocument?["outcome"] as? [String: Any])?["verdict"] as? String == "healed", "the fix's outcome, as outcomes --json prints it")
             let session = try #require(try await Self.firstSessionID(state: state))
             let jobs = SQLiteJobStore(database: try FixloopDatabase(url: state.appendingPathComponent("fixloop.sqlite")))
             let job = try await jobs.enqueue(JobRequest(ticket: "gh:acme/shop#7", repository: "acme/shop", trigger: "labelled"), now: Date()).job.id

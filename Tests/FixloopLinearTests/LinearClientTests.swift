@@ -40,6 +40,21 @@ struct LinearClientTests {
         #expect(await linear.state.issues.first?.priority == 2)
     }
 
+    @Test func reopeningMovesAnIssueToTheTeamsFirstUnstartedState() async throws {
+        let linear = LinearTestServer()
+        let key = await linear.state.addIssue(title: "Checkout fails", description: "Steps…")
+        await linear.state.setIssueState(key, "state-done")
+        try await linear.run { server in
+            let client = client(server)
+            let states = try await client.workflowStates(teamID: "team-1")
+            #expect(states.map(\.name) == ["Backlog", "Todo", "In Progress", "Done", "Canceled"], "in Linear's order")
+            let state = try await client.reopen(try await client.issue(key))
+            #expect(state.name == "Todo" && state.type == "unstarted")
+        }
+        #expect(await linear.state.issues.first?.stateID == "state-todo")
+        #expect(await linear.state.operations.suffix(3) == ["Issue", "WorkflowStates", "UpdateIssueState"])
+    }
+
     @Test func aRateLimitIsWaitedOut() async throws {
         let linear = LinearTestServer()
         await linear.state.rateLimit(count: 2)

@@ -91,6 +91,31 @@ import Testing
         #expect(bytes == Array(expected.utf8))
     }
 
+    /// `examples/analytics/demo-week-two.jsonl.gz` is ``PostHogExportGenerator/Options/demoWeekTwo``: the week after
+    /// the first, with the planted bug gone (its customers pay with their codes) and the edge case still there.
+    @Test func theBundledSecondDemoWeekIsTheWeekAfterWithoutThePlantedBug() throws {
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/analytics/demo-week-two.jsonl.gz")
+        let options = PostHogExportGenerator.Options.demoWeekTwo
+        if ProcessInfo.processInfo.environment["FIXLOOP_UPDATE_GOLDEN"] != nil {
+            _ = try PostHogExportGenerator(options: options).writeGzip(to: bundled)
+        }
+        var source = try InflatingByteSource(try FileByteSource(url: bundled), framing: .gzip, name: bundled.lastPathComponent)
+        var bytes: [UInt8] = []
+        while let chunk = try source.nextChunk() { bytes += chunk }
+        let (lines, manifest) = Self.generate(options)
+        // One Bool, so a mismatch fails fast instead of diffing two 2 MB arrays.
+        let same = bytes == Array((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(same, "the bundled file is not the generator's output; FIXLOOP_UPDATE_GOLDEN=1 rewrites it")
+        #expect(manifest.count == 160 && manifest.filter { $0.archetype == .discountPurchase }.count == 22)
+        let firstWeekEnd = PostHogExportGenerator.Options.demoWeek.start.addingTimeInterval(7 * 86_400)
+        let (_, events) = try Self.importLines(lines)
+        #expect(events.allSatisfy { $0.timestamp >= firstWeekEnd && $0.timestamp < firstWeekEnd.addingTimeInterval(7 * 86_400 + 3_600) })
+        #expect(!lines.contains { $0.contains("is above the cart total") })
+        #expect(lines.filter { $0.contains("cart is empty at checkout") && $0.contains("\"$exception\"") }.count == 1)
+        #expect(lines.filter { $0.contains("Apply SAVE10") || $0.contains("Apply SUMMER15") || $0.contains("Apply WELCOME20") }.count >= 22)
+    }
+
     @Test func theEventLimitIsExact() {
         var options = PostHogExportGenerator.Options()
         options.sessions = 10_000

@@ -7,15 +7,18 @@ import FixloopScorer
 import FixloopStore
 import Foundation
 
-/// `fixloop demo`: the whole loop on the bundled example product — import → score → plan → fix → branch → review —
-/// in a fresh state directory with a local git remote, offline with the bundled scripted transcript.
+/// `fixloop demo`: the whole loop on the bundled example product — import → score → plan → fix → branch → merge →
+/// the week after → healed? → review — in a fresh state directory with a local git remote, offline with the bundled
+/// scripted transcript.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run the whole loop offline on the bundled example product.",
         discussion: """
             Sets up a temporary state directory and a local git remote holding examples/shop, then runs the scorer on \
             the week's PostHog export (examples/analytics/demo-week.jsonl.gz), the planner, the engineer on the \
-            ticket the planner filed, and writes the week's review. The model is a replay of \
+            ticket the planner filed. It then merges the fix branch into the remote's main branch, imports the \
+            week after the deploy (examples/analytics/demo-week-two.jsonl.gz), measures whether the users' sessions \
+            recovered (the healing loop's verdict) and writes the review of both weeks. The model is a replay of \
             examples/demo/demo-transcript.jsonl (a scripted transcript, offline) unless --model is given: a key in \
             the environment alone never makes the demo live. With --model openai:MODEL or anthropic:MODEL (and its \
             key) the same demo runs against a real model, and --record captures that run for replay. At the end it \
@@ -54,16 +57,18 @@ struct DemoCommand: AsyncParsableCommand {
         let context = try CommandContext.make(environment: stageEnvironment)
         let model = try ModelSpec(parsing: spec)
         let started = ContinuousClock.now
+        let now = Date()
 
         say("""
             Fixloop demo — scorer, planner and engineer on the bundled example product
               product  \(product.name): \(bundle.shop.path) (a Python shop backend with a planted checkout bug)
               data     \(bundle.export.path) (a week of PostHog sessions)
+                       \(bundle.exportWeekTwo.path) (the week after the fix)
               model    \(label)
               work     \(workFolder.path) (state, the local remote, the review)
             """)
 
-        var stage = DemoStage(number: 1, of: 5, say: say)
+        var stage = DemoStage(number: 1, of: 7, say: say)
         stage.begin("set-up", "the example repository as a local git remote")
         let remote = try await DemoBundle.makeRemote(from: bundle.shop, in: workFolder.appendingPathComponent("remote", isDirectory: true))
         stage.end("remote \(remote.path) (branch main, 1 commit)")
@@ -101,23 +106,31 @@ struct DemoCommand: AsyncParsableCommand {
         let fixStatus = try await stage.fix(request, context: context, sandbox: sandbox)
         stage.end()
 
-        stage.begin("report", "the week's review")
+        var healing: FixLife?
+        if fixStatus == 0 {
+            healing = try await closeTheLoop(ticket: "\(ticket)", remote: remote, bundle: bundle, model: model, context: context,
+                                             stage: &stage, record: recording("scorer-week-two"))
+        }
+
+        stage.begin("report", "the review of both weeks")
         let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
         var builder = try ReviewBuilder(context: context, productContext: bundle.productContext.path)
         builder.product = context.configuration.product.name ?? product.name
-        let period = try await builder.period(since: nil, until: nil, now: Date())
-        // The demo's sessions are from an older week but its fix runs now: the review reaches to now to show it.
-        let review = try await builder.build(start: period.start, end: max(period.end, Date()))
+        // Both bundled weeks, before and after the fix; the sessions are from older weeks but the fix runs now, so the
+        // review reaches to now to show it.
+        let review = try await builder.build(start: try DemoBundle.date(DemoBundle.weekStart),
+                                             end: max(try DemoBundle.date(DemoBundle.weekTwoEnd), Date()), now: now)
         let written = try ReportCommand.write(review, to: reviewFolder)
-        stage.show("review of \(review.overall.sessions) sessions, \(review.patterns.count) patterns, \(review.fixes.count) fixes\n"
+        stage.show("review of \(review.overall.sessions) sessions, \(review.patterns.count) patterns, \(review.fixes.count) fixes, \(review.outcomes.count) deployed and measured\n"
             + "\(written.html.path)\n\(written.markdown.path)")
         stage.end()
 
         if let record {
-            try DemoBundle.concatenate(["scorer", "planner", "engineer"].map { transcripts.appendingPathComponent("\($0).jsonl") },
+            try DemoBundle.concatenate(["scorer", "planner", "engineer", "scorer-week-two"].map { transcripts.appendingPathComponent("\($0).jsonl") },
                                        into: URL(fileURLWithPath: record))
         }
-        let summary = DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started)
+        let summary = DemoSummary(review: review, remote: remote, reviewFolder: reviewFolder, elapsed: ContinuousClock.now - started,
+                                  healing: healing)
         let next = DemoNext(stateFolder: stateFolder, examples: bundle.root)
         say(summary.text)
         say(next.text)

@@ -47,14 +47,16 @@ struct TicketsCommand: AsyncParsableCommand {
             guard let id = try await Self.id(ticket, store: store), let stored = try await store.ticket(id: id) else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }
-            if json { return try context.printJSON(stored) }
+            let healing = SQLiteHealingStore(database: try FixloopDatabase(url: context.state.database))
+            try await healing.sync(deployDelay: TimeInterval(context.configuration.planner.deployDelayHours) * 3600)
+            var outcome: OutcomeRow?
+            if let reference = stored.reference { outcome = try await healing.life(ticket: reference).map(OutcomeRow.init) }
+            if json { return try context.printJSON(ShownTicket(ticket: stored, outcome: outcome)) }
             var lines = ["local:\(stored.id) · \(stored.reference ?? "-") · \(stored.sink) · \(stored.sessions) sessions · labels \(stored.labels.joined(separator: ", "))"]
             if let url = stored.url { lines.append(url) }
             lines += ["", "# \(stored.title)", "", stored.body]
             for update in stored.updates { lines += ["", "---", update] }
-            let healing = SQLiteHealingStore(database: try FixloopDatabase(url: context.state.database))
-            try await healing.sync(deployDelay: TimeInterval(context.configuration.planner.deployDelayHours) * 3600)
-            if let reference = stored.reference, let life = try await healing.life(ticket: reference) { lines += OutcomeRow(life).lines }
+            if let outcome { lines += outcome.lines }
             context.print(lines.joined(separator: "\n"))
         }
 

@@ -11,6 +11,8 @@ struct DemoBundle {
     let root: URL
     var shop: URL { root.appendingPathComponent("shop", isDirectory: true) }
     var export: URL { root.appendingPathComponent("analytics/demo-week.jsonl.gz") }
+    /// The week after, once the fix was deployed (the planted bug gone).
+    var exportWeekTwo: URL { root.appendingPathComponent("analytics/demo-week-two.jsonl.gz") }
     var productContext: URL { root.appendingPathComponent("product-context.md") }
     var transcript: URL { root.appendingPathComponent("demo/demo-transcript.jsonl") }
 
@@ -18,6 +20,16 @@ struct DemoBundle {
     static let weekStart = "2025-06-02"
     /// The day after its last (the planner's `--until`).
     static let weekEnd = "2025-06-09"
+    /// The day after the second week's last; the second week starts at ``weekEnd``, where the demo states the deploy.
+    static let weekTwoEnd = "2025-06-16"
+
+    /// One of the days above as a moment (midnight UTC).
+    static func date(_ day: String) throws -> Date {
+        guard let date = PeriodBound.known(day).date(relativeTo: Date()) else {
+            throw CommandError(code: "demo.bad_day", message: "'\(day)' is not a day; this is a bug in the demo.")
+        }
+        return date
+    }
 
     /// `folder`, else `./examples`, else the examples shipped with the binary (``ResourceLocator``: beside the
     /// installed binary, else the checkout it was built in).
@@ -29,11 +41,11 @@ struct DemoBundle {
         }
         for candidate in candidates {
             let bundle = DemoBundle(root: candidate)
-            if FileManager.default.fileExists(atPath: bundle.export.path), FileManager.default.fileExists(atPath: bundle.shop.path) {
+            if [bundle.export, bundle.exportWeekTwo, bundle.shop].allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
                 return bundle
             }
         }
-        throw CommandError(code: "demo.no_examples", message: "Cannot find the bundled examples (examples/shop and examples/analytics/demo-week.jsonl.gz) in \(candidates.map(\.path).joined(separator: " or ")); reinstall the release (they ship in share/fixloop/examples) or pass --examples FOLDER.")
+        throw CommandError(code: "demo.no_examples", message: "Cannot find the bundled examples (examples/shop, examples/analytics/demo-week.jsonl.gz and demo-week-two.jsonl.gz) in \(candidates.map(\.path).joined(separator: " or ")); reinstall the release (they ship in share/fixloop/examples) or pass --examples FOLDER.")
     }
 
     static func newWorkFolder() throws -> URL {
@@ -95,6 +107,8 @@ struct DemoSummary {
     let remote: URL
     let reviewFolder: URL
     let elapsed: Duration
+    /// The fix's life after its merge, with the healing loop's measurement; nil when the fix did not land.
+    var healing: FixLife?
 
     var text: String {
         var lines = ["", "== summary"]
@@ -113,6 +127,8 @@ struct DemoSummary {
         }
         lines.append("review     \(reviewFolder.appendingPathComponent("review.html").path) (and review.md)")
         lines.append(String(format: "took       %.0f s", elapsed.inSeconds))
+        // It ends with the point of it all: did the users' sessions recover after the fix?
+        lines += Self.outcomeLines(healing)
         return lines.joined(separator: "\n")
     }
 }
@@ -130,6 +146,7 @@ struct DemoNext {
             "  export FIXLOOP_HOME=\(Self.quoted(stateFolder.path))   # the demo's state folder",
             "  fixloop show latest        # the engineer's run, step by step",
             "  fixloop tickets list       # the tickets the planner filed",
+            "  fixloop outcomes           # did the fix work? its before/after figures and verdict",
             "  fixloop report             # the week's review again",
             "  fixloop spend              # what the model calls cost",
             "  fixloop demo --examples \(Self.quoted(examples.path)) --model openai:gpt-4.1   # the same demo live (needs OPENAI_API_KEY)",
@@ -151,6 +168,8 @@ struct DemoReport: Encodable {
     let model: String
     let elapsedSeconds: Double
     let review: WeeklyReview
+    /// The fix's life after its merge and the healing loop's verdict, as `fixloop outcomes --json` prints it.
+    let outcome: OutcomeRow?
     let next: [String]
 
     init(summary: DemoSummary, next: DemoNext, work: URL, model: String) {
@@ -161,6 +180,7 @@ struct DemoReport: Encodable {
         self.model = model
         elapsedSeconds = summary.elapsed.inSeconds
         review = summary.review
+        outcome = summary.healing.map(OutcomeRow.init)
         self.next = next.text.split(separator: "\n").dropFirst(1).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "next:" }
     }
 }

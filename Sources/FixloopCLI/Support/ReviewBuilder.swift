@@ -20,6 +20,8 @@ struct ReviewBuilder: Sendable {
     var pullRequests: PullRequestStateCache?
     /// How many ISO weeks the weekly chart shows, the period's last week included.
     var chartWeeks = 10
+    /// The healing loop's windows, for measuring a fix as of an older period's end.
+    var plannerSettings = PlannerSettings()
 
     init(database: FixloopDatabase, state: StateDirectory) {
         self.database = database
@@ -34,6 +36,7 @@ struct ReviewBuilder: Sendable {
         self.init(database: database, state: context.state)
         product = try context.configuration.product.name
             ?? productContext.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
+        plannerSettings = context.configuration.planner
         links = context.configuration.sessionLinks(githubWeb: GitHubWeb.serverURL(context.environment).absoluteString)
         pullRequests = PullRequestStateCache(store: SQLitePullRequestStateStore(database: database),
                                              source: GitHubPullRequestStates(client: GitHubWiring.client(context)))

@@ -55,14 +55,8 @@ struct HealingLoop {
                 notes.append("\(life.ticket): no plan kept the pattern \(life.fingerprint); run fixloop plan")
                 continue
             }
-            let window = TimeInterval(settings.outcomeWindowDays) * 86_400
-            let sessions = try await SQLitePlanStore(database: database).scoredSessions(since: deployed - window, until: now)
-            // The data reaches as far as the newest scored session: a week not imported yet is not a healed week.
-            let until = min(now, (sessions.map(\.start).max() ?? deployed).addingTimeInterval(1))
-            let meter = HealingMeter(windowDays: settings.outcomeWindowDays, healedDays: settings.healedDays)
-            let measurement = meter.measure(
-                sessions: sessions, matcher: PatternMatcher(main: pattern.main, variants: pattern.variants), route: pattern.route,
-                deployedAt: deployed, now: until, previous: life.announced)
+            let measurement = try await Self.measure(pattern: pattern, deployedAt: deployed, asOf: now, previous: life.announced,
+                                                     database: database, settings: settings)
             try await store.recordMeasurement(ticket: life.ticket, measurement)
             guard announces, measurement.verdict != .waiting, measurement.verdict != life.announced else { continue }
             var current = life
@@ -76,6 +70,21 @@ struct HealingLoop {
             }
         }
         return Result(lives: try await store.lives(), notes: notes, announced: announced)
+    }
+
+    /// The measurement of a fix deployed at `deployedAt` with the data up to `asOf`: it reaches as far as the newest
+    /// scored session before then, so a week not imported yet is not a healed week. The loop measures as of now; an
+    /// older week's review as of its end.
+    static func measure(pattern: (main: FailureSignature, variants: [FailureSignature], route: String), deployedAt deployed: Date,
+                        asOf now: Date, previous: HealingVerdict?, database: FixloopDatabase,
+                        settings: PlannerSettings) async throws -> HealingMeasurement {
+        let window = TimeInterval(settings.outcomeWindowDays) * 86_400
+        let sessions = try await SQLitePlanStore(database: database).scoredSessions(since: deployed - window, until: now)
+        let until = min(now, (sessions.map(\.start).max() ?? deployed).addingTimeInterval(1))
+        let meter = HealingMeter(windowDays: settings.outcomeWindowDays, healedDays: settings.healedDays)
+        return meter.measure(
+            sessions: sessions, matcher: PatternMatcher(main: pattern.main, variants: pattern.variants), route: pattern.route,
+            deployedAt: deployed, now: until, previous: previous)
     }
 
     /// A merge from the GitHub API (a pull request on GitHub) or from libgit2 (a branch on a local remote).
@@ -115,8 +124,9 @@ struct HealingLoop {
         if life.ticket.hasPrefix("linear:"), let linear {
             let issue = try await linear.issue(String(life.ticket.dropFirst(7)))
             try await linear.createComment(issueID: issue.id, body: text)
-            // Reopening a Linear issue needs the team's workflow states; the comment says the verdict.
-            return false
+            // Reopened: moved to the team's first unstarted (else started) workflow state.
+            if reopens { try await linear.reopen(issue) }
+            return reopens
         }
         return false
     }

@@ -83,3 +83,18 @@ struct OutcomeRow: Codable, Sendable {
         return formatter.string(from: date)
     }
 }
+
+/// What `fixloop tickets show --json` prints: the stored ticket's fields and `outcome`, its fix's life as
+/// `fixloop outcomes --json` prints it (null before a fix was pushed).
+struct ShownTicket: Encodable {
+    var ticket: SQLitePlanStore.StoredTicket
+    var outcome: OutcomeRow?
+
+    private enum Keys: String, CodingKey { case outcome }
+
+    func encode(to encoder: any Encoder) throws {
+        try ticket.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(outcome, forKey: .outcome)
+    }
+}
