@@ -23,7 +23,8 @@ import Testing
             let job = try await jobs.enqueue(JobRequest(ticket: "gh:acme/shop#7", repository: "acme/shop", trigger: "labelled"), now: Date()).job.id
             var commands: [[String]] = [
                 ["sessions", "list", "--limit", "3"], ["sessions", "show", String(session.prefix(13))], ["tickets", "list"],
-                ["tickets", "show", "local:1"], ["tickets", "show", "local:"],  // a unique prefix of the reference it was filed as ["jobs", "list"], ["jobs", "show", String(job)], ["jobs", "cancel", String(job)], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
+                ["tickets", "show", "local:1"], ["tickets", "show", "local:"],  // a unique prefix of the reference it was filed as
+                ["jobs", "list"], ["jobs", "show", String(job)], ["jobs", "cancel", String(job)], ["spend", "--since", "all"], ["spend", "--by", "model", "--since", "all"],
                 ["show", "latest"], ["report"], ["plan", "--since", "2025-06-02", "--until", "2025-06-09", "--dry-run"],
                 ["score", "--model", "none", "--limit", "2"], ["models", "prices"],
                 ["localize", "--ticket", "local:1", "--repo", work.appendingPathComponent("remote/shop.git").path, "--limit", "3"],
