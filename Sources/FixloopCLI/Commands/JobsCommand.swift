@@ -77,7 +77,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    static func store(_ context: CommandContext) throws -> SQLiteJobStore {
-        SQLiteJobStore(database: try FixloopDatabase(url: context.state.database))
+    static func store(_ context: CommandContext) async throws -> any JobStore {
+        try await StoreBackend.open(context).jobs
     }
 }

@@ -22,8 +22,7 @@ struct SpendCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         let now = Date()
-        try context.state.prepare()
-        let ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
+        let ledger = try await StoreBackend.open(context).ledger
         let rows = try await ledger.summary(since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: by)
         if json { return try context.printJSON(rows) }
         let total = rows.reduce(LedgerSummary(key: "total", calls: 0, usage: TokenUsage(), costUSD: 0, unpricedCalls: 0)) {

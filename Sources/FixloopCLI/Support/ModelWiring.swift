@@ -27,7 +27,7 @@ struct ModelWiring: Sendable {
             session: Self.session)
         state = context.state
         try context.state.prepare()
-        ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
+        ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: StoreLocation.resolve(context).localDatabase(context.state)))
         keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
 

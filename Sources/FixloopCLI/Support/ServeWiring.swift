@@ -10,7 +10,9 @@ import Logging
 /// the webhook intake, the router and the worker pool. `fixloop serve` runs them; the tests drive them directly.
 struct ServeWiring {
     let settings: ServeSettings
-    let store: SQLiteJobStore
+    /// Where the queue and the ledger live (`[store] url`).
+    let backend: StoreBackend
+    let store: any JobStore
     let ledger: SQLiteLedgerStore
     let connection: GitHubConnection
     let metrics = ServerMetrics()
@@ -38,10 +40,9 @@ struct ServeWiring {
             throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
         }
         admin = try Self.adminAccess(settings, environment: environment)
-        try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
-        store = SQLiteJobStore(database: database)
-        ledger = SQLiteLedgerStore(database: database)
+        backend = try await StoreBackend.open(context)
+        store = backend.jobs
+        ledger = backend.ledger
         review = ReviewPage(builder: try ReviewBuilder(context: context, productContext: nil),
                             productContext: context.configuration.scorer.productContext)
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
@@ -53,7 +54,7 @@ struct ServeWiring {
         var intake = WebhookIntake(secret: secret, triggers: triggers, store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
-        intake.merges = SQLiteHealingStore(database: database)
+        intake.merges = SQLiteHealingStore(database: backend.database)
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD
