@@ -267,6 +267,15 @@ let package = Package(
             name: "FixloopPostgresTests",
             dependencies: ["FixloopPostgres", "FixloopCore", "FixloopTesting", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // The store protocols' behaviour written once and run against both backends (SQLite, and PostgreSQL when
+        // installed), and the schema-agreement check between the SQLite migrations and `StoreSchema`.
+        .testTarget(
+            name: "FixloopStoreConformanceTests",
+            dependencies: [
+                "FixloopCore", "FixloopStore", "FixloopPostgres", "FixloopTesting",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "FixloopSandboxTests", dependencies: ["FixloopCore", "FixloopSandbox", "FixloopVerify", "FixloopTesting", "fixloop-sandbox-exec"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,7 +7,7 @@ import Logging
 import Synchronization
 import Testing
 
-/// The queue and the workers with a clock the test moves: leases, restarts, limits, cancellation.
+/// The workers over the queue with a clock the test moves: a dead worker's job resumed after its lease, a runner's error.
 @Suite(.serialized)
 struct WorkerPoolTests {
     final class TestClock: Sendable {
@@ -72,53 +72,8 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aJobWhoseWorkersKeepDyingFailsAfterItsAttempts() async throws {
-        try await withStore { store in
-            let clock = TestClock()
-            let id = try await store.enqueue(JobRequest(ticket: "gh:acme/shop#2", repository: "acme/shop", trigger: "t", maxAttempts: 2), now: clock.now).job.id
-            for attempt in 1...2 {
-                let taken = try await store.claim(worker: "dead-\(attempt)", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-                #expect(taken?.attempts == attempt)
-                clock.advance(61)
-            }
-            let none = try await store.claim(worker: "live", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            #expect(none == nil)
-            let job = try #require(try await store.job(id))
-            #expect(job.state == .failed && job.summary?.contains("stopped 2 times") == true)
-        }
-    }
-
-    @Test func oneRunningJobPerRepositoryAndTheOthersWait() async throws {
-        try await withStore { store in
-            let clock = TestClock()
-            for (ticket, repository) in [("gh:acme/shop#1", "acme/shop"), ("gh:acme/shop#2", "acme/shop"), ("gh:acme/api#1", "acme/api")] {
-                _ = try await store.enqueue(JobRequest(ticket: ticket, repository: repository, trigger: "t"), now: clock.now)
-            }
-            let first = try await store.claim(worker: "a", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            let second = try await store.claim(worker: "b", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            let third = try await store.claim(worker: "c", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            #expect(first?.ticket == "gh:acme/shop#1" && second?.ticket == "gh:acme/api#1" && third == nil)
-            let twoAllowed = try await store.claim(worker: "c", now: clock.now, lease: .seconds(60), perRepositoryLimit: 2)
-            #expect(twoAllowed?.ticket == "gh:acme/shop#2")
-        }
-    }
-
-    @Test func aReleasedJobGoesBackWithoutUsingAnAttemptAndACancelledOneStopsItsWorker() async throws {
-        try await withStore { store in
-            let clock = TestClock()
-            let id = try await store.enqueue(JobRequest(ticket: "gh:acme/shop#1", repository: "acme/shop", trigger: "t"), now: clock.now).job.id
-            _ = try await store.claim(worker: "a", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            try await store.release(id, worker: "a", now: clock.now)
-            let released = try #require(try await store.job(id))
-            #expect(released.state == .queued && released.attempts == 0)
-            _ = try await store.claim(worker: "b", now: clock.now, lease: .seconds(60), perRepositoryLimit: 1)
-            _ = try await store.cancel(id, now: clock.now)
-            let renewed = try await store.renew(id, worker: "b", now: clock.now, lease: .seconds(60))
-            #expect(!renewed, "the worker learns at its next renewal that the job is gone")
-            let cancelled = try await store.job(id)
-            #expect(cancelled?.state == .cancelled)
-        }
-    }
+    // The queue's own behaviour (attempts, the repository limit, release, cancel) is tested on both backends in
+    // FixloopStoreConformanceTests.
 
     @Test func aRunnerErrorFailsTheJobWithItsMessage() async throws {
         try await withStore { store in
