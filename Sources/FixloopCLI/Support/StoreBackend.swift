@@ -64,13 +64,15 @@ struct StoreBackend: Sendable {
     let location: StoreLocation
     /// The job queue: jobs, webhook deliveries, triggers.
     let jobs: any JobStore
-    /// The spend ledger (in the SQLite file; PostgreSQL's ledger store is wired here when it exists).
+    /// The spend ledger: in the SQLite file, per machine with PostgreSQL until PostgreSQL's ledger store is wired here.
     let ledger: SQLiteLedgerStore
     /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores, plans, runs).
     let database: FixloopDatabase
+    /// The PostgreSQL pool (migrated at open), when the store is there.
+    let postgres: PostgresStore?
 
     /// Whether this build can keep the queue in PostgreSQL.
-    static let postgresJobStoreAvailable = false
+    static let postgresJobStoreAvailable = true
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot
@@ -85,9 +87,12 @@ struct StoreBackend: Sendable {
         let database = try FixloopDatabase(url: location.localDatabase(state))
         switch location {
         case .sqlite:
-            return StoreBackend(location: location, jobs: SQLiteJobStore(database: database), ledger: SQLiteLedgerStore(database: database), database: database)
-        case .postgres(let url, _, _):
-            throw CommandError(code: "store.postgres_unavailable", message: "This build of fixloop has no PostgreSQL job store yet, so \(url) cannot hold the queue; unset FIXLOOP_DATABASE_URL and [store] url for SQLite.")
+            return StoreBackend(location: location, jobs: SQLiteJobStore(database: database), ledger: SQLiteLedgerStore(database: database),
+                                database: database, postgres: nil)
+        case .postgres(let url, let password, let poolSize):
+            let postgres = try await PostgresStore.open(url: url, password: password, poolSize: poolSize)
+            return StoreBackend(location: location, jobs: PostgresJobStore(store: postgres), ledger: SQLiteLedgerStore(database: database),
+                                database: database, postgres: postgres)
         }
     }
 }
