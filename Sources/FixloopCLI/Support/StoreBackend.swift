@@ -90,7 +90,8 @@ struct StoreBackend: Sendable {
             return StoreBackend(location: location, jobs: SQLiteJobStore(database: database), ledger: SQLiteLedgerStore(database: database),
                                 database: database, postgres: nil)
         case .postgres(let url, let password, let poolSize):
-            let postgres = try await PostgresStore.open(url: url, password: password, poolSize: poolSize)
+            // A connection waits at most 5 s: a webhook then answers 503 well within GitHub's 10 s.
+            let postgres = try await PostgresStore.open(url: url, password: password, poolSize: poolSize, acquireTimeout: .seconds(5))
             return StoreBackend(location: location, jobs: PostgresJobStore(store: postgres), ledger: SQLiteLedgerStore(database: database),
                                 database: database, postgres: postgres)
         }
