@@ -38,7 +38,7 @@ extension FixService {
                                host: ProcessInfo.processInfo.hostName, pid: getpid())
         record.kind = .revision
         record.pullRequest = pull.description
-        if let holder = try runs.start(record) {
+        if let holder = try await runs.start(record) {
             throw FixServiceError(code: "fix.ticket_busy", message: "The ticket \(revision.ticket) of \(pull) is being worked on by run \(holder.id) (process \(holder.pid)); wait for it to finish.")
         }
         observer.started?(run.id)
@@ -49,10 +49,10 @@ extension FixService {
             outcome.costPriced = isPriced(request.model)
             try Data(try JSONEncoder.pretty.encode(outcome)).write(to: run.folder.appendingPathComponent("report.json"))
             await trajectory.record(.run, "end", "\(outcome.result.rawValue): \(outcome.engineer.reason)")
-            try runs.finish(run.id, status: outcome.status, branch: revision.headBranch, prURL: revision.url, reason: outcome.engineer.reason)
+            try await runs.finish(run.id, status: outcome.status, branch: revision.headBranch, prURL: revision.url, reason: outcome.engineer.reason)
             return outcome
         } catch {
-            try? runs.finish(run.id, status: .error, branch: revision.headBranch, prURL: revision.url, reason: "\(error)")
+            try? await runs.finish(run.id, status: .error, branch: revision.headBranch, prURL: revision.url, reason: "\(error)")
             await trajectory.record(.run, "error", "\(error)")
             throw error
         }

@@ -87,14 +87,14 @@ public struct FixService: Sendable {
         if let report = observer.event { follow = { event in report(event.step, event.kind, event.detail) } }
         let trajectory = Trajectory(file: run.folder.appendingPathComponent("trajectory.jsonl"),
                                     secrets: settings.secrets + request.credentials.all, observer: follow, milestones: observer.milestone)
-        if let holder = try runs.start(RunRecord(id: run.id, ticket: reference.description, repository: remote.url,
+        if let holder = try await runs.start(RunRecord(id: run.id, ticket: reference.description, repository: remote.url,
                                                  host: ProcessInfo.processInfo.hostName, pid: getpid())) {
             throw FixServiceError(code: "fix.ticket_busy", message: "The ticket \(reference) is being fixed by run \(holder.id) (process \(holder.pid)); wait for it to finish or stop that process.")
         }
         observer.started?(run.id)
         do {
             // The branch is fixed when the ticket is first taken: a later title never makes a new branch or pull request.
-            let branch = try runs.branch(ticket: reference.description, repository: branchRepository(request, remote: remote, reference: reference),
+            let branch = try await runs.branch(ticket: reference.description, repository: branchRepository(request, remote: remote, reference: reference),
                                          proposed: BranchName.make(for: reference, title: ticket.title))
             await trajectory.record(.run, "start", "ticket \(reference) on \(remote)")
             var outcome = try await fix(ticket, request: request, run: run, branch: branch, trajectory: trajectory, observer: observer)
@@ -102,10 +102,10 @@ public struct FixService: Sendable {
             outcome.costPriced = isPriced(request.model)
             try Data(try JSONEncoder.pretty.encode(outcome)).write(to: run.folder.appendingPathComponent("report.json"))
             await trajectory.record(.run, "end", "\(outcome.engineer.outcome.rawValue): \(outcome.engineer.reason)")
-            try runs.finish(run.id, status: outcome.status, branch: outcome.branch, prURL: outcome.prURL, reason: outcome.engineer.reason)
+            try await runs.finish(run.id, status: outcome.status, branch: outcome.branch, prURL: outcome.prURL, reason: outcome.engineer.reason)
             return outcome
         } catch {
-            try? runs.finish(run.id, status: .error, branch: nil, prURL: nil, reason: "\(error)")
+            try? await runs.finish(run.id, status: .error, branch: nil, prURL: nil, reason: "\(error)")
             await trajectory.record(.run, "error", "\(error)")
             throw error
         }

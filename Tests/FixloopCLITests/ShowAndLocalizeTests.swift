@@ -47,23 +47,3 @@ struct ShowAndLocalizeTests {
         }
     }
 }
-
-struct RunStoreTests {
-    @Test func aTicketHeldByALiveRunIsRefusedAndADeadRunIsInterrupted() async throws {
-        try await withTemporaryDirectory { root in
-            var store = SQLiteRunStore(database: try FixloopDatabase(url: root.appendingPathComponent("fixloop.sqlite")))
-            let host = ProcessInfo.processInfo.hostName
-            #expect(try store.start(RunRecord(id: "run-1", ticket: "gh:o/r#1", repository: "/r", host: host, pid: getpid())) == nil)
-            let refused = try store.start(RunRecord(id: "run-2", ticket: "gh:o/r#1", repository: "/r", host: host, pid: getpid()))
-            #expect(refused?.id == "run-1")
-            #expect(try store.start(RunRecord(id: "run-3", ticket: "gh:o/r#2", repository: "/r", host: host, pid: getpid())) == nil)
-            store.isAlive = { _ in false }
-            #expect(try store.start(RunRecord(id: "run-4", ticket: "gh:o/r#1", repository: "/r", host: host, pid: 1)) == nil)
-            #expect(try store.run("run-1")?.status == .interrupted)
-            try store.finish("run-4", status: .fixed, branch: "fixloop/x", prURL: "https://example/pull/1", reason: "verified")
-            let runs = try store.runs(ticket: "gh:o/r#1")
-            #expect(runs.map(\.id) == ["run-4", "run-1"])
-            #expect(runs.first?.prURL == "https://example/pull/1" && runs.first?.finishedAt != nil && runs.first?.status == .fixed)
-        }
-    }
-}

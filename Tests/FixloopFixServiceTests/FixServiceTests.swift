@@ -98,7 +98,7 @@ struct FixServiceTests {
             let request = Self.request(remote: root.appendingPathComponent("shop.git"))
             let holder = RunRecord(id: "run-holder", ticket: request.ticket.reference.description, repository: "/r",
                                    host: ProcessInfo.processInfo.hostName, pid: getpid())
-            #expect(try service.runs.start(holder) == nil)
+            #expect(try await service.runs.start(holder) == nil)
             let error = await #expect(throws: FixServiceError.self) { try await service.run(request) }
             #expect(error?.code == "fix.ticket_busy")
             #expect(error?.message.contains("run-holder") == true)

@@ -76,3 +76,30 @@ struct PostgresStoreTests {
         #expect(try cluster.psql(database: database, "SELECT count(*) FROM webhook_delivery") == "0")
     }
 }
+
+/// A store whose server goes away: its operations fail as `postgres.unreachable` within the acquire timeout (what
+/// `serve` turns into a 503 or a wait), never hang.
+@Suite(.enabled(if: PostgresTestCluster.isAvailable, "PostgreSQL is not installed (apt-get install postgresql)"))
+struct PostgresStoreOutageTests {
+    @Test(.timeLimit(.minutes(2)))
+    func anOperationAfterTheServerStoppedIsUnreachableWithinTheAcquireTimeout() async throws {
+        let cluster = try PostgresTestCluster.start()
+        defer { cluster.stop() }
+        let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
+        let store = try await PostgresStore.open(url: url, poolSize: 2, acquireTimeout: .seconds(2))
+        defer { store.close() }
+        let jobs = PostgresJobStore(store: store)
+        #expect(try await jobs.recordDelivery("before", now: Date()))
+        cluster.stop()
+        let started = ContinuousClock.now
+        for _ in 0..<2 {
+            await #expect {
+                _ = try await jobs.recordDelivery("during", now: Date())
+            } throws: { error in
+                let error = error as? FixloopPostgres.PostgresError
+                return error?.kind == .unreachable && error?.message.contains(url.description) == true
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+}

@@ -52,11 +52,12 @@ struct JobStoreConformanceTests {
     func aJobWhoseWorkerDiedIsTakenAgainAfterItsLeaseAndTheDeadWorkersReportChangesNothing(backend: StoreBackend) async throws {
         try await backend.withJobStore { store, _ in
             let id = try await store.enqueue(Self.request("gh:acme/shop#1", maxAttempts: 3), now: Date()).job.id
-            let taken = try await store.claim(worker: "dead", now: Date(), lease: .milliseconds(300), perRepositoryLimit: 1)
+            // Long enough that a loaded machine still claims again inside it, short enough to wait out.
+            let taken = try await store.claim(worker: "dead", now: Date(), lease: .seconds(2), perRepositoryLimit: 1)
             #expect(taken?.id == id && taken?.attempts == 1 && taken?.leaseOwner == "dead" && taken?.leaseExpiresAt != nil)
             let early = try await store.claim(worker: "live", now: Date(), lease: .seconds(60), perRepositoryLimit: 1)
             #expect(early == nil, "the lease still holds")
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .milliseconds(2300))
             let resumed = try await store.claim(worker: "live", now: Date(), lease: .seconds(60), perRepositoryLimit: 1)
             #expect(resumed?.id == id && resumed?.attempts == 2 && resumed?.leaseOwner == "live")
             #expect(try await store.renew(id, worker: "dead", now: Date(), lease: .seconds(60)) == false)

@@ -6,7 +6,7 @@ import GRDB
 import Testing
 
 /// The SQLite store's migrated tables have exactly the columns `StoreSchema.shared` describes (names, types,
-/// nullability, primary keys, indexes), so the PostgreSQL DDL rendered from the description and the SQLite
+/// nullability, defaults, primary keys, indexes), so the PostgreSQL DDL rendered from the description and the SQLite
 /// migrations cannot drift apart.
 struct SchemaAgreementTests {
     static func sqliteType(_ type: StoreSchema.ColumnType) -> String {
@@ -28,11 +28,14 @@ struct SchemaAgreementTests {
                 let type: String = row["type"]
                 let notNull: Bool = row["notnull"]
                 let key: Int = row["pk"]
+                let defaultValue: String? = row["dflt_value"]
                 return "\(row["name"] as String) \(type.uppercased())\(notNull || key > 0 ? " NOT NULL" : "")\(key > 0 ? " KEY" : "")"
+                    + (defaultValue.map { " DEFAULT \($0)" } ?? "")
             }
             let described = table.columns.map { column in
                 let key = table.primaryKey.contains(column.name)
                 return "\(column.name) \(Self.sqliteType(column.type))\(column.nullable && !key ? "" : " NOT NULL")\(key ? " KEY" : "")"
+                    + (column.defaultValue.map { " DEFAULT \($0)" } ?? "")
             }
             #expect(actual.sorted() == described.sorted())
         }

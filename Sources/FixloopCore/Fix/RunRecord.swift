@@ -34,15 +34,16 @@ public struct RunRecord: Sendable, Equatable, Codable {
     }
 }
 
-/// Where fix runs are kept: one live run per ticket, and the branch each ticket was given.
+/// Where fix runs are kept: one live run per ticket, and the branch each ticket was given. Async, so a store on a
+/// server (PostgreSQL) fits; a synchronous store (SQLite) satisfies it as it is.
 public protocol RunStore: Sendable {
     /// Records a new run, unless another live run holds the same ticket.
     /// - Returns: nil when started; the run holding the ticket otherwise.
-    func start(_ record: RunRecord) throws -> RunRecord?
+    func start(_ record: RunRecord) async throws -> RunRecord?
 
     /// Records how a run ended.
-    func finish(_ id: String, status: RunStatus, branch: String?, prURL: String?, reason: String?) throws
+    func finish(_ id: String, status: RunStatus, branch: String?, prURL: String?, reason: String?) async throws
 
     /// The ticket's branch: the one given when it was first taken, else `proposed`, kept from now on.
-    func branch(ticket: String, repository: String, proposed: String) throws -> String
+    func branch(ticket: String, repository: String, proposed: String) async throws -> String
 }

@@ -128,8 +128,33 @@ extension StoreSchema {
                 Column("delivery", .text),
                 Column("received_at", .timestamp),
             ], primaryKey: ["key"]),
+            // Fix runs and revision rounds (`fixloop fix`, and the bot's jobs).
+            Table("fix_run", columns: [
+                Column("id", .text),
+                Column("ticket", .text),
+                Column("repository", .text),
+                Column("status", .text),
+                Column("host", .text),
+                Column("pid", .integer),
+                Column("started_at", .timestamp),
+                Column("finished_at", .timestamp, nullable: true),
+                Column("branch", .text, nullable: true),
+                Column("pr_url", .text, nullable: true),
+                Column("reason", .text, nullable: true),
+                Column("kind", .text, default: "'fix'"),
+                Column("pull_request", .text, nullable: true),
+            ], primaryKey: ["id"]),
+            // The branch each ticket was given when first taken.
+            Table("ticket_branch", columns: [
+                Column("repository", .text),
+                Column("ticket", .text),
+                Column("branch", .text),
+                Column("created_at", .timestamp),
+            ], primaryKey: ["repository", "ticket"]),
         ],
         indexes: [
+            Index("fix_run_ticket", on: "fix_run", ["ticket", "started_at"]),
+            Index("fix_run_pull_request", on: "fix_run", ["pull_request", "started_at"]),
             // At most one queued or running job per ticket, whatever races the webhooks (and the machines) run.
             Index("job_active_ticket", on: "job", ["ticket"], unique: true, where: "state IN ('queued', 'running')"),
             Index("job_state", on: "job", ["state", "id"]),
@@ -163,6 +188,9 @@ public struct StoreMigration: Sendable {
         StoreMigration("jobs.v1", [
             .createTable("job"), .createTable("webhook_delivery"), .createTable("webhook_trigger"),
             .createIndex("job_active_ticket"), .createIndex("job_state"),
+        ]),
+        StoreMigration("runs.v1", [
+            .createTable("fix_run"), .createTable("ticket_branch"), .createIndex("fix_run_ticket"), .createIndex("fix_run_pull_request"),
         ]),
     ]
 }
