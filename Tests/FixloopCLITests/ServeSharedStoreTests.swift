@@ -1,6 +1,7 @@
 @testable import FixloopCLI
 import FixloopConfig
 import FixloopCore
+import FixloopPostgres
 import FixloopServer
 import FixloopTesting
 import Foundation
@@ -77,6 +78,11 @@ struct ServeSharedStoreTests {
                     #expect(Set(jobs.compactMap(\.prURL)).count == Self.tickets)
                     let engineerCalls = await model.received().filter { $0.body["tools"] != nil }.count
                     #expect(engineerCalls == Self.tickets, "each job ran once")
+                    if storeURL.hasPrefix("postgres") {
+                        let database = try PostgresURL(parsing: storeURL).database
+                        let recorded = try PostgresTestCluster.shared().psql(database: database, "SELECT count(*) FROM fix_run WHERE status <> 'running'")
+                        #expect(recorded.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Self.tickets)", "the runs are in the shared store")
+                    }
                     let runs = try ["a", "b"].map { name in
                         try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("state-\(name)/runs").path).count
                     }

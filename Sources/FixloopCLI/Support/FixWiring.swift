@@ -12,7 +12,8 @@ import Foundation
 /// and the run store. `fix`, `serve` and `demo` build it once and hand it requests.
 enum FixWiring {
     /// - Throws: ``CommandError`` for a refused read-only path; the sandbox's, store's and model wiring's errors.
-    static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = []) async throws -> FixService {
+    /// - Parameter runs: where runs and ticket branches are kept (`serve` passes its store's); nil: the state directory's file.
+    static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = [], runs: (any RunStore)? = nil) async throws -> FixService {
         try context.state.prepare()
         let configuration = context.configuration
         let models = try ModelWiring(context: context)
@@ -29,7 +30,7 @@ enum FixWiring {
                                       poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
             tickets: TicketSources(context: context),
             codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
-            runs: SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
+            runs: runs ?? SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
     }
 }
 

@@ -4,7 +4,7 @@ import FixloopPostgres
 import FixloopStore
 import Foundation
 
-/// Where the job queue (jobs, webhook deliveries, triggers) and the spend ledger live, chosen in one place:
+/// Where the job queue (jobs, webhook deliveries, triggers), `serve`'s fix runs and the spend ledger live, chosen in one place:
 /// `FIXLOOP_DATABASE_URL` (through ``EdgeSecrets``: the variable, its `_FILE`, or the credential), else
 /// `[store] url`, else the state directory's SQLite file.
 enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
@@ -68,6 +68,8 @@ struct StoreBackend: Sendable {
     let ledger: SQLiteLedgerStore
     /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores, plans, runs).
     let database: FixloopDatabase
+    /// Fix runs and ticket branches (a job retaken on another machine reuses its branch and pull request).
+    let runs: any RunStore
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
 
@@ -88,12 +90,12 @@ struct StoreBackend: Sendable {
         switch location {
         case .sqlite:
             return StoreBackend(location: location, jobs: SQLiteJobStore(database: database), ledger: SQLiteLedgerStore(database: database),
-                                database: database, postgres: nil)
+                                database: database, runs: SQLiteRunStore(database: database), postgres: nil)
         case .postgres(let url, let password, let poolSize):
             // A connection waits at most 5 s: a webhook then answers 503 well within GitHub's 10 s.
             let postgres = try await PostgresStore.open(url: url, password: password, poolSize: poolSize, acquireTimeout: .seconds(5))
             return StoreBackend(location: location, jobs: PostgresJobStore(store: postgres), ledger: SQLiteLedgerStore(database: database),
-                                database: database, postgres: postgres)
+                                database: database, runs: PostgresRunStore(store: postgres), postgres: postgres)
         }
     }
 }
