@@ -5,8 +5,11 @@ import Foundation
 /// flight, and records what each call cost in the ledger.
 ///
 /// One keeper serves every run in the process (build it at the edge, hand it to each ``BudgetedModelClient``).
-/// Checks and settlements are serialized, so parallel calls cannot together slip past a cap: each call reserves
-/// its worst case (input estimate plus its output limit) until it settles with its real usage.
+/// Each call holds its worst case (input estimate plus its output limit) until it settles with its real usage. The
+/// holds live in the ledger's store, and the check and the hold are one store transaction
+/// (``LedgerStore/reserve(_:checks:)``), so calls of other processes sharing the store count too and processes
+/// cannot together slip past a cap. A hold expires after `holdLifetime` (15 minutes by default), so a process
+/// killed mid-call does not block a budget for ever.
 public actor SpendKeeper {
     /// A call allowed to go ahead, holding its reservation.
     public struct Reservation: Sendable, Hashable {
@@ -29,7 +32,7 @@ public actor SpendKeeper {
     /// The caps.
     public nonisolated let budgets: BudgetSettings
     private let now: @Sendable () -> Date
-    private var reservations: [UUID: Reservation] = [:]
+    private let holdLifetime: TimeInterval
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -39,11 +42,14 @@ public actor SpendKeeper {
     ///   - prices: the `[prices]` table.
     ///   - budgets: the `[budgets]` table.
     ///   - now: the wall clock, injected for tests about days.
-    public init(ledger: any LedgerStore, prices: PriceTable, budgets: BudgetSettings, now: @escaping @Sendable () -> Date = { Date() }) {
+    ///   - holdLifetime: how long a call's hold counts if it is never settled or released (a killed process).
+    public init(ledger: any LedgerStore, prices: PriceTable, budgets: BudgetSettings, now: @escaping @Sendable () -> Date = { Date() },
+                holdLifetime: TimeInterval = LedgerHold.defaultLifetime) {
         self.ledger = ledger
         self.prices = prices
         self.budgets = budgets
         self.now = now
+        self.holdLifetime = holdLifetime
     }
 
     /// The price of `spec`: configured, or free for replayed transcripts; nil when unknown.
@@ -66,28 +72,27 @@ public actor SpendKeeper {
             return .refused(BudgetRefusal(budget: .unknownPrice, model: spec.description, limit: 0, spent: 0, estimate: 0))
         }
         let cost = price?.cost(of: estimate) ?? 0
-        let day = LedgerEntry.utcDay(of: now())
-        let checks: [(BudgetRefusal.Budget, Double?, LedgerScope?, Bool)] = [
-            (.perRunUSD, attribution.runLimitUSD ?? budgets.perRunUSD, .run(attribution.runID), false),
-            (.perTicketUSD, budgets.perTicketUSD, attribution.ticketID.map { .ticket($0) }, false),
-            (.perDayUSD, budgets.perDayUSD, .day(day), false),
-            (.perRunTokens, budgets.perRunTokens.map(Double.init), .run(attribution.runID), true),
+        let date = now()
+        let day = LedgerEntry.utcDay(of: date)
+        let candidates: [(BudgetRefusal.Budget, Double?, LedgerScope?, BudgetCheck.Measure)] = [
+            (.perRunUSD, attribution.runLimitUSD ?? budgets.perRunUSD, .run(attribution.runID), .dollars),
+            (.perTicketUSD, budgets.perTicketUSD, attribution.ticketID.map { .ticket($0) }, .dollars),
+            (.perDayUSD, budgets.perDayUSD, .day(day), .dollars),
+            (.perRunTokens, budgets.perRunTokens.map(Double.init), .run(attribution.runID), .tokens),
         ]
-        for (budget, limit, scope, isTokens) in checks {
-            guard let limit, let scope else { continue }
-            let recorded = try await ledger.totals(for: scope)
-            let inFlight = reservations.values.filter { Self.reservation($0, isIn: scope) }
-            let spent = isTokens
-                ? Double(recorded.tokens + inFlight.reduce(0) { $0 + $1.tokens })
-                : recorded.costUSD + inFlight.reduce(0) { $0 + $1.cost }
-            let added = isTokens ? Double(estimate.totalTokens) : cost
-            if spent + added > limit {
-                return .refused(BudgetRefusal(budget: budget, model: spec.description, limit: limit, spent: spent, estimate: added))
-            }
+        let checks = candidates.compactMap { budget, limit, scope, measure in
+            limit.flatMap { limit in scope.map { BudgetCheck(budget: budget, scope: $0, measure: measure, limit: limit) } }
         }
-        let reservation = Reservation(id: UUID(), attribution: attribution, day: day, cost: cost, tokens: estimate.totalTokens)
-        reservations[reservation.id] = reservation
-        return .granted(reservation)
+        let hold = LedgerHold(
+            attribution: attribution, day: day, costUSD: cost, tokens: estimate.totalTokens, madeAt: date,
+            expiresAt: date.addingTimeInterval(holdLifetime))
+        switch try await ledger.reserve(hold, checks: checks) {
+        case .exceeded(let check, let spent):
+            return .refused(BudgetRefusal(
+                budget: check.budget, model: spec.description, limit: check.limit, spent: spent, estimate: hold.amount(in: check.measure)))
+        case .held:
+            return .granted(Reservation(id: hold.id, attribution: attribution, day: day, cost: cost, tokens: estimate.totalTokens))
+        }
     }
 
     /// Records a finished call in the ledger and drops its reservation.
@@ -100,9 +105,8 @@ public actor SpendKeeper {
         let entry = LedgerEntry(
             date: now(), attribution: reservation.attribution, model: spec.description, usage: usage,
             costUSD: price(for: spec)?.cost(of: usage), latencyMilliseconds: latencyMilliseconds)
-        // Record before dropping the reservation, so the spend is never counted zero times.
-        try await ledger.record(entry)
-        reservations[reservation.id] = nil
+        // Recorded and unheld in one transaction, so the spend is never counted zero times or twice.
+        try await ledger.settle(reservation.id, recording: entry)
         return entry
     }
 
@@ -121,20 +125,16 @@ public actor SpendKeeper {
         return entry
     }
 
-    /// Drops the reservation of a call that failed or was not made.
-    public func release(_ reservation: Reservation) {
-        reservations[reservation.id] = nil
+    /// Drops the reservation of a call that failed or was not made. When the store cannot be reached the hold
+    /// stays until it expires (the budget is held back a while, never overspent).
+    public func release(_ reservation: Reservation) async {
+        await lock()
+        defer { unlock() }
+        try? await ledger.release(reservation.id)
     }
 
-    private static func reservation(_ reservation: Reservation, isIn scope: LedgerScope) -> Bool {
-        switch scope {
-        case .run(let id): return reservation.attribution.runID == id
-        case .ticket(let id): return reservation.attribution.ticketID == id
-        case .day(let day): return reservation.day == day
-        }
-    }
-
-    // The ledger is read across suspension points; without this lock two checks could both pass on the same total.
+    // Store calls of one process go one at a time (the store serializes processes; this keeps one process's
+    // checks and settlements in order and off the store's writer queue at once).
     private func lock() async {
         if !busy {
             busy = true

@@ -31,7 +31,7 @@ public final class FixloopDatabase: Sendable {
                 try db.execute(sql: "PRAGMA page_size = 16384")
             }
             pool = try DatabasePool(path: url.path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch let error as DatabaseError {
             throw StoreError(operation: "open", path: url.path, resultCode: error.resultCode.rawValue)
         } catch let error as StoreError {
@@ -46,6 +46,23 @@ public final class FixloopDatabase: Sendable {
     /// SQLite's process-wide settings, made once before the first connection: no memory statistics, whose global
     /// mutex every allocation took (`fixloop bench ingest` spent about 3 % of the storing thread in it).
     private static let sqliteConfigured: Bool = fixloop_sqlite_disable_memory_statistics() == SQLITE_OK
+
+    /// Applies the migrations. Two processes opening a new file at once race: GRDB reads which migrations are applied
+    /// before it takes the write lock, so the later one fails making a table the other just made (`SQLITE_ERROR`) or
+    /// recording a migration the other just recorded (`SQLITE_CONSTRAINT`). Each migration is its own transaction (a
+    /// failed one leaves nothing), so a failed attempt is retried on what is applied by then.
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try migrator.migrate(pool)
+            } catch let error as DatabaseError
+                where [.SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode.primaryResultCode) && attempt < 10 {
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                attempt += 1
+            }
+        }
+    }
 
     /// Every migration of the store, in order.
     static var migrator: DatabaseMigrator {
@@ -103,6 +120,8 @@ public final class FixloopDatabase: Sendable {
         SQLiteGradingBatchStore.register(in: &migrator)
         PullRequestStateSchema.register(in: &migrator)
         ScorerSchema.registerWarehouseCursor(in: &migrator)
+        // The holds of calls in flight, so every process's check counts the others' calls.
+        SQLiteLedgerStore.registerHolds(in: &migrator)
         return migrator
     }
 

@@ -2,9 +2,9 @@ import FixloopCore
 import Foundation
 import GRDB
 
-/// The spend ledger in SQLite: one row per model call.
+/// The spend ledger in SQLite: one row per model call (`model_call`), one per call in flight (`ledger_hold`).
 public struct SQLiteLedgerStore: LedgerStore {
-    private let database: FixloopDatabase
+    let database: FixloopDatabase
     private var path: String { database.pool.path }
 
     /// Uses the `model_call` table of `database`.
@@ -12,20 +12,22 @@ public struct SQLiteLedgerStore: LedgerStore {
 
     public func record(_ entry: LedgerEntry) async throws {
         try await wrap("record") {
-            try await database.pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO model_call (finished_at, day, run_id, ticket_id, repository, model,
-                            input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, latency_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        entry.date.timeIntervalSince1970, entry.day, entry.attribution.runID, entry.attribution.ticketID,
-                        entry.attribution.repository, entry.model, entry.usage.inputTokens, entry.usage.outputTokens,
-                        entry.usage.cachedInputTokens, entry.usage.cacheWriteInputTokens, entry.costUSD, entry.latencyMilliseconds,
-                    ])
-            }
+            try await database.pool.write { db in try Self.insert(entry, db) }
         }
+    }
+
+    static func insert(_ entry: LedgerEntry, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO model_call (finished_at, day, run_id, ticket_id, repository, model,
+                    input_tokens, output_tokens, cached_tokens, cache_write_tokens, cost_usd, latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.date.timeIntervalSince1970, entry.day, entry.attribution.runID, entry.attribution.ticketID,
+                entry.attribution.repository, entry.model, entry.usage.inputTokens, entry.usage.outputTokens,
+                entry.usage.cachedInputTokens, entry.usage.cacheWriteInputTokens, entry.costUSD, entry.latencyMilliseconds,
+            ])
     }
 
     /// All model spend recorded, in US dollars (the PR bot's `/metrics`).
@@ -96,7 +98,7 @@ public struct SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as DatabaseError {

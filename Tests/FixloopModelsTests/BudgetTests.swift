@@ -187,6 +187,17 @@ struct SlowLedger: LedgerStore {
     func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
         try await inner.summary(since: date, by: grouping)
     }
+    func reserve(_ hold: LedgerHold, checks: [BudgetCheck]) async throws -> ReserveResult {
+        try await Task.sleep(for: .milliseconds(15))
+        return try await inner.reserve(hold, checks: checks)
+    }
+    func settle(_ holdID: UUID, recording entry: LedgerEntry) async throws {
+        try await Task.sleep(for: .milliseconds(15))
+        try await inner.settle(holdID, recording: entry)
+    }
+    func release(_ holdID: UUID) async throws {
+        try await inner.release(holdID)
+    }
 }
 
 /// A date a test moves forward.

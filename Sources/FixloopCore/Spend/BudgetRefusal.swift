@@ -6,7 +6,7 @@ public struct BudgetRefusal: Sendable, Hashable, Codable, CustomStringConvertibl
         case perRunUSD = "budgets.per_run_usd"
         /// Dollars per ticket, over all its runs.
         case perTicketUSD = "budgets.per_ticket_usd"
-        /// Dollars per UTC day, over the whole process's ledger.
+        /// Dollars per UTC day, over the whole ledger (every process sharing the store).
         case perDayUSD = "budgets.per_day_usd"
         /// Tokens per run.
         case perRunTokens = "budgets.per_run_tokens"

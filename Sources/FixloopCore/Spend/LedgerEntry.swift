@@ -92,11 +92,22 @@ public struct LedgerSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// Where model calls are recorded and summed; SQLite today, PostgreSQL later.
+/// Where model calls are recorded and summed, and where calls in flight hold their worst case; SQLite today,
+/// PostgreSQL later.
+///
+/// The budget check and the hold are one store operation in one transaction, counting the recorded calls plus the
+/// live holds of every process that shares the store, so processes (or machines) cannot together cross a cap.
 public protocol LedgerStore: Sendable {
     /// Records one finished call.
     func record(_ entry: LedgerEntry) async throws
-    /// Dollars and tokens recorded for `scope`.
+    /// In one transaction: drops the holds expired at `hold.madeAt`, checks `hold` against every check (recorded
+    /// spend plus live holds of its scope, plus the hold) and stores it when all pass.
+    func reserve(_ hold: LedgerHold, checks: [BudgetCheck]) async throws -> ReserveResult
+    /// In one transaction: records `entry` and drops the hold `holdID` (a hold already expired is no error).
+    func settle(_ holdID: UUID, recording entry: LedgerEntry) async throws
+    /// Drops the hold `holdID` of a call that failed or was not made.
+    func release(_ holdID: UUID) async throws
+    /// Dollars and tokens recorded for `scope` (finished calls only, not holds).
     func totals(for scope: LedgerScope) async throws -> (costUSD: Double, tokens: Int)
     /// The calls since `date`, grouped, largest spend first.
     func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary]

@@ -151,6 +151,34 @@ extension StoreSchema {
                 Column("branch", .text),
                 Column("created_at", .timestamp),
             ], primaryKey: ["repository", "ticket"]),
+            // The spend ledger: one row per finished model call.
+            Table("model_call", columns: [
+                Column("id", .integer),
+                Column("finished_at", .timestamp),
+                Column("day", .text),
+                Column("run_id", .text),
+                Column("ticket_id", .text, nullable: true),
+                Column("repository", .text, nullable: true),
+                Column("model", .text),
+                Column("input_tokens", .integer),
+                Column("output_tokens", .integer),
+                Column("cached_tokens", .integer),
+                Column("cost_usd", .real, nullable: true),
+                Column("latency_ms", .integer),
+                Column("cache_write_tokens", .integer, default: "0"),
+            ], primaryKey: ["id"], autoIncrement: true),
+            // The worst case of each model call in flight, whichever process or machine made it, until it settles.
+            Table("ledger_hold", columns: [
+                Column("id", .text),
+                Column("run_id", .text),
+                Column("ticket_id", .text, nullable: true),
+                Column("repository", .text, nullable: true),
+                Column("day", .text),
+                Column("cost_usd", .real),
+                Column("tokens", .integer),
+                Column("made_at", .timestamp),
+                Column("expires_at", .timestamp),
+            ], primaryKey: ["id"]),
         ],
         indexes: [
             Index("fix_run_ticket", on: "fix_run", ["ticket", "started_at"]),
@@ -158,6 +186,13 @@ extension StoreSchema {
             // At most one queued or running job per ticket, whatever races the webhooks (and the machines) run.
             Index("job_active_ticket", on: "job", ["ticket"], unique: true, where: "state IN ('queued', 'running')"),
             Index("job_state", on: "job", ["state", "id"]),
+            Index("model_call_run", on: "model_call", ["run_id"]),
+            Index("model_call_ticket", on: "model_call", ["ticket_id"]),
+            Index("model_call_day", on: "model_call", ["day"]),
+            Index("ledger_hold_run", on: "ledger_hold", ["run_id"]),
+            Index("ledger_hold_ticket", on: "ledger_hold", ["ticket_id"]),
+            Index("ledger_hold_day", on: "ledger_hold", ["day"]),
+            Index("ledger_hold_expiry", on: "ledger_hold", ["expires_at"]),
         ])
 }
 
@@ -191,6 +226,11 @@ public struct StoreMigration: Sendable {
         ]),
         StoreMigration("runs.v1", [
             .createTable("fix_run"), .createTable("ticket_branch"), .createIndex("fix_run_ticket"), .createIndex("fix_run_pull_request"),
+        ]),
+        StoreMigration("ledger.v1", [
+            .createTable("model_call"), .createTable("ledger_hold"), .createIndex("model_call_run"), .createIndex("model_call_ticket"),
+            .createIndex("model_call_day"), .createIndex("ledger_hold_run"), .createIndex("ledger_hold_ticket"),
+            .createIndex("ledger_hold_day"), .createIndex("ledger_hold_expiry"),
         ]),
     ]
 }
