@@ -82,6 +82,9 @@ struct ServeSharedStoreTests {
                         let database = try PostgresURL(parsing: storeURL).database
                         let recorded = try PostgresTestCluster.shared().psql(database: database, "SELECT count(*) FROM fix_run WHERE status <> 'running'")
                         #expect(recorded.trimmingCharacters(in: .whitespacesAndNewlines) == "\(Self.tickets)", "the runs are in the shared store")
+                        let calls = Int(try PostgresTestCluster.shared().psql(database: database, "SELECT count(*) FROM model_call")
+                            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                        #expect(calls >= 2 * Self.tickets, "the model calls are in the shared ledger: \(calls)")
                     }
                     let runs = try ["a", "b"].map { name in
                         try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("state-\(name)/runs").path).count

@@ -13,7 +13,7 @@ struct ServeWiring {
     /// Where the queue and the ledger live (`[store] url`).
     let backend: StoreBackend
     let store: any JobStore
-    let ledger: SQLiteLedgerStore
+    let ledger: any LedgerStore
     let connection: GitHubConnection
     let metrics = ServerMetrics()
     let followUps = FollowUps()
@@ -59,7 +59,7 @@ struct ServeWiring {
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD
         template.credentials = secrets.fixCredentials
-        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox, runs: backend.runs)
+        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox, runs: backend.runs, ledger: backend.ledger)
         var runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
         runner.maxBehind = settings.maxBehind
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
@@ -113,7 +113,7 @@ struct ServeWiring {
     }
 
     var sources: MetricsSources {
-        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 },
+        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.summary(since: .distantPast, by: .day).reduce(0) { $0 + $1.costUSD }) ?? 0 },
                        reviewPage: { [review] in await review.page() })
     }
 

@@ -64,8 +64,8 @@ struct StoreBackend: Sendable {
     let location: StoreLocation
     /// The job queue: jobs, webhook deliveries, triggers.
     let jobs: any JobStore
-    /// The spend ledger: in the SQLite file, per machine with PostgreSQL until PostgreSQL's ledger store is wired here.
-    let ledger: SQLiteLedgerStore
+    /// The spend ledger with its budget holds: shared in PostgreSQL, so machines spend against one `[budgets]`.
+    let ledger: any LedgerStore
     /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores, plans, runs).
     let database: FixloopDatabase
     /// Fix runs and ticket branches (a job retaken on another machine reuses its branch and pull request).
@@ -94,7 +94,7 @@ struct StoreBackend: Sendable {
         case .postgres(let url, let password, let poolSize):
             // A connection waits at most 5 s: a webhook then answers 503 well within GitHub's 10 s.
             let postgres = try await PostgresStore.open(url: url, password: password, poolSize: poolSize, acquireTimeout: .seconds(5))
-            return StoreBackend(location: location, jobs: PostgresJobStore(store: postgres), ledger: SQLiteLedgerStore(database: database),
+            return StoreBackend(location: location, jobs: PostgresJobStore(store: postgres), ledger: PostgresLedgerStore(store: postgres),
                                 database: database, runs: PostgresRunStore(store: postgres), postgres: postgres)
         }
     }
