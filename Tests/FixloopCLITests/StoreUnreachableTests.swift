@@ -34,7 +34,7 @@ struct StoreUnreachableTests {
         let cluster = try PostgresTestCluster.start()
         defer { cluster.stop() }
         let store = try await PostgresStore.open(url: try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase())), poolSize: 2,
-                                                 acquireTimeout: .seconds(2))
+                                                 acquireTimeout: .seconds(5))
         defer { store.close() }
         let jobs = PostgresJobStore(store: store)
         let secret = Secret("hook-secret")
