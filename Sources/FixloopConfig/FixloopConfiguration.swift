@@ -32,6 +32,8 @@ public struct FixloopConfiguration: Sendable, Equatable {
     public var product = ProductSettings()
     /// The `[report]` table: where the week's review is published and announced.
     public var report = ReportSettings()
+    /// The `[store]` table: where the queue and the ledger live (SQLite here, or a shared PostgreSQL).
+    public var store = StoreSettings()
     /// `prompts_dir` (a top-level key): a folder of templates searched before the bundled `prompts/`, laid out the
     /// same way (`engineer/pull-request.mustache`); an absolute path, relative ones resolved against the file's folder.
     public var promptsDirectory: String?
@@ -79,6 +81,9 @@ public struct FixloopConfiguration: Sendable, Equatable {
         var reportTable = try root.section("report")
         report = try ReportSettings(reading: &reportTable)
         try reportTable.finish()
+        var storeTable = try root.section("store")
+        store = try StoreSettings(reading: &storeTable)
+        try storeTable.finish()
         try root.finish()
         sourceFile = file
     }

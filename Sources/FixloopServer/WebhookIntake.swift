@@ -43,6 +43,10 @@ public struct WebhookIntake: Sendable {
         self.now = now
     }
 
+    /// The reply when the queue cannot be written (the database is unreachable): 503, so the sender counts the
+    /// delivery as failed and it can be delivered again (GitHub lists it under the hook's recent deliveries).
+    static let storeDown = WebhookReply(status: 503, result: "unavailable", message: "the queue could not be written; deliver again later")
+
     /// Handles one delivery of `event` with the raw `body`.
     public func receive(event: String?, delivery: String?, signature: String?, body: Data) async -> WebhookReply {
         guard WebhookSignature.isValid(signature, body: body, secret: secret) else {
@@ -101,7 +105,7 @@ public struct WebhookIntake: Sendable {
             }
         } catch {
             logger.error("webhook failed", metadata: ["delivery": "\(delivery)", "error": "\(error)"])
-            return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
+            return Self.storeDown
         }
     }
 
@@ -133,7 +137,7 @@ public struct WebhookIntake: Sendable {
             }
         } catch {
             logger.error("Linear webhook failed", metadata: ["error": "\(error)"])
-            return WebhookReply(status: 500, result: "error", message: "the queue could not be written")
+            return Self.storeDown
         }
     }
 

@@ -71,11 +71,31 @@ public final class WorkerPool: Service, Sendable {
     /// Stops taking jobs (what a graceful shutdown does).
     public func stop() { stopping.store(true, ordering: .relaxed) }
 
+    /// Takes jobs until stopped. A queue that cannot be read (the database is down) is no reason to exit: the
+    /// worker logs it once, waits (the poll, doubling up to 30 s) and tries again, and logs when it is back.
     func loop(worker: String) async {
+        var failures = 0
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            if (try? await runNext(worker: worker)) == true { continue }
-            try? await sleep(settings.poll)
+            do {
+                let ran = try await runNext(worker: worker)
+                if failures > 0 { logger.info("the queue is reachable again", metadata: ["worker": "\(worker)", "failures": "\(failures)"]) }
+                failures = 0
+                if ran { continue }
+                try? await sleep(settings.poll)
+            } catch {
+                if failures == 0 { logger.error("the queue cannot be read; waiting for it", metadata: ["worker": "\(worker)", "error": "\(error)"]) }
+                failures += 1
+                try? await sleep(Self.backoff(after: failures, poll: settings.poll))
+            }
         }
+    }
+
+    /// Attempts at recording a job's end before it is left to its lease (another worker then runs it again).
+    static let finishAttempts = 6
+
+    /// The wait after `failures` failed claims in a row: the poll, doubled each time, at most 30 s.
+    public static func backoff(after failures: Int, poll: Duration) -> Duration {
+        min(poll * (1 << min(failures - 1, 10)), max(poll, .seconds(30)))
     }
 
     /// Claims and runs one job. - Returns: whether there was one.
@@ -168,8 +188,17 @@ public final class WorkerPool: Service, Sendable {
             return
         }
         if outcome.state != .done && outcome.state != .cancelled { outcome.state = .failed }
-        try? await store.finish(job.id, worker: worker, state: outcome.state, summary: outcome.summary, prURL: outcome.prURL,
-                                costUSD: outcome.costUSD, now: now())
+        // A database that is down at the end must not lose the outcome: try again while the lease would still hold.
+        for attempt in 1...Self.finishAttempts {
+            do {
+                try await store.finish(job.id, worker: worker, state: outcome.state, summary: outcome.summary, prURL: outcome.prURL,
+                                       costUSD: outcome.costUSD, now: now())
+                break
+            } catch {
+                logger.error("the job's end cannot be recorded", metadata: ["job": "\(job.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await sleep(Self.backoff(after: attempt, poll: settings.lease / 12))
+            }
+        }
         metrics.job(outcome.state.rawValue, seconds: seconds)
         logger.info("job ended", metadata: ["job": "\(job.id)", "state": "\(outcome.state.rawValue)"])
         await progress?.show(job, ProgressText.finished(job, outcome: outcome, log: log, now: now()))

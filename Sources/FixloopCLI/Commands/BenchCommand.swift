@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure speed against a baseline taken in the same run.",
         subcommands: [
             BenchWorkspaceCommand.self, BenchSandboxCommand.self, BenchIngestCommand.self, BenchWebhooksCommand.self,
-            BenchCandidatesCommand.self, BenchGradingCommand.self,
+            BenchCandidatesCommand.self, BenchGradingCommand.self, BenchQueueCommand.self,
         ]
     )
 }

@@ -41,7 +41,7 @@ public struct Fixloop: AsyncParsableCommand {
             FixCommand.self, ReviseCommand.self, VerifyCommand.self, ScoreCommand.self, PlanCommand.self, ServeCommand.self,
             DemoCommand.self, DoctorCommand.self, InitCommand.self, ReportCommand.self, ShowCommand.self, LocalizeCommand.self, SandboxCommand.self, BenchCommand.self,
             ModelsCommand.self, SpendCommand.self, SessionsCommand.self, TicketsCommand.self, OutcomesCommand.self, JobsCommand.self,
-            SetupAppCommand.self,
+            SetupAppCommand.self, MigrateCommand.self,
         ]
     )
 

@@ -26,8 +26,8 @@ struct JobsCommand: AsyncParsableCommand {
             }
             let now = Date()
             let (start, end) = (since.date(relativeTo: now) ?? .distantPast, until.date(relativeTo: now) ?? .distantFuture)
-            // The queue is small; the period is applied here rather than in SQL.
-            let (jobs, total) = list.cut(try await JobsCommand.store(context).jobs(state: wanted, limit: -1)
+            // The queue is small; the period is applied here rather than in SQL (every job: PostgreSQL refuses LIMIT -1).
+            let (jobs, total) = list.cut(try await JobsCommand.store(context).jobs(state: wanted, limit: Int(Int32.max))
                 .filter { $0.createdAt >= start && $0.createdAt < end })
             defer { list.noteCut(shown: jobs.count, total: total) }
             if json { return try context.printJSON(jobs) }
@@ -77,7 +77,7 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    static func store(_ context: CommandContext) throws -> SQLiteJobStore {
-        SQLiteJobStore(database: try FixloopDatabase(url: context.state.database))
+    static func store(_ context: CommandContext) async throws -> any JobStore {
+        try await StoreBackend.open(context).jobs
     }
 }

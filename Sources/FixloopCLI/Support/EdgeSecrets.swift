@@ -35,12 +35,14 @@ struct EdgeSecrets: Sendable {
     /// `FIXLOOP_DATABASE_PASSWORD`: the PostgreSQL password when a `postgres://` URL (`--from`, `[scorer] write_back`)
     /// carries none.
     var databasePassword: Secret?
+    /// `FIXLOOP_DATABASE_URL`: the store's `postgres://` URL (it may carry the password), over `[store] url`.
+    var databaseURL: Secret?
 
     /// Every secret's variable name; each may also come as `NAME_FILE` or a credential `NAME`.
     static let names = [
         "GITHUB_TOKEN", "GH_TOKEN", "LINEAR_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GITHUB_WEBHOOK_SECRET",
         "LINEAR_WEBHOOK_SECRET", "FIXLOOP_ADMIN_TOKEN", "GITHUB_APP_PRIVATE_KEY", "POSTHOG_API_KEY",
-        "FIXLOOP_SLACK_WEBHOOK", "FIXLOOP_DATABASE_PASSWORD",
+        "FIXLOOP_SLACK_WEBHOOK", "FIXLOOP_DATABASE_PASSWORD", "FIXLOOP_DATABASE_URL",
     ]
 
     init(_ environment: [String: String]) {
@@ -57,6 +59,7 @@ struct EdgeSecrets: Sendable {
         posthog = secret("POSTHOG_API_KEY")
         slackWebhook = secret("FIXLOOP_SLACK_WEBHOOK")
         databasePassword = secret("FIXLOOP_DATABASE_PASSWORD")
+        databaseURL = secret("FIXLOOP_DATABASE_URL")
         appPrivateKey = Self.value("GITHUB_APP_PRIVATE_KEY", environment).flatMap { $0.isEmpty ? nil : Secret($0) }
     }
 

@@ -12,10 +12,14 @@ import Foundation
 /// and the run store. `fix`, `serve` and `demo` build it once and hand it requests.
 enum FixWiring {
     /// - Throws: ``CommandError`` for a refused read-only path; the sandbox's, store's and model wiring's errors.
-    static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = []) async throws -> FixService {
+    /// - Parameters:
+    ///   - runs: where runs and ticket branches are kept (`serve` passes its store's); nil: the state directory's file.
+    ///   - ledger: the spend ledger (`serve` passes its store's); nil: the state directory's file.
+    static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = [], runs: (any RunStore)? = nil,
+                        ledger: (any LedgerStore)? = nil) async throws -> FixService {
         try context.state.prepare()
         let configuration = context.configuration
-        let models = try ModelWiring(context: context)
+        let models = try ModelWiring(context: context, ledger: ledger)
         let catalog = SandboxChoice.catalog()
         let database = try FixloopDatabase(url: context.state.database)
         let githubAPI = GitHubWiring.apiURL(context)
@@ -29,7 +33,7 @@ enum FixWiring {
                                       poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
             tickets: TicketSources(context: context),
             codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
-            runs: SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
+            runs: runs ?? SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
     }
 }
 

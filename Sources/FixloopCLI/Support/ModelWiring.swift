@@ -14,11 +14,12 @@ struct ModelWiring: Sendable {
     let keeper: SpendKeeper
     let state: StateDirectory
     /// The spend ledger, for the cost of a run.
-    let ledger: SQLiteLedgerStore
+    let ledger: any LedgerStore
 
     /// Builds the wiring.
     /// - Throws: ``ModelError`` for a bad base URL; ``StoreError`` when the ledger cannot be opened.
-    init(context: CommandContext) throws {
+    /// - Parameter ledger: the ledger to spend against (`serve` passes its store's); nil: the SQLite file's.
+    init(context: CommandContext, ledger: (any LedgerStore)? = nil) throws {
         let configuration = context.configuration
         factory = ModelClientFactory(
             endpoints: try Self.endpoints(context),
@@ -27,8 +28,8 @@ struct ModelWiring: Sendable {
             session: Self.session)
         state = context.state
         try context.state.prepare()
-        ledger = SQLiteLedgerStore(database: try FixloopDatabase(url: context.state.database))
-        keeper = SpendKeeper(ledger: ledger, prices: configuration.prices, budgets: configuration.budgets)
+        self.ledger = try ledger ?? SQLiteLedgerStore(database: try FixloopDatabase(url: StoreLocation.resolve(context).localDatabase(context.state)))
+        keeper = SpendKeeper(ledger: self.ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
 
     /// One session for every model client of the process, allowing as many connections to a provider as the

@@ -10,8 +10,10 @@ import Logging
 /// the webhook intake, the router and the worker pool. `fixloop serve` runs them; the tests drive them directly.
 struct ServeWiring {
     let settings: ServeSettings
-    let store: SQLiteJobStore
-    let ledger: SQLiteLedgerStore
+    /// Where the queue and the ledger live (`[store] url`).
+    let backend: StoreBackend
+    let store: any JobStore
+    let ledger: any LedgerStore
     let connection: GitHubConnection
     let metrics = ServerMetrics()
     let followUps = FollowUps()
@@ -38,10 +40,9 @@ struct ServeWiring {
             throw CommandError(code: "serve.no_webhook_secret", message: "fixloop serve needs the webhook secret: set GITHUB_WEBHOOK_SECRET (the secret of the GitHub App or webhook), or [serve] webhook_secret_file to a readable file holding it.")
         }
         admin = try Self.adminAccess(settings, environment: environment)
-        try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
-        store = SQLiteJobStore(database: database)
-        ledger = SQLiteLedgerStore(database: database)
+        backend = try await StoreBackend.open(context)
+        store = backend.jobs
+        ledger = backend.ledger
         review = ReviewPage(builder: try ReviewBuilder(context: context, productContext: nil),
                             productContext: context.configuration.scorer.productContext)
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
@@ -53,13 +54,13 @@ struct ServeWiring {
         var intake = WebhookIntake(secret: secret, triggers: triggers, store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
-        intake.merges = SQLiteHealingStore(database: database)
-        intake.manualRounds = SQLiteRunStore(database: database)
+        intake.merges = SQLiteHealingStore(database: backend.database)
+        intake.manualRounds = backend.runs as? any ManualRoundCounter
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD
         template.credentials = secrets.fixCredentials
-        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox)
+        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox, runs: backend.runs, ledger: backend.ledger)
         var runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
         runner.maxBehind = settings.maxBehind
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,
@@ -113,7 +114,7 @@ struct ServeWiring {
     }
 
     var sources: MetricsSources {
-        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.totalCostUSD()) ?? 0 },
+        MetricsSources(jobs: { [store] in (try? await store.counts()) ?? [:] }, spendUSD: { [ledger] in (try? await ledger.summary(since: .distantPast, by: .day).reduce(0) { $0 + $1.costUSD }) ?? 0 },
                        reviewPage: { [review] in await review.page() })
     }
 

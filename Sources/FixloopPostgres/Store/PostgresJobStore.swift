@@ -178,6 +178,8 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func jobs(state: JobState?, limit: Int) async throws -> [Job] {
+        // A negative limit is "all", as in SQLite; PostgreSQL reads `LIMIT NULL` so.
+        let limit: Int? = limit < 0 ? nil : limit
         if let state {
             return try await select("SELECT \(unescaped: Self.columns) FROM job WHERE state = \(state.rawValue) ORDER BY id DESC LIMIT \(limit)")
         }

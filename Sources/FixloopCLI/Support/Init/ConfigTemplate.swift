@@ -27,6 +27,7 @@ enum ConfigTemplate {
         serve(defaults.serve, &text)
         links(defaults, &text)
         report(defaults.report, &text)
+        store(defaults.store, &text)
         rateLimits(&text)
         prices(&text)
         return text.text
@@ -151,6 +152,15 @@ enum ConfigTemplate {
                  "Where the review page is published; the Slack message links to it.")
         text.key("slack_webhook", report.slackWebhook.map(TemplateText.string), example: TemplateText.string("https://hooks.slack.com/services/T000/B000/XXXX"),
                  "The Slack incoming webhook `fixloop report` posts the week's summary to; it is secret-ish: FIXLOOP_SLACK_WEBHOOK or --slack-webhook win over it.")
+    }
+
+    private static func store(_ store: StoreSettings, _ text: inout TemplateText) {
+        text.table("store")
+        text.comment("Where the job queue, webhook deliveries and spend ledger live: the state directory's SQLite file unless url is set.",
+                     "Several `fixloop serve` processes on several machines share one PostgreSQL (docs/scaling.md).")
+        text.key("url", store.url.map(TemplateText.string), example: TemplateText.string("postgres://fixloop@db.internal:5432/fixloop"),
+                 "postgres://USER@HOST:PORT/DATABASE, or sqlite:/PATH for another SQLite file; FIXLOOP_DATABASE_URL wins over it. No password here: FIXLOOP_DATABASE_PASSWORD.")
+        text.key("pool_size", "\(store.poolSize)", "Connections each process keeps to PostgreSQL (1–200).")
     }
 
     private static func rateLimits(_ text: inout TemplateText) {
