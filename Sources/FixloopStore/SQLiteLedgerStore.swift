@@ -59,10 +59,6 @@ public struct SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    public func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
-        try await summary(since: date, until: nil, by: grouping)
-    }
-
     /// The calls finished in `date..<until` (no end when nil), grouped, most expensive first.
     public func summary(since date: Date, until: Date?, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
         let column: String

@@ -184,8 +184,8 @@ struct SlowLedger: LedgerStore {
         try await Task.sleep(for: .milliseconds(15))
         return totals
     }
-    func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
-        try await inner.summary(since: date, by: grouping)
+    func summary(since date: Date, until: Date?, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
+        try await inner.summary(since: date, until: until, by: grouping)
     }
     func reserve(_ hold: LedgerHold, checks: [BudgetCheck]) async throws -> ReserveResult {
         try await Task.sleep(for: .milliseconds(15))

@@ -100,6 +100,8 @@ import Testing
                 LedgerSummary(key: "r1", calls: 1, usage: TokenUsage(inputTokens: 10, outputTokens: 5), costUSD: 0.25, unpricedCalls: 0),
             ])
             #expect(try await store.summary(since: Self.start.addingTimeInterval(1), by: .run).isEmpty)
+            #expect(try await store.summary(since: Self.start.addingTimeInterval(-1), until: Self.start, by: .run).isEmpty, "the end is excluded")
+            #expect(try await store.summary(since: Self.start.addingTimeInterval(-1), until: Self.start.addingTimeInterval(1), by: .run) == lines)
         }
     }
 

@@ -23,7 +23,7 @@ struct SpendCommand: AsyncParsableCommand {
         let context = try global.context()
         let now = Date()
         let ledger = try await StoreBackend.open(context).ledger
-        let rows = try await Self.summary(ledger, since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: by)
+        let rows = try await ledger.summary(since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: by)
         if json { return try context.printJSON(rows) }
         let total = rows.reduce(LedgerSummary(key: "total", calls: 0, usage: TokenUsage(), costUSD: 0, unpricedCalls: 0)) {
             LedgerSummary(
@@ -39,21 +39,12 @@ struct SpendCommand: AsyncParsableCommand {
         for row in rows + [total] { table.append(Self.cells(row)) }
         context.printTable(table)
         if total.usage.cachedInputTokens + total.usage.cacheWriteInputTokens > 0 {
-            let models = by == .model ? rows : try await Self.summary(ledger, since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: .model)
+            let models = by == .model ? rows : try await ledger.summary(since: since.date(relativeTo: now) ?? .distantPast, until: until.date(relativeTo: now), by: .model)
             context.print(Self.cacheLine(total.usage, saved: Self.cacheSavings(models, prices: context.configuration.prices)))
         }
         if total.unpricedCalls > 0 {
             context.print("\(total.unpricedCalls) calls had no price in [prices]; their cost is not included (\"+\" above); `fixloop models prices` lists the known ones.")
         }
-    }
-
-    /// The ledger's rows in the period; `--until` needs the SQLite ledger (PostgreSQL's sums from `since` on).
-    static func summary(_ ledger: any LedgerStore, since: Date, until: Date?, by: LedgerGrouping) async throws -> [LedgerSummary] {
-        if let sqlite = ledger as? SQLiteLedgerStore { return try await sqlite.summary(since: since, until: until, by: by) }
-        guard until == nil else {
-            throw CommandError(code: "spend.until_unsupported", message: "--until is not supported with the PostgreSQL store yet; leave it out (the sums run to now).")
-        }
-        return try await ledger.summary(since: since, by: by)
     }
 
     static func cells(_ row: LedgerSummary) -> [String] {

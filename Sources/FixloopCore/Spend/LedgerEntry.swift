@@ -109,6 +109,13 @@ public protocol LedgerStore: Sendable {
     func release(_ holdID: UUID) async throws
     /// Dollars and tokens recorded for `scope` (finished calls only, not holds).
     func totals(for scope: LedgerScope) async throws -> (costUSD: Double, tokens: Int)
+    /// The calls finished in `date..<until` (no end when nil), grouped, largest spend first.
+    func summary(since date: Date, until: Date?, by grouping: LedgerGrouping) async throws -> [LedgerSummary]
+}
+
+extension LedgerStore {
     /// The calls since `date`, grouped, largest spend first.
-    func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary]
+    public func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
+        try await summary(since: date, until: nil, by: grouping)
+    }
 }

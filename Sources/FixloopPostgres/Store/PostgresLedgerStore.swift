@@ -39,7 +39,7 @@ public struct PostgresLedgerStore: LedgerStore {
         }
     }
 
-    public func summary(since date: Date, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
+    public func summary(since date: Date, until: Date?, by grouping: LedgerGrouping) async throws -> [LedgerSummary] {
         let column: String
         switch grouping {
         case .run: column = "run_id"
@@ -54,7 +54,7 @@ public struct PostgresLedgerStore: LedgerStore {
                 SELECT COALESCE(\(unescaped: column), '-') AS key, COUNT(*)::bigint, SUM(input_tokens)::bigint, SUM(output_tokens)::bigint,
                        SUM(cached_tokens)::bigint, SUM(cache_write_tokens)::bigint, COALESCE(SUM(cost_usd), 0)::double precision AS cost,
                        COUNT(*) FILTER (WHERE cost_usd IS NULL)::bigint
-                FROM model_call WHERE finished_at >= \(date)
+                FROM model_call WHERE finished_at >= \(date) AND (\(until)::timestamptz IS NULL OR finished_at < \(until))
                 GROUP BY 1 ORDER BY cost DESC, key
                 """, logger: logger)
             for try await (key, calls, input, output, cached, cacheWrite, cost, unpriced)
