@@ -59,3 +59,5 @@ extension SQLiteRunStore: ManualRoundCounter {
         }
     }
 }
+
+extension SQLiteRunStore: RunHistory {}

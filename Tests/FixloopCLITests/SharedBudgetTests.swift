@@ -51,6 +51,39 @@ struct SharedBudgetTests {
         }
     }
 
+    /// The same on two machines: each process has its own `FIXLOOP_HOME`, and the ledger is one PostgreSQL database
+    /// named by `[store] url`, so its holds are what keeps the two under the day's cap.
+    @Test(.enabled(if: PostgresTestCluster.isAvailable, "PostgreSQL is not installed (apt-get install postgresql)"))
+    func twoMachinesSharingOnePostgreSQLLedgerNeverCrossTheirDayBudget() async throws {
+        let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("fixloop")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the fixloop product first")
+        let cluster = try PostgresTestCluster.shared()
+        let database = try cluster.makeDatabase()
+        try await withTemporaryDirectory("fixloop-shared-budget-pg") { root in
+            let config = root.appendingPathComponent("fixloop.toml")
+            try (Self.config + "\n\n[store]\nurl = \"\(cluster.url(database: database))\"\npool_size = 2\n").write(to: config, atomically: true, encoding: .utf8)
+            try await withLoopbackModelServer(.openAI) { model in
+                await model.enqueue(contentsOf: Array(repeating: .after(.seconds(3), .text("ok", inputTokens: 10, outputTokens: 16)), count: 2))
+                func environment(_ machine: String) -> [String: String] {
+                    ["OPENAI_BASE_URL": model.baseURL.absoluteString, "OPENAI_API_KEY": "sk-test-key",
+                     "FIXLOOP_HOME": root.appendingPathComponent(machine).path, "FIXLOOP_CONFIG": config.path,
+                     "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": root.path]
+                }
+                async let first = Self.run(binary, ["models", "check", "--model", "openai:test-model"], environment: environment("a"))
+                async let second = Self.run(binary, ["models", "check", "--model", "openai:test-model"], environment: environment("b"))
+                let runs = try await [first, second]
+                #expect(runs.filter { $0.status == 0 }.count == 1, "one call fits $0.40: \(runs)")
+                #expect(runs.filter { $0.status != 0 && $0.errors.contains("budgets.per_day_usd") }.count == 1, "\(runs)")
+                let total = Double(try cluster.psql(database: database, "SELECT COALESCE(SUM(cost_usd), 0) FROM model_call")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+                #expect(total <= 0.40 && total > 0, "the shared ledger's total \(total) is within the cap")
+                #expect(await model.received().count == 1, "the refused call was never sent")
+                let holds = try cluster.psql(database: database, "SELECT count(*) FROM ledger_hold").trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(holds == "0", "the answered call settled its hold")
+            }
+        }
+    }
+
     struct Finished: Sendable, CustomStringConvertible {
         let status: Int32
         let output: String

@@ -6,9 +6,8 @@ import Foundation
 import Testing
 
 /// What the run-store tests read besides the protocol, which both stores have.
-protocol RunStoreUnderTest: RunStore {
+protocol RunStoreUnderTest: RunStore, RunHistory {
     var isAlive: @Sendable (Int32) -> Bool { get set }
-    func run(_ id: String) async throws -> RunRecord?
     func runs(ticket: String) async throws -> [RunRecord]
 }
 
@@ -64,6 +63,27 @@ struct RunStoreConformanceTests {
             #expect(runs.map(\.id) == ["run-4", "run-1"])
             #expect(runs.first?.prURL == "https://example/pull/1" && runs.first?.finishedAt != nil && runs.first?.status == .fixed)
             #expect(runs.first?.kind == .revision && runs.first?.pullRequest == "gh:o/r#9" && runs.first?.branch == "fixloop/x")
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aPullRequestsRoundsAndRunIDsByPrefixAreReadBack(backend: StoreBackend) async throws {
+        try await backend.withRunStore { store, _ in
+            let host = ProcessInfo.processInfo.hostName
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            for (index, kind) in [RunKind.fix, .revision, .ci, .rebase].enumerated() {
+                var record = RunRecord(id: "run-\(kind.rawValue)", ticket: kind == .fix ? "gh:o/r#1" : "gh:o/r#2", repository: "/r", host: host,
+                                       pid: getpid(), startedAt: start.addingTimeInterval(Double(index)))
+                record.kind = kind
+                record.pullRequest = kind == .fix ? nil : "gh:o/r#2"
+                #expect(try await store.start(record) == nil)
+                try await store.finish(record.id, status: .fixed, branch: nil, prURL: nil, reason: nil)
+            }
+            #expect(try await store.rounds(pullRequest: "gh:o/r#2").map(\.kind) == [.revision, .ci, .rebase], "oldest first, the fix left out")
+            #expect(try await store.rounds(pullRequest: "gh:o/r#9").isEmpty)
+            #expect(try await store.runIDs(prefix: "run-re", limit: 11) == ["run-rebase", "run-revision"])
+            #expect(try await store.runIDs(prefix: "run-", limit: 2) == ["run-ci", "run-fix"])
+            #expect(try await store.run("latest")?.id == "run-rebase")
         }
     }
 

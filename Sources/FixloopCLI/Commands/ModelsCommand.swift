@@ -32,7 +32,7 @@ struct ModelsCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         let spec = try ModelSpec(parsing: model ?? context.configuration.models.defaultModel)
-        let wiring = try ModelWiring(context: context)
+        let wiring = try await ModelWiring(context: context)
         let client = try wiring.client(
             for: spec, attribution: CallAttribution(runID: "models-check"), record: record.map { URL(fileURLWithPath: $0) })
         let request = ModelRequest(messages: [.user("Reply with the single word: ok")], maxOutputTokens: 16)

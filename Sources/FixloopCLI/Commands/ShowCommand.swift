@@ -24,12 +24,12 @@ struct ShowCommand: AsyncParsableCommand {
         let context = try global.context()
         let runs = context.state.runs
         try context.state.prepare()
-        let store = SQLiteRunStore(database: try FixloopDatabase(url: context.state.database))
-        if let pr { return try rounds(of: try PullRequestReference(parsing: pr), store: store, context: context) }
+        let store = try await StoreBackend.open(context).runs
+        if let pr { return try await rounds(of: try PullRequestReference(parsing: pr), store: store, context: context) }
         let run = self.run ?? "latest"
-        let id = run == "latest" ? run : try IDPrefix.resolve(run, kind: "run", candidates: try store.runIDs(prefix: run),
+        let id = run == "latest" ? run : try IDPrefix.resolve(run, kind: "run", candidates: try await store.runIDs(prefix: run, limit: 11),
                                                                listCommand: "fixloop fix")
-        guard let id, let record = try store.run(id), !record.id.contains("/"), !record.id.contains("..") else {
+        guard let id, let record = try await store.run(id), !record.id.contains("/"), !record.id.contains("..") else {
             throw CommandError(code: "show.no_such_run", message: "There is no run '\(run)' in \(context.state.root.path); use a run id from fixloop fix, or 'latest'.")
         }
         let directory = runs.appendingPathComponent(record.id)
@@ -52,8 +52,8 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     /// The pull request's rounds of every kind (review, CI, rebase), oldest first: kind, run, state, start, why it ended.
-    private func rounds(of pullRequest: PullRequestReference, store: SQLiteRunStore, context: CommandContext) throws {
-        let rounds = try store.rounds(pullRequest: pullRequest.description)
+    private func rounds(of pullRequest: PullRequestReference, store: any RunHistory, context: CommandContext) async throws {
+        let rounds = try await store.rounds(pullRequest: pullRequest.description)
         if json { return try context.printJSON(rounds) }
         guard !rounds.isEmpty else {
             return context.print("No rounds of \(pullRequest) in \(context.state.root.path); start one with fixloop revise --pr \(pullRequest).")

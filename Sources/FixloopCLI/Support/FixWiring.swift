@@ -13,15 +13,15 @@ import Foundation
 enum FixWiring {
     /// - Throws: ``CommandError`` for a refused read-only path; the sandbox's, store's and model wiring's errors.
     /// - Parameters:
-    ///   - runs: where runs and ticket branches are kept (`serve` passes its store's); nil: the state directory's file.
-    ///   - ledger: the spend ledger (`serve` passes its store's); nil: the state directory's file.
+    ///   - runs: where runs and ticket branches are kept (`serve` passes its store's); nil: the configured store's.
+    ///   - ledger: the spend ledger (`serve` passes its store's); nil: the configured store's (``StoreBackend``).
     static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = [], runs: (any RunStore)? = nil,
                         ledger: (any LedgerStore)? = nil) async throws -> FixService {
         try context.state.prepare()
         let configuration = context.configuration
-        let models = try ModelWiring(context: context, ledger: ledger)
+        let backend = runs == nil || ledger == nil ? try await StoreBackend.open(context) : nil
+        let models = try await ModelWiring(context: context, ledger: ledger ?? backend?.ledger)
         let catalog = SandboxChoice.catalog()
-        let database = try FixloopDatabase(url: context.state.database)
         let githubAPI = GitHubWiring.apiURL(context)
         var settings = FixService.Settings(runsFolder: context.state.runs, git: configuration.git)
         settings.readOnlyPaths = try SandboxChoice.readOnlyPaths(readOnly, context: context)
@@ -33,7 +33,7 @@ enum FixWiring {
                                       poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
             tickets: TicketSources(context: context),
             codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
-            runs: runs ?? SQLiteRunStore(database: database), settings: settings, prompts: context.prompts)
+            runs: runs ?? backend!.runs, settings: settings, prompts: context.prompts)
     }
 }
 

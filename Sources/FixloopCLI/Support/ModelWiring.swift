@@ -18,8 +18,9 @@ struct ModelWiring: Sendable {
 
     /// Builds the wiring.
     /// - Throws: ``ModelError`` for a bad base URL; ``StoreError`` when the ledger cannot be opened.
-    /// - Parameter ledger: the ledger to spend against (`serve` passes its store's); nil: the SQLite file's.
-    init(context: CommandContext, ledger: (any LedgerStore)? = nil) throws {
+    /// - Parameter ledger: the ledger to spend against (`serve` passes its store's); nil: the configured store's
+    ///   (``StoreBackend``: the SQLite file, or PostgreSQL with `[store] url`, so every machine spends against one budget).
+    init(context: CommandContext, ledger: (any LedgerStore)? = nil) async throws {
         let configuration = context.configuration
         factory = ModelClientFactory(
             endpoints: try Self.endpoints(context),
@@ -28,7 +29,11 @@ struct ModelWiring: Sendable {
             session: Self.session)
         state = context.state
         try context.state.prepare()
-        self.ledger = try ledger ?? SQLiteLedgerStore(database: try FixloopDatabase(url: StoreLocation.resolve(context).localDatabase(context.state)))
+        if let ledger {
+            self.ledger = ledger
+        } else {
+            self.ledger = try await StoreBackend.open(context).ledger
+        }
         keeper = SpendKeeper(ledger: self.ledger, prices: configuration.prices, budgets: configuration.budgets)
     }
 

@@ -42,10 +42,12 @@ struct PlanJob {
         let say = showsProgress ? { (line: String) in CommandIO.current.writeError("plan: \(line)\n") } : { _ in }
         say("\(sessions.count) scored sessions, \(period)")
         let calls = showsProgress && model != nil ? ProgressLine("plan: model") : nil
-        let namer: (any PlannerModel)? = try model.map { spec in
-            let inner = try plannerModel(spec, context: context)
-            guard let calls else { return inner }
-            return CountingPlannerModel(inner: inner) { calls.update("\($0) call\($0 == 1 ? "" : "s") to \(spec) to name and classify the patterns") }
+        var namer: (any PlannerModel)?
+        if let spec = model {
+            let inner = try await plannerModel(spec, context: context)
+            namer = calls.map { calls in
+                CountingPlannerModel(inner: inner) { calls.update("\($0) call\($0 == 1 ? "" : "s") to \(spec) to name and classify the patterns") }
+            } ?? inner
         }
         if let repo { say("searching \(repo) for the code each pattern points at") }
         let plan = try await withCodebase(context) { codebase in
@@ -121,8 +123,8 @@ struct PlanJob {
         }
     }
 
-    private func plannerModel(_ spec: ModelSpec, context: CommandContext) throws -> any PlannerModel {
-        let wiring = try ModelWiring(context: context)
+    private func plannerModel(_ spec: ModelSpec, context: CommandContext) async throws -> any PlannerModel {
+        let wiring = try await ModelWiring(context: context)
         let runID = "plan-" + String(UUID().uuidString.prefix(8)).lowercased()
         let client = try wiring.client(for: spec, attribution: CallAttribution(runID: runID), record: record)
         return ModelClientPlannerModel(client: client, maxOutputTokens: context.configuration.models.maxOutputTokens)

@@ -56,7 +56,7 @@ struct ScoreJob {
         }
         try context.state.prepare()
         let database = try FixloopDatabase(url: context.state.database)
-        let wiring = grading == .rubricOnly ? nil : try ModelWiring(context: context)
+        let wiring = grading == .rubricOnly ? nil : try await ModelWiring(context: context)
         let grader = try wiring.map { try gradingModel(context: context, wiring: $0) }
         var pipeline = ScorePipeline(
             database: database,

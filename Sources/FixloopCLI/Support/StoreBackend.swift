@@ -69,7 +69,7 @@ struct StoreBackend: Sendable {
     /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores, plans, runs).
     let database: FixloopDatabase
     /// Fix runs and ticket branches (a job retaken on another machine reuses its branch and pull request).
-    let runs: any RunStore
+    let runs: any RunStore & RunHistory
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
 

@@ -66,3 +66,14 @@ public protocol ManualRoundCounter: Sendable {
     /// (`gh:OWNER/NAME#N`) when given, else of all; started at or after `since` when given.
     func manualRounds(pullRequest: String?, since: Date?) async throws -> Int
 }
+
+/// Where runs are read back (`fixloop show`): one run, run ids by prefix, a pull request's rounds — from whichever
+/// store `fixloop fix` and `serve` recorded them in (the SQLite file, or PostgreSQL with `[store] url`).
+public protocol RunHistory: Sendable {
+    /// A run by id (`latest` for the newest), with dead `running` runs of this machine shown as `interrupted`.
+    func run(_ id: String) async throws -> RunRecord?
+    /// The ids of runs that begin with `prefix`, at most `limit` of them, sorted.
+    func runIDs(prefix: String, limit: Int) async throws -> [String]
+    /// The rounds of one pull request (`gh:OWNER/NAME#N`) — every run that is not a fix —, oldest first.
+    func rounds(pullRequest: String) async throws -> [RunRecord]
+}

@@ -10,7 +10,7 @@ import PostgresNIO
 /// stays `running` until a process on that machine starts (the same as SQLite, which only ever sees one machine).
 /// Starting a run holds `pg_advisory_xact_lock` on the ticket, so two machines cannot both start one. A run's start
 /// is the record's own `startedAt`; the finish and a branch's creation are the database's clock.
-public struct PostgresRunStore: RunStore {
+public struct PostgresRunStore: RunStore, RunHistory {
     public let store: PostgresStore
     /// Tells whether a process on this host is alive; injected for tests.
     public var isAlive: @Sendable (Int32) -> Bool = { kill($0, 0) == 0 || errno == EPERM }
@@ -74,6 +74,26 @@ public struct PostgresRunStore: RunStore {
                 return try await Self.records(connection, logger, "SELECT \(unescaped: Self.columns) FROM fix_run ORDER BY started_at DESC LIMIT 1").first
             }
             return try await Self.records(connection, logger, "SELECT \(unescaped: Self.columns) FROM fix_run WHERE id = \(id)").first
+        }
+    }
+
+    /// The ids of runs that begin with `prefix`, at most `limit` of them, sorted.
+    public func runIDs(prefix: String, limit: Int) async throws -> [String] {
+        try await store.withConnection { connection, logger in
+            var ids: [String] = []
+            for try await id in try await connection.query("""
+                SELECT id FROM fix_run WHERE left(id, length(\(prefix))) = \(prefix) ORDER BY id LIMIT \(limit)
+                """, logger: logger).decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
+    /// The rounds of one pull request (`gh:OWNER/NAME#N`), oldest first.
+    public func rounds(pullRequest: String) async throws -> [RunRecord] {
+        try await store.withConnection { connection, logger in
+            try await Self.records(connection, logger, """
+                SELECT \(unescaped: Self.columns) FROM fix_run WHERE pull_request = \(pullRequest) AND kind <> 'fix' ORDER BY started_at
+                """)
         }
     }
 
