@@ -95,7 +95,7 @@ public final class PostgresTestCluster: Sendable {
     }
 
     private func startServer() throws {
-        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=400"
         try run("pg_ctl", ["-D", data.path, "-l", folder.appendingPathComponent("server.log").path, "-o", options, "-w", "-t", "60", "start"])
         try psql(database: "postgres", "CREATE ROLE \(Self.passwordUser) LOGIN SUPERUSER PASSWORD '\(Self.password)'")
     }

@@ -81,7 +81,8 @@ import Testing
             await server.enqueue(.hang(.seconds(20)), .text("after the hang"))
             let log = SleepLog()
             let started = ContinuousClock.now
-            let reply = try await client(for: server, retry: instantRetry(log), timeout: .milliseconds(600))
+            // 2 s: short of the 20 s hang, and long enough that a loaded machine answers the second attempt inside it.
+            let reply = try await client(for: server, retry: instantRetry(log), timeout: .seconds(2))
                 .send(ModelRequest(messages: [.user("hi")])).requireReply()
             #expect(reply.message.content == "after the hang")
             #expect(await log.delays.count == 1)

@@ -53,11 +53,11 @@ struct JobStoreConformanceTests {
         try await backend.withJobStore { store, _ in
             let id = try await store.enqueue(Self.request("gh:acme/shop#1", maxAttempts: 3), now: Date()).job.id
             // Long enough that a loaded machine still claims again inside it, short enough to wait out.
-            let taken = try await store.claim(worker: "dead", now: Date(), lease: .seconds(2), perRepositoryLimit: 1)
+            let taken = try await store.claim(worker: "dead", now: Date(), lease: .seconds(6), perRepositoryLimit: 1)
             #expect(taken?.id == id && taken?.attempts == 1 && taken?.leaseOwner == "dead" && taken?.leaseExpiresAt != nil)
             let early = try await store.claim(worker: "live", now: Date(), lease: .seconds(60), perRepositoryLimit: 1)
             #expect(early == nil, "the lease still holds")
-            try await Task.sleep(for: .milliseconds(2300))
+            try await Task.sleep(for: .milliseconds(6300))
             let resumed = try await store.claim(worker: "live", now: Date(), lease: .seconds(60), perRepositoryLimit: 1)
             #expect(resumed?.id == id && resumed?.attempts == 2 && resumed?.leaseOwner == "live")
             #expect(try await store.renew(id, worker: "dead", now: Date(), lease: .seconds(60)) == false)
@@ -161,11 +161,11 @@ struct JobStoreConformanceTests {
             _ = try await store.enqueue(request, now: Date())
             let job = try #require(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5))
             let now = Date()
-            try await store.requeue(job.id, worker: "w", notBefore: now.addingTimeInterval(2), summary: "waiting: checks running", now: now)
+            try await store.requeue(job.id, worker: "w", notBefore: now.addingTimeInterval(6), summary: "waiting: checks running", now: now)
             let queued = try #require(try await store.job(job.id))
             #expect(queued.state == .queued && queued.attempts == 0 && queued.summary == "waiting: checks running" && queued.notBefore != nil, "\(queued)")
             #expect(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5) == nil, "not due yet")
-            try await Task.sleep(for: .milliseconds(2300))
+            try await Task.sleep(for: .milliseconds(6300))
             let again = try #require(try await store.claim(worker: "w", now: Date(), lease: .seconds(60), perRepositoryLimit: 5))
             #expect(again.id == job.id && again.attempts == 1)
         }
