@@ -5,7 +5,7 @@ import Testing
 
 /// `fixloop bench queue`: worker processes of the built binary empty a shared queue; every job is claimed once.
 struct BenchQueueTests {
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(6)))
     func everyJobIsClaimedOnceByOneAndByThreeWorkerProcesses() async throws {
         let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("fixloop")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the fixloop product first")
