@@ -43,17 +43,7 @@ extension FixService {
     ///   (0: never; only conflicts are then reported).
     public func rebaseRound(_ request: RevisionRequest, maxBehind: Int) async throws -> RebaseRoundOutcome {
         let pull = request.pullRequest
-        guard let source = pullRequests ?? (tickets as? any PullRequestSource) else {
-            throw FixServiceError(code: "revise.no_pull_request_source", message: "This Fixloop cannot read pull requests; a rebase round needs GitHub (GITHUB_TOKEN or the GitHub App).")
-        }
-        let revision: PullRequestRevision
-        do {
-            revision = try await source.revision(pull, credentials: request.credentials)
-        } catch let error as GitHubError where error.kind == .validation {
-            throw FixServiceError(code: "revise.not_fixloops", message: error.message)
-        }
-        let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
-        let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
+        let (revision, ticket, remote) = try await roundSubject(request, needing: "a rebase round")
         let start = RunStart(kind: .rebase, reference: revision.ticket, remote: remote, pullRequest: pull.description, jobID: request.jobID,
                              branch: revision.headBranch, prURL: revision.url,
                              title: "rebase round of \(pull) (\(revision.headBranch) onto \(revision.baseBranch))")

@@ -17,17 +17,7 @@ extension FixService {
         if let refusal = models.refusal(for: request.model, runLimitUSD: request.limits.maxCostUSD) {
             throw FixServiceError(code: "fix.budget_refused", message: refusal.description)
         }
-        guard let source = pullRequests ?? (tickets as? any PullRequestSource) else {
-            throw FixServiceError(code: "revise.no_pull_request_source", message: "This Fixloop cannot read pull requests; revise needs GitHub (GITHUB_TOKEN or the GitHub App).")
-        }
-        let revision: PullRequestRevision
-        do {
-            revision = try await source.revision(pull, credentials: request.credentials)
-        } catch let error as GitHubError where error.kind == .validation {
-            throw FixServiceError(code: "revise.not_fixloops", message: error.message)
-        }
-        let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
-        let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
+        let (revision, ticket, remote) = try await roundSubject(request, needing: "revise")
         let start = RunStart(kind: request.kind, reference: revision.ticket, remote: remote, pullRequest: pull.description,
                              jobID: request.jobID, branch: revision.headBranch, prURL: revision.url,
                              title: "\(request.kind == .ci ? "CI" : "revision") round of \(pull) (ticket \(revision.ticket)) on \(remote)")
@@ -123,5 +113,26 @@ extension FixService {
             runID: target.runID, cost: FixOutcome.costText(await models.cost(ofRun: target.runID), priced: isPriced(request.model)),
             commit: outcome.commit), on: request.pullRequest)
         return outcome
+    }
+}
+
+extension FixService {
+    /// What a round works on: the pull request as Fixloop opened it, its ticket, and the repository to clone.
+    /// - Parameter purpose: what needs GitHub, for the error when pull requests cannot be read ("revise").
+    /// - Throws: ``FixServiceError`` when pull requests cannot be read or the pull request is not Fixloop's.
+    func roundSubject(_ request: RevisionRequest, needing purpose: String) async throws -> (PullRequestRevision, Ticket, RepositoryReference) {
+        let pull = request.pullRequest
+        guard let source = pullRequests ?? (tickets as? any PullRequestSource) else {
+            throw FixServiceError(code: "revise.no_pull_request_source", message: "This Fixloop cannot read pull requests; \(purpose) needs GitHub (GITHUB_TOKEN or the GitHub App).")
+        }
+        let revision: PullRequestRevision
+        do {
+            revision = try await source.revision(pull, credentials: request.credentials)
+        } catch let error as GitHubError where error.kind == .validation {
+            throw FixServiceError(code: "revise.not_fixloops", message: error.message)
+        }
+        let ticket = try await tickets.ticket(revision.ticket, credentials: request.credentials)
+        let remote = try RepositoryReference(parsing: request.repository ?? ticket.repository ?? "https://github.com/\(pull.owner)/\(pull.name).git")
+        return (revision, ticket, remote)
     }
 }
