@@ -122,6 +122,7 @@ public final class FixloopDatabase: Sendable {
         ScorerSchema.registerWarehouseCursor(in: &migrator)
         // The holds of calls in flight, so every process's check counts the others' calls.
         SQLiteLedgerStore.registerHolds(in: &migrator)
+        PlannerSchema.registerNamedKey(in: &migrator)
         return migrator
     }
 

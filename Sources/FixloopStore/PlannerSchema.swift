@@ -51,4 +51,13 @@ enum PlannerSchema {
             try db.alter(table: "planner_ticket") { table in table.add(column: "pattern", .text) }
         }
     }
+
+    /// `planner.v3`: the one-ticket-per-pattern-and-sink key as a named index, as the shared schema describes it
+    /// (the table's own `UNIQUE (sink, fingerprint)` stays; SQLite names that one itself).
+    static func registerNamedKey(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("planner.v3") { db in
+            try db.create(
+                index: "planner_ticket_sink_fingerprint", on: "planner_ticket", columns: ["sink", "fingerprint"], unique: true)
+        }
+    }
 }

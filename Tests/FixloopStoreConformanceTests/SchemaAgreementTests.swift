@@ -14,6 +14,7 @@ struct SchemaAgreementTests {
         case .integer: return "INTEGER"
         case .text: return "TEXT"
         case .real, .timestamp: return "DOUBLE"
+        case .boolean: return "BOOLEAN"
         }
     }
 

@@ -54,6 +54,8 @@ extension PostgresStore {
         case (.timestamp, .number(let seconds)): bindings.append(Date(timeIntervalSince1970: seconds))
         case (.text, .string(let text)): bindings.append(text)
         case (.text, .integer(let number)): bindings.append(String(number))
+        case (.boolean, .integer(let number)): bindings.append(number != 0)
+        case (.boolean, .bool(let flag)): bindings.append(flag)
         default:
             throw PostgresError(.queryFailed, "The column \(column.name) (\(column.type.rawValue)) cannot take the value \(value) being copied.")
         }

@@ -6,6 +6,7 @@ extension StoreSchema.ColumnType {
         case .text: return "text"
         case .real: return "double precision"
         case .timestamp: return "timestamptz"
+        case .boolean: return "boolean"
         }
     }
 }
@@ -51,7 +52,17 @@ extension StoreSchema {
 
     private static func columnSQL(_ column: Column) -> String {
         "\(quoted(column.name)) \(column.type.postgresType)\(column.nullable ? "" : " NOT NULL")"
-            + (column.defaultValue.map { " DEFAULT \($0)" } ?? "")
+            + (column.defaultValue.map { " DEFAULT \(postgresDefault($0, type: column.type))" } ?? "")
+    }
+
+    /// A default as PostgreSQL reads it: SQLite's boolean `0`/`1` is `false`/`true`.
+    private static func postgresDefault(_ text: String, type: ColumnType) -> String {
+        guard type == .boolean else { return text }
+        switch text {
+        case "0": return "false"
+        case "1": return "true"
+        default: return text
+        }
     }
 }
 

@@ -24,6 +24,8 @@ public struct StoreSchema: Sendable {
         case real
         /// A moment: SQLite `DOUBLE` (seconds since 1970); PostgreSQL `timestamptz`.
         case timestamp
+        /// SQLite `BOOLEAN` (0 or 1); PostgreSQL `boolean` (a default of `0` or `1` is rendered `false` or `true`).
+        case boolean
     }
 
     public struct Column: Sendable {
@@ -181,6 +183,147 @@ extension StoreSchema {
                 Column("made_at", .timestamp),
                 Column("expires_at", .timestamp),
             ], primaryKey: ["id"]),
+            // The scorer's analytics events, keyed by their source id (a re-import adds nothing); `properties` is the
+            // event's own JSON object, `context_id` the session context it shares with its session's other events.
+            Table("analytics_event", columns: [
+                Column("id", .text),
+                Column("name", .text),
+                Column("distinct_id", .text),
+                Column("session_id", .text, nullable: true),
+                Column("timestamp", .timestamp),
+                Column("properties", .text),
+                Column("elements_chain", .text, nullable: true),
+                Column("source", .text),
+                Column("context_id", .integer, nullable: true),
+            ], primaryKey: ["id"]),
+            // The session context PostHog's SDKs repeat on every event, kept once (a JSON object).
+            Table("analytics_event_context", columns: [
+                Column("id", .integer),
+                Column("properties", .text),
+            ], primaryKey: ["id"], autoIncrement: true),
+            // Where each incremental import (`score --posthog`, `score --from postgres://…`) got to.
+            Table("import_cursor", columns: [
+                Column("source", .text),
+                Column("position", .text),
+                Column("updated_at", .timestamp),
+            ], primaryKey: ["source"]),
+            // Sessions, their rendered timelines, what the planner reads of them, and their scores.
+            Table("analytics_session", columns: [
+                Column("id", .text),
+                Column("start", .timestamp),
+                Column("end", .timestamp),
+                Column("event_count", .integer),
+                Column("source", .text),
+                Column("has_source_id", .boolean),
+            ], primaryKey: ["id"]),
+            Table("session_timeline", columns: [
+                Column("session_id", .text),
+                Column("content_hash", .text),
+                Column("text", .text),
+            ], primaryKey: ["session_id"]),
+            Table("session_facts", columns: [
+                Column("session_id", .text),
+                Column("user_hash", .text),
+                Column("facts", .text),
+            ], primaryKey: ["session_id"]),
+            Table("session_score", columns: [
+                Column("session_id", .text),
+                Column("start", .timestamp),
+                Column("score", .integer),
+                Column("rubric_score", .integer),
+                Column("rubric", .text),
+                Column("model_grade", .text, nullable: true),
+                Column("model", .text, nullable: true),
+                Column("prompt_hash", .text, nullable: true),
+                Column("timeline_hash", .text),
+                Column("cost_usd", .real),
+                Column("blurb", .text),
+                Column("graded_at", .timestamp),
+            ], primaryKey: ["session_id"]),
+            // The scorer's provider batches, so a rerun collects what an earlier run submitted.
+            Table("grading_batch", columns: [
+                Column("id", .text),
+                Column("model", .text),
+                Column("submitted_at", .timestamp),
+                Column("requests", .integer),
+                Column("phase", .text),
+                Column("collected", .boolean, default: "0"),
+            ], primaryKey: ["id"]),
+            Table("grading_batch_request", columns: [
+                Column("batch_id", .text),
+                Column("custom_id", .text),
+                Column("session_id", .text),
+                Column("timeline_hash", .text),
+                Column("prompt_hash", .text),
+            ], primaryKey: ["batch_id", "custom_id"]),
+            // The planner's runs (patterns and decisions as JSON), the patterns seen across runs, the tickets filed.
+            Table("plan_run", columns: [
+                Column("id", .integer),
+                Column("created_at", .timestamp),
+                Column("since", .timestamp, nullable: true),
+                Column("until", .timestamp),
+                Column("sink", .text),
+                Column("result", .text),
+            ], primaryKey: ["id"], autoIncrement: true),
+            Table("planner_pattern", columns: [
+                Column("fingerprint", .text),
+                Column("name", .text),
+                Column("kind", .text),
+                Column("classification", .text),
+                Column("first_seen", .timestamp),
+                Column("last_seen", .timestamp),
+                Column("last_sessions", .integer),
+                Column("last_plan", .integer),
+            ], primaryKey: ["fingerprint"]),
+            Table("planner_ticket", columns: [
+                Column("id", .integer),
+                Column("sink", .text),
+                Column("fingerprint", .text),
+                Column("fingerprints", .text),
+                Column("reference", .text, nullable: true),
+                Column("remote_id", .text, nullable: true),
+                Column("url", .text, nullable: true),
+                Column("title", .text),
+                Column("body", .text),
+                Column("labels", .text),
+                Column("classification", .text),
+                Column("priority", .integer),
+                Column("sessions", .integer),
+                Column("reported", .text),
+                Column("repository", .text, nullable: true),
+                Column("updates", .text, default: "'[]'"),
+                Column("created_at", .timestamp),
+                Column("updated_at", .timestamp),
+                Column("pattern", .text, nullable: true),
+            ], primaryKey: ["id"], autoIncrement: true),
+            // The healing loop: merges learnt (webhooks, the API, local remotes) and each fixed ticket's life after.
+            Table("pr_merge", columns: [
+                Column("pull_request", .text),
+                Column("merge_commit", .text, nullable: true),
+                Column("merged_at", .timestamp),
+                Column("source", .text),
+                Column("recorded_at", .timestamp),
+            ], primaryKey: ["pull_request"]),
+            Table("fix_life", columns: [
+                Column("ticket", .text),
+                Column("fingerprint", .text),
+                Column("repository", .text, nullable: true),
+                Column("branch", .text, nullable: true),
+                Column("pull_request", .text, nullable: true),
+                Column("deployed_at", .timestamp, nullable: true),
+                Column("deploy_stated", .boolean, default: "0"),
+                Column("verdict", .text, nullable: true),
+                Column("measurement", .text, nullable: true),
+                Column("announced", .text, nullable: true),
+                Column("reopened_at", .timestamp, nullable: true),
+                Column("updated_at", .timestamp),
+            ], primaryKey: ["ticket"]),
+            // The last known state of each pull request the review links.
+            Table("pull_request_state", columns: [
+                Column("url", .text),
+                Column("state", .text),
+                Column("read_at", .timestamp),
+            ], primaryKey: ["url"]),
         ],
         indexes: [
             Index("fix_run_ticket", on: "fix_run", ["ticket", "started_at"]),
@@ -195,6 +338,15 @@ extension StoreSchema {
             Index("ledger_hold_ticket", on: "ledger_hold", ["ticket_id"]),
             Index("ledger_hold_day", on: "ledger_hold", ["day"]),
             Index("ledger_hold_expiry", on: "ledger_hold", ["expires_at"]),
+            // The session reader walks events by session (and sessionless ones by user).
+            Index("analytics_event_session", on: "analytics_event", ["session_id"]),
+            Index("analytics_event_sessionless", on: "analytics_event", ["distinct_id"], where: "\"session_id\" IS NULL"),
+            Index("analytics_session_start", on: "analytics_session", ["start"]),
+            Index("session_score_start", on: "session_score", ["start"]),
+            Index("session_score_score", on: "session_score", ["score", "session_id"]),
+            Index("grading_batch_request_session", on: "grading_batch_request", ["session_id"]),
+            // One ticket per pattern and sink.
+            Index("planner_ticket_sink_fingerprint", on: "planner_ticket", ["sink", "fingerprint"], unique: true),
         ])
 }
 
@@ -236,5 +388,19 @@ public struct StoreMigration: Sendable {
         ]),
         StoreMigration("jobs.v2", [.addColumn(table: "job", column: "not_before")]),
         StoreMigration("runs.v2", [.addColumn(table: "fix_run", column: "job_id")]),
+        StoreMigration("scorer.v1", [
+            .createTable("analytics_event"), .createTable("analytics_event_context"), .createTable("import_cursor"),
+            .createTable("analytics_session"), .createTable("session_timeline"), .createTable("session_facts"),
+            .createTable("session_score"), .createIndex("analytics_event_session"), .createIndex("analytics_event_sessionless"),
+            .createIndex("analytics_session_start"), .createIndex("session_score_start"), .createIndex("session_score_score"),
+        ]),
+        StoreMigration("batches.v1", [
+            .createTable("grading_batch"), .createTable("grading_batch_request"), .createIndex("grading_batch_request_session"),
+        ]),
+        StoreMigration("planner.v1", [
+            .createTable("plan_run"), .createTable("planner_pattern"), .createTable("planner_ticket"),
+            .createIndex("planner_ticket_sink_fingerprint"),
+        ]),
+        StoreMigration("healing.v1", [.createTable("pr_merge"), .createTable("fix_life"), .createTable("pull_request_state")]),
     ]
 }
