@@ -3,37 +3,11 @@ import FixloopPlanner
 import Foundation
 import GRDB
 
-/// A fixed ticket's life after its pull request: pattern → ticket → pull request → merged → deployed → verdict.
-public struct FixLife: Sendable, Hashable, Codable {
-    /// The ticket as runs know it: `local:1`, `gh:acme/shop#12`, `linear:ENG-4`.
-    public var ticket: String
-    public var fingerprint: String
-    public var title: String
-    /// The repository the fix was made in (`OWNER/NAME` or the remote's URL).
-    public var repository: String?
-    public var branch: String?
-    /// The pull request's URL; nil for a branch pushed without one.
-    public var pullRequest: String?
-    public var merge: PullRequestMerge?
-    public var deployedAt: Date?
-    /// Whether ``deployedAt`` was stated (`fixloop tickets deployed`) rather than the merge time plus the delay.
-    public var deployStated: Bool
-    public var measurement: HealingMeasurement?
-    /// The verdict last said on the pull request and ticket.
-    public var announced: HealingVerdict?
-    public var reopenedAt: Date?
-
-    /// The key a merge is recorded under: the pull request's URL, else `branch:REPOSITORY#BRANCH`.
-    public var mergeKey: String? {
-        pullRequest ?? branch.flatMap { branch in repository.map { "branch:\($0)#\(branch)" } }
-    }
-
-    /// `merged`, `open` (a pull request not merged yet), `branch` (pushed without one).
-    public var state: String { merge != nil ? "merged" : pullRequest != nil ? "open" : "branch" }
-}
+/// The fixed ticket's life, for the files that know the store alone (the type is the planner's).
+public typealias FixLife = FixloopPlanner.FixLife
 
 /// The healing loop's store: merges by pull request, and each fixed ticket's life (migration `healing.v1`).
-public struct SQLiteHealingStore: MergeRecorder {
+public struct SQLiteHealingStore: HealingStore {
     private let database: FixloopDatabase
 
     public init(database: FixloopDatabase) { self.database = database }
@@ -106,11 +80,6 @@ public struct SQLiteHealingStore: MergeRecorder {
         }
     }
 
-    /// The life of `ticket` (`local:1`, `gh:o/r#12`), or nil when no fix for it was pushed.
-    public func life(ticket: String) async throws -> FixLife? {
-        try await lives().first { $0.ticket == ticket }
-    }
-
     /// States when `ticket`'s fix was deployed (it then no longer follows the merge time). - Returns: false when the
     /// ticket has no fix.
     @discardableResult
@@ -126,11 +95,30 @@ public struct SQLiteHealingStore: MergeRecorder {
 
     /// Keeps the newest measurement of `ticket`'s fix.
     public func recordMeasurement(ticket: String, _ measurement: HealingMeasurement) async throws {
-        let text = String(decoding: try SQLitePlanStore.encoder.encode(measurement), as: UTF8.self)
+        let text = String(decoding: try HealingCoding.encoder.encode(measurement), as: UTF8.self)
         try await database.wrapErrors("save") {
             try await database.pool.write { db in
                 try db.execute(sql: "UPDATE fix_life SET verdict = ?, measurement = ?, updated_at = ? WHERE ticket = ?",
                                arguments: [measurement.verdict.rawValue, text, Date().timeIntervalSince1970, ticket])
+            }
+        }
+    }
+
+    public func claimAnnouncement(ticket: String, verdict: HealingVerdict, replacing previous: HealingVerdict?) async throws -> Bool {
+        try await database.wrapErrors("save") {
+            try await database.pool.write { db in
+                try db.execute(sql: "UPDATE fix_life SET announced = ?, updated_at = ? WHERE ticket = ? AND announced IS ?",
+                               arguments: [verdict.rawValue, Date().timeIntervalSince1970, ticket, previous?.rawValue])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func releaseAnnouncement(ticket: String, verdict: HealingVerdict, restoring previous: HealingVerdict?) async throws {
+        try await database.wrapErrors("save") {
+            try await database.pool.write { db in
+                try db.execute(sql: "UPDATE fix_life SET announced = ?, updated_at = ? WHERE ticket = ? AND announced = ?",
+                               arguments: [previous?.rawValue, Date().timeIntervalSince1970, ticket, verdict.rawValue])
             }
         }
     }
@@ -153,7 +141,7 @@ public struct SQLiteHealingStore: MergeRecorder {
                 try String.fetchAll(db, sql: "SELECT result FROM plan_run WHERE instr(result, ?) > 0 ORDER BY id DESC", arguments: [fingerprint])
             }
             for text in texts {
-                let plan = try SQLitePlanStore.decoder.decode(PlanResult.self, from: Data(text.utf8))
+                let plan = try HealingCoding.decoder.decode(PlanResult.self, from: Data(text.utf8))
                 if let pattern = plan.patterns.first(where: { $0.fingerprint == fingerprint || $0.memberFingerprints.contains(fingerprint) }) {
                     return (pattern.signature, pattern.variants, pattern.stats.route)
                 }
@@ -184,7 +172,7 @@ public struct SQLiteHealingStore: MergeRecorder {
             ticket: row["ticket"], fingerprint: row["fingerprint"], title: row["title"] ?? "", repository: row["repository"],
             branch: row["branch"], pullRequest: row["pull_request"], merge: merge,
             deployedAt: (row["deployed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), deployStated: row["deploy_stated"],
-            measurement: try (row["measurement"] as String?).map { try SQLitePlanStore.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
+            measurement: try (row["measurement"] as String?).map { try HealingCoding.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
             announced: (row["announced"] as String?).flatMap(HealingVerdict.init(rawValue:)),
             reopenedAt: (row["reopened_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }

@@ -1,3 +1,4 @@
+import FixloopCore
 import Foundation
 import GRDB
 
@@ -14,23 +15,9 @@ enum PullRequestStateSchema {
     }
 }
 
-/// A pull request's state as GitHub last told it: `draft`, `open`, `merged` or `closed`, and when it was read.
-public struct PullRequestState: Sendable, Hashable, Codable {
-    /// The pull request's page (`https://github.com/o/r/pull/7`).
-    public var url: String
-    public var state: String
-    public var readAt: Date
-
-    public init(url: String, state: String, readAt: Date) {
-        self.url = url
-        self.state = state
-        self.readAt = readAt
-    }
-}
-
 /// The pull-request states the review keeps between builds, so it reads GitHub at most once an hour per pull
 /// request and still shows the last known state when GitHub cannot be reached.
-public struct SQLitePullRequestStateStore: Sendable {
+public struct SQLitePullRequestStateStore: PullRequestStateStore {
     public let database: FixloopDatabase
 
     public init(database: FixloopDatabase) { self.database = database }

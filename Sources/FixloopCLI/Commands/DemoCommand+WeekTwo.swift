@@ -13,8 +13,9 @@ extension DemoCommand {
     func closeTheLoop(ticket: String, remote: URL, bundle: DemoBundle, model: ModelSpec, context: CommandContext,
                       stage: inout DemoStage, record: URL?) async throws -> FixLife {
         let database = try FixloopDatabase(url: context.state.database)
-        let healing = SQLiteHealingStore(database: database)
+        let healing = try await StoreBackend.open(context).healing
         var loop = HealingLoop(database: database, settings: context.configuration.planner, prompts: context.prompts)
+        loop.store = healing
         // The demo's own deploy: at the merge, whatever [planner] deploy_delay_hours says.
         loop.settings.deployDelayHours = 0
 

@@ -18,7 +18,7 @@ struct OutcomesCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         try context.state.prepare()
-        var loop = HealingLoop.make(context, database: try FixloopDatabase(url: context.state.database))
+        var loop = try await HealingLoop.make(context, database: try FixloopDatabase(url: context.state.database))
         loop.announces = !noComment
         let result = try await loop.run()
         let start = since.date(relativeTo: Date()) ?? .distantPast
@@ -32,9 +32,11 @@ struct OutcomesCommand: AsyncParsableCommand {
 }
 
 extension HealingLoop {
-    /// The loop with the edge's clients: GitHub (`GITHUB_API_URL`, `GITHUB_TOKEN`), Linear when `LINEAR_API_KEY` is set.
-    static func make(_ context: CommandContext, database: FixloopDatabase) -> HealingLoop {
+    /// The loop with the configured store's merges and lives (``StoreBackend/healing``: PostgreSQL with `[store] url`)
+    /// and the edge's clients: GitHub (`GITHUB_API_URL`, `GITHUB_TOKEN`), Linear when `LINEAR_API_KEY` is set.
+    static func make(_ context: CommandContext, database: FixloopDatabase) async throws -> HealingLoop {
         var loop = HealingLoop(database: database, settings: context.configuration.planner, prompts: context.prompts)
+        loop.store = try await StoreBackend.open(context).healing
         loop.github = GitHubWiring.client(context)
         if let key = EdgeSecrets(context.environment).linear {
             let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!

@@ -22,7 +22,7 @@ extension TicketsCommand {
             guard let date = at.date(relativeTo: Date()) else {
                 throw CommandError(code: "tickets.invalid_time", message: "--at \(at) is not a moment; give a date, a timestamp or a duration ago (2h, 1d).")
             }
-            let healing = SQLiteHealingStore(database: try FixloopDatabase(url: context.state.database))
+            let healing = try await StoreBackend.open(context).healing
             try await healing.sync(deployDelay: TimeInterval(context.configuration.planner.deployDelayHours) * 3600)
             guard try await healing.stateDeployed(ticket: reference, at: date) else {
                 throw CommandError(code: "tickets.no_fix", message: "Ticket \(reference) has no pushed fix yet; run fixloop fix --ticket \(reference) first, then state its deploy.")

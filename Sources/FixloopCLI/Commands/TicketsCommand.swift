@@ -47,7 +47,7 @@ struct TicketsCommand: AsyncParsableCommand {
             guard let id = try await Self.id(ticket, store: store), let stored = try await store.ticket(id: id) else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }
-            let healing = SQLiteHealingStore(database: try FixloopDatabase(url: context.state.database))
+            let healing = try await StoreBackend.open(context).healing
             try await healing.sync(deployDelay: TimeInterval(context.configuration.planner.deployDelayHours) * 3600)
             var outcome: OutcomeRow?
             if let reference = stored.reference { outcome = try await healing.life(ticket: reference).map(OutcomeRow.init) }

@@ -43,7 +43,7 @@ struct GitHubPullRequestStates: PullRequestStateSource {
 /// source and kept; when the source cannot answer (offline, unauthenticated, rate-limited) the last known state with
 /// the time it was read, and never a failure.
 struct PullRequestStateCache: Sendable {
-    let store: SQLitePullRequestStateStore
+    let store: any PullRequestStateStore
     let source: (any PullRequestStateSource)?
     /// How long a state read from GitHub is trusted before it is read again.
     var maxAge: TimeInterval = 3600
@@ -51,10 +51,10 @@ struct PullRequestStateCache: Sendable {
     /// What the review shows for `url`: the state, when it was read, and whether that is older news than `now`
     /// because the source could not be asked; nil when nothing is known.
     func state(of url: String, now: Date) async -> (state: String, readAt: Date, lastKnown: Bool)? {
-        let cached = try? store.state(url: url)
+        let cached = try? await store.state(url: url)
         if let cached, now.timeIntervalSince(cached.readAt) < maxAge { return (cached.state, cached.readAt, false) }
         if let source, let fresh = try? await source.state(of: url) {
-            try? store.save(PullRequestState(url: url, state: fresh, readAt: now))
+            try? await store.save(PullRequestState(url: url, state: fresh, readAt: now))
             return (fresh, now, false)
         }
         return cached.map { ($0.state, $0.readAt, true) }

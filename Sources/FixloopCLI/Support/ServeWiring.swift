@@ -54,7 +54,7 @@ struct ServeWiring {
         var intake = WebhookIntake(secret: secret, triggers: triggers, store: store,
                                    github: connection, progress: progress, followUps: followUps, logger: logger)
         if let linearSecret = secrets.linearWebhook { intake.linear = (linearSecret, settings.linearRepository) }
-        intake.merges = SQLiteHealingStore(database: backend.database)
+        intake.merges = backend.healing
         intake.manualRounds = backend.runs as? any ManualRoundCounter
         self.intake = intake
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)

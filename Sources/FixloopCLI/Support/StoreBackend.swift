@@ -1,5 +1,6 @@
 import FixloopConfig
 import FixloopCore
+import FixloopPlanner
 import FixloopPostgres
 import FixloopStore
 import Foundation
@@ -72,6 +73,12 @@ struct StoreBackend: Sendable {
     let runs: any RunStore & RunHistory
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
+    /// The healing loop's merges (every machine's webhook intake records into it) and fixes' lives (announced once).
+    var healing: any HealingStore { postgres.map { PostgresHealingStore(store: $0) } ?? SQLiteHealingStore(database: database) }
+    /// The review's cached pull-request states.
+    var pullRequestStates: any PullRequestStateStore {
+        postgres.map { PostgresPullRequestStateStore(store: $0) } ?? SQLitePullRequestStateStore(database: database)
+    }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot

@@ -12,6 +12,8 @@ import Foundation
 /// ticket — reopening the ticket when the pattern is not gone. `fixloop outcomes` and the end of `fixloop plan` run it.
 struct HealingLoop {
     let database: FixloopDatabase
+    /// Merges and fixes' lives: the configured store's (``StoreBackend/healing``); the SQLite file's by default.
+    var store: any HealingStore
     var settings: PlannerSettings
     var prompts: PromptLibrary
     /// GitHub, for pull requests' merges, comments and reopening issues; nil leaves GitHub out.
@@ -31,12 +33,12 @@ struct HealingLoop {
 
     init(database: FixloopDatabase, settings: PlannerSettings, prompts: PromptLibrary) {
         self.database = database
+        store = SQLiteHealingStore(database: database)
         self.settings = settings
         self.prompts = prompts
     }
 
     func run() async throws -> Result {
-        let store = SQLiteHealingStore(database: database)
         let delay = TimeInterval(settings.deployDelayHours) * 3600
         var notes: [String] = []
         try await store.sync(deployDelay: delay)
@@ -59,13 +61,16 @@ struct HealingLoop {
                                                      database: database, settings: settings)
             try await store.recordMeasurement(ticket: life.ticket, measurement)
             guard announces, measurement.verdict != .waiting, measurement.verdict != life.announced else { continue }
+            // Claimed first: of several processes measuring this fix, only the one whose claim lands says the verdict.
+            guard try await store.claimAnnouncement(ticket: life.ticket, verdict: measurement.verdict, replacing: life.announced) else { continue }
             var current = life
             current.measurement = measurement
             do {
-                let reopened = try await announce(current, signature: pattern.main.text, store: store)
+                let reopened = try await announce(current, signature: pattern.main.text)
                 try await store.recordAnnounced(ticket: life.ticket, verdict: measurement.verdict, reopened: reopened)
                 announced.append("\(life.ticket): \(measurement.verdict.rawValue)\(reopened ? ", reopened" : "")")
             } catch {
+                try? await store.releaseAnnouncement(ticket: life.ticket, verdict: measurement.verdict, restoring: life.announced)
                 notes.append("\(life.ticket): the \(measurement.verdict.rawValue) verdict could not be said (\(Self.describe(error))); the next run tries again")
             }
         }
@@ -103,7 +108,7 @@ struct HealingLoop {
 
     /// Comments the verdict on the pull request and the ticket; reopens a GitHub ticket when the verdict says so.
     /// - Returns: whether the ticket was reopened.
-    private func announce(_ life: FixLife, signature: String, store: SQLiteHealingStore) async throws -> Bool {
+    private func announce(_ life: FixLife, signature: String) async throws -> Bool {
         guard let measurement = life.measurement else { return false }
         let merged = life.merge.map { !life.deployStated && abs($0.mergedAt.timeIntervalSince(measurement.deployedAt)) < 1 } ?? false
         let text = try prompts.render(HealingVerdictComment(measurement, signature: signature, merged: merged)).text
