@@ -63,6 +63,29 @@ struct HealingStoreConformanceTests {
     }
 
     @Test(arguments: StoreBackend.available)
+    func handlesSyncingAtOnceAllSucceedWithOneLifePerTicket(backend: StoreBackend) async throws {
+        try await backend.withHealingStore { store, fixture in
+            for id in 1...20 {
+                try await fixture.fileTicket(id, "local:\(id)", "fp\(id)", "Ticket \(id)")
+                try await fixture.fixedRun("run-\(id)", ticket: "local:\(id)", branch: "fixloop/\(id)", pullRequest: "https://github.com/o/r/pull/\(id)",
+                                           startedAt: Self.start)
+                try await store.recordMerge(PullRequestMerge(pullRequest: "https://github.com/o/r/pull/\(id)", commit: nil, mergedAt: Self.start,
+                                                             source: .webhook))
+            }
+            var handles: [any HealingStore] = []
+            for _ in 0..<4 { handles.append(try await fixture.open()) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for handle in handles {
+                    group.addTask { for _ in 0..<5 { try await handle.sync(deployDelay: 60) } }
+                }
+                try await group.waitForAll()
+            }
+            let lives = try await store.lives()
+            #expect(lives.count == 20 && lives.allSatisfy { $0.deployedAt == Self.start + 60 })
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aStatedDeployStaysThroughLaterSyncs(backend: StoreBackend) async throws {
         try await backend.withHealingStore { store, fixture in
             try await fixture.fileTicket(1, "local:1", "fp1", "The charge fails")

@@ -18,6 +18,9 @@ public struct PostgresHealingStore: HealingStore {
 
     public init(store: PostgresStore) { self.store = store }
 
+    /// The advisory lock key of ``sync(deployDelay:)`` (any fixed 64-bit number, the same in every process).
+    static let syncLock: Int64 = 0x6865_616c_696e_67 // "healing"
+
     /// Records a merge; the first one learnt stays (a webhook, then the API, say the same).
     public func recordMerge(_ merge: PullRequestMerge) async throws {
         try await store.withConnection { connection, logger in
@@ -43,8 +46,11 @@ public struct PostgresHealingStore: HealingStore {
 
     /// Links each filed ticket to its newest fixed run with a branch or pull request (a ticket filed by several
     /// sinks under one reference: the newest filing, as SQLite's last write), then sets deploy times from merges.
+    /// Under a transaction-scoped advisory lock: machines syncing at once take turns instead of locking the same
+    /// rows in different orders (a deadlock PostgreSQL would break by failing one of them).
     public func sync(deployDelay: TimeInterval) async throws {
         try await store.withTransaction { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.syncLock))", logger: logger)
             try await connection.query("""
                 INSERT INTO fix_life (ticket, fingerprint, repository, branch, pull_request, updated_at)
                 SELECT DISTINCT ON (t.reference) t.reference, t.fingerprint, r.repository, r.branch, r.pr_url, clock_timestamp()
