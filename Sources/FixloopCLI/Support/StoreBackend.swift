@@ -72,6 +72,10 @@ struct StoreBackend: Sendable {
     let runs: any RunStore & RunHistory
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
+    /// The scorer's submitted grading batches (`score --batch` on one machine, `score --collect` on another).
+    var gradingBatches: any GradingBatchStore {
+        postgres.map { PostgresGradingBatchStore(store: $0) } ?? SQLiteGradingBatchStore(database: database)
+    }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot
