@@ -52,12 +52,14 @@ struct BatchGradingSharedStoreTests {
 
                 async let taken = (collect(first), collect(second))
                 let (mine, theirs) = try await taken
-                #expect(mine.answers.count == 4 && theirs.answers.count == 4, "both took the results")
+                #expect(mine.ended.map(\.usages.count) == [4] && theirs.ended.map(\.usages.count) == [4], "both took the 4 answers")
                 async let settledFirst: Void = first.settle(mine)
                 async let settledSecond: Void = second.settle(theirs)
                 _ = try await (settledFirst, settledSecond)
 
-                #expect(try count("SELECT count(*) FROM model_call WHERE run_id = 'batch-\(id)'") == 4, "the batch's 4 answers recorded once")
+                let rows = try cluster.psql(database: database, "SELECT run_id, count(*) FROM model_call GROUP BY run_id")
+                let recorded = try count("SELECT count(*) FROM model_call WHERE run_id = 'batch-\(id)'")
+                #expect(recorded == 4, "the batch's 4 answers recorded once: \(rows)")
                 #expect(try count("SELECT count(*) FROM grading_batch WHERE id = '\(id)' AND collected") == 1)
                 #expect(try await first.store.openBatches(model: "openai:gpt-4.1").isEmpty)
             }
