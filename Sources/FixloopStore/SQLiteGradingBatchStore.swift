@@ -1,47 +1,11 @@
+import FixloopCore
 import Foundation
 import GRDB
 
-/// One request of a submitted grading batch: which session (and which timeline and prompt) a custom id stands for.
-public struct GradingBatchEntry: Sendable, Hashable {
-    /// The provider's batch id.
-    public var batchID: String
-    /// The request's custom id in that batch.
-    public var customID: String
-    /// The session graded.
-    public var sessionID: String
-    /// The timeline and prompt the request was made of; a session whose timeline or prompt changed since is asked
-    /// again rather than given a grade of something else.
-    public var timelineHash: String
-    public var promptHash: String
-
-    /// Makes an entry.
-    public init(batchID: String, customID: String, sessionID: String, timelineHash: String, promptHash: String) {
-        self.batchID = batchID
-        self.customID = customID
-        self.sessionID = sessionID
-        self.timelineHash = timelineHash
-        self.promptHash = promptHash
-    }
-}
-
-/// A submitted grading batch.
-public struct GradingBatchRecord: Sendable, Hashable {
-    /// The provider's batch id.
-    public var id: String
-    /// The model spec (`openai:gpt-4.1-mini`).
-    public var model: String
-    /// When it was submitted.
-    public var submittedAt: Date
-    /// Requests in it.
-    public var requests: Int
-    /// The phase its last poll saw (`running`, `completed`, `expired`…), and whether its results were taken.
-    public var phase: String
-    public var collected: Bool
-}
-
-/// The scorer's submitted batches (migration `batches.v1`): a rerun or `score --collect` finds them here and takes
-/// their results instead of submitting again.
-public struct SQLiteGradingBatchStore: Sendable {
+/// The scorer's submitted batches in the machine's SQLite file (migration `batches.v1`): a rerun or `score --collect`
+/// finds them here and takes their results instead of submitting again. Writes are serialised by SQLite, so
+/// ``markCollected(batchID:phase:)`` is a claim across the processes sharing the file.
+public struct SQLiteGradingBatchStore: GradingBatchStore {
     private let database: FixloopDatabase
     private var path: String { database.pool.path }
 
@@ -71,7 +35,7 @@ public struct SQLiteGradingBatchStore: Sendable {
     }
 
     /// Records a submitted batch and its requests in one transaction.
-    public func record(batchID: String, model: String, entries: [GradingBatchEntry], at date: Date = Date()) async throws {
+    public func record(batchID: String, model: String, entries: [GradingBatchEntry], at date: Date) async throws {
         try await wrap("record") {
             try await database.pool.write { db in
                 try db.execute(
@@ -123,11 +87,22 @@ public struct SQLiteGradingBatchStore: Sendable {
         }
     }
 
-    /// Notes what a poll saw; `collected` once the results were taken (the batch is then never read again).
-    public func update(batchID: String, phase: String, collected: Bool) async throws {
+    /// Notes what a poll saw of a batch not collected yet.
+    public func notePhase(batchID: String, phase: String) async throws {
         try await wrap("record") {
             try await database.pool.write { db in
-                try db.execute(sql: "UPDATE grading_batch SET phase = ?, collected = ? WHERE id = ?", arguments: [phase, collected, batchID])
+                try db.execute(sql: "UPDATE grading_batch SET phase = ? WHERE id = ? AND NOT collected", arguments: [phase, batchID])
+            }
+        }
+    }
+
+    /// Marks the batch collected unless it is; true when this call did (the batch is then never read again).
+    public func markCollected(batchID: String, phase: String) async throws -> Bool {
+        try await wrap("record") {
+            try await database.pool.write { db in
+                try db.execute(sql: "UPDATE grading_batch SET phase = ?, collected = 1 WHERE id = ? AND NOT collected",
+                               arguments: [phase, batchID])
+                return db.changesCount > 0
             }
         }
     }

@@ -13,6 +13,8 @@ struct BatchGrading: Sendable {
     let keeper: SpendKeeper
     /// The grading model's price (nil: unpriced, the cost is then 0).
     let price: ModelPrice?
+    /// Where the submitted batches are remembered (``StoreBackend/gradingBatches``: PostgreSQL with `[store] url`).
+    let store: any GradingBatchStore
     /// Submit the sessions that need a grade and are in no batch (false for `--collect`).
     var submits = true
     /// How long to wait for running batches: nil until they end, zero to poll once and return.
@@ -54,7 +56,7 @@ struct BatchGrading: Sendable {
 
     /// Polls the open batches of the model until each has ended or the wait is over, and reads the results of those
     /// that ended.
-    func collect(store: SQLiteGradingBatchStore, report: inout Report) async throws -> Collection {
+    func collect(report: inout Report) async throws -> Collection {
         let deadline = wait.map { ContinuousClock.now + $0 }
         var collection = Collection()
         var open = try await store.openBatches(model: client.spec.description)
@@ -63,9 +65,9 @@ struct BatchGrading: Sendable {
             for batch in open {
                 let status = try await client.status(of: batch.id)
                 if status.phase.isFinished {
-                    try await take(status, of: batch, store: store, into: &collection, report: &report)
+                    try await take(status, of: batch, into: &collection, report: &report)
                 } else {
-                    try await store.update(batchID: batch.id, phase: status.phase.rawValue, collected: false)
+                    try await store.notePhase(batchID: batch.id, phase: status.phase.rawValue)
                     stillRunning.append((batch, status))
                 }
             }
@@ -87,8 +89,7 @@ struct BatchGrading: Sendable {
         return collection
     }
 
-    private func take(_ status: BatchStatus, of batch: GradingBatchRecord, store: SQLiteGradingBatchStore,
-                      into collection: inout Collection, report: inout Report) async throws {
+    private func take(_ status: BatchStatus, of batch: GradingBatchRecord, into collection: inout Collection, report: inout Report) async throws {
         let results = status.phase == .failed ? [:] : try await client.results(of: status)
         var usages: [TokenUsage] = []
         var failed = 0
@@ -119,19 +120,21 @@ struct BatchGrading: Sendable {
         }
     }
 
-    /// Records what the ended batches' answers cost at the batch rate and marks them collected; called once their
-    /// grades are saved, so a kill before it makes the rerun take the same results again.
-    func settle(_ collection: Collection, store: SQLiteGradingBatchStore) async throws {
+    /// Marks the ended batches collected and records what their answers cost at the batch rate; called once their
+    /// grades are saved, so a kill before it makes the rerun take the same results again. Marking is a claim: when
+    /// another run (on any machine) collected a batch at the same time, the one that marked it records its spend,
+    /// the other records nothing (a kill between the mark and the ledger loses that batch's spend, never doubles it).
+    func settle(_ collection: Collection) async throws {
         for (status, usages) in collection.ended {
+            guard try await store.markCollected(batchID: status.id, phase: status.phase.rawValue) else { continue }
             for usage in usages {
                 try await keeper.recordBatchAnswer(spec: client.spec, attribution: CallAttribution(runID: "batch-" + status.id), usage: usage)
             }
-            try await store.update(batchID: status.id, phase: status.phase.rawValue, collected: true)
         }
     }
 
     /// Submits the requests, cut at the provider's limits, and remembers each batch and its sessions.
-    func submit(_ requests: [(BatchRequest, GradingBatchEntry)], store: SQLiteGradingBatchStore, report: inout Report) async throws {
+    func submit(_ requests: [(BatchRequest, GradingBatchEntry)], report: inout Report) async throws {
         let entries = Dictionary(uniqueKeysWithValues: requests.map { ($0.0.customID, $0.1) })
         for group in client.limits.split(requests.map(\.0), size: client.serializedSize(of:)) {
             let id = try await client.submit(group)

@@ -78,7 +78,8 @@ struct ScoreJob {
         progress?.close()
         var result: ScoreResult
         if let batch, let wiring, let grader {
-            let batching = try batchGrading(batch, wiring: wiring, grader: grader, settings: settings)
+            let batching = try batchGrading(batch, wiring: wiring, grader: grader, settings: settings,
+                                            store: try await StoreBackend.open(context).gradingBatches)
             let (summary, tally, batches) = try await pipeline.gradeInBatches(batching, since: since, until: until, worst: worst)
             result = ScoreResult(import: report, grading: tally, summary: summary)
             result.batches = batches
@@ -112,9 +113,9 @@ struct ScoreJob {
     }
 
     private func batchGrading(_ options: BatchOptions, wiring: ModelWiring, grader: ModelClientGradingModel,
-                              settings: ScorerSettings) throws -> BatchGrading {
+                              settings: ScorerSettings, store: any GradingBatchStore) throws -> BatchGrading {
         var batching = BatchGrading(
-            client: try wiring.factory.batchClient(for: grader.client.spec), keeper: wiring.keeper, price: grader.price)
+            client: try wiring.factory.batchClient(for: grader.client.spec), keeper: wiring.keeper, price: grader.price, store: store)
         batching.submits = options.submits
         batching.wait = options.wait
         batching.pollInterval = .milliseconds(Int64(settings.batchPollSeconds * 1000))

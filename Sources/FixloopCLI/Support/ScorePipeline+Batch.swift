@@ -13,29 +13,28 @@ extension ScorePipeline {
     /// - Throws: the store's, the batch client's and the model's errors; what the observer throws before a submission.
     func gradeInBatches(_ batch: BatchGrading, since: Date?, until: Date? = nil, worst: Int = 5) async throws
         -> (summary: ScoreSummary, tally: Tally, report: BatchGrading.Report) {
-        let batches = SQLiteGradingBatchStore(database: database)
         var report = BatchGrading.Report()
-        var collection = try await batch.collect(store: batches, report: &report)
+        var collection = try await batch.collect(report: &report)
         var (summary, tally, requests) = try await batchPass(collection, submitting: batch.submits, since: since, until: until, worst: worst)
-        try await batch.settle(collection, store: batches)
+        try await batch.settle(collection)
         if !requests.isEmpty {
             var work = ModelGradingWork()
             work.sessions = requests.count
             work.promptCharacters = requests.reduce(0) { $0 + $1.0.request.messages.reduce(0) { $0 + $1.content.count } }
             try await observer.beforeModelGrading(work)
-            try await batch.submit(requests, store: batches, report: &report)
+            try await batch.submit(requests, report: &report)
         } else if !batch.submits, tally.pending > 0 {
             report.notes.append("\(tally.pending) sessions need a model grade and are in no batch; submit them with fixloop score --batch")
             batch.say(report.notes[report.notes.count - 1])
         }
         if batch.wait != .zero, !requests.isEmpty || !collection.waiting.isEmpty {
             var again = BatchGrading.Report()
-            collection = try await batch.collect(store: batches, report: &again)
+            collection = try await batch.collect(report: &again)
             report.collected += again.collected
             report.notes += again.notes
             report.running = again.running
             (summary, tally, requests) = try await batchPass(collection, submitting: false, since: since, until: until, worst: worst)
-            try await batch.settle(collection, store: batches)
+            try await batch.settle(collection)
         }
         return (summary, tally, report)
     }

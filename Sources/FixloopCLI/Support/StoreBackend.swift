@@ -79,6 +79,10 @@ struct StoreBackend: Sendable {
     var pullRequestStates: any PullRequestStateStore {
         postgres.map { PostgresPullRequestStateStore(store: $0) } ?? SQLitePullRequestStateStore(database: database)
     }
+    /// The scorer's submitted grading batches (`score --batch` on one machine, `score --collect` on another).
+    var gradingBatches: any GradingBatchStore {
+        postgres.map { PostgresGradingBatchStore(store: $0) } ?? SQLiteGradingBatchStore(database: database)
+    }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot
