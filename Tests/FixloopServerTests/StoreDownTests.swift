@@ -52,6 +52,9 @@ struct StoreDownTests {
         func recordDelivery(_ id: String, now: Date) async throws -> Bool { try check(); return try await inner.recordDelivery(id, now: now) }
         func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool { try check(); return try await inner.recordTrigger(key, delivery: delivery, now: now) }
         func revisionRounds(ticket: String?, since: Date?) async throws -> Int { try check(); return try await inner.revisionRounds(ticket: ticket, since: since) }
+        func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult {
+            try check(); return try await inner.enqueue(request, delivery: delivery, trigger: trigger, now: now)
+        }
     }
 
     static let secret = Secret("webhook-secret")
