@@ -62,6 +62,15 @@ public struct WebhookIntake: Sendable {
             return WebhookReply(status: 400, result: "malformed", message: "the body is not a JSON object")
         }
         do {
+            if let request = directFix(event: event, payload: payload, body: body) {
+                // The delivery, its trigger and the job in one transaction: a crash or an outage in between keeps none.
+                switch try await store.enqueue(request, delivery: delivery, trigger: TriggerDecision.triggerKey(event: event, payload: payload), now: now()) {
+                case .duplicateDelivery: return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+                case .duplicateTrigger:
+                    return WebhookReply(status: 202, result: "duplicate", message: "this \(event).\(payload.action ?? "-") was already received under another delivery id")
+                case .recorded(let result): return await reply(to: result, of: request)
+                }
+            }
             guard try await store.recordDelivery(delivery, now: now()) else {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
             }
@@ -123,6 +132,15 @@ public struct WebhookIntake: Sendable {
             return WebhookReply(status: 401, result: "stale", message: "webhookTimestamp is more than 60 s from now")
         }
         do {
+            if let delivery, !delivery.isEmpty, case .command(.fix(let request), _) = LinearWebhook.decide(payload, settings: triggers, repository: linear.repository) {
+                // The delivery, its trigger and the job in one transaction (``receive(event:delivery:signature:body:)``).
+                switch try await store.enqueue(request, delivery: "linear:\(delivery)", trigger: LinearWebhook.triggerKey(payload), now: now()) {
+                case .duplicateDelivery: return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+                case .duplicateTrigger:
+                    return WebhookReply(status: 202, result: "duplicate", message: "this Linear \(payload.action ?? "-") was already received under another delivery id")
+                case .recorded(let result): return await reply(to: result, of: request)
+                }
+            }
             if let delivery, !delivery.isEmpty, !(try await store.recordDelivery("linear:\(delivery)", now: now())) {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
             }
@@ -144,28 +162,7 @@ public struct WebhookIntake: Sendable {
     func execute(_ command: TicketCommand) async throws -> WebhookReply {
         switch command {
         case .fix(let request):
-            switch try await store.enqueue(request, now: now()) {
-            case .enqueued(let job):
-                if let progress {
-                    let asked = now()
-                    await followUps.start {
-                        await progress.acknowledge(job, commentID: request.triggerCommentID)
-                        await progress.show(job, ProgressText.running(job, log: ProgressLog(queued: job.createdAt), now: asked))
-                    }
-                }
-                return WebhookReply(status: 202, result: "queued", message: "job \(job.id) queued for \(job.ticket)")
-            case .alreadyActive(let job):
-                if let progress { await followUps.start { await progress.acknowledge(job, commentID: request.triggerCommentID) } }
-                return WebhookReply(status: 202, result: "already_active", message: "job \(job.id) already holds \(job.ticket)")
-            case .finished(let job):
-                if let progress {
-                    await followUps.start {
-                        await progress.acknowledge(job, commentID: request.triggerCommentID)
-                        await progress.show(job, ProgressText.alreadyDone(job, asked: request.trigger))
-                    }
-                }
-                return WebhookReply(status: 202, result: "already_done", message: "job \(job.id) already fixed \(job.ticket); /fixloop retry runs it again")
-            }
+            return await reply(to: try await store.enqueue(request, now: now()), of: request)
         case .revise(let request):
             return try await executeRevision(request)
         case .stop(let ticket, let user):
@@ -177,6 +174,42 @@ public struct WebhookIntake: Sendable {
                 await followUps.start { await progress.show(job, ProgressText.finished(job, outcome: outcome)) }
             }
             return WebhookReply(status: 202, result: "cancelled", message: "job \(job.id) cancelled")
+        }
+    }
+
+    /// The fix a delivery asks for with nothing else to do first (no merge, base move or CI round to record, no
+    /// permission to check): queued with its delivery and trigger in one transaction.
+    func directFix(event: String, payload: GitHubWebhookPayload, body: Data) -> JobRequest? {
+        if merges != nil, TriggerDecision.merge(event: event, body: body) != nil { return nil }
+        guard TriggerDecision.baseMoved(event: event, body: body) == nil, TriggerDecision.ciRound(event: event, body: body, settings: triggers) == nil,
+              case .command(.fix(let request), permission: .granted) = TriggerDecision.decide(event: event, payload: payload, settings: triggers)
+        else { return nil }
+        return request
+    }
+
+    /// The reply to a fix's enqueue, with its progress comment started after it.
+    func reply(to result: EnqueueResult, of request: JobRequest) async -> WebhookReply {
+        switch result {
+        case .enqueued(let job):
+            if let progress {
+                let asked = now()
+                await followUps.start {
+                    await progress.acknowledge(job, commentID: request.triggerCommentID)
+                    await progress.show(job, ProgressText.running(job, log: ProgressLog(queued: job.createdAt), now: asked))
+                }
+            }
+            return WebhookReply(status: 202, result: "queued", message: "job \(job.id) queued for \(job.ticket)")
+        case .alreadyActive(let job):
+            if let progress { await followUps.start { await progress.acknowledge(job, commentID: request.triggerCommentID) } }
+            return WebhookReply(status: 202, result: "already_active", message: "job \(job.id) already holds \(job.ticket)")
+        case .finished(let job):
+            if let progress {
+                await followUps.start {
+                    await progress.acknowledge(job, commentID: request.triggerCommentID)
+                    await progress.show(job, ProgressText.alreadyDone(job, asked: request.trigger))
+                }
+            }
+            return WebhookReply(status: 202, result: "already_done", message: "job \(job.id) already fixed \(job.ticket); /fixloop retry runs it again")
         }
     }
 

@@ -3,17 +3,23 @@ import Foundation
 import GRDB
 
 extension FixloopDatabase {
-    /// Every row of `table`, `columns` in that order, as JSON values (`.integer`, `.number`, `.string`, `.null`):
-    /// what `fixloop migrate --from sqlite:PATH` copies. A table the file does not have yet gives no rows.
+    /// At most `limit` rows of `table` whose rowid is past `afterRowID`, in rowid order, `columns` in that order, as
+    /// JSON values (`.integer`, `.number`, `.string`, `.null`; a column the file lacks reads as null): what `fixloop
+    /// migrate --from sqlite:PATH` copies, one chunk at a time, so a table of millions of events is never all in memory.
+    /// - Returns: the rows and the last one's rowid (pass it back for the next chunk); nil when none are left or the
+    ///   file has no such table.
     /// - Throws: ``StoreError`` when the file cannot be read.
-    public func rows(of table: String, columns: [String]) throws -> [[JSONValue]] {
+    public func rows(of table: String, columns: [String], afterRowID: Int64, limit: Int) throws -> (rows: [[JSONValue]], lastRowID: Int64)? {
         do {
             return try pool.read { db in
-                guard try db.tableExists(table) else { return [] }
+                guard try db.tableExists(table) else { return nil }
                 let present = Set(try db.columns(in: table).map(\.name))
                 let list = columns.map { present.contains($0) ? "\"\($0)\"" : "NULL" }.joined(separator: ", ")
-                return try Row.fetchAll(db, sql: "SELECT \(list) FROM \"\(table)\" ORDER BY rowid").map { row in
-                    (0..<columns.count).map { index -> JSONValue in
+                let fetched = try Row.fetchAll(
+                    db, sql: "SELECT rowid, \(list) FROM \"\(table)\" WHERE rowid > ? ORDER BY rowid LIMIT ?", arguments: [afterRowID, limit])
+                guard let last = fetched.last else { return nil }
+                let rows = fetched.map { row in
+                    (1...columns.count).map { index -> JSONValue in
                         switch row[index] as DatabaseValue? {
                         case .none: return .null
                         case .some(let value):
@@ -27,6 +33,7 @@ extension FixloopDatabase {
                         }
                     }
                 }
+                return (rows, last[0] as Int64)
             }
         } catch let error as DatabaseError {
             throw StoreError(operation: "read", path: pool.path, resultCode: error.resultCode.rawValue)

@@ -10,31 +10,47 @@ public struct SQLiteJobStore: JobStore {
     public init(database: FixloopDatabase) { self.database = database }
 
     public func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult {
+        try await write { db in try Self.enqueue(request, now: now, db) }
+    }
+
+    public func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult {
         try await write { db in
-            if let active = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? AND state IN ('queued', 'running')", arguments: [request.ticket]) {
-                // A round asked for while one runs is folded into the next round, queued when this one ends.
-                if request.kind == .revision, active["state"] as String == JobState.running.rawValue {
-                    try db.execute(sql: "UPDATE job SET follow_up = 1 WHERE id = ?", arguments: [active["id"] as Int64])
-                }
-                return .alreadyActive(Self.job(active))
+            try db.execute(sql: "INSERT OR IGNORE INTO webhook_delivery (id, received_at) VALUES (?, ?)", arguments: [delivery, now.timeIntervalSince1970])
+            guard db.changesCount == 1 else { return .duplicateDelivery }
+            if let trigger {
+                try db.execute(sql: "INSERT OR IGNORE INTO webhook_trigger (key, delivery, received_at) VALUES (?, ?, ?)",
+                               arguments: [trigger, delivery, now.timeIntervalSince1970])
+                guard db.changesCount == 1 else { return .duplicateTrigger }
             }
-            if !request.rerunsFinished, let last = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? ORDER BY id DESC LIMIT 1",
-                                                                    arguments: [request.ticket]).map(Self.job),
-               last.state == .done, last.prURL != nil {
-                return .finished(last)
-            }
-            let comment = try Int.fetchOne(db, sql: """
-                SELECT progress_comment_id FROM job WHERE ticket = ? AND progress_comment_id IS NOT NULL ORDER BY id DESC LIMIT 1
-                """, arguments: [request.ticket])
-            try db.execute(sql: """
-                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text,
-                                 requester, kind, max_rounds)
-                VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [request.ticket, request.repository, request.trigger, request.maxAttempts, now.timeIntervalSince1970,
-                                 now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester,
-                                 request.kind.rawValue, request.kind.isRound ? request.maxRounds : nil])
-            return .enqueued(try Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!))
+            return .recorded(try Self.enqueue(request, now: now, db))
         }
+    }
+
+    /// Queues `request` inside the caller's write transaction (``enqueue(_:now:)``).
+    static func enqueue(_ request: JobRequest, now: Date, _ db: Database) throws -> EnqueueResult {
+        if let active = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? AND state IN ('queued', 'running')", arguments: [request.ticket]) {
+            // A round asked for while one runs is folded into the next round, queued when this one ends.
+            if request.kind == .revision, active["state"] as String == JobState.running.rawValue {
+                try db.execute(sql: "UPDATE job SET follow_up = 1 WHERE id = ?", arguments: [active["id"] as Int64])
+            }
+            return .alreadyActive(Self.job(active))
+        }
+        if !request.rerunsFinished, let last = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE ticket = ? ORDER BY id DESC LIMIT 1",
+                                                                arguments: [request.ticket]).map(Self.job),
+           last.state == .done, last.prURL != nil {
+            return .finished(last)
+        }
+        let comment = try Int.fetchOne(db, sql: """
+            SELECT progress_comment_id FROM job WHERE ticket = ? AND progress_comment_id IS NOT NULL ORDER BY id DESC LIMIT 1
+            """, arguments: [request.ticket])
+        try db.execute(sql: """
+            INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id, progress_comment_id, request_text,
+                             requester, kind, max_rounds)
+            VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [request.ticket, request.repository, request.trigger, request.maxAttempts, now.timeIntervalSince1970,
+                             now.timeIntervalSince1970, request.installationID, comment, request.requestText, request.requester,
+                             request.kind.rawValue, request.kind.isRound ? request.maxRounds : nil])
+        return .enqueued(try Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!))
     }
 
     public func claim(worker: String, now: Date, lease: Duration, perRepositoryLimit: Int) async throws -> Job? {

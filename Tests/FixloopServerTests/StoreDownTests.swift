@@ -19,6 +19,8 @@ struct StoreDownTests {
         let inner: SQLiteJobStore
         let down = Mutex(false)
         let failedCalls = Mutex(0)
+        /// While set, only queueing fails (the database goes away after the delivery could have been recorded).
+        let enqueueDown = Mutex(false)
 
         init(_ inner: SQLiteJobStore) { self.inner = inner }
 
@@ -30,7 +32,11 @@ struct StoreDownTests {
             throw Unreachable()
         }
 
-        func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult { try check(); return try await inner.enqueue(request, now: now) }
+        func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult {
+            try check()
+            if enqueueDown.withLock({ $0 }) { throw Unreachable() }
+            return try await inner.enqueue(request, now: now)
+        }
         func claim(worker: String, now: Date, lease: Duration, perRepositoryLimit: Int) async throws -> Job? {
             try check(); return try await inner.claim(worker: worker, now: now, lease: lease, perRepositoryLimit: perRepositoryLimit)
         }
@@ -52,6 +58,11 @@ struct StoreDownTests {
         func recordDelivery(_ id: String, now: Date) async throws -> Bool { try check(); return try await inner.recordDelivery(id, now: now) }
         func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool { try check(); return try await inner.recordTrigger(key, delivery: delivery, now: now) }
         func revisionRounds(ticket: String?, since: Date?) async throws -> Int { try check(); return try await inner.revisionRounds(ticket: ticket, since: since) }
+        func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult {
+            try check()
+            if enqueueDown.withLock({ $0 }) { throw Unreachable() }
+            return try await inner.enqueue(request, delivery: delivery, trigger: trigger, now: now)
+        }
     }
 
     static let secret = Secret("webhook-secret")
@@ -86,6 +97,23 @@ struct StoreDownTests {
                 let jobs = try await store.jobs(state: nil, limit: 5)
                 #expect(jobs.count == 1 && jobs.first?.state == .queued)
             }
+        }
+    }
+
+    @Test func aDeliveryWhoseJobCouldNotBeQueuedIsNotRememberedSoItsRedeliveryIsQueued() async throws {
+        try await withStore { store in
+            let intake = WebhookIntake(secret: Self.secret, triggers: TriggerSettings(), store: store, github: nil, progress: nil, logger: Self.logger)
+            let body = Data(#"{"action": "labeled", "issue": {"number": 4, "title": "Total"}, "label": {"name": "fixloop"}, "repository": {"full_name": "acme/shop"}, "sender": {"login": "alice"}}"#.utf8)
+            func post() async -> WebhookReply {
+                await intake.receive(event: "issues", delivery: "delivery-2", signature: WebhookSignature.sign(body, secret: Self.secret), body: body)
+            }
+            store.enqueueDown.withLock { $0 = true }
+            #expect(await post().status == 503)
+            store.enqueueDown.withLock { $0 = false }
+            let again = await post()
+            #expect(again.result == "queued", "the redelivery is not taken for a duplicate: \(again)")
+            let queued = try await store.jobs(state: .queued, limit: 5)
+            #expect(queued.count == 1)
         }
     }
 

@@ -114,7 +114,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         stage.begin("report", "the review of both weeks")
         let reviewFolder = workFolder.appendingPathComponent("review", isDirectory: true)
-        var builder = try ReviewBuilder(context: context, productContext: bundle.productContext.path)
+        var builder = try ReviewBuilder(context: context, productContext: bundle.productContext.path, backend: try await StoreBackend.open(context))
         builder.product = context.configuration.product.name ?? product.name
         // Both bundled weeks, before and after the fix; the sessions are from older weeks but the fix runs now, so the
         // review reaches to now to show it.

@@ -43,7 +43,7 @@ struct ReportCommand: AsyncParsableCommand {
         try context.state.prepare()
         let now = Date()
         let productFile = product ?? context.configuration.scorer.productContext
-        let builder = try ReviewBuilder(context: context, productContext: productFile)
+        let builder = try ReviewBuilder(context: context, productContext: productFile, backend: try await StoreBackend.open(context))
         var period = (start: week?.start ?? now, end: week?.end ?? now)
         if week == nil {
             period = try await builder.period(

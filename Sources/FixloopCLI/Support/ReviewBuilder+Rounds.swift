@@ -6,8 +6,8 @@ import Foundation
 extension ReviewBuilder {
     /// The rounds on the pull request of `fix` (runs of its ticket of every kind but `fix`, started after it and
     /// before `end`), oldest first, each with its report's result and cost.
-    func rounds(of fix: RunRecord, store: SQLiteRunStore, before end: Date) throws -> [WeeklyReview.Round] {
-        try store.runs(ticket: fix.ticket)
+    func rounds(of fix: RunRecord, before end: Date) async throws -> [WeeklyReview.Round] {
+        try await backend.runs.runs(ticket: fix.ticket)
             .filter { $0.kind.isRound && $0.startedAt >= fix.startedAt && $0.startedAt < end }
             .sorted { $0.startedAt < $1.startedAt }
             .map { run in

@@ -7,10 +7,14 @@ import FixloopStore
 import Foundation
 
 /// Gathers the week's review from the store: scores, the planner's patterns and decisions, the engineer's runs (with
-/// their `runs/<id>/report.json`), and the ledger's spend by layer.
+/// their `runs/<id>/report.json`), and the ledger's spend by layer. Runs and spend come from the configured store
+/// (``StoreBackend``: PostgreSQL with `[store] url`); the rest from its SQLite file.
 struct ReviewBuilder: Sendable {
-    let database: FixloopDatabase
+    /// The stores: ``StoreBackend/runs`` and ``StoreBackend/ledger`` for runs and spend, the SQLite file for the rest.
+    let backend: StoreBackend
     let state: StateDirectory
+    /// The machine's SQLite file: scores, plans, outcomes, pull-request states.
+    var database: FixloopDatabase { backend.database }
     var product = ""
     /// How many of the lowest-scored sessions to list.
     var worst = 5
@@ -23,22 +27,28 @@ struct ReviewBuilder: Sendable {
     /// The healing loop's windows, for measuring a fix as of an older period's end.
     var plannerSettings = PlannerSettings()
 
-    init(database: FixloopDatabase, state: StateDirectory) {
-        self.database = database
+    init(backend: StoreBackend, state: StateDirectory) {
+        self.backend = backend
         self.state = state
+    }
+
+    /// A builder reading everything from one SQLite file.
+    init(database: FixloopDatabase, state: StateDirectory) {
+        self.init(backend: .sqlite(database), state: state)
     }
 
     /// The builder a command uses: the product's name (`[product] name`, else the product context's first heading),
     /// replay and tracker links from `[posthog]` and the GitHub server, and pull-request states read through GitHub.
-    /// - Parameter productContext: the product context file, when `[product] name` is not set.
-    init(context: CommandContext, productContext: String?) throws {
-        let database = try FixloopDatabase(url: context.state.database)
-        self.init(database: database, state: context.state)
+    /// - Parameters:
+    ///   - productContext: the product context file, when `[product] name` is not set.
+    ///   - backend: the context's stores (``StoreBackend/open(_:)``).
+    init(context: CommandContext, productContext: String?, backend: StoreBackend) throws {
+        self.init(backend: backend, state: context.state)
         product = try context.configuration.product.name
             ?? productContext.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
         plannerSettings = context.configuration.planner
         links = context.configuration.sessionLinks(githubWeb: GitHubWeb.serverURL(context.environment).absoluteString)
-        pullRequests = PullRequestStateCache(store: SQLitePullRequestStateStore(database: database),
+        pullRequests = PullRequestStateCache(store: SQLitePullRequestStateStore(database: backend.database),
                                              source: GitHubPullRequestStates(client: GitHubWiring.client(context)))
     }
 
@@ -78,7 +88,7 @@ struct ReviewBuilder: Sendable {
             WeeklyReview.NPSPoint(label: bucket.label, nps: bucket.nps, sessions: bucket.count, promoters: bucket.promoters,
                                   passives: bucket.passives, detractors: bucket.detractors)
         }
-        let fixes = try self.fixes(from: start, to: end)
+        let fixes = try await self.fixes(from: start, to: end)
         var review = WeeklyReview(
             product: product.isEmpty ? "Your product" : product, periodStart: start, periodEnd: end, generatedAt: now,
             overall: point(summary.overall), days: summary.days.map(point), distribution: distribution,
@@ -137,11 +147,11 @@ struct ReviewBuilder: Sendable {
 
     /// Each ticket's last engineer run started in the period, newest first, with what its report says and the rounds
     /// on its pull request. Rounds are runs of the ticket too, but never its fix: they are listed under it.
-    func fixes(from start: Date, to end: Date) throws -> [WeeklyReview.Fix] {
+    func fixes(from start: Date, to end: Date) async throws -> [WeeklyReview.Fix] {
         var seen = Set<String>()
-        let store = SQLiteRunStore(database: database)
-        let last = try store.runs(from: start, to: end).filter { $0.kind == .fix && seen.insert($0.ticket).inserted }
-        return try last.map { run in
+        let last = try await backend.runs.runs(from: start, to: end).filter { $0.kind == .fix && seen.insert($0.ticket).inserted }
+        var fixes: [WeeklyReview.Fix] = []
+        for run in last {
             var fix = WeeklyReview.Fix(runID: run.id, ticket: run.ticket, outcome: run.status.rawValue, reason: run.reason ?? "",
                                        branch: run.branch, pullRequest: run.prURL)
             fix.ticketURL = links.ticketURL(run.ticket)
@@ -160,15 +170,16 @@ struct ReviewBuilder: Sendable {
                     fix.passToPass = ((verification["pass_to_pass"] as? [String: Any]) ?? [:]).keys.sorted()
                 }
             }
-            fix.rounds = try rounds(of: run, store: store, before: end)
-            return fix
+            fix.rounds = try await rounds(of: run, before: end)
+            fixes.append(fix)
         }
+        return fixes
     }
 
     /// The ledger in `start..<end`, by layer: `score-…` runs are the scorer's, `plan-…` the planner's, `run-…` the
     /// engineer's (its runs carry tickets), anything else (`models check`) is "other".
     func spend(from start: Date, to end: Date) async throws -> [WeeklyReview.Spend] {
-        let lines = try await SQLiteLedgerStore(database: database).summary(since: start, until: end, by: .run)
+        let lines = try await backend.ledger.summary(since: start, until: end, by: .run)
         var layers: [String: WeeklyReview.Spend] = [:]
         for line in lines {
             let layer = Self.layer(ofRun: line.key)

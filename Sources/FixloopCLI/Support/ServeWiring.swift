@@ -43,7 +43,7 @@ struct ServeWiring {
         backend = try await StoreBackend.open(context)
         store = backend.jobs
         ledger = backend.ledger
-        review = ReviewPage(builder: try ReviewBuilder(context: context, productContext: nil),
+        review = ReviewPage(builder: try ReviewBuilder(context: context, productContext: nil, backend: backend),
                             productContext: context.configuration.scorer.productContext)
         let baseURL = environment["GITHUB_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.github.com")!
         connection = GitHubConnection(baseURL: baseURL, tokens: try Self.tokens(environment, baseURL: baseURL))

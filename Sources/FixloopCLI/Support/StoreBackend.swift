@@ -107,3 +107,12 @@ struct StoreBackend: Sendable {
         }
     }
 }
+
+extension StoreBackend {
+    /// The stores of one SQLite file, as ``open(_:state:)`` gives them without `[store] url` (tests, and builders
+    /// handed a file).
+    static func sqlite(_ database: FixloopDatabase) -> StoreBackend {
+        StoreBackend(location: .sqlite(URL(fileURLWithPath: database.pool.path)), jobs: SQLiteJobStore(database: database),
+                     ledger: SQLiteLedgerStore(database: database), database: database, runs: SQLiteRunStore(database: database), postgres: nil)
+    }
+}

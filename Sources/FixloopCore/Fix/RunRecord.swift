@@ -67,7 +67,8 @@ public protocol ManualRoundCounter: Sendable {
     func manualRounds(pullRequest: String?, since: Date?) async throws -> Int
 }
 
-/// Where runs are read back (`fixloop show`): one run, run ids by prefix, a pull request's rounds — from whichever
+/// Where runs are read back (`fixloop show`, the review): one run, run ids by prefix, a pull request's rounds, a period's or a
+/// ticket's runs — from whichever
 /// store `fixloop fix` and `serve` recorded them in (the SQLite file, or PostgreSQL with `[store] url`).
 public protocol RunHistory: Sendable {
     /// A run by id (`latest` for the newest), with dead `running` runs of this machine shown as `interrupted`.
@@ -76,4 +77,9 @@ public protocol RunHistory: Sendable {
     func runIDs(prefix: String, limit: Int) async throws -> [String]
     /// The rounds of one pull request (`gh:OWNER/NAME#N`) — every run that is not a fix —, oldest first.
     func rounds(pullRequest: String) async throws -> [RunRecord]
+    /// The runs started in `start..<end`, newest first, with dead `running` runs of this machine shown as
+    /// `interrupted` (the week's review).
+    func runs(from start: Date, to end: Date) async throws -> [RunRecord]
+    /// The runs of one ticket, newest first.
+    func runs(ticket: String) async throws -> [RunRecord]
 }

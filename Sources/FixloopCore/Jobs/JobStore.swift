@@ -58,4 +58,21 @@ public protocol JobStore: Sendable {
 
     /// Revision rounds asked for (not cancelled): of the pull request `ticket`, else of all; since `since` when given.
     func revisionRounds(ticket: String?, since: Date?) async throws -> Int
+
+    /// In one transaction: records the webhook delivery `delivery` and, when given, the trigger `trigger` (as
+    /// ``recordDelivery(_:now:)`` and ``recordTrigger(_:delivery:now:)`` do), then queues `request` as
+    /// ``enqueue(_:now:)`` does. A delivery seen before queues nothing and records nothing; a trigger seen before
+    /// queues nothing. When it fails (the database is gone mid-way, the process dies), none of it is kept, so the
+    /// sender's redelivery, under the same id, is queued then: a delivery is never recorded without its job.
+    func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult
+}
+
+/// The answer to ``JobStore/enqueue(_:delivery:trigger:now:)``.
+public enum DeliveryEnqueueResult: Sendable, Equatable {
+    /// The delivery id was recorded before (a replay): nothing was done.
+    case duplicateDelivery
+    /// The trigger was recorded before under another delivery id: the delivery is recorded, nothing queued.
+    case duplicateTrigger
+    /// The delivery (and trigger) are recorded, and the enqueue answered this.
+    case recorded(EnqueueResult)
 }

@@ -33,39 +33,60 @@ public struct PostgresJobStore: JobStore {
     static let repositoryLockClass: Int32 = 0x6a6f_6273 // "jobs"
 
     public func enqueue(_ request: JobRequest, now: Date) async throws -> EnqueueResult {
-        try await store.withTransaction { connection, logger in
-            // Twice at most: an active job seen by the insert's conflict may have ended before it could be read.
-            for _ in 0..<3 {
-                if let active = try await Self.jobs(connection, logger, """
-                    SELECT \(unescaped: Self.columns) FROM job WHERE ticket = \(request.ticket) AND state IN ('queued', 'running') FOR UPDATE
-                    """).first {
-                    // A round asked for while one runs is folded into the next round, queued when this one ends.
-                    if request.kind == .revision, active.state == .running {
-                        try await connection.query("UPDATE job SET follow_up = 1 WHERE id = \(active.id)", logger: logger)
-                    }
-                    return .alreadyActive(active)
-                }
-                if !request.rerunsFinished, let last = try await Self.jobs(connection, logger, """
-                    SELECT \(unescaped: Self.columns) FROM job WHERE ticket = \(request.ticket) ORDER BY id DESC LIMIT 1
-                    """).first, last.state == .done, last.prURL != nil {
-                    return .finished(last)
-                }
-                let maxRounds: Int? = request.kind.isRound ? request.maxRounds : nil
-                let inserted = try await Self.jobs(connection, logger, """
-                    INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id,
-                                     progress_comment_id, request_text, requester, kind, max_rounds)
-                    VALUES (\(request.ticket), \(request.repository), \(request.trigger), 'queued', 0, \(request.maxAttempts),
-                            clock_timestamp(), clock_timestamp(), \(request.installationID),
-                            (SELECT progress_comment_id FROM job WHERE ticket = \(request.ticket) AND progress_comment_id IS NOT NULL
-                             ORDER BY id DESC LIMIT 1),
-                            \(request.requestText), \(request.requester), \(request.kind.rawValue), \(maxRounds))
-                    ON CONFLICT (ticket) WHERE state IN ('queued', 'running') DO NOTHING
-                    RETURNING \(unescaped: Self.columns)
-                    """)
-                if let job = inserted.first { return .enqueued(job) }
+        let url = store.url
+        return try await store.withTransaction { connection, logger in try await Self.enqueue(request, url: url, connection, logger) }
+    }
+
+    public func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult {
+        let url = store.url
+        return try await store.withTransaction { connection, logger in
+            // A second process inserting the same id waits here for this transaction, then finds it.
+            guard try await Self.count(connection, logger, """
+                INSERT INTO webhook_delivery (id, received_at) VALUES (\(delivery), clock_timestamp()) ON CONFLICT (id) DO NOTHING RETURNING 1
+                """) == 1 else { return .duplicateDelivery }
+            if let trigger, try await Self.count(connection, logger, """
+                INSERT INTO webhook_trigger (key, delivery, received_at) VALUES (\(trigger), \(delivery), clock_timestamp())
+                ON CONFLICT (key) DO NOTHING RETURNING 1
+                """) != 1 {
+                return .duplicateTrigger
             }
-            throw PostgresError(.queryFailed, "Could not queue \(request.ticket) in PostgreSQL at \(store.url): its active job kept changing; try again.")
+            return .recorded(try await Self.enqueue(request, url: url, connection, logger))
         }
+    }
+
+    /// Queues `request` inside the caller's transaction (``enqueue(_:now:)``).
+    static func enqueue(_ request: JobRequest, url: PostgresURL, _ connection: PostgresConnection, _ logger: Logger) async throws -> EnqueueResult {
+        // Twice at most: an active job seen by the insert's conflict may have ended before it could be read.
+        for _ in 0..<3 {
+            if let active = try await Self.jobs(connection, logger, """
+                SELECT \(unescaped: Self.columns) FROM job WHERE ticket = \(request.ticket) AND state IN ('queued', 'running') FOR UPDATE
+                """).first {
+                // A round asked for while one runs is folded into the next round, queued when this one ends.
+                if request.kind == .revision, active.state == .running {
+                    try await connection.query("UPDATE job SET follow_up = 1 WHERE id = \(active.id)", logger: logger)
+                }
+                return .alreadyActive(active)
+            }
+            if !request.rerunsFinished, let last = try await Self.jobs(connection, logger, """
+                SELECT \(unescaped: Self.columns) FROM job WHERE ticket = \(request.ticket) ORDER BY id DESC LIMIT 1
+                """).first, last.state == .done, last.prURL != nil {
+                return .finished(last)
+            }
+            let maxRounds: Int? = request.kind.isRound ? request.maxRounds : nil
+            let inserted = try await Self.jobs(connection, logger, """
+                INSERT INTO job (ticket, repository, trigger, state, attempts, max_attempts, created_at, updated_at, installation_id,
+                                 progress_comment_id, request_text, requester, kind, max_rounds)
+                VALUES (\(request.ticket), \(request.repository), \(request.trigger), 'queued', 0, \(request.maxAttempts),
+                        clock_timestamp(), clock_timestamp(), \(request.installationID),
+                        (SELECT progress_comment_id FROM job WHERE ticket = \(request.ticket) AND progress_comment_id IS NOT NULL
+                         ORDER BY id DESC LIMIT 1),
+                        \(request.requestText), \(request.requester), \(request.kind.rawValue), \(maxRounds))
+                ON CONFLICT (ticket) WHERE state IN ('queued', 'running') DO NOTHING
+                RETURNING \(unescaped: Self.columns)
+                """)
+            if let job = inserted.first { return .enqueued(job) }
+        }
+        throw PostgresError(.queryFailed, "Could not queue \(request.ticket) in PostgreSQL at \(url): its active job kept changing; try again.")
     }
 
     public func claim(worker: String, now: Date, lease: Duration, perRepositoryLimit: Int) async throws -> Job? {

@@ -97,6 +97,16 @@ public struct PostgresRunStore: RunStore, RunHistory {
         }
     }
 
+    /// The runs started in `start..<end`, newest first, with dead `running` runs of this host shown as `interrupted`.
+    public func runs(from start: Date, to end: Date) async throws -> [RunRecord] {
+        try await store.withTransaction { [self] connection, logger in
+            try await markInterrupted(connection, logger, ticket: nil)
+            return try await Self.records(connection, logger, """
+                SELECT \(unescaped: Self.columns) FROM fix_run WHERE started_at >= \(start) AND started_at < \(end) ORDER BY started_at DESC
+                """)
+        }
+    }
+
     /// The runs of one ticket, newest first.
     public func runs(ticket: String) async throws -> [RunRecord] {
         try await store.withConnection { connection, logger in
