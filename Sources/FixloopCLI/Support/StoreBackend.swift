@@ -72,6 +72,10 @@ struct StoreBackend: Sendable {
     let runs: any RunStore & RunHistory
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
+    /// The scorer's events, import cursors, sessions, timelines, facts and scores (`score`, `sessions`).
+    var scorer: ScorerStores {
+        postgres.map(ScorerStores.init(postgres:)) ?? ScorerStores(sqlite: database)
+    }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot
