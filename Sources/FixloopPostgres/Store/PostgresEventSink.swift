@@ -161,7 +161,7 @@ struct EventBatch: Sendable {
                 bindings.append(row.name)
                 bindings.append(row.distinctID)
                 bindings.append(row.sessionID)
-                bindings.append(row.timestamp)
+                bindings.append(row.timestamp.timeIntervalSince1970)
                 bindings.append(row.properties)
                 bindings.append(row.elementsChain)
                 bindings.append(row.source)
@@ -170,7 +170,10 @@ struct EventBatch: Sendable {
                 case .known(let id): bindings.append(id)
                 case .new(let index): bindings.append(ids[index])
                 }
-                tuples.append("(" + (first..<first + 9).map { "$\($0)" }.joined(separator: ",") + ")")
+                // The time as seconds, rounded to PostgreSQL's microsecond by `to_timestamp` (a bound `Date` is cut
+                // short, so an exact millisecond would read back a microsecond early).
+                tuples.append("($\(first),$\(first + 1),$\(first + 2),$\(first + 3),to_timestamp($\(first + 4)),"
+                    + "$\(first + 5),$\(first + 6),$\(first + 7),$\(first + 8))")
             }
             let query = PostgresQuery(unsafeSQL: """
                 INSERT INTO analytics_event

@@ -6,8 +6,8 @@ import PostgresNIO
 /// Sessions, timelines, facts and scores in PostgreSQL: the scorer's ``SessionArchive``, shared by every machine
 /// that scores into the database (a session graded on one is reused by the others).
 ///
-/// Saves are upserts on the session id; times are `timestamptz`; ids are ordered bytewise (`COLLATE "C"`), as SQLite
-/// orders them.
+/// Saves are upserts on the session id; times are `timestamptz` (written through `to_timestamp`, rounded to the
+/// microsecond); ids are ordered bytewise (`COLLATE "C"`), as SQLite orders them.
 public struct PostgresScoreStore: SessionArchive {
     public let store: PostgresStore
 
@@ -30,7 +30,7 @@ public struct PostgresScoreStore: SessionArchive {
             try await connection.query("""
                 INSERT INTO session_score (session_id, start, score, rubric_score, rubric, model_grade, model, prompt_hash,
                     timeline_hash, cost_usd, blurb, graded_at)
-                VALUES (\(score.sessionID), \(score.start), \(Int64(score.score)), \(Int64(score.rubric.score)), \(rubric), \(grade),
+                VALUES (\(score.sessionID), to_timestamp(\(score.start.timeIntervalSince1970)), \(Int64(score.score)), \(Int64(score.rubric.score)), \(rubric), \(grade),
                     \(score.model), \(score.promptHash), \(score.timelineHash), \(score.costUSD), \(blurb), now())
                 ON CONFLICT (session_id) DO UPDATE SET start = excluded.start, score = excluded.score,
                     rubric_score = excluded.rubric_score, rubric = excluded.rubric, model_grade = excluded.model_grade,
@@ -48,7 +48,7 @@ public struct PostgresScoreStore: SessionArchive {
         try await store.withTransaction { connection, logger in
             try await connection.query("""
                 INSERT INTO analytics_session (id, start, "end", event_count, source, has_source_id)
-                VALUES (\(id), \(start), \(end), \(count), \(source), \(hasSourceID))
+                VALUES (\(id), to_timestamp(\(start.timeIntervalSince1970)), to_timestamp(\(end.timeIntervalSince1970)), \(count), \(source), \(hasSourceID))
                 ON CONFLICT (id) DO UPDATE SET start = excluded.start, "end" = excluded."end",
                     event_count = excluded.event_count, source = excluded.source, has_source_id = excluded.has_source_id
                 """, logger: logger)
