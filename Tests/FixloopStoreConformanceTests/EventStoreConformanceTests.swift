@@ -136,6 +136,29 @@ import Testing
     }
 }
 
+extension EventStoreConformanceTests {
+    @Test(arguments: StoreBackend.available)
+    func onlyTheEventsOfThePeriodAreReadBack(backend: StoreBackend) async throws {
+        try await backend.withScorerStores { stores in
+            try await withTemporaryDirectory("fixloop-events") { root in
+                let (url, properties) = try Self.export(in: root)
+                _ = try await stores.importing(url)
+                let times = try await stores.sessions().flatMap(\.events).map(\.timestamp).sorted()
+                let middle = times[times.count / 2]
+                let reader = stores.reader
+                let (before, after) = try await StoringThread.run { () throws -> ([Date], [Date]) in
+                    var before: [Date] = [], after: [Date] = []
+                    try reader.forEachSession(since: nil, until: middle) { before += $0.events.map(\.timestamp) }
+                    try reader.forEachSession(since: middle, until: nil) { after += $0.events.map(\.timestamp) }
+                    return (before, after)
+                }
+                #expect(before.count + after.count == properties.count)
+                #expect(before.allSatisfy { $0 < middle } && after.allSatisfy { $0 >= middle } && after.contains(middle))
+            }
+        }
+    }
+}
+
 /// What must agree between backends about a session: its ids, its events in order with their times (to the
 /// microsecond PostgreSQL keeps), names and whole properties.
 struct SessionShape: Equatable, CustomStringConvertible {

@@ -68,7 +68,8 @@ public struct PostgresScoreStore: SessionArchive {
     public func scores(since: Date? = nil, until: Date? = nil, limit: Int? = nil) async throws -> [SessionScore] {
         try await all("""
             SELECT \(unescaped: Self.scoreColumns) FROM session_score
-            WHERE (\(since)::timestamptz IS NULL OR start >= \(since)) AND (\(until)::timestamptz IS NULL OR start < \(until))
+            WHERE (\(seconds(since))::double precision IS NULL OR start >= to_timestamp(\(seconds(since))))
+              AND (\(seconds(until))::double precision IS NULL OR start < to_timestamp(\(seconds(until))))
             ORDER BY score, session_id COLLATE "C" LIMIT \(limit.map(Int64.init))
             """).map(\.score)
     }
@@ -78,7 +79,8 @@ public struct PostgresScoreStore: SessionArchive {
             var count = 0
             for try await value in try await connection.query("""
                 SELECT count(*)::bigint FROM session_score
-                WHERE (\(since)::timestamptz IS NULL OR start >= \(since)) AND (\(until)::timestamptz IS NULL OR start < \(until))
+                WHERE (\(seconds(since))::double precision IS NULL OR start >= to_timestamp(\(seconds(since))))
+                  AND (\(seconds(until))::double precision IS NULL OR start < to_timestamp(\(seconds(until))))
                 """, logger: logger).decode(Int.self) { count = value }
             return count
         }
@@ -122,12 +124,16 @@ public struct PostgresScoreStore: SessionArchive {
     public func gradedScores(since: Date? = nil, until: Date? = nil) async throws -> [GradedScore] {
         try await all("""
             SELECT \(unescaped: Self.scoreColumns) FROM session_score
-            WHERE (\(since)::timestamptz IS NULL OR start >= \(since)) AND (\(until)::timestamptz IS NULL OR start < \(until))
+            WHERE (\(seconds(since))::double precision IS NULL OR start >= to_timestamp(\(seconds(since))))
+              AND (\(seconds(until))::double precision IS NULL OR start < to_timestamp(\(seconds(until))))
             ORDER BY session_id COLLATE "C"
             """)
     }
 
     // MARK: Rows
+
+    /// A period's bound as seconds, for `to_timestamp` (rounded to the microsecond as the starts were written).
+    private func seconds(_ date: Date?) -> Double? { date?.timeIntervalSince1970 }
 
     static let scoreColumns = "session_id, start, rubric, model_grade, model, prompt_hash, timeline_hash, cost_usd, graded_at"
 

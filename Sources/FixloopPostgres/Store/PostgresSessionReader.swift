@@ -74,10 +74,14 @@ public struct PostgresSessionReader: SessionReading {
     private func rows(_ key: Key, since: Date?, until: Date?, after: String?, only: String?) throws -> [AnalyticsEvent] {
         let (store, limit) = (store, only == nil ? pageSize : Int.max)
         let column = key.column
-        var conditions = [key.filter, "($1::timestamptz IS NULL OR e.\"timestamp\" >= $1)", "($2::timestamptz IS NULL OR e.\"timestamp\" < $2)"]
+        // Bounds as seconds through `to_timestamp`, rounded to the microsecond as the events' times were written.
+        var conditions = [
+            key.filter, "($1::double precision IS NULL OR e.\"timestamp\" >= to_timestamp($1))",
+            "($2::double precision IS NULL OR e.\"timestamp\" < to_timestamp($2))",
+        ]
         var bindings = PostgresBindings()
-        bindings.append(since)
-        bindings.append(until)
+        bindings.append(since?.timeIntervalSince1970)
+        bindings.append(until?.timeIntervalSince1970)
         if let after {
             bindings.append(after)
             conditions.append("e.\(column) > $3")
