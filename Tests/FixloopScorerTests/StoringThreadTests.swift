@@ -31,10 +31,9 @@ struct StoringThreadTests {
     }
 
     @Test func cancellingTheWaitingTaskStopsTheThreadAtItsNextCheck() async throws {
-        let started = ContinuousClock.now
         let task = Task {
             try await StoringThread.run {
-                // At most ten seconds: the test fails by time, not by hanging, if cancellation does not arrive.
+                // Ten seconds at least: without the cancellation the body ends normally and nothing is thrown.
                 for _ in 0..<1_000 {
                     try StoringThread.checkCancellation()
                     Thread.sleep(forTimeInterval: 0.01)
@@ -44,7 +43,6 @@ struct StoringThreadTests {
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }
 
