@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "FixloopPostgres",
             dependencies: [
-                "FixloopCore", "FixloopPlanner",
+                "FixloopCore", "FixloopPlanner", "FixloopIngest", "FixloopScorer", "FixloopSessionTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -272,7 +272,8 @@ let package = Package(
         .testTarget(
             name: "FixloopStoreConformanceTests",
             dependencies: [
-                "FixloopCore", "FixloopStore", "FixloopPostgres", "FixloopTesting", "FixloopPlanner",
+                "FixloopCore", "FixloopStore", "FixloopPostgres", "FixloopTesting", "FixloopPlanner", "FixloopIngest", "FixloopScorer",
+                "FixloopSessionTypes", "FixloopExportGenerator",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -36,7 +36,7 @@ public struct PostHogEventPull: Sendable {
     /// - Returns: The import's counts over all pages.
     /// - Throws: ``PostHogError``, ``IngestError``, the sink's errors, `CancellationError`.
     public func run(importer: AnalyticsImporter, into sink: inout some CursorEventSink) async throws -> ImportReport {
-        var position = try sink.cursor(for: cursorSource).flatMap(PostHogPosition.init(stored:))
+        var position = try await sink.storedCursor(for: cursorSource).flatMap(PostHogPosition.init(stored:))
         var finished = false
         var page = 0
         let source = cursorSource

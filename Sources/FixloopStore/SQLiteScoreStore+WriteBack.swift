@@ -2,12 +2,6 @@ import FixloopScorer
 import Foundation
 import GRDB
 
-/// A stored score with the time it was graded: what the warehouse write-back sends.
-public struct GradedScore: Sendable, Hashable {
-    public var score: SessionScore
-    public var gradedAt: Date
-}
-
 extension SQLiteScoreStore {
     /// Every score of sessions that started at or after `since` and before `until`, by session id, with when each
     /// was graded.

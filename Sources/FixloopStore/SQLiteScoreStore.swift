@@ -3,8 +3,8 @@ import FixloopSessionTypes
 import Foundation
 import GRDB
 
-/// Sessions, timelines and scores in SQLite, and the scorer's ``SessionScoreStore``.
-public struct SQLiteScoreStore: SessionScoreStore {
+/// Sessions, timelines and scores in SQLite: the scorer's ``SessionArchive``.
+public struct SQLiteScoreStore: SessionArchive {
     let database: FixloopDatabase
 
     /// Uses the scorer tables of `database`.

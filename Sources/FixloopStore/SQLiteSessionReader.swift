@@ -6,7 +6,7 @@ import GRDB
 ///
 /// Events with a source session id are read ordered by that id, the others by user, so each session (or each
 /// user's run of events, cut by ``Sessionizer/split(_:user:)``) is complete when the next key starts.
-public struct SQLiteSessionReader: Sendable {
+public struct SQLiteSessionReader: SessionReading {
     private let database: FixloopDatabase
     /// The sessionizer that cuts events without a session id.
     public var sessionizer: Sessionizer

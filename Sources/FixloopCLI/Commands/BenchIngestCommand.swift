@@ -1,4 +1,5 @@
 import ArgumentParser
+import FixloopPostgres
 import Foundation
 
 /// `fixloop bench ingest`: analytics import and sessionizing against a plain Python loader, in the same run.
@@ -20,6 +21,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Measure on this PostHog JSON-lines export instead of generating one.", valueName: "file"))
     var export: String?
 
+    @Option(help: ArgumentHelp("Also import into this PostgreSQL database (a scratch one without events; they are deleted after).", valueName: "url"))
+    var postgres: String?
+
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func validate() throws {
@@ -36,13 +40,16 @@ struct BenchIngestCommand: AsyncParsableCommand {
         var benchmark = IngestBenchmark(events: events, baselineScript: script, folder: folder)
         benchmark.givenExport = export.map { URL(fileURLWithPath: $0) }
         benchmark.stage = BenchStages.writer("ingest", json: json)
+        benchmark.postgres = try postgres.map {
+            IngestBenchmark.PostgresTarget(url: try PostgresURL(parsing: $0), password: EdgeSecrets(context.environment).databasePassword)
+        }
         let result = try await benchmark.measure()
         if json { return try context.printJSON(result) }
         let verdict = result.ratio >= 5 ? "met" : "missed"
         context.print("""
             ingest benchmark: \(result.events) \(export == nil ? "generated " : "")PostHog events, \(format(result.exportMiB)) MiB of JSON lines
               fixloop  \(line(result.fixloop))
-              python   \(line(result.python))
+              python   \(line(result.python))\(result.postgres.map { "\n  postgres \(line($0))" } ?? "")
               ratio    \(format(result.ratio))× the Python loader's speed (goal ≥ 5×: \(verdict)); \(format(result.cpuRatio))× less processor time
             """)
     }

@@ -11,9 +11,11 @@ struct SessionsCommand: AsyncParsableCommand {
         commandName: "sessions", abstract: "List scored sessions, or show one with its timeline, score and blurb.",
         subcommands: [SessionsListCommand.self, SessionsShowCommand.self], defaultSubcommand: SessionsListCommand.self)
 
-    static func store(_ context: CommandContext) throws -> SQLiteScoreStore {
-        try context.state.prepare()
-        return SQLiteScoreStore(database: try FixloopDatabase(url: context.state.database))
+    /// Runs `body` with the scores on the configured backend (``StoreBackend/scorer``), closing its pool after.
+    static func withStore<T>(_ context: CommandContext, _ body: (any SessionArchive) async throws -> T) async throws -> T {
+        let backend = try await StoreBackend.open(context)
+        defer { backend.postgres?.close() }
+        return try await body(backend.scorer.archive)
     }
 }
 
@@ -32,10 +34,11 @@ struct SessionsListCommand: AsyncParsableCommand {
         let context = try global.context()
         let now = Date()
         let (start, end) = (since.date(relativeTo: now), until.date(relativeTo: now))
-        let store = try SessionsCommand.store(context)
         let rows = deprecatedWorst ?? list.rows
-        let scores = try await store.scores(since: start, until: end, limit: rows)
-        let total = rows != nil && scores.count == rows ? try await store.scoreCount(since: start, until: end) : scores.count
+        let (scores, total) = try await SessionsCommand.withStore(context) { store in
+            let scores = try await store.scores(since: start, until: end, limit: rows)
+            return (scores, rows != nil && scores.count == rows ? try await store.scoreCount(since: start, until: end) : scores.count)
+        }
         defer { list.noteCut(shown: scores.count, total: total) }
         if json { return try context.printJSON(scores) }
         if scores.isEmpty { return context.print("no scored sessions; run fixloop score --import FILE first") }
@@ -64,10 +67,13 @@ struct SessionsShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try global.context()
-        let store = try SessionsCommand.store(context)
-        let full = try IDPrefix.resolve(id, kind: "session", candidates: try await store.sessionIDs(prefix: id),
-                                        listCommand: "fixloop sessions list")
-        guard let full, let session = try await store.session(id: full) else {
+        let found = try await SessionsCommand.withStore(context) { store -> (String, StoredSession)? in
+            let full = try IDPrefix.resolve(id, kind: "session", candidates: try await store.sessionIDs(prefix: id),
+                                            listCommand: "fixloop sessions list")
+            guard let full, let session = try await store.session(id: full) else { return nil }
+            return (full, session)
+        }
+        guard let (full, session) = found else {
             throw CommandError(code: "cli.unknown_session", message: "No session '\(id)' is in the store; list them with fixloop sessions list.")
         }
         let replay = context.configuration.sessionLinks().replayURL(sessionID: full)

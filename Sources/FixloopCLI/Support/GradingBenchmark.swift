@@ -101,12 +101,12 @@ struct GradingBenchmark: Sendable {
         let client = OpenAICompatibleModelClient(
             model: "bench", endpoint: ModelEndpoint(baseURL: baseURL), limiter: RateLimiter(), session: ModelWiring.session)
         var pipeline = ScorePipeline(
-            database: database,
+            database: database, stores: ScorerStores(sqlite: database),
             assessor: try SessionAssessor(context: product, mode: .model, prompts: prompts),
             model: ModelClientGradingModel(client: client, price: nil, maxOutputTokens: 1024),
             importer: AnalyticsImporter(format: .posthog))
         pipeline.concurrency = concurrency
-        _ = try pipeline.importFiles([export])
+        _ = try await pipeline.importFiles([export])
         let (input, cached) = (usage.promptTokens, usage.cachedTokens)
         let started = ContinuousClock.now
         let (_, tally) = try await pipeline.grade(since: nil)

@@ -33,11 +33,13 @@ struct IngestBenchmark {
         var exportMiB: Double
         var fixloop: Figures
         var python: Figures
+        /// Fixloop importing into PostgreSQL (`--postgres`), when asked.
+        var postgres: Figures?
         var ratio: Double { python.seconds > 0 && fixloop.seconds > 0 ? python.seconds / fixloop.seconds : 0 }
         /// How much less processor time Fixloop used (it may use two threads, so this can be below `ratio`).
         var cpuRatio: Double { python.cpuSeconds > 0 && fixloop.cpuSeconds > 0 ? python.cpuSeconds / fixloop.cpuSeconds : 0 }
 
-        enum CodingKeys: String, CodingKey { case events, exportMiB = "export_mib", fixloop, python }
+        enum CodingKeys: String, CodingKey { case events, exportMiB = "export_mib", fixloop, python, postgres }
     }
 
     let events: Int
@@ -45,6 +47,8 @@ struct IngestBenchmark {
     let folder: URL
     /// An export to measure on instead of a generated one.
     var givenExport: URL?
+    /// A scratch PostgreSQL database to import into as well.
+    var postgres: PostgresTarget?
     /// Told of each stage as it starts.
     var stage: @Sendable (String) -> Void = { _ in }
 
@@ -69,7 +73,12 @@ struct IngestBenchmark {
         let fixloop = try measureFixloop(export)
         stage("importing with the Python loader")
         let python = try await measureBaseline(export)
-        return Result(events: fixloop.read, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
+        var result = Result(events: fixloop.read, exportMiB: size / 1_048_576, fixloop: fixloop, python: python)
+        if let postgres {
+            stage("importing with fixloop into PostgreSQL at \(postgres.url)")
+            result.postgres = try await measurePostgres(export, target: postgres)
+        }
+        return result
     }
 
     private func generate(to export: URL) throws {

@@ -35,7 +35,7 @@ extension ScorePipeline {
     /// Pulls PostHog's events into the store; each page's events and its cursor are one transaction, so a pull
     /// stopped anywhere is completed by a rerun.
     func importPostHog(_ pull: PostHogEventPull) async throws -> ImportReport {
-        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: observer.imported)
+        var sink = CountingEventSink(inner: stores.eventSink(), report: observer.imported)
         return try await pull.run(importer: importer, into: &sink)
     }
 }

@@ -54,12 +54,13 @@ struct ScoreJob {
         let writeBack = try settings.writeBack.map {
             WarehouseWriteBack(url: try PostgresURL(parsing: $0), password: EdgeSecrets(context.environment).databasePassword)
         }
-        try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
+        let backend = try await StoreBackend.open(context)
+        defer { backend.postgres?.close() }
+        let (database, stores) = (backend.database, backend.scorer)
         let wiring = grading == .rubricOnly ? nil : try await ModelWiring(context: context)
         let grader = try wiring.map { try gradingModel(context: context, wiring: $0) }
         var pipeline = ScorePipeline(
-            database: database,
+            database: database, stores: stores,
             assessor: try SessionAssessor(context: productContext, mode: grading, prompts: grading == .rubricOnly ? nil : context.prompts),
             model: grader,
             importer: AnalyticsImporter(
@@ -69,11 +70,11 @@ struct ScoreJob {
         let progress = showsProgress ? ScoreProgress(files: files) : nil
         defer { progress?.close() }
         pipeline.observer = observer(progress: progress, model: grader)
-        var report = files.isEmpty ? nil : try pipeline.importFiles(files)
+        var report = files.isEmpty ? nil : try await pipeline.importFiles(files)
         if let posthog { report = try await pipeline.importPostHog(posthog).adding(report) }
         if let warehouse {
             report = try await warehouse.run(
-                database: database, importer: pipeline.importer, since: since, imported: pipeline.observer.imported)
+                stores: stores, importer: pipeline.importer, since: since, imported: pipeline.observer.imported)
         }
         progress?.close()
         var result: ScoreResult
@@ -89,7 +90,7 @@ struct ScoreJob {
         }
         result.unpriced = grader.map { $0.price == nil && result.grading.model + result.grading.rejected > 0 } ?? false
         if let writeBack {
-            result.writtenBack = try await writeBack.run(database: database, since: since, until: until)
+            result.writtenBack = try await writeBack.run(archive: stores.archive, since: since, until: until)
             result.writeBackTarget = "\(writeBack.url)"
         }
         return result

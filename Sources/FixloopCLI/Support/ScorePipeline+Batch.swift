@@ -43,11 +43,10 @@ extension ScorePipeline {
     /// calls, `concurrency` at a time), and the requests of the sessions that need a grade and are in no batch.
     private func batchPass(_ collection: BatchGrading.Collection, submitting: Bool, since: Date?, until: Date?, worst: Int) async throws
         -> (ScoreSummary, Tally, [(BatchRequest, GradingBatchEntry)]) {
-        let store = SQLiteScoreStore(database: database)
+        let store = stores.archive
         let grader = SessionGrader(model: model, store: store)
         let feed = SessionFeed(
-            reader: SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap)),
-            assessor: assessor, since: since, until: until)
+            reader: stores.sessionReader(idleGap: importer.idleGap), assessor: assessor, since: since, until: until)
         var tally = Tally()
         var summary = ScoreSummary.Accumulator(worst: worst)
         var requests: [(BatchRequest, GradingBatchEntry)] = []

@@ -37,7 +37,10 @@ struct ScorePipeline {
         }
     }
 
+    /// The machine's SQLite store (the batches of `score --batch`).
     let database: FixloopDatabase
+    /// Events, sessions and scores on the configured backend.
+    let stores: ScorerStores
     let assessor: SessionAssessor
     let model: (any SessionGradingModel)?
     let importer: AnalyticsImporter
@@ -47,9 +50,13 @@ struct ScorePipeline {
     var concurrency = 8
 
     /// Imports the files; each batch is committed, so an interrupted import is completed by a rerun.
-    func importFiles(_ urls: [URL]) throws -> ImportReport {
-        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: observer.imported)
-        return try importer.importFiles(urls, into: &sink)
+    /// The batches are stored on a ``StoringThread``: the sink may wait on a network database.
+    func importFiles(_ urls: [URL]) async throws -> ImportReport {
+        let (importer, sink) = (importer, CountingEventSink(inner: stores.eventSink(), report: observer.imported))
+        return try await StoringThread.run {
+            var sink = sink
+            return try importer.importFiles(urls, into: &sink)
+        }
     }
 
     /// Assesses and grades every stored session whose events happened at or after `since` (and before `until`), `concurrency` at a
@@ -59,11 +66,10 @@ struct ScorePipeline {
     /// - Returns: The summary (independent of the order grades finish in) and how the scores came about.
     /// - Throws: what the observer throws when asked about the model work (the run stops before any call).
     func grade(since: Date?, until: Date? = nil, worst: Int = 5) async throws -> (summary: ScoreSummary, tally: Tally) {
-        let store = SQLiteScoreStore(database: database)
+        let store = stores.archive
         let grader = SessionGrader(model: model, store: store)
         let feed = SessionFeed(
-            reader: SQLiteSessionReader(database: database, sessionizer: Sessionizer(idleGap: importer.idleGap)),
-            assessor: assessor, since: since, until: until)
+            reader: stores.sessionReader(idleGap: importer.idleGap), assessor: assessor, since: since, until: until)
         let (sessions, work) = try await modelWork(feed, store: store)
         if work.sessions > 0 { try await observer.beforeModelGrading(work) }
         let refused = RefusalSwitch()
@@ -96,7 +102,7 @@ struct ScorePipeline {
 
     /// A first pass that keeps nothing: how many sessions there are, and those the model will be asked about
     /// (with a prompt and no stored grade to reuse).
-    private func modelWork(_ feed: SessionFeed, store: SQLiteScoreStore) async throws -> (sessions: Int, work: ModelGradingWork) {
+    private func modelWork(_ feed: SessionFeed, store: any SessionArchive) async throws -> (sessions: Int, work: ModelGradingWork) {
         var sessions = 0
         var work = ModelGradingWork()
         for try await session in feed {

@@ -13,7 +13,7 @@ struct AssessedSession: Sendable {
     var facts: SessionFacts
 }
 
-/// The stored sessions, assessed one at a time on a thread of their own (SQLite and the assessment block), handed
+/// The stored sessions, assessed one at a time on a thread of their own (the store's reader and the assessment block), handed
 /// over never more than `capacity` ahead of the consumer, so memory does not grow with the number of sessions.
 ///
 /// Each iteration reads the store again. Dropping the iterator stops the reading thread at its next session.
@@ -21,7 +21,7 @@ struct SessionFeed: AsyncSequence, Sendable {
     typealias Element = AssessedSession
     typealias Failure = any Error
 
-    let reader: SQLiteSessionReader
+    let reader: any SessionReading
     let assessor: SessionAssessor
     let since: Date?
     var until: Date? = nil

@@ -83,6 +83,10 @@ struct StoreBackend: Sendable {
     var gradingBatches: any GradingBatchStore {
         postgres.map { PostgresGradingBatchStore(store: $0) } ?? SQLiteGradingBatchStore(database: database)
     }
+    /// The scorer's events, import cursors, sessions, timelines, facts and scores (`score`, `sessions`).
+    var scorer: ScorerStores {
+        postgres.map(ScorerStores.init(postgres:)) ?? ScorerStores(sqlite: database)
+    }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot

@@ -6,7 +6,7 @@ import FixloopStore
 import Foundation
 
 /// `score --from postgres://… --table events`: a PostHog-shaped events table read in (timestamp, uuid) pages after
-/// the cursor the store keeps for it, each page through the same importer and `SQLiteEventSink` as an export
+/// the cursor the store keeps for it, each page through the same importer and event sink as an export
 /// file, and the cursor after the page (`<timestamp_us>|<uuid>` in `import_cursor`, the PostHog pull's table)
 /// written in the same transaction as the page's events. A rerun reads only rows past the cursor; a run stopped
 /// anywhere resumes after the last page whose events were stored.
@@ -21,13 +21,13 @@ struct WarehouseImport {
 
     /// Imports the rows past the stored cursor (and not before `since`, when given).
     func run(
-        database: FixloopDatabase, importer: AnalyticsImporter, since: Date?,
+        stores: ScorerStores, importer: AnalyticsImporter, since: Date?,
         imported: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         var importer = importer
         importer.format = .posthog
-        var sink = CountingEventSink(inner: SQLiteEventSink(database: database), report: imported)
-        var cursor = try sink.cursor(for: sourceKey).flatMap(WarehouseCursor.init(position:))
+        var sink = CountingEventSink(inner: stores.eventSink(), report: imported)
+        var cursor = try await sink.storedCursor(for: sourceKey).flatMap(WarehouseCursor.init(position:))
         let source = try await WarehouseEventSource(
             connector: PostgresConnector(url: url, password: password), table: table, pageSize: pageSize)
         let key = sourceKey
@@ -61,8 +61,8 @@ struct WarehouseWriteBack {
     /// Writes the stored scores of sessions that started in [`since`, `until`).
     /// - Returns: How many rows were written.
     /// - Throws: ``WriteBackError`` naming the database and that the local scores are kept.
-    func run(database: FixloopDatabase, since: Date?, until: Date?) async throws -> Int {
-        let scores = try await SQLiteScoreStore(database: database).gradedScores(since: since, until: until)
+    func run(archive: any SessionArchive, since: Date?, until: Date?) async throws -> Int {
+        let scores = try await archive.gradedScores(since: since, until: until)
         do {
             return try await SessionScoreTable(connector: PostgresConnector(url: url, password: password))
                 .write(scores.map(Self.row))
@@ -89,6 +89,6 @@ struct WriteBackError: FixloopError {
 
     var code: String { "score.write_back_failed" }
     var message: String {
-        "Could not write \(scores) scores back to the warehouse: \(cause.message) The scores are kept in the local store; rerun fixloop score to write them."
+        "Could not write \(scores) scores back to the warehouse: \(cause.message) The scores are kept in the store; rerun fixloop score to write them."
     }
 }

@@ -57,7 +57,7 @@ public struct AnalyticsImporter: Sendable {
         var stored = 0
         do {
             while let batch = channel.receive() {
-                try Task.checkCancellation()
+                try StoringThread.checkCancellation()
                 stored += try sink.store(batch)
                 channel.release(batch)
             }
@@ -182,7 +182,7 @@ struct ImportRun {
                 continue
             }
             report.read += 1
-            if report.read % 4096 == 0 { try Task.checkCancellation() }
+            if report.read % 4096 == 0 { try StoringThread.checkCancellation() }
             switch map(record, header: header ?? []) {
             case .event(let event): try accept(consume event, into: &sink)
             case .skipped: report.skipped += 1

@@ -45,16 +45,46 @@ extension AnalyticsImporter {
     /// - Parameter next: the next page, or nil at the end.
     /// - Returns: The counts over all pages.
     /// - Throws: ``IngestError`` for an unreadable page, `next`'s and the sink's errors, `CancellationError`.
-    public func importPages(
-        into sink: inout some CursorEventSink, next: () async throws -> ImportPage?
+    ///
+    /// Each page is parsed and stored on a ``StoringThread`` (the sink may block on a network database), while the
+    /// pages are fetched by the caller's task.
+    public func importPages<Sink: CursorEventSink>(
+        into sink: inout Sink, next: () async throws -> ImportPage?
     ) async throws -> ImportReport {
-        var run = ImportRun(importer: self)
+        let state = PagesState(run: ImportRun(importer: self), sink: sink)
+        // The sink comes back whatever happens: a failed batch may have changed what it remembers.
+        defer { sink = state.sink }
         while let page = try await next() {
             try Task.checkCancellation()
-            try run.importStream(MemoryByteSource(page.bytes), name: page.name, into: &sink)
-            try run.flush(into: &sink, cursor: page.cursor)
+            try await StoringThread.run {
+                try state.run.importStream(MemoryByteSource(page.bytes), name: page.name, into: &state.sink)
+                try state.run.flush(into: &state.sink, cursor: page.cursor)
+            }
         }
-        return try run.finish(into: &sink)
+        return try await StoringThread.run { try state.run.finish(into: &state.sink) }
+    }
+}
+
+extension CursorEventSink {
+    /// The stored position of `source`, read on a ``StoringThread``.
+    public func storedCursor(for source: String) async throws -> String? {
+        let sink = UncheckedSink(sink: self)
+        return try await StoringThread.run { try sink.sink.cursor(for: source) }
+    }
+}
+
+/// A sink handed to a ``StoringThread`` while its owner waits.
+private struct UncheckedSink<Sink>: @unchecked Sendable {
+    var sink: Sink
+}
+
+/// An import's run and its sink, handed to one ``StoringThread`` after another while the importing task waits.
+private final class PagesState<Sink: CursorEventSink>: @unchecked Sendable {
+    var run: ImportRun
+    var sink: Sink
+    init(run: ImportRun, sink: Sink) {
+        self.run = run
+        self.sink = sink
     }
 }
 

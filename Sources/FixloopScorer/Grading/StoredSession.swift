@@ -1,4 +1,3 @@
-import FixloopScorer
 import Foundation
 
 /// A session as `fixloop sessions show` reads it back: its timeline text and its score.
@@ -24,5 +23,17 @@ public struct StoredSession: Sendable, Hashable {
         self.eventCount = eventCount
         self.timeline = timeline
         self.score = score
+    }
+}
+
+/// A stored score with the time it was graded: what the warehouse write-back sends.
+public struct GradedScore: Sendable, Hashable {
+    public var score: SessionScore
+    public var gradedAt: Date
+
+    /// Creates a record.
+    public init(score: SessionScore, gradedAt: Date) {
+        self.score = score
+        self.gradedAt = gradedAt
     }
 }
