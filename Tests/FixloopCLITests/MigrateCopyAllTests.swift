@@ -81,7 +81,7 @@ struct MigrateCopyAllTests {
         try await batches.record(batchID: "batch-1", model: "m", entries: [
             GradingBatchEntry(batchID: "batch-1", customID: "c-1", sessionID: "s-1", timelineHash: "t", promptHash: "p"),
         ], at: now)
-        try await batches.update(batchID: "batch-1", phase: "ended", collected: true)
+        _ = try await batches.markCollected(batchID: "batch-1", phase: "ended")
         try await SQLiteHealingStore(database: database).recordMerge(
             PullRequestMerge(pullRequest: "https://github.com/acme/shop/pull/9", commit: "abc", mergedAt: now, source: .webhook))
         try SQLitePullRequestStateStore(database: database).save(PullRequestState(url: "https://github.com/acme/shop/pull/9", state: "merged", readAt: now))
