@@ -31,7 +31,7 @@ extension ReviewBuilder {
         let newest = review.days.last.flatMap { Self.dayStart($0.label) } ?? end.addingTimeInterval(-1)
         let last = ISOWeek(containing: min(newest, end.addingTimeInterval(-1)))
         let first = last.start.addingTimeInterval(-Double(chartWeeks - 1) * 7 * 86_400)
-        let scores = try await SQLiteScoreStore(database: database).scores(since: first).filter { $0.start < last.end }
+        let scores = try await backend.scorer.archive.scores(since: first).filter { $0.start < last.end }
         let buckets = ImpliedNPS.aggregate(scores.map { ImpliedNPS.Sample(date: $0.start, score: $0.score) }, by: .week)
         let byLabel = Dictionary(buckets.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
         return (0..<chartWeeks).map { index in

@@ -7,7 +7,7 @@ extension ReviewBuilder {
     /// (`fixloop outcomes` and `fixloop plan` measure; the review only reads, so it says nothing on any ticket). A
     /// measurement that reaches past `end` (an older week's review) is measured again as of `end`, not stored.
     func outcomes(end: Date) async throws -> [WeeklyReview.Outcome] {
-        let store = SQLiteHealingStore(database: database)
+        let store = backend.healing
         var lives: [FixLife] = []
         for var life in try await store.lives() {
             if let deployed = life.deployedAt, deployed < end, let stored = life.measurement, stored.measuredAt > end {

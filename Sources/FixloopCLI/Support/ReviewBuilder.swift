@@ -48,7 +48,7 @@ struct ReviewBuilder: Sendable {
             ?? productContext.map { try ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
         plannerSettings = context.configuration.planner
         links = context.configuration.sessionLinks(githubWeb: GitHubWeb.serverURL(context.environment).absoluteString)
-        pullRequests = PullRequestStateCache(store: SQLitePullRequestStateStore(database: backend.database),
+        pullRequests = PullRequestStateCache(store: backend.pullRequestStates,
                                              source: GitHubPullRequestStates(client: GitHubWiring.client(context)))
     }
 
@@ -58,7 +58,7 @@ struct ReviewBuilder: Sendable {
     func period(since: Date?, until: Date?, now: Date) async throws -> (start: Date, end: Date) {
         if let since { return (since, until ?? now) }
         if let until { return (until.addingTimeInterval(-7 * 86_400), until) }
-        let newest = try await SQLiteScoreStore(database: database).newestSessionStart() ?? now
+        let newest = try await backend.scorer.archive.newestSessionStart() ?? now
         let week = ISOWeek(containing: newest)
         return (week.start, week.end)
     }
@@ -80,7 +80,7 @@ struct ReviewBuilder: Sendable {
 
     /// The review of one period, without comparison, trend or pull-request states.
     func buildAlone(start: Date, end: Date, now: Date) async throws -> WeeklyReview {
-        let scores = try await SQLiteScoreStore(database: database).scores(since: start).filter { $0.start < end }
+        let scores = try await backend.scorer.archive.scores(since: start).filter { $0.start < end }
         let summary = ScoreSummary(scores: scores, worst: worst)
         var distribution = Array(repeating: 0, count: 11)
         for score in scores { distribution[max(0, min(10, score.score))] += 1 }
@@ -214,7 +214,7 @@ struct ReviewPage: Sendable {
         if builder.product.isEmpty {
             builder.product = productContext.flatMap { try? ProductContext(contentsOf: URL(fileURLWithPath: $0)).name } ?? ""
         }
-        guard (try? await SQLiteScoreStore(database: builder.database).newestSessionStart()) != nil,
+        guard (try? await builder.backend.scorer.archive.newestSessionStart()) != nil,
               let period = try? await builder.period(since: nil, until: nil, now: now),
               let review = try? await builder.build(start: period.start, end: period.end, now: now) else { return nil }
         return ReviewHTML.render(review)

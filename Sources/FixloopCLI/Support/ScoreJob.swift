@@ -80,7 +80,7 @@ struct ScoreJob {
         var result: ScoreResult
         if let batch, let wiring, let grader {
             let batching = try batchGrading(batch, wiring: wiring, grader: grader, settings: settings,
-                                            store: try await StoreBackend.open(context).gradingBatches)
+                                            store: backend.gradingBatches)
             let (summary, tally, batches) = try await pipeline.gradeInBatches(batching, since: since, until: until, worst: worst)
             result = ScoreResult(import: report, grading: tally, summary: summary)
             result.batches = batches
