@@ -126,6 +126,7 @@ let package = Package(
             name: "FixloopPostgres",
             dependencies: [
                 "FixloopCore",
+                "FixloopPlanner", "FixloopSessionTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -215,7 +216,7 @@ let package = Package(
             name: "FixloopPlannerTests",
             dependencies: [
                 "FixloopPlanner", "FixloopStore", "FixloopSessionTypes", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopFixService",
-                "FixloopTesting",
+                "FixloopTesting", "FixloopPostgres",
             ]
         ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),
@@ -273,6 +274,7 @@ let package = Package(
             name: "FixloopStoreConformanceTests",
             dependencies: [
                 "FixloopCore", "FixloopStore", "FixloopPostgres", "FixloopTesting",
+                "FixloopPlanner", "FixloopSessionTypes",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

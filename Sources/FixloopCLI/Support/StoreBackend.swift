@@ -1,5 +1,6 @@
 import FixloopConfig
 import FixloopCore
+import FixloopPlanner
 import FixloopPostgres
 import FixloopStore
 import Foundation
@@ -72,6 +73,8 @@ struct StoreBackend: Sendable {
     let runs: any RunStore & RunHistory
     /// The PostgreSQL pool (migrated at open), when the store is there.
     let postgres: PostgresStore?
+    /// The planner's plan runs, patterns and tickets, and the scored sessions it reads (`plan`, `tickets`, `fix local:N`).
+    var plans: any PlanStore { postgres.map { PostgresPlanStore(store: $0) } ?? SQLitePlanStore(database: database) }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot
