@@ -69,7 +69,9 @@ struct PlanCommandPostgresTests {
             let fix = await run(["fix", "--ticket", "local:1", "--model", "replay:\(root.path)/none.jsonl", "--sandbox", "none"], home: state,
                                 environment: environment)
             #expect(!fix.output.contains("no ticket local:1"), "\(fix.output)")
-            #expect(fix.output.contains("ticket local:1 on \(PlanCommandTests.shop.path)"), "\(fix.output)")
+            #expect(fix.output.contains("fix: run run-"), "\(fix.output)")
+            let runs = try await PostgresRunStore(store: store).runs(ticket: "local:1")
+            #expect(runs.count == 1 && runs.first?.repository.contains(PlanCommandTests.shop.path) == true, "\(runs)")
             let missing = await run(["fix", "--ticket", "local:9", "--model", "replay:\(root.path)/none.jsonl", "--sandbox", "none"], home: state,
                                     environment: environment)
             #expect(missing.status == 2 && missing.output.contains("The store has no ticket local:9"), "\(missing.output)")
