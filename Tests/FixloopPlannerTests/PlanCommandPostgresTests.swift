@@ -65,6 +65,16 @@ struct PlanCommandPostgresTests {
             #expect(try await shared.latestPlan()?.tickets.map(\.reference) == ["local:1"])
             #expect(try await shared.ticket(id: 1)?.pattern?.suspectedCode.contains { $0.path == "shop/checkout.py" } == true)
 
+            // The healing loop measures a fix against the sessions in PostgreSQL, not the (empty) local file.
+            let pattern = try #require(try await shared.latestPlan()?.patterns.first)
+            let starts = try await shared.scoredSessions(since: nil, until: .distantFuture).map(\.start).sorted()
+            let deployed = starts[starts.count / 2]
+            let measured = try await HealingLoop.measure(
+                pattern: (pattern.signature, pattern.variants, pattern.stats.route), deployedAt: deployed,
+                asOf: PlannerFixtures.weekOne.addingTimeInterval(PlannerFixtures.week), previous: nil,
+                database: try FixloopDatabase(url: state.appendingPathComponent("fixloop.sqlite")), settings: PlannerSettings(), plans: shared)
+            #expect(measured.before.matching > 0 && measured.before.routeSessions > 0, "\(measured)")
+
             // `fix local:1` reads the ticket from PostgreSQL: its repository (the shop folder) is where the run goes.
             let fix = await run(["fix", "--ticket", "local:1", "--model", "replay:\(root.path)/none.jsonl", "--sandbox", "none"], home: state,
                                 environment: environment)

@@ -19,6 +19,7 @@ struct OutcomesCommand: AsyncParsableCommand {
         let context = try global.context()
         try context.state.prepare()
         var loop = HealingLoop.make(context, database: try FixloopDatabase(url: context.state.database))
+        loop.plans = try await StoreBackend.open(context).plans  // the scored sessions measured
         loop.announces = !noComment
         let result = try await loop.run()
         let start = since.date(relativeTo: Date()) ?? .distantPast
