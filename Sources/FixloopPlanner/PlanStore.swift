@@ -23,34 +23,6 @@ public protocol PlanStore: TicketRecordStore, StoredTicketReader {
     func createLocalTicket(_ draft: TicketDraft) async throws -> FiledTicket
 }
 
-/// A pattern as the plan store remembers it across runs.
-public struct StoredPattern: Sendable, Hashable, Codable {
-    public var fingerprint: String
-    public var name: String
-    public var kind: String
-    public var classification: String
-    /// The first session that showed it, over every run.
-    public var firstSeen: Date
-    /// The latest session that showed it, over every run.
-    public var lastSeen: Date
-    /// The sessions the latest run counted.
-    public var lastSessions: Int
-    /// The id of the latest run that saw it.
-    public var lastPlan: Int64
-
-    public init(fingerprint: String, name: String, kind: String, classification: String, firstSeen: Date, lastSeen: Date,
-                lastSessions: Int, lastPlan: Int64) {
-        self.fingerprint = fingerprint
-        self.name = name
-        self.kind = kind
-        self.classification = classification
-        self.firstSeen = firstSeen
-        self.lastSeen = lastSeen
-        self.lastSessions = lastSessions
-        self.lastPlan = lastPlan
-    }
-}
-
 /// How a plan run is kept as JSON in `plan_run.result` (both backends): sorted keys, dates as seconds since 1970.
 public enum PlanStoreJSON {
     public static var encoder: JSONEncoder {
@@ -65,17 +37,4 @@ public enum PlanStoreJSON {
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
     }
-}
-
-/// The plan store as a ticket sink: tickets are rows of `planner_ticket`, read back as `local:N`.
-public struct LocalTicketSink: TicketSink {
-    let store: any PlanStore
-
-    public init(store: any PlanStore) { self.store = store }
-
-    public var name: String { "local" }
-    public func find(_ draft: TicketDraft) async throws -> FiledTicket? { nil }
-    public func create(_ draft: TicketDraft) async throws -> FiledTicket { try await store.createLocalTicket(draft) }
-    /// The new counts are kept by ``TicketRecordStore/recordUpdate(sink:fingerprint:draft:)``.
-    public func update(_ ticket: FiledTicket, draft: TicketDraft) async throws {}
 }
