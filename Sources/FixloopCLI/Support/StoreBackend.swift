@@ -67,7 +67,7 @@ struct StoreBackend: Sendable {
     let jobs: any JobStore
     /// The spend ledger with its budget holds: shared in PostgreSQL, so machines spend against one `[budgets]`.
     let ledger: any LedgerStore
-    /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores, plans, runs).
+    /// The machine's SQLite store, for what stays per machine (merges seen by serve, scores).
     let database: FixloopDatabase
     /// Fix runs and ticket branches (a job retaken on another machine reuses its branch and pull request).
     let runs: any RunStore & RunHistory
