@@ -215,7 +215,7 @@ let package = Package(
             name: "FixloopPlannerTests",
             dependencies: [
                 "FixloopPlanner", "FixloopStore", "FixloopSessionTypes", "FixloopGitHub", "FixloopLinear", "FixloopCLI", "FixloopFixService",
-                "FixloopTesting",
+                "FixloopTesting", "FixloopPostgres",
             ]
         ),
         .testTarget(name: "FixloopGitTests", dependencies: ["FixloopGit", "FixloopTesting"]),

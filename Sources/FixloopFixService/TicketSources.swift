@@ -2,7 +2,6 @@ import FixloopCore
 import FixloopEngineer
 import FixloopGitHub
 import FixloopLinear
-import FixloopStore
 import Foundation
 
 /// Reads a ticket from wherever its reference points: a file, standard input, GitHub, Linear or the local store.
@@ -11,14 +10,14 @@ public struct TicketSources: TicketSource {
     public var githubAPI: URL
     /// Linear's GraphQL endpoint.
     public var linearAPI: URL
-    /// The store holding the planner's tickets (`local:N`).
-    public var database: URL
+    /// The store holding the planner's tickets (`local:N`): the plan store of the configured backend.
+    public var localTickets: any StoredTicketReader
     public var limits: TicketLimits
 
-    public init(githubAPI: URL, linearAPI: URL, database: URL, limits: TicketLimits) {
+    public init(githubAPI: URL, linearAPI: URL, localTickets: any StoredTicketReader, limits: TicketLimits) {
         self.githubAPI = githubAPI
         self.linearAPI = linearAPI
-        self.database = database
+        self.localTickets = localTickets
         self.limits = limits
     }
 
@@ -49,7 +48,7 @@ public struct TicketSources: TicketSource {
             }
             return try await LinearTicketSource(client: LinearClient(endpoint: linearAPI, apiKey: key)).ticket(identifier: identifier)
         case .local(let id):
-            guard let stored = try await SQLitePlanStore(database: try FixloopDatabase(url: database)).ticket(id: id) else {
+            guard let stored = try await localTickets.ticket(id: id) else {
                 throw FixServiceError(code: "fix.no_local_ticket", message: "The store has no ticket local:\(id); list them with fixloop tickets list.")
             }
             return Self.ticket(stored)
@@ -60,7 +59,7 @@ public struct TicketSources: TicketSource {
 extension TicketSources {
     /// A planner ticket as the engineer reads it: its body as written, and its pattern as data (the messages seen and
     /// the frames are the evidence).
-    public static func ticket(_ stored: SQLitePlanStore.StoredTicket) -> Ticket {
+    public static func ticket(_ stored: StoredTicket) -> Ticket {
         Ticket(
             reference: "local:\(stored.id)", title: stored.title, body: stored.body, repository: stored.repository,
             labels: stored.labels + (stored.classification == "bug" ? ["bug"] : []), evidence: stored.pattern?.evidence ?? [],

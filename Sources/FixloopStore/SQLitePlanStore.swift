@@ -4,30 +4,10 @@ import FixloopSessionTypes
 import Foundation
 import GRDB
 
-/// The planner's store: scored sessions in, plans, patterns and tickets out; the planner's ``TicketRecordStore``.
-public struct SQLitePlanStore: TicketRecordStore {
+/// The planner's store in the machine's SQLite file: scored sessions in, plans, patterns and tickets out (``PlanStore``).
+public struct SQLitePlanStore: PlanStore {
     /// A stored ticket, as `fixloop tickets list|show` and `--ticket local:N` read it.
-    public struct StoredTicket: Sendable, Hashable, Codable {
-        public var id: Int
-        public var sink: String
-        public var fingerprint: String
-        public var reference: String?
-        public var url: String?
-        public var title: String
-        public var body: String
-        public var labels: [String]
-        public var classification: String
-        public var priority: Int
-        public var sessions: Int
-        /// The repository the planner searched, if it was given one.
-        public var repository: String?
-        /// The update comments, oldest first.
-        public var updates: [String]
-        /// The pattern as data; nil for a ticket filed before it was kept (the next plan run fills it in).
-        public var pattern: PatternEvidence?
-        public var createdAt: Date
-        public var updatedAt: Date
-    }
+    public typealias StoredTicket = FixloopCore.StoredTicket
 
     private let database: FixloopDatabase
 
@@ -104,6 +84,20 @@ public struct SQLitePlanStore: TicketRecordStore {
                                     arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970])
             }
             return try texts.map { try Self.decoder.decode(PlanResult.self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// Every pattern a plan run saw, by fingerprint.
+    public func patterns() async throws -> [StoredPattern] {
+        try await wrap("read") {
+            try await database.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM planner_pattern ORDER BY fingerprint").map { row in
+                    StoredPattern(
+                        fingerprint: row["fingerprint"], name: row["name"], kind: row["kind"], classification: row["classification"],
+                        firstSeen: Date(timeIntervalSince1970: row["first_seen"]), lastSeen: Date(timeIntervalSince1970: row["last_seen"]),
+                        lastSessions: row["last_sessions"], lastPlan: row["last_plan"])
+                }
+            }
         }
     }
 
@@ -208,33 +202,11 @@ public struct SQLitePlanStore: TicketRecordStore {
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }
+    static var encoder: JSONEncoder { PlanStoreJSON.encoder }
 
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }
+    static var decoder: JSONDecoder { PlanStoreJSON.decoder }
 
     private func wrap<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         try await database.wrapErrors(operation, body)
     }
-}
-
-/// The local store as a ticket sink: tickets are rows of `planner_ticket`, read back as `local:N`.
-public struct LocalTicketSink: TicketSink {
-    let store: SQLitePlanStore
-
-    public init(store: SQLitePlanStore) { self.store = store }
-
-    public var name: String { "local" }
-    public func find(_ draft: TicketDraft) async throws -> FiledTicket? { nil }
-    public func create(_ draft: TicketDraft) async throws -> FiledTicket { try await store.createLocalTicket(draft) }
-    /// The new counts are kept by ``SQLitePlanStore/recordUpdate(sink:fingerprint:draft:)``.
-    public func update(_ ticket: FiledTicket, draft: TicketDraft) async throws {}
 }

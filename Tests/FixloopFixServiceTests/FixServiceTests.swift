@@ -50,7 +50,7 @@ struct FixServiceTests {
             workspaces: WorkspacePool(mirrors: MirrorCache(root: state.appendingPathComponent("mirrors")),
                                       root: state.appendingPathComponent("workspaces"), poolSize: 2),
             tickets: TicketSources(githubAPI: URL(string: "http://127.0.0.1:9")!, linearAPI: URL(string: "http://127.0.0.1:9")!,
-                                   database: state.appendingPathComponent("fixloop.sqlite"), limits: TicketLimits()),
+                                   localTickets: SQLitePlanStore(database: database), limits: TicketLimits()),
             codeHost: { _ in host }, runs: SQLiteRunStore(database: database),
             settings: .init(runsFolder: state.appendingPathComponent("runs"), git: GitSettings()))
     }

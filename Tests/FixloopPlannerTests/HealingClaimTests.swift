@@ -36,7 +36,7 @@ struct HealingClaimTests {
                     "FIXLOOP_HOME": root.appendingPathComponent("state").path, "HOME": root.path, "PATH": "/usr/bin:/bin",
                 ]) { $1 })
                 let database = try healing.database(root)
-                var loop = try await HealingLoop.make(context, database: database)
+                var loop = HealingLoop.make(context, backend: .sqlite(database))
                 loop.store = ClaimedElsewhere(inner: SQLiteHealingStore(database: database), other: SQLiteHealingStore(database: try healing.database(root)))
                 let result = try await loop.run()
                 #expect(result.announced.isEmpty, "\(result.announced)")

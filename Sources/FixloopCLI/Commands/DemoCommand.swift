@@ -94,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
         plan.model = model
         plan.record = recording("planner")
         stage.show(try await plan.run(context: context).report.text())
-        let ticket = try await DemoBundle.mostUrgentBug(in: SQLitePlanStore(database: try FixloopDatabase(url: context.state.database)))
+        let ticket = try await DemoBundle.mostUrgentBug(in: StoreBackend.open(context).plans)
         stage.end()
 
         stage.begin("engineer", "fix \(ticket) in the sandbox and push its branch to the local remote")

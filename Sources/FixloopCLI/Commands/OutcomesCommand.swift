@@ -18,7 +18,9 @@ struct OutcomesCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try global.context()
         try context.state.prepare()
-        var loop = try await HealingLoop.make(context, database: try FixloopDatabase(url: context.state.database))
+        let backend = try await StoreBackend.open(context)
+        defer { backend.postgres?.close() }
+        var loop = HealingLoop.make(context, backend: backend)
         loop.announces = !noComment
         let result = try await loop.run()
         let start = since.date(relativeTo: Date()) ?? .distantPast
@@ -32,11 +34,13 @@ struct OutcomesCommand: AsyncParsableCommand {
 }
 
 extension HealingLoop {
-    /// The loop with the configured store's merges and lives (``StoreBackend/healing``: PostgreSQL with `[store] url`)
+    /// The loop with the configured store's merges, lives and scored sessions (``StoreBackend/healing`` and
+    /// ``StoreBackend/plans``: PostgreSQL with `[store] url`)
     /// and the edge's clients: GitHub (`GITHUB_API_URL`, `GITHUB_TOKEN`), Linear when `LINEAR_API_KEY` is set.
-    static func make(_ context: CommandContext, database: FixloopDatabase) async throws -> HealingLoop {
-        var loop = HealingLoop(database: database, settings: context.configuration.planner, prompts: context.prompts)
-        loop.store = try await StoreBackend.open(context).healing
+    static func make(_ context: CommandContext, backend: StoreBackend) -> HealingLoop {
+        var loop = HealingLoop(database: backend.database, settings: context.configuration.planner, prompts: context.prompts)
+        loop.store = backend.healing
+        loop.plans = backend.plans
         loop.github = GitHubWiring.client(context)
         if let key = EdgeSecrets(context.environment).linear {
             let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!

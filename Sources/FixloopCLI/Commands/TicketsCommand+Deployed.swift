@@ -15,7 +15,7 @@ extension TicketsCommand {
 
         func run() async throws {
             let context = try global.context()
-            let store = try TicketsCommand.store(context)
+            let store = try await TicketsCommand.store(context)
             guard let id = try await Show.id(ticket, store: store), let stored = try await store.ticket(id: id), let reference = stored.reference else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FixloopCore
+import FixloopPlanner
 import FixloopStore
 import Foundation
 
@@ -43,7 +44,7 @@ struct TicketsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try global.context()
-            let store = try TicketsCommand.store(context)
+            let store = try await TicketsCommand.store(context)
             guard let id = try await Self.id(ticket, store: store), let stored = try await store.ticket(id: id) else {
                 throw CommandError(code: "tickets.not_found", message: "There is no stored ticket '\(ticket)'; list them with fixloop tickets list.")
             }
@@ -61,7 +62,7 @@ struct TicketsCommand: AsyncParsableCommand {
         }
 
         /// The stored id `text` names: `local:N`, `N`, or a (unique prefix of a) reference a sink gave the ticket.
-        static func id(_ text: String, store: SQLitePlanStore) async throws -> Int? {
+        static func id(_ text: String, store: any StoredTicketReader) async throws -> Int? {
             if let id = Int(text.hasPrefix("local:") ? String(text.dropFirst(6)) : text) { return id }
             let filed = try await store.tickets().filter { $0.reference?.hasPrefix(text) == true }
             let references = Set(filed.compactMap(\.reference)).sorted()
@@ -71,8 +72,8 @@ struct TicketsCommand: AsyncParsableCommand {
         }
     }
 
-    static func store(_ context: CommandContext) throws -> SQLitePlanStore {
-        try context.state.prepare()
-        return SQLitePlanStore(database: try FixloopDatabase(url: context.state.database))
+    /// The configured backend's plan store (``StoreBackend``).
+    static func store(_ context: CommandContext) async throws -> any PlanStore {
+        try await StoreBackend.open(context).plans
     }
 }

@@ -80,7 +80,7 @@ struct DemoBundle {
     }
 
     /// The most urgent bug ticket the planner filed in the store.
-    static func mostUrgentBug(in store: SQLitePlanStore) async throws -> TicketReference {
+    static func mostUrgentBug(in store: any StoredTicketReader) async throws -> TicketReference {
         let bugs = try await store.tickets().filter { $0.classification == "bug" && $0.sink == "local" }
         guard let ticket = bugs.min(by: { ($0.priority, $0.id) < ($1.priority, $1.id) }) else {
             throw CommandError(code: "demo.no_ticket", message: "The planner filed no bug ticket on the demo week, so the engineer has nothing to fix; check the planner's output above.")

@@ -15,11 +15,12 @@ enum FixWiring {
     /// - Parameters:
     ///   - runs: where runs and ticket branches are kept (`serve` passes its store's); nil: the configured store's.
     ///   - ledger: the spend ledger (`serve` passes its store's); nil: the configured store's (``StoreBackend``).
+    ///   - plans: the planner's tickets, for `local:N` (`serve` passes its store's); nil: the configured store's.
     static func service(context: CommandContext, sandbox choice: SandboxChoice, readOnly: [String] = [], runs: (any RunStore)? = nil,
-                        ledger: (any LedgerStore)? = nil) async throws -> FixService {
+                        ledger: (any LedgerStore)? = nil, plans: (any StoredTicketReader)? = nil) async throws -> FixService {
         try context.state.prepare()
         let configuration = context.configuration
-        let backend = runs == nil || ledger == nil ? try await StoreBackend.open(context) : nil
+        let backend = runs == nil || ledger == nil || plans == nil ? try await StoreBackend.open(context) : nil
         let models = try await ModelWiring(context: context, ledger: ledger ?? backend?.ledger)
         let catalog = SandboxChoice.catalog()
         let githubAPI = GitHubWiring.apiURL(context)
@@ -31,7 +32,7 @@ enum FixWiring {
             testPolicy: try catalog.policy("test"), setupPolicy: try catalog.policy("setup"),
             workspaces: WorkspacePool(mirrors: MirrorCache(root: context.state.mirrors), root: context.state.workspaces,
                                       poolSize: configuration.git.workspacePoolSize, checkoutLimits: CheckoutLimits(configuration.git)),
-            tickets: TicketSources(context: context),
+            tickets: TicketSources(context: context, localTickets: plans ?? backend!.plans),
             codeHost: { token in GitHubCodeHost(client: GitHubClient(baseURL: githubAPI, token: token)) },
             runs: runs ?? backend!.runs, settings: settings, prompts: context.prompts)
     }
@@ -53,12 +54,12 @@ extension ModelWiring: FixModels {
 }
 
 extension TicketSources {
-    /// The sources a command reads tickets from: `GITHUB_API_URL`, `LINEAR_API_URL`, the state directory's store.
-    init(context: CommandContext) {
+    /// The sources a command reads tickets from: `GITHUB_API_URL`, `LINEAR_API_URL`, the configured store's tickets.
+    init(context: CommandContext, localTickets: any StoredTicketReader) {
         self.init(
             githubAPI: GitHubWiring.apiURL(context),
             linearAPI: context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!,
-            database: context.state.database, limits: context.configuration.engineer)
+            localTickets: localTickets, limits: context.configuration.engineer)
     }
 }
 
@@ -68,6 +69,7 @@ struct TicketLoader {
 
     func load(_ reference: TicketReference) async throws -> Ticket {
         try context.state.prepare()
-        return try await TicketSources(context: context).ticket(reference, credentials: EdgeSecrets(context.environment).fixCredentials)
+        let tickets = TicketSources(context: context, localTickets: try await StoreBackend.open(context).plans)
+        return try await tickets.ticket(reference, credentials: EdgeSecrets(context.environment).fixCredentials)
     }
 }

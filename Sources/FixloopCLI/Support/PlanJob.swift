@@ -35,8 +35,8 @@ struct PlanJob {
     /// Plans, files and saves. - Returns: the report and how many scored sessions the period had.
     func run(context: CommandContext) async throws -> (report: PlanReport, sessions: Int) {
         try context.state.prepare()
-        let database = try FixloopDatabase(url: context.state.database)
-        let store = SQLitePlanStore(database: database)
+        let backend = try await StoreBackend.open(context)
+        let store = backend.plans
         let sessions = try await store.scoredSessions(since: since, until: until)
         let period = "\(since.map(PlanReport.day) ?? "start") → \(PlanReport.day(until))"
         let say = showsProgress ? { (line: String) in CommandIO.current.writeError("plan: \(line)\n") } : { _ in }
@@ -62,7 +62,8 @@ struct PlanJob {
         if !dryRun {
             try await store.savePlan(result, sink: ticketSink.name)
             // The healing loop: merged fixes measured against this data, new verdicts said.
-            let healing = try await HealingLoop.make(context, database: database).run()
+            let loop = HealingLoop.make(context, backend: backend)
+            let healing = try await loop.run()
             for line in healing.announced + healing.notes { say("outcome: \(line)") }
         }
         return (PlanReport(plan: result, sink: ticketSink.name, dryRun: dryRun), sessions.count)
@@ -97,7 +98,7 @@ struct PlanJob {
         }
     }
 
-    private func makeSink(_ context: CommandContext, store: SQLitePlanStore) async throws -> any TicketSink {
+    private func makeSink(_ context: CommandContext, store: any PlanStore) async throws -> any TicketSink {
         switch sink {
         case .local:
             return LocalTicketSink(store: store)

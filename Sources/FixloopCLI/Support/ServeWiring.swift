@@ -60,7 +60,8 @@ struct ServeWiring {
         var template = FixRequest(ticket: .reference(.standardInput), model: jobs.model)
         template.limits.maxCostUSD = jobs.maxCostUSD
         template.credentials = secrets.fixCredentials
-        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox, runs: backend.runs, ledger: backend.ledger)
+        let service = try await FixWiring.service(context: context, sandbox: jobs.sandbox, runs: backend.runs, ledger: backend.ledger,
+                                                  plans: backend.plans)
         var runner = FixJobRunner(service: service, tokens: connection.tokens, template: template, cloneFrom: cloneFrom)
         runner.maxBehind = settings.maxBehind
         workers = WorkerPool(store: store, runner: runner, progress: progress, metrics: metrics,

@@ -5,7 +5,7 @@ import FixloopPostgres
 import FixloopStore
 import Foundation
 
-/// Where the job queue (jobs, webhook deliveries, triggers), `serve`'s fix runs and the spend ledger live, chosen in one place:
+/// Where the store lives (the queue, runs, ledger, events, sessions, scores, plans, tickets, merges), chosen in one place:
 /// `FIXLOOP_DATABASE_URL` (through ``EdgeSecrets``: the variable, its `_FILE`, or the credential), else
 /// `[store] url`, else the state directory's SQLite file.
 enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
@@ -59,15 +59,15 @@ enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The stores a command uses, built once from ``StoreLocation``: `serve`, `jobs`, `spend` and `migrate` take them
-/// from here and construct none themselves.
+/// The stores a command uses, built once from ``StoreLocation``: every command takes them from here and constructs none
+/// itself. With PostgreSQL every table of the store is there, and the SQLite file keeps only what a command writes apart.
 struct StoreBackend: Sendable {
     let location: StoreLocation
     /// The job queue: jobs, webhook deliveries, triggers.
     let jobs: any JobStore
     /// The spend ledger with its budget holds: shared in PostgreSQL, so machines spend against one `[budgets]`.
     let ledger: any LedgerStore
-    /// The machine's SQLite store, for what stays per machine (scores, plans).
+    /// The machine's SQLite store: with PostgreSQL it holds nothing of the store's; without, everything.
     let database: FixloopDatabase
     /// Fix runs and ticket branches (a job retaken on another machine reuses its branch and pull request).
     let runs: any RunStore & RunHistory
@@ -87,6 +87,8 @@ struct StoreBackend: Sendable {
     var scorer: ScorerStores {
         postgres.map(ScorerStores.init(postgres:)) ?? ScorerStores(sqlite: database)
     }
+    /// The planner's plan runs, patterns and tickets, and the scored sessions it reads (`plan`, `tickets`, `fix local:N`).
+    var plans: any PlanStore { postgres.map { PostgresPlanStore(store: $0) } ?? SQLitePlanStore(database: database) }
 
     /// Opens the context's stores, migrating them.
     /// - Throws: ``StoreError`` for a SQLite file that cannot be opened; ``PostgresError`` when PostgreSQL cannot

@@ -14,6 +14,8 @@ struct HealingLoop {
     let database: FixloopDatabase
     /// Merges and fixes' lives: the configured store's (``StoreBackend/healing``); the SQLite file's by default.
     var store: any HealingStore
+    /// Where the scored sessions are read (the configured backend's plan store); nil: `database`'s.
+    var plans: (any PlanStore)?
     var settings: PlannerSettings
     var prompts: PromptLibrary
     /// GitHub, for pull requests' merges, comments and reopening issues; nil leaves GitHub out.
@@ -58,7 +60,7 @@ struct HealingLoop {
                 continue
             }
             let measurement = try await Self.measure(pattern: pattern, deployedAt: deployed, asOf: now, previous: life.announced,
-                                                     database: database, settings: settings)
+                                                     database: database, settings: settings, plans: plans)
             try await store.recordMeasurement(ticket: life.ticket, measurement)
             guard announces, measurement.verdict != .waiting, measurement.verdict != life.announced else { continue }
             // Claimed first: of several processes measuring this fix, only the one whose claim lands says the verdict.
@@ -82,9 +84,9 @@ struct HealingLoop {
     /// older week's review as of its end.
     static func measure(pattern: (main: FailureSignature, variants: [FailureSignature], route: String), deployedAt deployed: Date,
                         asOf now: Date, previous: HealingVerdict?, database: FixloopDatabase,
-                        settings: PlannerSettings) async throws -> HealingMeasurement {
+                        settings: PlannerSettings, plans: (any PlanStore)? = nil) async throws -> HealingMeasurement {
         let window = TimeInterval(settings.outcomeWindowDays) * 86_400
-        let sessions = try await SQLitePlanStore(database: database).scoredSessions(since: deployed - window, until: now)
+        let sessions = try await (plans ?? SQLitePlanStore(database: database)).scoredSessions(since: deployed - window, until: now)
         let until = min(now, (sessions.map(\.start).max() ?? deployed).addingTimeInterval(1))
         let meter = HealingMeter(windowDays: settings.outcomeWindowDays, healedDays: settings.healedDays)
         return meter.measure(
