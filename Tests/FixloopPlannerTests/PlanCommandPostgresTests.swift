@@ -68,7 +68,7 @@ struct PlanCommandPostgresTests {
             let measured = try await HealingLoop.measure(
                 pattern: (pattern.signature, pattern.variants, pattern.stats.route), deployedAt: deployed,
                 asOf: PlannerFixtures.weekOne.addingTimeInterval(PlannerFixtures.week), previous: nil,
-                database: try FixloopDatabase(url: state.appendingPathComponent("fixloop.sqlite")), settings: PlannerSettings(), plans: shared)
+                plans: shared, settings: PlannerSettings())
             #expect(measured.before.matching > 0 && measured.before.routeSessions > 0, "\(measured)")
 
             // `fix local:1` reads the ticket from PostgreSQL: its repository (the shop folder) is where the run goes.

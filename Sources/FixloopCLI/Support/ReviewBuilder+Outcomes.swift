@@ -14,7 +14,7 @@ extension ReviewBuilder {
                 life.measurement = nil
                 if let pattern = try await store.signatures(fingerprint: life.fingerprint) {
                     life.measurement = try await HealingLoop.measure(pattern: pattern, deployedAt: deployed, asOf: end, previous: nil,
-                                                                     database: database, settings: plannerSettings)
+                                                                     plans: backend.plans, settings: plannerSettings)
                 }
             }
             lives.append(life)

@@ -7,14 +7,12 @@ import FixloopStore
 import Foundation
 
 /// Gathers the week's review from the store: scores, the planner's patterns and decisions, the engineer's runs (with
-/// their `runs/<id>/report.json`), and the ledger's spend by layer. Runs and spend come from the configured store
-/// (``StoreBackend``: PostgreSQL with `[store] url`); the rest from its SQLite file.
+/// their `runs/<id>/report.json`), and the ledger's spend by layer, all from the configured store (``StoreBackend``:
+/// PostgreSQL with `[store] url`, else the SQLite file).
 struct ReviewBuilder: Sendable {
-    /// The stores: ``StoreBackend/runs`` and ``StoreBackend/ledger`` for runs and spend, the SQLite file for the rest.
+    /// The stores: scores (``StoreBackend/scorer``), plans, runs, spend, outcomes and pull-request states.
     let backend: StoreBackend
     let state: StateDirectory
-    /// The machine's SQLite file: scores, plans, outcomes, pull-request states.
-    var database: FixloopDatabase { backend.database }
     var product = ""
     /// How many of the lowest-scored sessions to list.
     var worst = 5
@@ -99,7 +97,7 @@ struct ReviewBuilder: Sendable {
         review.errors = fixes.filter { $0.outcome == RunStatus.error.rawValue }
         review.lowConfidence = scores.filter { $0.modelGrade == nil && $0.rubric.isUnsure }.count
         review.partialUntil = end > now ? now : nil
-        if try await SQLitePlanStore(database: database).plans(overlapping: start, end).isEmpty {
+        if try await backend.plans.plans(overlapping: start, end).isEmpty {
             review.plannerHint = "fixloop plan --since \(Self.isoDay(start)) --until \(Self.isoDay(end))"
         }
         return review
@@ -124,7 +122,7 @@ struct ReviewBuilder: Sendable {
     /// The patterns of every plan overlapping `start..<end`, keyed by fingerprint, each as its newest plan saw it.
     func patternsByFingerprint(start: Date, end: Date) async throws -> [String: WeeklyReview.Pattern] {
         var newest: [String: WeeklyReview.Pattern] = [:]
-        for plan in try await SQLitePlanStore(database: database).plans(overlapping: start, end) {
+        for plan in try await backend.plans.plans(overlapping: start, end) {
             for pattern in plan.patterns {
                 let decision = plan.decisions.first { $0.fingerprint == pattern.fingerprint }
                 let ticket = plan.tickets.first { $0.fingerprint == pattern.fingerprint }

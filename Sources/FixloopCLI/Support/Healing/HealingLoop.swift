@@ -60,7 +60,7 @@ struct HealingLoop {
                 continue
             }
             let measurement = try await Self.measure(pattern: pattern, deployedAt: deployed, asOf: now, previous: life.announced,
-                                                     database: database, settings: settings, plans: plans)
+                                                     plans: plans ?? SQLitePlanStore(database: database), settings: settings)
             try await store.recordMeasurement(ticket: life.ticket, measurement)
             guard announces, measurement.verdict != .waiting, measurement.verdict != life.announced else { continue }
             // Claimed first: of several processes measuring this fix, only the one whose claim lands says the verdict.
@@ -83,10 +83,10 @@ struct HealingLoop {
     /// scored session before then, so a week not imported yet is not a healed week. The loop measures as of now; an
     /// older week's review as of its end.
     static func measure(pattern: (main: FailureSignature, variants: [FailureSignature], route: String), deployedAt deployed: Date,
-                        asOf now: Date, previous: HealingVerdict?, database: FixloopDatabase,
-                        settings: PlannerSettings, plans: (any PlanStore)? = nil) async throws -> HealingMeasurement {
+                        asOf now: Date, previous: HealingVerdict?, plans: any PlanStore,
+                        settings: PlannerSettings) async throws -> HealingMeasurement {
         let window = TimeInterval(settings.outcomeWindowDays) * 86_400
-        let sessions = try await (plans ?? SQLitePlanStore(database: database)).scoredSessions(since: deployed - window, until: now)
+        let sessions = try await plans.scoredSessions(since: deployed - window, until: now)
         let until = min(now, (sessions.map(\.start).max() ?? deployed).addingTimeInterval(1))
         let meter = HealingMeter(windowDays: settings.outcomeWindowDays, healedDays: settings.healedDays)
         return meter.measure(
