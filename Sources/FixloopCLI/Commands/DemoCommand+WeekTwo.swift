@@ -12,10 +12,10 @@ extension DemoCommand {
     /// measurement.
     func closeTheLoop(ticket: String, remote: URL, bundle: DemoBundle, model: ModelSpec, context: CommandContext,
                       stage: inout DemoStage, record: URL?) async throws -> FixLife {
-        let database = try FixloopDatabase(url: context.state.database)
-        let healing = try await StoreBackend.open(context).healing
-        var loop = HealingLoop(database: database, settings: context.configuration.planner, prompts: context.prompts)
-        loop.store = healing
+        let backend = try await StoreBackend.open(context)
+        defer { backend.postgres?.close() }
+        let healing = backend.healing
+        var loop = HealingLoop(backend: backend, settings: context.configuration.planner, prompts: context.prompts)
         // The demo's own deploy: at the merge, whatever [planner] deploy_delay_hours says.
         loop.settings.deployDelayHours = 0
 

@@ -38,9 +38,7 @@ extension HealingLoop {
     /// ``StoreBackend/plans``: PostgreSQL with `[store] url`)
     /// and the edge's clients: GitHub (`GITHUB_API_URL`, `GITHUB_TOKEN`), Linear when `LINEAR_API_KEY` is set.
     static func make(_ context: CommandContext, backend: StoreBackend) -> HealingLoop {
-        var loop = HealingLoop(database: backend.database, settings: context.configuration.planner, prompts: context.prompts)
-        loop.store = backend.healing
-        loop.plans = backend.plans
+        var loop = HealingLoop(backend: backend, settings: context.configuration.planner, prompts: context.prompts)
         loop.github = GitHubWiring.client(context)
         if let key = EdgeSecrets(context.environment).linear {
             let endpoint = context.environment["LINEAR_API_URL"].flatMap(URL.init(string:)) ?? URL(string: "https://api.linear.app/graphql")!

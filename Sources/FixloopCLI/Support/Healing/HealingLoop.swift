@@ -11,11 +11,10 @@ import Foundation
 /// records its own), set deploy times, measure each deployed fix, and say a new verdict on the pull request and the
 /// ticket — reopening the ticket when the pattern is not gone. `fixloop outcomes` and the end of `fixloop plan` run it.
 struct HealingLoop {
-    let database: FixloopDatabase
-    /// Merges and fixes' lives: the configured store's (``StoreBackend/healing``); the SQLite file's by default.
+    /// Merges and fixes' lives: the configured store's (``StoreBackend/healing``).
     var store: any HealingStore
-    /// Where the scored sessions are read (the configured backend's plan store); nil: `database`'s.
-    var plans: (any PlanStore)?
+    /// Where the scored sessions are read (``StoreBackend/plans``).
+    var plans: any PlanStore
     var settings: PlannerSettings
     var prompts: PromptLibrary
     /// GitHub, for pull requests' merges, comments and reopening issues; nil leaves GitHub out.
@@ -33,9 +32,10 @@ struct HealingLoop {
         var announced: [String]
     }
 
-    init(database: FixloopDatabase, settings: PlannerSettings, prompts: PromptLibrary) {
-        self.database = database
-        store = SQLiteHealingStore(database: database)
+    /// The loop over `backend`'s healing and plan stores.
+    init(backend: StoreBackend, settings: PlannerSettings, prompts: PromptLibrary) {
+        store = backend.healing
+        plans = backend.plans
         self.settings = settings
         self.prompts = prompts
     }
@@ -60,7 +60,7 @@ struct HealingLoop {
                 continue
             }
             let measurement = try await Self.measure(pattern: pattern, deployedAt: deployed, asOf: now, previous: life.announced,
-                                                     plans: plans ?? SQLitePlanStore(database: database), settings: settings)
+                                                     plans: plans, settings: settings)
             try await store.recordMeasurement(ticket: life.ticket, measurement)
             guard announces, measurement.verdict != .waiting, measurement.verdict != life.announced else { continue }
             // Claimed first: of several processes measuring this fix, only the one whose claim lands says the verdict.
