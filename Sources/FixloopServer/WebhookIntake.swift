@@ -61,6 +61,8 @@ public struct WebhookIntake: Sendable {
         } catch {
             return WebhookReply(status: 400, result: "malformed", message: "the body is not a JSON object")
         }
+        // What this call recorded before the work it asks for was done: forgotten if that work fails (``forget``).
+        var recorded: (delivery: String, triggers: [String])?
         do {
             if let request = directFix(event: event, payload: payload, body: body) {
                 // The delivery, its trigger and the job in one transaction: a crash or an outage in between keeps none.
@@ -74,6 +76,7 @@ public struct WebhookIntake: Sendable {
             guard try await store.recordDelivery(delivery, now: now()) else {
                 return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
             }
+            recorded = (delivery, [])
             if let merges, let merge = TriggerDecision.merge(event: event, body: body) {
                 try await merges.recordMerge(merge)
                 return WebhookReply(status: 202, result: "merged", message: "recorded the merge of \(merge.pullRequest)")
@@ -93,14 +96,17 @@ public struct WebhookIntake: Sendable {
                 guard try await store.recordTrigger(key, delivery: delivery, now: now()) else {
                     return WebhookReply(status: 202, result: "duplicate", message: "a CI round was already asked for this head commit")
                 }
+                recorded?.triggers.append(key)
                 return try await executeRevision(request)
             case nil:
                 break
             }
             let action = TriggerDecision.decide(event: event, payload: payload, settings: triggers)
-            if case .command = action, let key = TriggerDecision.triggerKey(event: event, payload: payload),
-               !(try await store.recordTrigger(key, delivery: delivery, now: now())) {
-                return WebhookReply(status: 202, result: "duplicate", message: "this \(event).\(payload.action ?? "-") was already received under another delivery id")
+            if case .command = action, let key = TriggerDecision.triggerKey(event: event, payload: payload) {
+                guard try await store.recordTrigger(key, delivery: delivery, now: now()) else {
+                    return WebhookReply(status: 202, result: "duplicate", message: "this \(event).\(payload.action ?? "-") was already received under another delivery id")
+                }
+                recorded?.triggers.append(key)
             }
             switch action {
             case .ignore(let reason):
@@ -114,6 +120,7 @@ public struct WebhookIntake: Sendable {
             }
         } catch {
             logger.error("webhook failed", metadata: ["delivery": "\(delivery)", "error": "\(error)"])
+            await forget(recorded)
             return Self.storeDown
         }
     }
@@ -131,6 +138,7 @@ public struct WebhookIntake: Sendable {
         guard LinearWebhook.isFresh(payload, now: now()) else {
             return WebhookReply(status: 401, result: "stale", message: "webhookTimestamp is more than 60 s from now")
         }
+        var recorded: (delivery: String, triggers: [String])?
         do {
             if let delivery, !delivery.isEmpty, case .command(.fix(let request), _) = LinearWebhook.decide(payload, settings: triggers, repository: linear.repository) {
                 // The delivery, its trigger and the job in one transaction (``receive(event:delivery:signature:body:)``).
@@ -141,13 +149,18 @@ public struct WebhookIntake: Sendable {
                 case .recorded(let result): return await reply(to: result, of: request)
                 }
             }
-            if let delivery, !delivery.isEmpty, !(try await store.recordDelivery("linear:\(delivery)", now: now())) {
-                return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+            if let delivery, !delivery.isEmpty {
+                guard try await store.recordDelivery("linear:\(delivery)", now: now()) else {
+                    return WebhookReply(status: 202, result: "duplicate", message: "delivery \(delivery) was already received")
+                }
+                recorded = ("linear:\(delivery)", [])
             }
             let action = LinearWebhook.decide(payload, settings: triggers, repository: linear.repository)
-            if case .command = action, let key = LinearWebhook.triggerKey(payload),
-               !(try await store.recordTrigger(key, delivery: "linear:\(delivery ?? "-")", now: now())) {
-                return WebhookReply(status: 202, result: "duplicate", message: "this Linear \(payload.action ?? "-") was already received under another delivery id")
+            if case .command = action, let key = LinearWebhook.triggerKey(payload) {
+                guard try await store.recordTrigger(key, delivery: "linear:\(delivery ?? "-")", now: now()) else {
+                    return WebhookReply(status: 202, result: "duplicate", message: "this Linear \(payload.action ?? "-") was already received under another delivery id")
+                }
+                recorded?.triggers.append(key)
             }
             switch action {
             case .ignore(let reason): return WebhookReply(status: 202, result: "ignored", message: reason)
@@ -155,7 +168,21 @@ public struct WebhookIntake: Sendable {
             }
         } catch {
             logger.error("Linear webhook failed", metadata: ["error": "\(error)"])
+            await forget(recorded)
             return Self.storeDown
+        }
+    }
+
+    /// A delivery whose work failed after its id (and triggers) were recorded — a merge, a round, a command that
+    /// could not be queued — is forgotten, so its redelivery is taken again, not answered as a duplicate. When the
+    /// database is gone altogether the forgetting fails too; that is logged, and the delivery stays recorded.
+    func forget(_ recorded: (delivery: String, triggers: [String])?) async {
+        guard let recorded else { return }
+        do {
+            try await store.forgetDelivery(recorded.delivery, triggers: recorded.triggers)
+        } catch {
+            logger.warning("a failed delivery could not be forgotten; redeliveries of it are answered as duplicates",
+                           metadata: ["delivery": "\(recorded.delivery)", "error": "\(error)"])
         }
     }
 

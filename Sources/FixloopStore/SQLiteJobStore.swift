@@ -184,6 +184,15 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
+    public func forgetDelivery(_ id: String, triggers: [String]) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM webhook_delivery WHERE id = ?", arguments: [id])
+            for key in triggers {
+                try db.execute(sql: "DELETE FROM webhook_trigger WHERE key = ? AND delivery = ?", arguments: [key, id])
+            }
+        }
+    }
+
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.pool.write(body)

@@ -57,6 +57,7 @@ struct StoreDownTests {
         func counts() async throws -> [JobState: Int] { try check(); return try await inner.counts() }
         func recordDelivery(_ id: String, now: Date) async throws -> Bool { try check(); return try await inner.recordDelivery(id, now: now) }
         func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool { try check(); return try await inner.recordTrigger(key, delivery: delivery, now: now) }
+        func forgetDelivery(_ id: String, triggers: [String]) async throws { try check(); try await inner.forgetDelivery(id, triggers: triggers) }
         func revisionRounds(ticket: String?, since: Date?) async throws -> Int { try check(); return try await inner.revisionRounds(ticket: ticket, since: since) }
         func enqueue(_ request: JobRequest, delivery: String, trigger: String?, now: Date) async throws -> DeliveryEnqueueResult {
             try check()
@@ -114,6 +115,36 @@ struct StoreDownTests {
             #expect(again.result == "queued", "the redelivery is not taken for a duplicate: \(again)")
             let queued = try await store.jobs(state: .queued, limit: 5)
             #expect(queued.count == 1)
+        }
+    }
+
+    /// Merges into a SQLite healing store, failing while `down` is set.
+    final class SwitchedMerges: MergeRecorder {
+        let inner: SQLiteHealingStore
+        let down = Mutex(true)
+        init(_ inner: SQLiteHealingStore) { self.inner = inner }
+        func recordMerge(_ merge: PullRequestMerge) async throws {
+            if down.withLock({ $0 }) { throw SwitchedJobStore.Unreachable() }
+            try await inner.recordMerge(merge)
+        }
+    }
+
+    @Test func aDeliveryWhoseMergeCouldNotBeRecordedIsForgottenSoItsRedeliveryRecordsIt() async throws {
+        try await withTemporaryDirectory("fixloop-store-down-merge") { root in
+            let database = try FixloopDatabase(url: root.appendingPathComponent("fixloop.sqlite"))
+            let merges = SwitchedMerges(SQLiteHealingStore(database: database))
+            var intake = WebhookIntake(secret: Self.secret, triggers: TriggerSettings(), store: SQLiteJobStore(database: database), github: nil,
+                                       progress: nil, logger: Self.logger)
+            intake.merges = merges
+            let body = Data(MergeWebhookTests.payload().utf8)
+            func post() async -> WebhookReply {
+                await intake.receive(event: "pull_request", delivery: "delivery-3", signature: WebhookSignature.sign(body, secret: Self.secret), body: body)
+            }
+            #expect(await post().status == 503)
+            merges.down.withLock { $0 = false }
+            let again = await post()
+            #expect(again.result == "merged", "the redelivery is not taken for a duplicate: \(again)")
+            #expect(try await merges.inner.merge(pullRequest: "https://github.com/acme/shop/pull/7") != nil)
         }
     }
 

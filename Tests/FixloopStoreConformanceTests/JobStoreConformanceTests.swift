@@ -154,6 +154,22 @@ struct JobStoreConformanceTests {
     }
 
     @Test(arguments: StoreBackend.available)
+    func aForgottenDeliveryAndItsTriggersAreTakenAgainButNotAnotherDeliverysTrigger(backend: StoreBackend) async throws {
+        try await backend.withJobStore { store, _ in
+            #expect(try await store.recordDelivery("d-1", now: Date()))
+            #expect(try await store.recordTrigger("ci acme/shop#1 head=abc", delivery: "d-1", now: Date()))
+            #expect(try await store.recordDelivery("d-2", now: Date()))
+            #expect(try await store.recordTrigger("issues.labeled acme/shop#2 e-1", delivery: "d-2", now: Date()))
+            // d-1's work failed: it forgets itself and its trigger, and names d-2's trigger too, which it did not record.
+            try await store.forgetDelivery("d-1", triggers: ["ci acme/shop#1 head=abc", "issues.labeled acme/shop#2 e-1"])
+            #expect(try await store.recordDelivery("d-1", now: Date()), "the redelivery is new")
+            #expect(try await store.recordTrigger("ci acme/shop#1 head=abc", delivery: "d-1", now: Date()), "and so is its trigger")
+            #expect(!(try await store.recordDelivery("d-2", now: Date())), "d-2 is still recorded")
+            #expect(!(try await store.recordTrigger("issues.labeled acme/shop#2 e-1", delivery: "d-9", now: Date())), "and its trigger")
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aRequeuedJobIsNotClaimedBeforeItsNotBeforeAndItsAttemptIsNotCounted(backend: StoreBackend) async throws {
         try await backend.withJobStore { store, _ in
             var request = Self.round()

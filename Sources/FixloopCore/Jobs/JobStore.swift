@@ -56,6 +56,11 @@ public protocol JobStore: Sendable {
     /// unsigned delivery id says. - Returns: false when the same trigger was seen before (a replay under a new id).
     func recordTrigger(_ key: String, delivery: String, now: Date) async throws -> Bool
 
+    /// Forgets the delivery `id` and the trigger keys `triggers` it recorded, when what it asked for could not be
+    /// done (the database failed after they were recorded), so the sender's redelivery is taken again rather than
+    /// answered as a duplicate.
+    func forgetDelivery(_ id: String, triggers: [String]) async throws
+
     /// Revision rounds asked for (not cancelled): of the pull request `ticket`, else of all; since `since` when given.
     func revisionRounds(ticket: String?, since: Date?) async throws -> Int
 

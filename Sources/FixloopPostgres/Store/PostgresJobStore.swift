@@ -240,6 +240,15 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
+    public func forgetDelivery(_ id: String, triggers: [String]) async throws {
+        try await store.withTransaction { connection, logger in
+            try await connection.query("DELETE FROM webhook_delivery WHERE id = \(id)", logger: logger)
+            for key in triggers {
+                try await connection.query("DELETE FROM webhook_trigger WHERE key = \(key) AND delivery = \(id)", logger: logger)
+            }
+        }
+    }
+
     public func revisionRounds(ticket: String?, since: Date?) async throws -> Int {
         try await store.withConnection { connection, logger in
             var total = 0
