@@ -23,7 +23,8 @@ public protocol PlanStore: TicketRecordStore, StoredTicketReader {
     func createLocalTicket(_ draft: TicketDraft) async throws -> FiledTicket
 }
 
-/// How a plan run is kept as JSON in `plan_run.result` (both backends): sorted keys, dates as seconds since 1970.
+/// How the planner's stores keep JSON — a plan run in `plan_run.result`, a fix's measurement in `fix_life` — on both
+/// backends: sorted keys, dates as seconds since 1970.
 public enum PlanStoreJSON {
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()

@@ -95,7 +95,7 @@ public struct SQLiteHealingStore: HealingStore {
 
     /// Keeps the newest measurement of `ticket`'s fix.
     public func recordMeasurement(ticket: String, _ measurement: HealingMeasurement) async throws {
-        let text = String(decoding: try HealingCoding.encoder.encode(measurement), as: UTF8.self)
+        let text = String(decoding: try PlanStoreJSON.encoder.encode(measurement), as: UTF8.self)
         try await database.wrapErrors("save") {
             try await database.pool.write { db in
                 try db.execute(sql: "UPDATE fix_life SET verdict = ?, measurement = ?, updated_at = ? WHERE ticket = ?",
@@ -141,7 +141,7 @@ public struct SQLiteHealingStore: HealingStore {
                 try String.fetchAll(db, sql: "SELECT result FROM plan_run WHERE instr(result, ?) > 0 ORDER BY id DESC", arguments: [fingerprint])
             }
             for text in texts {
-                let plan = try HealingCoding.decoder.decode(PlanResult.self, from: Data(text.utf8))
+                let plan = try PlanStoreJSON.decoder.decode(PlanResult.self, from: Data(text.utf8))
                 if let pattern = plan.patterns.first(where: { $0.fingerprint == fingerprint || $0.memberFingerprints.contains(fingerprint) }) {
                     return (pattern.signature, pattern.variants, pattern.stats.route)
                 }
@@ -172,7 +172,7 @@ public struct SQLiteHealingStore: HealingStore {
             ticket: row["ticket"], fingerprint: row["fingerprint"], title: row["title"] ?? "", repository: row["repository"],
             branch: row["branch"], pullRequest: row["pull_request"], merge: merge,
             deployedAt: (row["deployed_at"] as Double?).map(Date.init(timeIntervalSince1970:)), deployStated: row["deploy_stated"],
-            measurement: try (row["measurement"] as String?).map { try HealingCoding.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
+            measurement: try (row["measurement"] as String?).map { try PlanStoreJSON.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
             announced: (row["announced"] as String?).flatMap(HealingVerdict.init(rawValue:)),
             reopenedAt: (row["reopened_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }

@@ -196,7 +196,7 @@ struct HealingStoreConformanceTests {
             "deployedAt": 1_800_000_000, "measuredAt": 1_800_600_000, "windowDays": 7.0, "route": "/checkout", "before": window,
             "after": window, "recentMatching": 0, "verdict": verdict.rawValue, "reason": "gone", "exampleSessions": ["s1"],
         ]
-        return try HealingCoding.decoder.decode(HealingMeasurement.self, from: JSONSerialization.data(withJSONObject: object))
+        return try PlanStoreJSON.decoder.decode(HealingMeasurement.self, from: JSONSerialization.data(withJSONObject: object))
     }
 
     /// A plan's JSON with one pattern (main signature `CheckoutError`, variant `ChargeError`) on `route`.

@@ -94,20 +94,3 @@ extension HealingStore {
         try await lives().first { $0.ticket == ticket }
     }
 }
-
-/// How the healing store keeps a measurement (and reads a plan) as JSON: sorted keys, dates as seconds since 1970 —
-/// the same text on both backends.
-public enum HealingCoding {
-    public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }
-
-    public static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }
-}

@@ -101,7 +101,7 @@ public struct PostgresHealingStore: HealingStore {
     }
 
     public func recordMeasurement(ticket: String, _ measurement: HealingMeasurement) async throws {
-        let text = String(decoding: try HealingCoding.encoder.encode(measurement), as: UTF8.self)
+        let text = String(decoding: try PlanStoreJSON.encoder.encode(measurement), as: UTF8.self)
         try await store.withConnection { connection, logger in
             try await connection.query("""
                 UPDATE fix_life SET verdict = \(measurement.verdict.rawValue), measurement = \(text), updated_at = clock_timestamp()
@@ -150,7 +150,7 @@ public struct PostgresHealingStore: HealingStore {
             return texts
         }
         for text in texts {
-            let plan = try HealingCoding.decoder.decode(PlanResult.self, from: Data(text.utf8))
+            let plan = try PlanStoreJSON.decoder.decode(PlanResult.self, from: Data(text.utf8))
             if let pattern = plan.patterns.first(where: { $0.fingerprint == fingerprint || $0.memberFingerprints.contains(fingerprint) }) {
                 return (pattern.signature, pattern.variants, pattern.stats.route)
             }
@@ -195,7 +195,7 @@ public struct PostgresHealingStore: HealingStore {
             title: try row["title"].decode(String?.self) ?? "", repository: try row["repository"].decode(String?.self),
             branch: try row["branch"].decode(String?.self), pullRequest: pullRequest, merge: merge,
             deployedAt: try row["deployed_at"].decode(Date?.self), deployStated: try row["deploy_stated"].decode(Bool.self),
-            measurement: try row["measurement"].decode(String?.self).map { try HealingCoding.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
+            measurement: try row["measurement"].decode(String?.self).map { try PlanStoreJSON.decoder.decode(HealingMeasurement.self, from: Data($0.utf8)) },
             announced: try row["announced"].decode(String?.self).flatMap(HealingVerdict.init(rawValue:)),
             reopenedAt: try row["reopened_at"].decode(Date?.self))
     }
