@@ -65,13 +65,8 @@ extension StoreBackend {
                 try await body(SQLiteHealingStore(database: database), fixture)
             }
         case .postgres:
-            guard Self.postgresAvailable else { throw PostgresTestClusterError(Self.unavailableReason) }
-            let cluster = try PostgresTestCluster.shared()
-            let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
-            let opened = OpenedStores()
+            let (url, store, opened) = try await Self.openPostgres()
             defer { opened.closeAll() }
-            let store = try await PostgresStore.open(url: url, poolSize: 4)
-            opened.add(store)
             let fixture = HealingFixture(
                 open: {
                     let another = try await PostgresStore.open(url: url, poolSize: 1, migrate: false)

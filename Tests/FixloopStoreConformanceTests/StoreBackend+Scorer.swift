@@ -82,13 +82,8 @@ extension StoreBackend {
                         """]))
             }
         case .postgres:
-            guard Self.postgresAvailable else { throw PostgresTestClusterError(Self.unavailableReason) }
-            let cluster = try PostgresTestCluster.shared()
-            let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
-            let opened = OpenedStores()
+            let (_, store, opened) = try await Self.openPostgres()
             defer { opened.closeAll() }
-            let store = try await PostgresStore.open(url: url, poolSize: 4)
-            opened.add(store)
             var reader = PostgresSessionReader(store: store)
             reader.pageSize = 7
             try await body(ScorerTestStores(

@@ -42,13 +42,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 try await body(try await fixture.open(), fixture)
             }
         case .postgres:
-            guard Self.postgresAvailable else { throw PostgresTestClusterError(Self.unavailableReason) }
-            let cluster = try PostgresTestCluster.shared()
-            let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
-            let opened = OpenedStores()
+            let (url, store, opened) = try await Self.openPostgres()
             defer { opened.closeAll() }
-            let store = try await PostgresStore.open(url: url, poolSize: 4)
-            opened.add(store)
             let fixture = Fixture(open: {
                 let another = try await PostgresStore.open(url: url, poolSize: 1, migrate: false)
                 opened.add(another)
@@ -56,6 +51,20 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             })
             try await body(PostgresJobStore(store: store), fixture)
         }
+    }
+}
+
+extension StoreBackend {
+    /// A fresh database on the test cluster and a first, migrating pool on it; the caller closes `opened` at its end
+    /// (`defer { opened.closeAll() }`), with every other pool it adds there.
+    static func openPostgres(poolSize: Int = 4) async throws -> (url: PostgresURL, store: PostgresStore, opened: OpenedStores) {
+        guard postgresAvailable else { throw PostgresTestClusterError(unavailableReason) }
+        let cluster = try PostgresTestCluster.shared()
+        let url = try PostgresURL(parsing: cluster.url(database: try cluster.makeDatabase()))
+        let opened = OpenedStores()
+        let store = try await PostgresStore.open(url: url, poolSize: poolSize)
+        opened.add(store)
+        return (url, store, opened)
     }
 }
 
