@@ -22,6 +22,8 @@ struct DemoPostgresTests {
             #expect(status == 0, "\(text)")
             #expect(text.contains("verdict: healed"), "\(text)")
             #expect(text.contains("41 in the 7.0 days before, 0 after"), "\(text)")
+            // The review reads the same store: both weeks' scores, the plan's patterns, the run and the measured fix.
+            #expect(text.contains("review of 480 sessions, 2 patterns, 1 fixes, 1 deployed and measured"), "\(text)")
 
             let count = { (table: String) throws -> Int in
                 Int(try cluster.psql(database: database, "SELECT count(*) FROM \(table)").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
